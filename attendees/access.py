@@ -1,0 +1,46 @@
+"""Whether a signed-in user may use the program right now, and if not, why."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AccessState(models.TextChoices):
+    OK = "ok", _("Access granted")
+    UNCONFIRMED = "unconfirmed", _("Your e-mail address is not confirmed yet.")
+    PENDING = "pending", _("Your account is waiting to be vetted.")
+    EXPIRED = "expired", _("Your vetting has expired: please re-confirm your agency e-mail.")
+    AGENCY_REVOKED = (
+        "agency_revoked",
+        _("Your agency's access to the program is currently withdrawn."),
+    )
+    REJECTED = "rejected", _("Your registration was not approved.")
+    SUSPENDED = "suspended", _("Your account is suspended.")
+
+
+def access_state(user) -> str:
+    """Computed on each request so that removing a domain or suspending an agency takes effect
+    at once, with no batch job to forget."""
+    from attendees.models import AgencyDomain, User
+
+    status = user.status
+    if status == User.Status.SUSPENDED or not user.is_active:
+        return AccessState.SUSPENDED
+    if status == User.Status.REJECTED:
+        return AccessState.REJECTED
+    if status == User.Status.UNCONFIRMED:
+        return AccessState.UNCONFIRMED
+    if status == User.Status.PENDING:
+        return AccessState.PENDING
+    if user.agency_id is None:
+        # Program staff (trainers, coordinators, admins) are vetted by being created by an admin.
+        return AccessState.OK
+    domain_ok = AgencyDomain.objects.for_email(user.email).filter(agency_id=user.agency_id).exists()
+    if not domain_ok:
+        return AccessState.AGENCY_REVOKED
+    expires = user.vetting_expires_at
+    if expires is None or expires <= timezone.now():
+        return AccessState.EXPIRED
+    return AccessState.OK

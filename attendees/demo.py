@@ -1,0 +1,128 @@
+"""Demo regions, agencies and one account per role and state. Idempotent."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from .models import Agency, AgencyDomain, Region, User
+
+DEMO_PASSWORD = "training-demo-2026"
+
+REGIONS = [("Asia-Pacific", "apac"), ("Europe", "europe"), ("Americas", "americas")]
+
+# name, country, region slug, vetting mode, domains
+AGENCIES = [
+    (
+        "Philippine National Police Anti-Cybercrime Group",
+        "PH",
+        "apac",
+        "review",
+        ["pnp-acg.example.ph"],
+    ),
+    ("Singapore Police Force Cybercrime Command", "SG", "apac", "auto", ["spf.example.sg"]),
+    ("Korean National Police Agency", "KR", "apac", "review", ["knpa.example.kr"]),
+    ("Polícia Judiciária", "PT", "europe", "auto", ["pj.example.pt"]),
+    (
+        "Netherlands Police High Tech Crime Unit",
+        "NL",
+        "europe",
+        "review",
+        ["politie.example.nl", "htcu.example.nl"],
+    ),
+    ("Polish Central Cybercrime Bureau", "PL", "europe", "review", ["cbzc.example.pl"]),
+    ("Polícia Federal", "BR", "americas", "review", ["pf.example.br"]),
+    ("Policía Nacional de Colombia", "CO", "americas", "auto", ["policia.example.co"]),
+    ("Federal Investigations Bureau", "US", "americas", "review", ["fib.example.gov"]),
+    ("Mexican Cyber Police", "MX", "americas", "review", ["ciberpolicia.example.mx"]),
+]
+
+# role label, e-mail, full name, extra fields
+ACCOUNTS = [
+    (
+        "Program admin",
+        "admin@training.example.org",
+        "Alex Morgan",
+        {"is_program_admin": True, "is_staff": True, "is_superuser": True},
+    ),
+    (
+        "Coordinator (Asia-Pacific)",
+        "coord.apac@training.example.org",
+        "Mei Tan",
+        {"regions": ["apac"]},
+    ),
+    (
+        "Coordinator (Europe)",
+        "coord.europe@training.example.org",
+        "Lukas Berg",
+        {"regions": ["europe"]},
+    ),
+    ("Trainer", "trainer@training.example.org", "Priya Raman", {"is_trainer": True}),
+    (
+        "Officer (Singapore)",
+        "officer@spf.example.sg",
+        "Daniel Lim",
+        {"agency": "spf.example.sg", "rank": "Inspector"},
+    ),
+    (
+        "Officer (Portugal)",
+        "officer@pj.example.pt",
+        "Ana Costa",
+        {"agency": "pj.example.pt", "rank": "Inspetora"},
+    ),
+    (
+        "Focal point (Netherlands)",
+        "focal@politie.example.nl",
+        "Sanne de Vries",
+        {"agency": "politie.example.nl", "is_focal_point": True, "rank": "Chief Inspector"},
+    ),
+    (
+        "Officer pending vetting (Netherlands)",
+        "pending@politie.example.nl",
+        "Bram Jansen",
+        {"agency": "politie.example.nl", "status": "pending"},
+    ),
+]
+
+
+def seed() -> list[tuple[str, str, str]]:
+    regions = {}
+    for name, slug in REGIONS:
+        regions[slug], _ = Region.objects.update_or_create(slug=slug, defaults={"name": name})
+    for name, country, region, mode, domains in AGENCIES:
+        agency, _ = Agency.objects.update_or_create(
+            name=name,
+            country=country,
+            defaults={"region": regions[region], "vetting_mode": mode, "is_active": True},
+        )
+        for domain in domains:
+            AgencyDomain.objects.update_or_create(domain=domain, defaults={"agency": agency})
+
+    logins = []
+    now = timezone.now()
+    for label, email, full_name, extra in ACCOUNTS:
+        extra = dict(extra)
+        region_slugs = extra.pop("regions", [])
+        domain = extra.pop("agency", None)
+        status = extra.pop("status", User.Status.VERIFIED)
+        defaults = {"full_name": full_name, "status": status, **extra}
+        if domain:
+            agency = AgencyDomain.objects.get(domain=domain).agency
+            defaults.update(agency=agency, country=agency.country)
+        defaults["vetted_at"] = now if status == User.Status.VERIFIED else None
+        user, created = User.objects.update_or_create(email=email, defaults=defaults)
+        if created or not user.check_password(DEMO_PASSWORD):
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        if region_slugs:
+            user.coordinated_regions.set([regions[s] for s in region_slugs])
+        _mark_email_confirmed(user)
+        logins.append((label, email, DEMO_PASSWORD))
+    return logins
+
+
+def _mark_email_confirmed(user: User) -> None:
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )

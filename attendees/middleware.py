@@ -1,0 +1,44 @@
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import translation
+
+from .access import AccessState
+
+# Paths a signed-in user without program access may still use (to confirm, wait, log out).
+OPEN_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/access/", "/onboarding/", "/healthz")
+
+
+class AccessStateMiddleware:
+    """Send users without program access to the page that explains why; log suspended out."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated:
+            state = user.access_state
+            if state in (AccessState.SUSPENDED, AccessState.REJECTED):
+                logout(request)
+                messages.error(request, AccessState(state).label)
+                return redirect(reverse("account_login"))
+            if state != AccessState.OK and not request.path.startswith(OPEN_PREFIXES):
+                return redirect(reverse("access_status"))
+        return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """A signed-in user's profile language wins over the browser's; anonymous pages use the
+    language switcher (LocaleMiddleware's cookie)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and user.language:
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)

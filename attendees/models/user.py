@@ -1,0 +1,195 @@
+from __future__ import annotations
+
+import zoneinfo
+from functools import cached_property
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+TIME_ZONE_CHOICES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones())]
+
+
+class UserQuerySet(models.QuerySet):
+    def officers(self) -> UserQuerySet:
+        return self.filter(agency__isnull=False)
+
+    def verified(self) -> UserQuerySet:
+        return self.filter(status=User.Status.VERIFIED)
+
+    def vettable_by(self, user) -> UserQuerySet:
+        """Officers whose vetting `user` may decide: by region for coordinators, own agency for
+        focal points. Never the user themself."""
+        if not user.is_authenticated:
+            return self.none()
+        qs = self.officers().exclude(pk=user.pk)
+        if user.is_program_admin:
+            return qs
+        scope = Q(agency__region__in=user.coordinated_region_ids)
+        if user.is_focal_point and user.has_program_access:
+            scope |= Q(agency_id=user.agency_id)
+        return qs.filter(scope)
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra) -> User:
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        extra.setdefault("is_program_admin", True)
+        extra.setdefault("status", User.Status.VERIFIED)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """Everyone who signs in: agency officers and program staff. E-mail is the login."""
+
+    class Status(models.TextChoices):
+        UNCONFIRMED = "unconfirmed", _("E-mail not confirmed")
+        PENDING = "pending", _("Pending vetting")
+        VERIFIED = "verified", _("Verified")
+        REJECTED = "rejected", _("Rejected")
+        SUSPENDED = "suspended", _("Suspended")
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=200)
+    rank = models.CharField(_("rank or title"), max_length=100, blank=True)
+    unit = models.CharField(_("unit"), max_length=200, blank=True)
+    # Derived from the e-mail domain at sign-up, never chosen freely. Null for program staff.
+    agency = models.ForeignKey(
+        "attendees.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="officers",
+        verbose_name=_("agency"),
+    )
+    country = CountryField(_("country"), blank=True)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default="UTC"
+    )
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
+    )
+
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status, default=Status.UNCONFIRMED, db_index=True
+    )
+    # When the agency e-mail was last vetted or re-confirmed; vetting expires after
+    # settings.VETTING_VALIDITY from here.
+    vetted_at = models.DateTimeField(_("vetted at"), null=True, blank=True)
+
+    # Roles. Coordinators are scoped to regions; a program admin sees every region.
+    is_focal_point = models.BooleanField(_("agency focal point"), default=False)
+    is_trainer = models.BooleanField(_("trainer"), default=False)
+    is_program_admin = models.BooleanField(_("program administrator"), default=False)
+    coordinated_regions = models.ManyToManyField(
+        "attendees.Region",
+        blank=True,
+        related_name="coordinators",
+        verbose_name=_("coordinated regions"),
+    )
+
+    is_staff = models.BooleanField(_("Django admin access"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name", "email"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def email_domain(self) -> str:
+        return self.email.rsplit("@", 1)[-1].lower()
+
+    @cached_property
+    def coordinated_region_ids(self) -> list[int]:
+        if not self.pk:
+            return []
+        return list(self.coordinated_regions.values_list("pk", flat=True))
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.is_program_admin or bool(self.coordinated_region_ids)
+
+    @property
+    def is_program_staff(self) -> bool:
+        return self.is_trainer or self.is_coordinator
+
+    @property
+    def vetting_expires_at(self):
+        if self.vetted_at is None:
+            return None
+        return self.vetted_at + settings.VETTING_VALIDITY
+
+    @cached_property
+    def access_state(self) -> str:
+        from attendees.access import access_state
+
+        return access_state(self)
+
+    @property
+    def has_program_access(self) -> bool:
+        from attendees.access import AccessState
+
+        return self.access_state == AccessState.OK
+
+
+class VettingDecision(models.Model):
+    """Append-only record of every vetting event: who, when, what and why."""
+
+    class Action(models.TextChoices):
+        AUTO_VERIFIED = "auto_verified", _("Verified automatically")
+        SUBMITTED = "submitted", _("Submitted for vetting")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        SUSPENDED = "suspended", _("Suspended")
+        REINSTATED = "reinstated", _("Reinstated")
+        RECONFIRMED = "reconfirmed", _("Agency e-mail re-confirmed")
+
+    officer = models.ForeignKey(User, on_delete=models.CASCADE, related_name="vetting_decisions")
+    decided_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action)
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    # Set when the officer was told of the decision; the mail task claims it to send once.
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("vetting decision")
+        verbose_name_plural = _("vetting decisions")
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.officer}"

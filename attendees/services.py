@@ -1,0 +1,165 @@
+"""Writes for agencies and officers: sign-up, vetting decisions, suspension."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from trainingsite.errors import ServiceError
+
+from .models import Agency, AgencyDomain, User, VettingDecision
+
+
+class VettingError(ServiceError):
+    pass
+
+
+def assign_agency_from_email(*, user: User) -> None:
+    """The agency is derived from the e-mail domain, never chosen by the officer."""
+    domain = AgencyDomain.objects.for_email(user.email).select_related("agency").first()
+    if domain is None:
+        raise VettingError(_("This e-mail domain does not belong to a registered agency."))
+    user.agency = domain.agency
+    if not user.country:
+        user.country = domain.agency.country
+    user.status = User.Status.UNCONFIRMED
+
+
+def _record(
+    *, officer: User, action: str, by: User | None = None, reason: str = "", notify: bool = False
+) -> VettingDecision:
+    decision = VettingDecision.objects.create(
+        officer=officer, decided_by=by, action=action, reason=reason
+    )
+    if notify:
+        from .tasks import send_vetting_decision_email
+
+        send_vetting_decision_email.delay_on_commit(decision.pk)
+    return decision
+
+
+@transaction.atomic
+def confirm_officer_email(*, user_id: int) -> User:
+    """An officer confirmed their agency e-mail: verify at once in `auto` agencies, queue for
+    review otherwise; an already verified officer re-confirming renews the vetting."""
+    user = User.objects.select_for_update().select_related("agency").get(pk=user_id)
+    if user.agency_id is None:
+        return user
+    now = timezone.now()
+    if user.status == User.Status.UNCONFIRMED:
+        if user.agency.vetting_mode == Agency.VettingMode.AUTO:
+            user.status, user.vetted_at = User.Status.VERIFIED, now
+            _record(officer=user, action=VettingDecision.Action.AUTO_VERIFIED)
+        else:
+            user.status = User.Status.PENDING
+            _record(officer=user, action=VettingDecision.Action.SUBMITTED)
+        user.save(update_fields=["status", "vetted_at"])
+    elif user.status == User.Status.VERIFIED:
+        renew_vetting(user=user)
+    return user
+
+
+def renew_vetting(*, user: User) -> None:
+    user.vetted_at = timezone.now()
+    user.save(update_fields=["vetted_at"])
+    _record(officer=user, action=VettingDecision.Action.RECONFIRMED)
+
+
+def _lock_vettable(officer_id: int, by: User) -> User:
+    officer = User.objects.vettable_by(by).select_for_update(of=("self",)).filter(pk=officer_id)
+    officer = officer.first()
+    if officer is None:
+        raise VettingError(_("You cannot vet this officer."))
+    return officer
+
+
+@transaction.atomic
+def approve_officer(*, officer_id: int, by: User, reason: str = "") -> User:
+    officer = _lock_vettable(officer_id, by)
+    if officer.status != User.Status.PENDING:
+        raise VettingError(_("Only officers pending vetting can be approved."))
+    officer.status, officer.vetted_at = User.Status.VERIFIED, timezone.now()
+    officer.save(update_fields=["status", "vetted_at"])
+    _record(
+        officer=officer, action=VettingDecision.Action.APPROVED, by=by, reason=reason, notify=True
+    )
+    return officer
+
+
+@transaction.atomic
+def reject_officer(*, officer_id: int, by: User, reason: str) -> User:
+    if not reason.strip():
+        raise VettingError(_("Give a reason: it is sent to the officer."))
+    officer = _lock_vettable(officer_id, by)
+    if officer.status != User.Status.PENDING:
+        raise VettingError(_("Only officers pending vetting can be rejected."))
+    officer.status = User.Status.REJECTED
+    officer.save(update_fields=["status"])
+    _record(
+        officer=officer, action=VettingDecision.Action.REJECTED, by=by, reason=reason, notify=True
+    )
+    return officer
+
+
+@transaction.atomic
+def suspend_officer(*, officer_id: int, by: User, reason: str) -> User:
+    if not reason.strip():
+        raise VettingError(_("Give a reason for the suspension."))
+    officer = _lock_vettable(officer_id, by)
+    if officer.status == User.Status.SUSPENDED:
+        raise VettingError(_("This officer is already suspended."))
+    officer.status = User.Status.SUSPENDED
+    officer.save(update_fields=["status"])
+    _record(
+        officer=officer, action=VettingDecision.Action.SUSPENDED, by=by, reason=reason, notify=True
+    )
+    return officer
+
+
+@transaction.atomic
+def reinstate_officer(*, officer_id: int, by: User, reason: str = "") -> User:
+    officer = _lock_vettable(officer_id, by)
+    if officer.status not in (User.Status.SUSPENDED, User.Status.REJECTED):
+        raise VettingError(_("Only suspended or rejected officers can be reinstated."))
+    officer.status, officer.vetted_at = User.Status.VERIFIED, timezone.now()
+    officer.save(update_fields=["status", "vetted_at"])
+    _record(
+        officer=officer, action=VettingDecision.Action.REINSTATED, by=by, reason=reason, notify=True
+    )
+    return officer
+
+
+def submit_onboarding_request(**fields) -> None:
+    """Record the request and tell the coordinators of the country's region (all if unknown)."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+
+    from .models import OnboardingRequest
+
+    request = OnboardingRequest.objects.create(**fields)
+    recipients = list(
+        User.objects.filter(is_active=True, status=User.Status.VERIFIED)
+        .filter(Q(is_program_admin=True) | Q(coordinated_regions__isnull=False))
+        .values_list("email", flat=True)
+        .distinct()
+    )
+    if recipients:
+        transaction.on_commit(
+            lambda: send_mail(
+                subject=_("Onboarding request: %(agency)s") % {"agency": request.agency_name},
+                message=_(
+                    "%(name)s <%(email)s> asks to onboard %(agency)s (%(country)s).\n\n%(msg)s"
+                )
+                % {
+                    "name": request.full_name,
+                    "email": request.email,
+                    "agency": request.agency_name,
+                    "country": request.country.name,
+                    "msg": request.message,
+                },
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=recipients,
+            )
+        )

@@ -1,0 +1,31 @@
+from celery import shared_task
+from django.utils import timezone
+
+from trainingsite.mail import build_templated_email
+
+from .models import VettingDecision
+
+
+@shared_task
+def send_vetting_decision_email(decision_id: int) -> bool:
+    """Tell the officer about a vetting decision, once: the conditional update claims it."""
+    claimed = VettingDecision.objects.filter(pk=decision_id, notified_at=None).update(
+        notified_at=timezone.now()
+    )
+    if not claimed:
+        return False
+    decision = VettingDecision.objects.select_related("officer").get(pk=decision_id)
+    officer = decision.officer
+    message = build_templated_email(
+        to=officer.email,
+        template="attendees/email/vetting_decision",
+        context={"decision": decision, "officer": officer},
+        language=officer.language,
+    )
+    try:
+        message.send()
+    except Exception:
+        # Release the claim so a retry can send it.
+        VettingDecision.objects.filter(pk=decision_id).update(notified_at=None)
+        raise
+    return True

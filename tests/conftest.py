@@ -1,0 +1,111 @@
+import pytest
+
+from attendees.models import Agency, User
+
+from .factories import (
+    PASSWORD,
+    AgencyFactory,
+    CoordinatorFactory,
+    OfficerFactory,
+    ProgramAdminFactory,
+    RegionFactory,
+    TrainerFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(settings, tmp_path):
+    """Tests never write mail or uploads outside their own temp folder, and never sleep on
+    rate limits left by another test."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def region():
+    return RegionFactory(name="Asia-Pacific", slug="apac")
+
+
+@pytest.fixture
+def other_region():
+    return RegionFactory(name="Europe", slug="europe")
+
+
+@pytest.fixture
+def agency(region):
+    return AgencyFactory(name="Agency A", region=region, vetting_mode=Agency.VettingMode.REVIEW)
+
+
+@pytest.fixture
+def other_agency(other_region):
+    return AgencyFactory(name="Agency B", region=other_region, country="PT")
+
+
+@pytest.fixture
+def officer(agency):
+    return OfficerFactory(agency=agency, full_name="Officer Alice")
+
+
+@pytest.fixture
+def other_agency_officer(other_agency):
+    return OfficerFactory(agency=other_agency, full_name="Officer Bob")
+
+
+@pytest.fixture
+def pending_officer(agency):
+    return OfficerFactory(agency=agency, status=User.Status.PENDING, vetted_at=None)
+
+
+@pytest.fixture
+def unconfirmed_officer(agency):
+    return OfficerFactory(agency=agency, status=User.Status.UNCONFIRMED, vetted_at=None)
+
+
+@pytest.fixture
+def suspended_officer(agency):
+    return OfficerFactory(agency=agency, status=User.Status.SUSPENDED)
+
+
+@pytest.fixture
+def focal_point(agency):
+    return OfficerFactory(agency=agency, is_focal_point=True, full_name="Focal Point")
+
+
+@pytest.fixture
+def trainer():
+    return TrainerFactory(full_name="Trainer Tom")
+
+
+@pytest.fixture
+def coordinator(region):
+    return CoordinatorFactory(regions=[region], full_name="Coordinator Cara")
+
+
+@pytest.fixture
+def other_coordinator(other_region):
+    return CoordinatorFactory(regions=[other_region], full_name="Coordinator Otto")
+
+
+@pytest.fixture
+def program_admin():
+    return ProgramAdminFactory(full_name="Admin Ada")
+
+
+@pytest.fixture
+def client_for(client):
+    """`client_for(user)` returns the test client signed in as `user`."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login

@@ -1,0 +1,172 @@
+from __future__ import annotations
+
+import zoneinfo
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from attendees.models.user import TIME_ZONE_CHOICES
+
+
+class WorkshopQuerySet(models.QuerySet):
+    def visible_to(self, user) -> WorkshopQuerySet:
+        """Coordinators see every workshop of their regions, trainers the ones they teach, and
+        verified officers published ones plus any they are registered for."""
+        if not user.is_authenticated or not user.has_program_access:
+            return self.none()
+        if user.is_program_admin:
+            return self
+        scope = Q(status__in=[Workshop.Status.PUBLISHED, Workshop.Status.COMPLETED])
+        scope |= Q(registrations__officer=user)
+        if user.is_trainer:
+            scope |= Q(trainers=user)
+        if user.coordinated_region_ids:
+            scope |= Q(region__in=user.coordinated_region_ids)
+        return self.filter(pk__in=self.filter(scope).values("pk"))
+
+    def editable_by(self, user) -> WorkshopQuerySet:
+        """Only coordinators schedule, and only in their own regions."""
+        if not user.is_authenticated or not user.has_program_access:
+            return self.none()
+        if user.is_program_admin:
+            return self
+        return self.filter(region__in=user.coordinated_region_ids)
+
+    def taught_by(self, user) -> WorkshopQuerySet:
+        return self.filter(trainers=user)
+
+    def published(self) -> WorkshopQuerySet:
+        return self.filter(status=Workshop.Status.PUBLISHED)
+
+    def upcoming(self) -> WorkshopQuerySet:
+        return self.filter(ends_at__gte=timezone.now())
+
+
+class Workshop(models.Model):
+    class Format(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        ONLINE = "online", _("Online")
+        HYBRID = "hybrid", _("Hybrid")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        CANCELLED = "cancelled", _("Cancelled")
+        COMPLETED = "completed", _("Completed")
+
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    region = models.ForeignKey(
+        "attendees.Region", on_delete=models.PROTECT, related_name="workshops"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.DRAFT, db_index=True
+    )
+    format = models.CharField(_("format"), max_length=10, choices=Format, default=Format.IN_PERSON)
+    language = models.CharField(
+        _("language of instruction"), max_length=10, choices=settings.LANGUAGES, default="en"
+    )
+    # Sessions are entered in this zone (the venue's, or the host's for online workshops).
+    time_zone = models.CharField(_("time zone"), max_length=64, choices=TIME_ZONE_CHOICES)
+    venue_name = models.CharField(_("venue"), max_length=200, blank=True)
+    venue_address = models.CharField(_("address"), max_length=300, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = CountryField(_("country"), blank=True)
+    # Shown only to confirmed attendees, trainers and coordinators.
+    online_url = models.URLField(_("joining link"), blank=True)
+    online_details = models.TextField(_("joining details"), blank=True)
+
+    capacity = models.PositiveIntegerField(_("capacity"))
+    registration_opens_at = models.DateTimeField(_("registration opens"))
+    registration_closes_at = models.DateTimeField(_("registration closes"))
+    cancellation_deadline = models.DateTimeField(
+        _("officers may cancel until"), null=True, blank=True
+    )
+    requires_approval = models.BooleanField(_("registrations need approval"), default=False)
+    requires_nomination = models.BooleanField(
+        _("registrations need agency nomination"), default=False
+    )
+    agency_seat_cap = models.PositiveIntegerField(
+        _("seats per agency"), null=True, blank=True, help_text=_("Leave empty for no limit.")
+    )
+    host_agency = models.ForeignKey(
+        "attendees.Agency",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="hosted_workshops",
+    )
+    trainers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="taught_workshops"
+    )
+    cancel_reason = models.TextField(_("cancellation reason"), blank=True)
+    # Denormalised from the sessions (kept by the scheduling service) so catalog filters and
+    # ordering need no join.
+    starts_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    ends_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = WorkshopQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        verbose_name = _("workshop")
+        verbose_name_plural = _("workshops")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+
+class WorkshopModule(models.Model):
+    """The modules a workshop teaches, in order, pinned to the revision taught."""
+
+    workshop = models.ForeignKey(
+        Workshop, on_delete=models.CASCADE, related_name="workshop_modules"
+    )
+    revision = models.ForeignKey(
+        "workshops.ModuleRevision", on_delete=models.PROTECT, related_name="workshop_uses"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["workshop", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["workshop", "revision"], name="workshopmodule_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workshop_id}#{self.position}"
+
+
+class WorkshopSession(models.Model):
+    """One day or block of a workshop. Times are stored in UTC."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="sessions")
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workshop_id}: {self.starts_at:%Y-%m-%d %H:%M}"
