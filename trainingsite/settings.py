@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "django_countries",
     "attendees",
     "workshops",
+    "invites",
+    "attendance",
 ]
 
 MIDDLEWARE = [

@@ -7,4 +7,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("attendees.urls")),
     path("", include("workshops.urls")),
+    path("", include("invites.urls")),
+    path("", include("attendance.urls")),
 ]

@@ -1,10 +1,17 @@
 from importlib import import_module
+from importlib.util import find_spec
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 # Each app seeds its own demo data, in dependency order; every seed() is idempotent.
-DEMO_MODULES = ["attendees.demo", "workshops.demo"]
+DEMO_MODULES = [
+    "attendees.demo",
+    "workshops.demo",
+    "attendees.demo_registrations",
+    "invites.demo",
+    "attendance.demo",
+]
 
 
 class Command(BaseCommand):
@@ -14,11 +21,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         logins = []
         for path in DEMO_MODULES:
-            try:
-                module = import_module(path)
-            except ModuleNotFoundError:
+            if find_spec(path) is None:
                 continue
-            logins += module.seed() or []
+            logins += import_module(path).seed() or []
         self.stdout.write(
             self.style.SUCCESS("Demo data loaded. Demo logins (role, e-mail, password):")
         )
