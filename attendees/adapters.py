@@ -26,7 +26,7 @@ class AccountAdapter(DefaultAccountAdapter):
         return email.lower()
 
     def save_user(self, request, user, form, commit=True):
-        from .services import assign_agency_from_email
+        from attendees.services import assign_agency_from_email
 
         user = super().save_user(request, user, form, commit=False)
         assign_agency_from_email(user=user)

@@ -7,6 +7,7 @@ from django.db import transaction
 # Each app seeds its own demo data, in dependency order; every seed() is idempotent.
 DEMO_MODULES = [
     "attendees.demo",
+    "workshops.demo_curriculum",
     "workshops.demo",
     "attendees.demo_registrations",
     "invites.demo",

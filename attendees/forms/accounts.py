@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import OnboardingRequest, User
+from attendees.models import OnboardingRequest, User
 
 
 class SignupProfileForm(forms.Form):

@@ -6,13 +6,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from attendees import services
+from attendees.access import AccessState
+from attendees.forms import OnboardingRequestForm, VettingDecisionForm
+from attendees.models import User
+from attendees.roles import role_required
 from trainingsite.errors import ServiceError
-
-from . import services
-from .access import AccessState
-from .forms import OnboardingRequestForm, VettingDecisionForm
-from .models import User
-from .roles import role_required
 
 
 def dashboard(request):

@@ -7,9 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from attendees.models import Agency, AgencyDomain, User, VettingDecision
 from trainingsite.errors import ServiceError
-
-from .models import Agency, AgencyDomain, User, VettingDecision
 
 
 class VettingError(ServiceError):
@@ -34,7 +33,7 @@ def _record(
         officer=officer, decided_by=by, action=action, reason=reason
     )
     if notify:
-        from .tasks import send_vetting_decision_email
+        from attendees.tasks import send_vetting_decision_email
 
         send_vetting_decision_email.delay_on_commit(decision.pk)
     return decision

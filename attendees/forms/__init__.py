@@ -1,0 +1,3 @@
+from .accounts import OnboardingRequestForm, SignupProfileForm, VettingDecisionForm
+
+__all__ = ["OnboardingRequestForm", "SignupProfileForm", "VettingDecisionForm"]
