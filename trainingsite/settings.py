@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "workshops",
     "invites",
     "attendance",
+    "reports",
 ]
 
 MIDDLEWARE = [
