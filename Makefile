@@ -34,6 +34,7 @@ messages: install
 	@if ls locale/*/LC_MESSAGES/django.po >/dev/null 2>&1; then $(PY) manage.py compilemessages --verbosity 0; fi
 
 run: install assets messages
+	@mkdir -p var
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver 127.0.0.1:8000
@@ -58,6 +59,7 @@ worker: install
 	$(BIN)/celery -A trainingsite worker --beat --loglevel=info --concurrency=2
 
 demo: install
+	@mkdir -p var
 	$(PY) manage.py migrate --no-input && $(PY) manage.py seed_demo
 
 clean:
