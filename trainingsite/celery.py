@@ -4,7 +4,7 @@ from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trainingsite.settings")
 
-app = Celery("trainingsite", task_cls="celery.contrib.django.task:DjangoTask")
+app = Celery("trainingsite", task_cls="trainingsite.celery_base:Task")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
