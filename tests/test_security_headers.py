@@ -1,0 +1,46 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_pages_send_a_strict_content_security_policy(client):
+    response = client.get(reverse("account_login"))
+    csp = response.headers["Content-Security-Policy"]
+    directives = dict(d.strip().split(" ", 1) for d in csp.split(";"))
+    assert directives["script-src"] == "'self'"
+    assert directives["default-src"] == "'self'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert directives["object-src"] == "'none'"
+
+
+def test_pages_send_referrer_permissions_and_framing_headers(client):
+    response = client.get(reverse("account_login"))
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert "camera=()" in response.headers["Permissions-Policy"]
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_login_page_has_no_inline_script(client):
+    html = client.get(reverse("account_login")).content.decode()
+    assert "<script>" not in html
+    assert " onclick=" not in html
+
+
+def test_no_template_has_inline_script_or_event_handlers():
+    """The CSP forbids inline script: catch it in templates before a browser does."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    inline_script = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)
+    handler = re.compile(r"\son[a-z]+\s*=\s*[\"']", re.I)
+    offenders = []
+    for app_dir in ["trainingsite", "attendees", "workshops", "invites", "attendance", "reports"]:
+        for path in (Path(settings.BASE_DIR) / app_dir).rglob("templates/**/*.html"):
+            text = path.read_text()
+            if inline_script.search(text) or handler.search(text):
+                offenders.append(str(path.relative_to(settings.BASE_DIR)))
+    assert offenders == []
