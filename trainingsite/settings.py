@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "invites",
     "attendance",
     "reports",
+    "audit",
 ]
 
 MIDDLEWARE = [

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("workshops.urls")),
     path("", include("invites.urls")),
     path("", include("attendance.urls")),
+    path("", include("audit.urls")),
 ]

@@ -1,0 +1,59 @@
+import pytest
+from django.urls import reverse
+
+from audit.models import AppendOnlyError, AuditEntry
+from audit.services import record_audit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_record_keeps_actor_target_and_data(coordinator, officer):
+    entry = record_audit(
+        actor=coordinator, action="vetting.approved", summary="Approved", target=officer, n=1
+    )
+    entry.refresh_from_db()
+    assert entry.actor == coordinator
+    assert entry.actor_label == coordinator.email
+    assert (entry.target_type, entry.target_id) == ("attendees.user", str(officer.pk))
+    assert entry.data == {"n": 1}
+
+
+def test_entries_cannot_be_changed_or_deleted(coordinator):
+    entry = record_audit(actor=coordinator, action="x", summary="s")
+    entry.summary = "edited"
+    with pytest.raises(AppendOnlyError):
+        entry.save()
+    with pytest.raises(AppendOnlyError):
+        entry.delete()
+    assert AuditEntry.objects.get(pk=entry.pk).summary == "s"
+
+
+@pytest.mark.parametrize(
+    "role", ["officer", "trainer", "coordinator", "focal_point", "pending_officer"]
+)
+def test_only_program_admins_read_the_log(client_for, request, role):
+    user = request.getfixturevalue(role)
+    response = client_for(user).get(reverse("audit:log"))
+    assert response.status_code in (302, 403)
+    if response.status_code == 302:
+        assert response.url == reverse("access_status")
+
+
+def test_program_admin_reads_and_filters_the_log(
+    client_for, program_admin, coordinator, django_assert_max_num_queries
+):
+    record_audit(actor=coordinator, action="vetting.approved", summary="Approved Alice")
+    record_audit(actor=coordinator, action="export.csv", summary="Exported 3 rows")
+    client = client_for(program_admin)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("audit:log"), {"action": "export.csv"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Exported 3 rows" in html
+    assert "Approved Alice" not in html
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get(reverse("audit:log"))
+    assert response.status_code == 302
+    assert reverse("account_login") in response.url
