@@ -1,0 +1,202 @@
+"""What the benchmarks share: a scratch PostgreSQL database, a real gunicorn server with
+production settings on 127.0.0.1, and a bounded HTTP load generator with keep-alive clients.
+
+Every figure a benchmark prints is a ratio to a baseline measured in the same run on the same
+machine, so the numbers travel between machines better than absolute rates.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+PG_SERVER = os.environ.get("BENCH_PG_SERVER", "postgres://postgres@127.0.0.1:5432")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/8")
+
+
+def scratch_database(name: str) -> str:
+    """Drop and create database `name`; return its URL."""
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"{PG_SERVER}/{name}"
+
+
+def production_env(database_url: str, **extra: str) -> dict[str, str]:
+    """Production settings (DEBUG off, PostgreSQL, Redis) minus TLS, which 127.0.0.1 lacks."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_"))}
+    env.update(
+        DEBUG="0",
+        SECRET_KEY="bench-" + "x" * 60,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SITE_URL="http://127.0.0.1",
+        DATABASE_URL=database_url,
+        REDIS_URL=REDIS_URL,
+        CELERY_TASK_ALWAYS_EAGER="0",
+        SECURE_SSL_REDIRECT="0",
+        SESSION_COOKIE_SECURE="0",
+        CSRF_COOKIE_SECURE="0",
+        SECURE_HSTS_SECONDS="0",
+        CONN_MAX_AGE="60",
+        LOG_LEVEL="WARNING",
+        EMAIL_URL="dummy://",
+    )
+    env.update(extra)
+    return env
+
+
+def manage(env: dict[str, str], *args: str, quiet: bool = True) -> str:
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=quiet,
+        text=True,
+    )
+    return result.stdout or ""
+
+
+def django_setup(env: dict[str, str]) -> None:
+    """Configure Django in this process with `env` (for seeding and session creation)."""
+    os.environ.update(env)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trainingsite.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(env: dict[str, str], *, workers: int = 4, threads: int = 1, port: int | None = None):
+    """Serve the real app with gunicorn on 127.0.0.1; yields the port; stops it afterwards."""
+    port = port or free_port()
+    proc = subprocess.Popen(
+        [
+            PYTHON, "-m", "gunicorn", "trainingsite.wsgi",
+            "--bind", f"127.0.0.1:{port}",
+            "--workers", str(workers),
+            "--threads", str(threads),
+            "--log-level", "warning",
+            "--keep-alive", "30",
+        ],
+        cwd=ROOT,
+        env=env,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                conn.request("GET", "/healthz")
+                if conn.getresponse().status == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("gunicorn did not start")
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@dataclass
+class LoadResult:
+    latencies: list[float] = field(default_factory=list)
+    statuses: dict[int, int] = field(default_factory=dict)
+    elapsed: float = 0.0
+
+    @property
+    def count(self) -> int:
+        return len(self.latencies)
+
+    @property
+    def rps(self) -> float:
+        return self.count / self.elapsed if self.elapsed else 0.0
+
+    @property
+    def p95_ms(self) -> float:
+        if len(self.latencies) < 2:
+            return (self.latencies or [0.0])[0] * 1000
+        return statistics.quantiles(self.latencies, n=20)[18] * 1000
+
+
+def hammer(
+    port: int,
+    request: Callable[[int], tuple[str, str, dict[str, str], bytes | None]],
+    *,
+    concurrency: int = 16,
+    total: int | None = None,
+    seconds: float | None = None,
+) -> LoadResult:
+    """Send requests from `concurrency` keep-alive clients until `total` requests are done or
+    `seconds` have passed (whichever is given; both are bounds). `request(i)` returns
+    (method, path, headers, body) for the i-th request."""
+    assert total or seconds, "a load must be bounded"
+    result = LoadResult()
+    lock = threading.Lock()
+    counter = iter(range(total or 10**12))
+    deadline = time.monotonic() + (seconds or 600)
+
+    def worker():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while time.monotonic() < deadline:
+            with lock:
+                i = next(counter, None)
+            if i is None:
+                break
+            method, path, headers, body = request(i)
+            started = time.perf_counter()
+            try:
+                conn.request(method, path, body=body, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                status = response.status
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                status = 0
+            took = time.perf_counter() - started
+            with lock:
+                result.latencies.append(took)
+                result.statuses[status] = result.statuses.get(status, 0) + 1
+        conn.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    result.elapsed = time.perf_counter() - started
+    return result
+
+
+def print_table(title: str, headers: list[str], rows: list[list]) -> None:
+    widths = [max(len(str(h)), *(len(str(r[i])) for r in rows)) for i, h in enumerate(headers)]
+    print(f"\n{title}")
+    print("  ".join(str(h).ljust(w) for h, w in zip(headers, widths, strict=True)))
+    print("  ".join("-" * w for w in widths))
+    for row in rows:
+        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))
