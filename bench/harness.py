@@ -53,7 +53,7 @@ def production_env(database_url: str, **extra: str) -> dict[str, str]:
         SECURE_HSTS_SECONDS="0",
         CONN_MAX_AGE="60",
         LOG_LEVEL="WARNING",
-        EMAIL_URL="dummy://",
+        EMAIL_URL="dummymail://",
     )
     env.update(extra)
     return env
