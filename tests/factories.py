@@ -64,6 +64,16 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             self.coordinated_regions.set(extracted)
 
+    @factory.post_generation
+    def email_confirmed(self, create, extracted, **kwargs):
+        """allauth's confirmed address, so the user can sign in through the login form."""
+        if create and self.status != User.Status.UNCONFIRMED and extracted is not False:
+            from allauth.account.models import EmailAddress
+
+            EmailAddress.objects.update_or_create(
+                user=self, email=self.email, defaults={"verified": True, "primary": True}
+            )
+
     @classmethod
     def _after_postgeneration(cls, instance, create, results=None):
         if create:
@@ -79,11 +89,22 @@ class OfficerFactory(UserFactory):
     country = factory.SelfAttribute("agency.country")
 
 
-class TrainerFactory(UserFactory):
+class StaffFactory(UserFactory):
+    """Program staff have TOTP enrolled (the site requires it); pass mfa=False to test that."""
+
+    @factory.post_generation
+    def mfa(self, create, extracted, **kwargs):
+        if create and extracted is not False:
+            from attendees.mfa import enrol_totp
+
+            enrol_totp(self)
+
+
+class TrainerFactory(StaffFactory):
     is_trainer = True
 
 
-class CoordinatorFactory(UserFactory):
+class CoordinatorFactory(StaffFactory):
     """Pass regions=[...]; with none it coordinates a fresh region."""
 
     @factory.post_generation
@@ -92,7 +113,7 @@ class CoordinatorFactory(UserFactory):
             self.coordinated_regions.set(extracted or [RegionFactory()])
 
 
-class ProgramAdminFactory(UserFactory):
+class ProgramAdminFactory(StaffFactory):
     is_program_admin = True
 
 

@@ -243,6 +243,7 @@ from csp.constants import NONE, SELF  # noqa: E402
 
 MIDDLEWARE.insert(1, "csp.middleware.CSPMiddleware")
 MIDDLEWARE.insert(2, "trainingsite.middleware.PermissionsPolicyMiddleware")
+MIDDLEWARE.append("trainingsite.middleware.StaffMFAMiddleware")
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

@@ -7,6 +7,7 @@ from django.db import transaction
 # Each app seeds its own demo data, in dependency order; every seed() is idempotent.
 DEMO_MODULES = [
     "attendees.demo",
+    "attendees.demo_mfa",
     "workshops.demo_curriculum",
     "workshops.demo",
     "attendees.demo_registrations",
@@ -20,16 +21,17 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        logins = []
+        # One line per account: a later module may add extras (a TOTP secret) to an e-mail
+        # an earlier one listed.
+        logins: dict[str, list[str]] = {}
         for path in DEMO_MODULES:
             if find_spec(path) is None:
                 continue
-            logins += import_module(path).seed() or []
+            for label, email, password, *extra in import_module(path).seed() or []:
+                logins.setdefault(email, [label, email, password]).extend(extra)
         self.stdout.write(
             self.style.SUCCESS("Demo data loaded. Demo logins (role, e-mail, password):")
         )
-        for label, email, password, *extra in logins:
-            line = f"  {label:<40} {email:<40} {password}"
-            if extra:
-                line += "  " + " ".join(extra)
-            self.stdout.write(line)
+        for label, email, password, *extra in logins.values():
+            line = f"  {label:<38} {email:<36} {password}  {' '.join(extra)}"
+            self.stdout.write(line.rstrip())
