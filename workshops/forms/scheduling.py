@@ -61,6 +61,8 @@ class WorkshopForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
     )
 
+    online_url = forms.URLField(label=_("Joining link"), required=False, assume_scheme="https")
+
     class Meta:
         model = Workshop
         fields = [

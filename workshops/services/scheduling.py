@@ -76,6 +76,8 @@ class SessionInput:
     start: dt.time
     end: dt.time
     title: str = ""
+    # Only for sessions running past local midnight (the form enters same-day sessions).
+    end_day: dt.date | None = None
 
 
 def local_to_utc(naive: dt.datetime, tz_name: str) -> dt.datetime:
@@ -144,7 +146,7 @@ def _spans(
     spans = []
     for s in sessions:
         start = local_to_utc(dt.datetime.combine(s.day, s.start), workshop.time_zone)
-        end = local_to_utc(dt.datetime.combine(s.day, s.end), workshop.time_zone)
+        end = local_to_utc(dt.datetime.combine(s.end_day or s.day, s.end), workshop.time_zone)
         if end <= start:
             raise SchedulingError(
                 _("A session must end after it starts (%(day)s).") % {"day": s.day.isoformat()}
@@ -190,8 +192,13 @@ def _check_trainers(workshop: Workshop, trainers: Iterable, spans) -> None:
 def _apply(workshop: Workshop, details: dict[str, Any]) -> set[str]:
     changed = set()
     for name in EDITABLE_FIELDS:
-        if name in details and getattr(workshop, name) != details[name]:
-            setattr(workshop, name, details[name])
+        if name not in details:
+            continue
+        field = Workshop._meta.get_field(name)
+        value = details[name]
+        comparable = value.pk if field.is_relation and value is not None else value
+        if getattr(workshop, field.attname) != comparable:
+            setattr(workshop, name, value)
             changed.add(name)
     return changed
 
@@ -342,7 +349,11 @@ def duplicate_workshop(
         start, end = s.starts_at.astimezone(tz), s.ends_at.astimezone(tz)
         sessions.append(
             SessionInput(
-                day=start.date() + delta, start=start.time(), end=end.time(), title=s.title
+                day=start.date() + delta,
+                start=start.time(),
+                end=end.time(),
+                end_day=end.date() + delta,
+                title=s.title,
             )
         )
     details = {name: getattr(workshop, name) for name in EDITABLE_FIELDS}
