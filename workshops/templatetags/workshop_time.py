@@ -23,19 +23,23 @@ def in_zone(value: dt.datetime | None, tz_name: str) -> dt.datetime | None:
     """`{{ session.starts_at|in_zone:workshop.time_zone|date:"H:i" }}`"""
     if value is None:
         return None
-    return value.astimezone(_zone(tz_name))
+    # Naive on purpose: Django's `date` filter would move an aware value back to the active zone.
+    return value.astimezone(_zone(tz_name)).replace(tzinfo=None)
 
 
 def _span(start: dt.datetime, end: dt.datetime, tz: zoneinfo.ZoneInfo) -> dict:
     s, e = start.astimezone(tz), end.astimezone(tz)
+    offsets = (s.utcoffset(), e.utcoffset())
+    abbr = s.strftime("%Z")
+    s, e = s.replace(tzinfo=None), e.replace(tzinfo=None)
     return {
         "day": formats.date_format(s, "D j M Y"),
         "start": formats.time_format(s, "H:i"),
         "end": formats.time_format(e, "H:i"),
         "end_day": formats.date_format(e, "D j M") if e.date() != s.date() else "",
         "zone": tz.key,
-        "abbr": s.strftime("%Z"),
-        "offset": (s.utcoffset(), e.utcoffset()),
+        "abbr": abbr,
+        "offset": offsets,
     }
 
 
@@ -57,8 +61,8 @@ def date_range(start: dt.datetime | None, end: dt.datetime | None, tz_name: str)
     if start is None:
         return ""
     tz = _zone(tz_name)
-    s = start.astimezone(tz)
-    e = (end or start).astimezone(tz)
+    s = start.astimezone(tz).replace(tzinfo=None)
+    e = (end or start).astimezone(tz).replace(tzinfo=None)
     if s.date() == e.date():
         return formats.date_format(s, "D j M Y")
     if s.year != e.year:

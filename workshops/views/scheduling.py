@@ -227,7 +227,8 @@ def schedule_calendar(request):
     for s in sessions:
         local = s.starts_at.astimezone(s.workshop.tzinfo)
         if local.year == month.year and local.month == month.month:
-            by_day[local.date()].append({"session": s, "local_start": local})
+            # Naive: the `date` filter would move an aware value back to the active zone.
+            by_day[local.date()].append({"session": s, "local_start": local.replace(tzinfo=None)})
     weeks = [
         [{"date": d, "in_month": d.month == month.month, "items": by_day.get(d, [])} for d in week]
         for week in calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
