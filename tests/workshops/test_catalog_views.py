@@ -307,3 +307,11 @@ def test_in_zone_filter_renders_local_time():
         Context({"t": start, "request": RequestFactory().get("/")})
     )
     assert html == "18:00"
+
+
+def test_dashboard_and_nav_link_the_catalog_and_schedule(client_for, officer, coordinator):
+    officer_page = client_for(officer).get(reverse("dashboard")).content.decode()
+    assert reverse("workshops:catalog") in officer_page
+    assert reverse("workshops:schedule") not in officer_page
+    coordinator_page = client_for(coordinator).get(reverse("dashboard")).content.decode()
+    assert reverse("workshops:schedule_calendar") in coordinator_page

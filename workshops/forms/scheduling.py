@@ -105,6 +105,11 @@ class WorkshopForm(forms.ModelForm):
         self.fields["trainers"].queryset = User.objects.verified().filter(is_trainer=True)
         self.fields["capacity"].min_value = 1
         self.fields["capacity"].widget.attrs["min"] = 1
+        if not self.instance.pk:
+            self.initial.setdefault("time_zone", user.time_zone)
+            regions = list(self.fields["region"].queryset[:2])
+            if len(regions) == 1:
+                self.initial.setdefault("region", regions[0].pk)
         if self.instance.pk:
             tz = self.instance.tzinfo
             self.initial["trainers"] = list(self.instance.trainers.all())
