@@ -345,3 +345,27 @@ def test_duplicate_to_a_new_start_date_moves_every_session(coordinator, region):
     copy = duplicate_workshop(actor=coordinator, workshop=original, new_start=new_start)
     days = [s.starts_at.astimezone(LISBON).date() for s in copy.sessions.all()]
     assert days == [new_start + dt.timedelta(days=i) for i in range(3)]
+
+
+def test_venue_change_on_published_workshop_enqueues_invite_sync(
+    coordinator, region, django_capture_on_commit_callbacks
+):
+    workshop = WorkshopFactory(region=region)
+    with django_capture_on_commit_callbacks() as callbacks:
+        update_workshop(actor=coordinator, workshop=workshop, details={"venue_name": "Hall B"})
+    assert len(callbacks) == 1
+
+
+def test_capacity_change_enqueues_no_invite_sync(
+    coordinator, region, django_capture_on_commit_callbacks
+):
+    workshop = WorkshopFactory(region=region)
+    with django_capture_on_commit_callbacks() as callbacks:
+        update_workshop(actor=coordinator, workshop=workshop, details={"capacity": 40})
+    assert callbacks == []
+
+
+def test_publish_twice_is_refused(coordinator, region):
+    workshop = WorkshopFactory(region=region)
+    with pytest.raises(SchedulingError, match="Only a draft"):
+        publish_workshop(actor=coordinator, workshop=workshop)

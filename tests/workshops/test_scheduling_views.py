@@ -344,3 +344,23 @@ def test_confirmed_seat_count_on_schedule(client_for, coordinator, region):
     row = response.context["page"].object_list[0]
     assert (row.confirmed_count, row.waitlist_count, row.seats_left) == (2, 1, 8)
     assert timezone.now() < row.starts_at
+
+
+def test_create_refuses_a_forged_unpublished_module_revision(client_for, coordinator, region):
+    from tests.factories import ModuleRevisionFactory
+
+    draft_revision = ModuleRevisionFactory()  # never made the module's published revision
+    response = client_for(coordinator).post(
+        reverse("workshops:workshop_create"), form_data(region, modules=[draft_revision])
+    )
+    assert response.status_code == 200
+    assert response.context["module_formset"].forms[0].errors
+    assert not Workshop.objects.exists()
+
+
+def test_create_refuses_the_same_module_twice(client_for, coordinator, region):
+    revision = published_revision()
+    response = client_for(coordinator).post(
+        reverse("workshops:workshop_create"), form_data(region, modules=[revision, revision])
+    )
+    assert b"only once per workshop" in response.content
