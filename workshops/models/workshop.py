@@ -4,7 +4,8 @@ import zoneinfo
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -44,6 +45,31 @@ class WorkshopQuerySet(models.QuerySet):
 
     def upcoming(self) -> WorkshopQuerySet:
         return self.filter(ends_at__gte=timezone.now())
+
+    def with_seat_counts(self) -> WorkshopQuerySet:
+        """Annotate live `confirmed_count` and `waitlist_count` (correlated subqueries, so other
+        joins on the queryset can never multiply them)."""
+        return self.annotate(
+            confirmed_count=_registration_count("confirmed"),
+            waitlist_count=_registration_count("waitlisted"),
+        )
+
+    def for_catalog(self, user) -> WorkshopQuerySet:
+        """Published workshops that have not ended, as the viewer may see them."""
+        return self.visible_to(user).published().upcoming()
+
+
+def _registration_count(state: str):
+    from attendees.models import Registration
+
+    counts = (
+        Registration.objects.filter(workshop=OuterRef("pk"), state=state)
+        .order_by()
+        .values("workshop")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=models.IntegerField()), 0)
 
 
 class Workshop(models.Model):
@@ -127,6 +153,42 @@ class Workshop(models.Model):
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def is_online(self) -> bool:
+        return self.format == self.Format.ONLINE
+
+    @property
+    def place(self) -> str:
+        """ "City, Country" or "Online" for cards."""
+        if self.is_online:
+            return str(_("Online"))
+        return ", ".join(p for p in (self.city, self.country.name if self.country else "") if p)
+
+    @property
+    def seats_taken(self) -> int:
+        confirmed = getattr(self, "confirmed_count", None)
+        if confirmed is None:
+            # Live count when the queryset was not annotated (a single object).
+            confirmed = self.registrations.filter(state="confirmed").count()
+        return confirmed
+
+    @property
+    def seats_left(self) -> int:
+        return max(self.capacity - self.seats_taken, 0)
+
+    def joining_details_visible_to(self, user, my_registration=None) -> bool:
+        """Online joining details: confirmed attendees, the workshop's trainers and the
+        coordinators of its region only."""
+        if not user.is_authenticated or not user.has_program_access:
+            return False
+        if user.is_program_admin or self.region_id in user.coordinated_region_ids:
+            return True
+        if user.is_trainer and self.trainers.filter(pk=user.pk).exists():
+            return True
+        if my_registration is not None:
+            return my_registration.officer_id == user.pk and my_registration.state == "confirmed"
+        return self.registrations.filter(officer=user, state="confirmed").exists()
 
 
 class WorkshopModule(models.Model):
