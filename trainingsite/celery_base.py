@@ -18,7 +18,7 @@ class Task(DjangoTask):
 
         def enqueue() -> None:
             try:
-                self.apply_async(args=args, kwargs=kwargs)
+                self.delay(*args, **kwargs)
             except Exception:
                 logger.warning("Could not run %s%r; the outbox sweep will retry", self.name, args)
                 raise

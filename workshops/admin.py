@@ -1,0 +1,1 @@
+from . import admin_scheduling  # noqa: F401
