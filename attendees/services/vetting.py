@@ -43,7 +43,7 @@ def _record(
 def confirm_officer_email(*, user_id: int) -> User:
     """An officer confirmed their agency e-mail: verify at once in `auto` agencies, queue for
     review otherwise; an already verified officer re-confirming renews the vetting."""
-    user = User.objects.select_for_update().select_related("agency").get(pk=user_id)
+    user = User.objects.select_for_update(of=("self",)).select_related("agency").get(pk=user_id)
     if user.agency_id is None:
         return user
     now = timezone.now()
