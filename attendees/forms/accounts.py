@@ -110,4 +110,6 @@ class AgencyStatusForm(forms.Form):
 
 
 class VettingModeForm(forms.Form):
-    vetting_mode = forms.ChoiceField(label=_("Vetting mode"), choices=Agency.VettingMode.choices)
+    vetting_mode = forms.ChoiceField(
+        label=_("Vetting mode"), choices=Agency.VettingMode.choices, widget=forms.RadioSelect
+    )
