@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from .models import Agency, AgencyDomain, Region, User
+from .models import Agency, AgencyDomain, Region, User, VettingDecision
 
 DEMO_PASSWORD = "training-demo-2026"
 
@@ -152,6 +152,10 @@ def seed() -> list[tuple[str, str, str]]:
         if region_slugs:
             user.coordinated_regions.set([regions[s] for s in region_slugs])
         _set_email_address(user, verified=status != User.Status.UNCONFIRMED)
+        if status == User.Status.PENDING:
+            VettingDecision.objects.get_or_create(
+                officer=user, action=VettingDecision.Action.SUBMITTED
+            )
         logins.append((label, email, DEMO_PASSWORD))
     return logins
 
