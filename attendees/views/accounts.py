@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -86,11 +87,23 @@ def profile(request):
     return render(request, "attendees/profile.html", {"form": form})
 
 
+ONBOARDING_LIMIT = 5  # requests per address per hour: the form is public and mails staff
+
+
+def _onboarding_allowed(request) -> bool:
+    key = f"onboarding-request:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, timeout=3600)
+    return cache.incr(key) <= ONBOARDING_LIMIT
+
+
 @login_not_required
 def onboarding_request(request):
     initial = {"email": request.GET.get("email", "")[:254]}
     form = OnboardingRequestForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        if not _onboarding_allowed(request):
+            form.add_error(None, _("Too many requests from your network. Try again in an hour."))
+            return render(request, "attendees/onboarding_request.html", {"form": form}, status=429)
         services.submit_onboarding_request(**form.cleaned_data)
         messages.success(
             request, _("Thank you. The program coordinators will contact you about onboarding.")

@@ -180,3 +180,20 @@ def test_unverified_coordinator_gets_no_onboarding_mail(client, region):
         {"full_name": "A B", "email": "a@b.example", "agency_name": "X", "country": "SG"},
     )
     assert mail.outbox == []
+
+
+def test_onboarding_form_is_rate_limited_per_address(client, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "onboarding-rate-limit-test",
+        }
+    }
+    data = {"full_name": "A B", "email": "a@b.example", "agency_name": "X", "country": "KE"}
+    for _ in range(5):
+        assert client.post(reverse("onboarding_request"), data).status_code == 302
+    response = client.post(reverse("onboarding_request"), data)
+    assert response.status_code == 429
+    assert "Too many requests" in response.content.decode()
+    assert 'value="A B"' in response.content.decode()
+    assert OnboardingRequest.objects.count() == 5
