@@ -26,12 +26,12 @@ class AgencyQuerySet(models.QuerySet):
         return self.filter(is_active=True)
 
     def search(self, text: str) -> AgencyQuerySet:
+        """By name or e-mail domain; a subquery, so counts annotated later are not multiplied."""
         text = text.strip()
         if not text:
             return self
-        return self.filter(
-            models.Q(name__icontains=text) | models.Q(domains__domain__icontains=text)
-        ).distinct()
+        by_domain = AgencyDomain.objects.filter(domain__icontains=text).values("agency_id")
+        return self.filter(models.Q(name__icontains=text) | models.Q(pk__in=by_domain))
 
     def managed_by(self, user) -> AgencyQuerySet:
         """Agencies a coordinator administers: their regions, or all for a program admin."""

@@ -209,3 +209,12 @@ def test_agency_detail_lists_officers_domains_and_history(client_for, coordinato
     body = body.decode()
     assert officer.full_name in body
     assert agency.domains.get().domain in body
+
+
+def test_domain_search_does_not_multiply_counts(client_for, coordinator, agency, officer):
+    from tests.factories import AgencyDomainFactory
+
+    AgencyDomainFactory(agency=agency, domain="second.agencya.gov")
+    response = client_for(coordinator).get(reverse("agency_list"), {"q": "agency"})
+    [row] = list(response.context["page"])
+    assert row.officer_count == 1
