@@ -110,3 +110,11 @@ def test_anonymous_following_link_is_sent_to_login(client, expired_officer):
     token = services.make_reconfirm_token(user=expired_officer)
     response = client.get(reverse("reconfirm", args=[token]))
     assert response.url.startswith(reverse("account_login"))
+
+
+def test_link_stops_working_after_email_change(expired_officer):
+    token = services.make_reconfirm_token(user=expired_officer)
+    assert expired_officer.email not in token
+    User.objects.filter(pk=expired_officer.pk).update(email="moved@" + expired_officer.email_domain)
+    with pytest.raises(ServiceError):
+        services.reconfirm_agency_email(user_id=expired_officer.pk, token=token)
