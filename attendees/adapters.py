@@ -1,13 +1,45 @@
+from urllib.parse import urlencode
+
 from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from .models import AgencyDomain
+from .models import AgencyDomain, User
+
+# Accounts that may not sign in at all, with the reason shown on the login form.
+REFUSED_STATES = {
+    User.Status.SUSPENDED: gettext_lazy(
+        "Your account is suspended, so you cannot sign in. Contact your agency's focal point "
+        "or the program coordinators."
+    ),
+    User.Status.REJECTED: gettext_lazy(
+        "Your registration was not approved, so you cannot sign in. Contact the program "
+        "coordinators if you think this is a mistake."
+    ),
+}
+
+
+def login_refusal(user) -> str | None:
+    if not user.is_active:
+        return str(REFUSED_STATES[User.Status.SUSPENDED])
+    message = REFUSED_STATES.get(user.status)
+    return str(message) if message else None
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "too_many_login_attempts": gettext_lazy(
+            "Too many failed sign-in attempts. For your security, signing in is blocked for "
+            "15 minutes. Wait and try again, or reset your password."
+        ),
+    }
+
     def clean_email(self, email: str) -> str:
         email = super().clean_email(email)
         if not AgencyDomain.objects.for_email(email).exists():
@@ -18,7 +50,7 @@ class AccountAdapter(DefaultAccountAdapter):
                         "Only e-mail addresses of agencies registered with the program can sign "
                         "up, and this address's domain is not one of them."
                     ),
-                    reverse("onboarding_request"),
+                    reverse("onboarding_request") + "?" + urlencode({"email": email}),
                     _("Ask for your agency to be onboarded."),
                 ),
                 code="unregistered_domain",
@@ -33,3 +65,15 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
         return user
+
+    def pre_login(self, request, user, **kwargs):
+        """Every login path (password, e-mail confirmation, password reset) refuses suspended
+        and rejected accounts; the login form already says why."""
+        refusal = login_refusal(user)
+        if refusal:
+            from allauth.account.internal.stagekit import clear_login
+
+            clear_login(request)
+            messages.error(request, refusal)
+            return redirect("account_login")
+        return super().pre_login(request, user, **kwargs)

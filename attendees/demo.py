@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from .models import Agency, AgencyDomain, Region, User
+from .models import Agency, AgencyDomain, Region, User, VettingDecision
 
 DEMO_PASSWORD = "training-demo-2026"
 
@@ -81,7 +81,40 @@ ACCOUNTS = [
         "Bram Jansen",
         {"agency": "politie.example.nl", "status": "pending"},
     ),
+    (
+        "Coordinator (Americas)",
+        "coord.americas@training.example.org",
+        "Lucía Herrera",
+        {"regions": ["americas"]},
+    ),
+    (
+        "Focal point (Singapore)",
+        "focal@spf.example.sg",
+        "Nur Aisyah",
+        {"agency": "spf.example.sg", "is_focal_point": True, "rank": "Superintendent"},
+    ),
+    (
+        "Officer (Brazil, Americas)",
+        "officer@pf.example.br",
+        "Rafael Souza",
+        {"agency": "pf.example.br", "rank": "Agente", "language": "pt-br"},
+    ),
+    (
+        "Officer e-mail unconfirmed (Singapore)",
+        "unconfirmed@spf.example.sg",
+        "Kevin Ong",
+        {"agency": "spf.example.sg", "status": "unconfirmed"},
+    ),
+    (
+        "Officer suspended (Portugal)",
+        "suspended@pj.example.pt",
+        "Rui Marques",
+        {"agency": "pj.example.pt", "status": "suspended"},
+    ),
 ]
+
+# States in which an account has been vetted at some point (and keeps its vetting date).
+VETTED_STATES = {User.Status.VERIFIED, User.Status.SUSPENDED}
 
 
 def seed() -> list[tuple[str, str, str]]:
@@ -98,7 +131,6 @@ def seed() -> list[tuple[str, str, str]]:
             AgencyDomain.objects.update_or_create(domain=domain, defaults={"agency": agency})
 
     logins = []
-    now = timezone.now()
     for label, email, full_name, extra in ACCOUNTS:
         extra = dict(extra)
         region_slugs = extra.pop("regions", [])
@@ -108,21 +140,29 @@ def seed() -> list[tuple[str, str, str]]:
         if domain:
             agency = AgencyDomain.objects.get(domain=domain).agency
             defaults.update(agency=agency, country=agency.country)
-        defaults["vetted_at"] = now if status == User.Status.VERIFIED else None
         user, created = User.objects.update_or_create(email=email, defaults=defaults)
+        # Keep an existing vetting date so a second run changes nothing.
+        vetted = status in VETTED_STATES
+        if vetted != (user.vetted_at is not None):
+            user.vetted_at = timezone.now() if vetted else None
+            user.save(update_fields=["vetted_at"])
         if created or not user.check_password(DEMO_PASSWORD):
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
         if region_slugs:
             user.coordinated_regions.set([regions[s] for s in region_slugs])
-        _mark_email_confirmed(user)
+        _set_email_address(user, verified=status != User.Status.UNCONFIRMED)
+        if status == User.Status.PENDING:
+            VettingDecision.objects.get_or_create(
+                officer=user, action=VettingDecision.Action.SUBMITTED
+            )
         logins.append((label, email, DEMO_PASSWORD))
     return logins
 
 
-def _mark_email_confirmed(user: User) -> None:
+def _set_email_address(user: User, *, verified: bool) -> None:
     from allauth.account.models import EmailAddress
 
     EmailAddress.objects.update_or_create(
-        user=user, email=user.email, defaults={"verified": True, "primary": True}
+        user=user, email=user.email, defaults={"verified": verified, "primary": True}
     )

@@ -6,8 +6,17 @@ from django.utils import translation
 
 from .access import AccessState
 
-# Paths a signed-in user without program access may still use (to confirm, wait, log out).
-OPEN_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/access/", "/onboarding/", "/healthz")
+# Paths a signed-in user without program access may still use (to confirm, wait, fix their
+# profile, log out).
+OPEN_PREFIXES = (
+    "/accounts/",
+    "/static/",
+    "/i18n/",
+    "/access/",
+    "/profile/",
+    "/onboarding/",
+    "/healthz",
+)
 
 
 class AccessStateMiddleware:

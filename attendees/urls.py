@@ -1,13 +1,34 @@
 from django.urls import path
 
-from .views import accounts
+from .views import accounts, agencies, vetting
 
 urlpatterns = [
     path("", accounts.dashboard, name="dashboard"),
     path("access/", accounts.access_status, name="access_status"),
+    path("access/reconfirm/", accounts.reconfirm_request, name="reconfirm_request"),
+    path("access/reconfirm/<str:token>/", accounts.reconfirm, name="reconfirm"),
+    path("profile/", accounts.profile, name="profile"),
     path("onboarding/", accounts.onboarding_request, name="onboarding_request"),
-    path("vetting/", accounts.vetting_queue, name="vetting_queue"),
-    path("vetting/<int:pk>/", accounts.vetting_detail, name="vetting_detail"),
-    path("vetting/<int:pk>/decide/", accounts.vetting_decide, name="vetting_decide"),
+    path("vetting/", vetting.vetting_queue, name="vetting_queue"),
+    path("vetting/<int:pk>/", vetting.vetting_detail, name="vetting_detail"),
+    path("vetting/<int:pk>/decide/", vetting.vetting_decide, name="vetting_decide"),
+    path("my-agency/", vetting.my_agency, name="my_agency"),
+    path("agencies/", agencies.agency_list, name="agency_list"),
+    path("agencies/<int:pk>/", agencies.agency_detail, name="agency_detail"),
+    path("agencies/<int:pk>/domains/", agencies.agency_domain_add, name="agency_domain_add"),
+    path(
+        "agencies/<int:pk>/domains/<int:domain_pk>/remove/",
+        agencies.agency_domain_remove,
+        name="agency_domain_remove",
+    ),
+    path("agencies/<int:pk>/status/", agencies.agency_status, name="agency_status"),
+    path(
+        "agencies/<int:pk>/vetting-mode/", agencies.agency_vetting_mode, name="agency_vetting_mode"
+    ),
+    path(
+        "agencies/<int:pk>/focal-points/<int:officer_pk>/",
+        agencies.agency_focal_point,
+        name="agency_focal_point",
+    ),
     path("healthz", accounts.healthz, name="healthz"),
 ]

@@ -157,6 +157,8 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "attendees.forms.SignupProfileForm"
+# The login form refuses suspended and rejected accounts with a clear message.
+ACCOUNT_FORMS = {"login": "attendees.forms.login.LoginForm"}
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
@@ -175,6 +177,8 @@ MFA_TOTP_ISSUER = PROGRAM_NAME
 
 # How long a vetting stays valid before the officer must re-confirm their agency e-mail.
 VETTING_VALIDITY = timedelta(days=env.int("VETTING_VALIDITY_DAYS", default=365))
+# A re-confirmation link works once, for this long.
+RECONFIRM_LINK_MAX_AGE = timedelta(hours=env.int("RECONFIRM_LINK_HOURS", default=48))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -1,3 +1,23 @@
-from .accounts import OnboardingRequestForm, SignupProfileForm, VettingDecisionForm
+from .accounts import (
+    AgencyDomainForm,
+    AgencyFilterForm,
+    AgencyStatusForm,
+    OnboardingRequestForm,
+    ProfileForm,
+    SignupProfileForm,
+    VettingDecisionForm,
+    VettingFilterForm,
+    VettingModeForm,
+)
 
-__all__ = ["OnboardingRequestForm", "SignupProfileForm", "VettingDecisionForm"]
+__all__ = [
+    "AgencyDomainForm",
+    "AgencyFilterForm",
+    "AgencyStatusForm",
+    "OnboardingRequestForm",
+    "ProfileForm",
+    "SignupProfileForm",
+    "VettingDecisionForm",
+    "VettingFilterForm",
+    "VettingModeForm",
+]

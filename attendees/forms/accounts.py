@@ -1,13 +1,16 @@
+from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from attendees.models import OnboardingRequest, User
+from attendees.models import Agency, OnboardingRequest, User
 
 
 class SignupProfileForm(forms.Form):
     """Profile fields asked at sign-up, beside allauth's e-mail and password."""
 
-    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    full_name = forms.CharField(
+        label=_("Full name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
     rank = forms.CharField(label=_("Rank or title"), max_length=100, required=False)
     unit = forms.CharField(label=_("Unit"), max_length=200, required=False)
     time_zone = forms.ChoiceField(
@@ -23,10 +26,25 @@ class SignupProfileForm(forms.Form):
         user.save()
 
 
+class ProfileForm(forms.ModelForm):
+    """What an officer edits about themself; agency and e-mail are not here on purpose."""
+
+    class Meta:
+        model = User
+        fields = ["full_name", "rank", "unit", "time_zone", "language"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["full_name"].required = True
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
 class OnboardingRequestForm(forms.ModelForm):
     class Meta:
         model = OnboardingRequest
         fields = ["full_name", "email", "agency_name", "country", "message"]
+        widgets = {"message": forms.Textarea(attrs={"rows": 4})}
 
 
 class VettingDecisionForm(forms.Form):
@@ -43,4 +61,55 @@ class VettingDecisionForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required to reject or suspend; it is sent to the officer."),
+    )
+
+
+class VettingFilterForm(forms.Form):
+    """Filters of the vetting queue; the agency choices are scoped to the viewer."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    status = forms.ChoiceField(label=_("Status"), choices=User.Status.choices, required=False)
+    agency = forms.ModelChoiceField(
+        label=_("Agency"), queryset=Agency.objects.none(), required=False
+    )
+    country = forms.ChoiceField(label=_("Country"), required=False)
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+        countries = sorted({(a.country.code, a.country.name) for a in agencies}, key=lambda c: c[1])
+        self.fields["country"].choices = [("", _("All countries")), *countries]
+        self.fields["agency"].empty_label = _("All agencies")
+
+
+class AgencyFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    state = forms.ChoiceField(
+        label=_("State"),
+        required=False,
+        choices=[("", _("All")), ("active", _("Active")), ("suspended", _("Suspended"))],
+    )
+
+
+class AgencyDomainForm(forms.Form):
+    domain = forms.CharField(
+        label=_("E-mail domain"),
+        max_length=253,
+        widget=forms.TextInput(attrs={"placeholder": "police.example.org"}),
+    )
+
+
+class AgencyStatusForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required to suspend; kept in the agency's history."),
+    )
+
+
+class VettingModeForm(forms.Form):
+    vetting_mode = forms.ChoiceField(
+        label=_("Vetting mode"), choices=Agency.VettingMode.choices, widget=forms.RadioSelect
     )

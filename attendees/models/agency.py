@@ -25,6 +25,14 @@ class AgencyQuerySet(models.QuerySet):
     def active(self) -> AgencyQuerySet:
         return self.filter(is_active=True)
 
+    def search(self, text: str) -> AgencyQuerySet:
+        """By name or e-mail domain; a subquery, so counts annotated later are not multiplied."""
+        text = text.strip()
+        if not text:
+            return self
+        by_domain = AgencyDomain.objects.filter(domain__icontains=text).values("agency_id")
+        return self.filter(models.Q(name__icontains=text) | models.Q(pk__in=by_domain))
+
     def managed_by(self, user) -> AgencyQuerySet:
         """Agencies a coordinator administers: their regions, or all for a program admin."""
         if not user.is_authenticated:
@@ -111,3 +119,32 @@ class OnboardingRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_name} ({self.country.code})"
+
+
+class AgencyEvent(models.Model):
+    """Append-only record of every change a coordinator makes to an agency: who, when, what."""
+
+    class Action(models.TextChoices):
+        SUSPENDED = "suspended", _("Agency suspended")
+        REACTIVATED = "reactivated", _("Agency reactivated")
+        DOMAIN_ADDED = "domain_added", _("E-mail domain added")
+        DOMAIN_REMOVED = "domain_removed", _("E-mail domain removed")
+        VETTING_MODE = "vetting_mode", _("Vetting mode changed")
+        FOCAL_NAMED = "focal_named", _("Focal point named")
+        FOCAL_REMOVED = "focal_removed", _("Focal point removed")
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="events")
+    by = models.ForeignKey(
+        "attendees.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("agency event")
+        verbose_name_plural = _("agency events")
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.agency}"

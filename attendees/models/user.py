@@ -34,6 +34,20 @@ class UserQuerySet(models.QuerySet):
             scope |= Q(agency_id=user.agency_id)
         return qs.filter(scope)
 
+    def managed_by(self, user) -> UserQuerySet:
+        """Officers of the agencies a coordinator administers (all for a program admin)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_program_admin:
+            return self.officers()
+        return self.officers().filter(agency__region__in=user.coordinated_region_ids)
+
+    def search(self, text: str) -> UserQuerySet:
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(Q(full_name__icontains=text) | Q(email__icontains=text))
+
 
 class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
@@ -175,6 +189,8 @@ class VettingDecision(models.Model):
         SUSPENDED = "suspended", _("Suspended")
         REINSTATED = "reinstated", _("Reinstated")
         RECONFIRMED = "reconfirmed", _("Agency e-mail re-confirmed")
+        FOCAL_NAMED = "focal_named", _("Named focal point")
+        FOCAL_REMOVED = "focal_removed", _("Removed as focal point")
 
     officer = models.ForeignKey(User, on_delete=models.CASCADE, related_name="vetting_decisions")
     decided_by = models.ForeignKey(

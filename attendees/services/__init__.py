@@ -1,5 +1,23 @@
 """Writes for the attendees app, one module per concept, re-exported here."""
 
+from .agencies import (
+    AgencyError,
+    add_agency_domain,
+    normalize_domain,
+    reactivate_agency,
+    remove_agency_domain,
+    set_focal_point,
+    set_vetting_mode,
+    suspend_agency,
+)
+from .profile import update_profile
+from .reconfirm import (
+    ReconfirmError,
+    check_reconfirm_token,
+    make_reconfirm_token,
+    reconfirm_agency_email,
+    send_reconfirmation_email,
+)
 from .vetting import (
     VettingError,
     approve_officer,
@@ -13,13 +31,27 @@ from .vetting import (
 )
 
 __all__ = [
+    "AgencyError",
+    "ReconfirmError",
     "VettingError",
+    "add_agency_domain",
     "approve_officer",
     "assign_agency_from_email",
+    "check_reconfirm_token",
     "confirm_officer_email",
+    "make_reconfirm_token",
+    "normalize_domain",
+    "reactivate_agency",
+    "reconfirm_agency_email",
     "reinstate_officer",
     "reject_officer",
+    "remove_agency_domain",
     "renew_vetting",
+    "send_reconfirmation_email",
+    "set_focal_point",
+    "set_vetting_mode",
     "submit_onboarding_request",
+    "suspend_agency",
     "suspend_officer",
+    "update_profile",
 ]

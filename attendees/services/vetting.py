@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from attendees.models import Agency, AgencyDomain, User, VettingDecision
+from attendees.models import Agency, AgencyDomain, OnboardingRequest, User, VettingDecision
 from trainingsite.errors import ServiceError
 
 
@@ -43,7 +43,7 @@ def _record(
 def confirm_officer_email(*, user_id: int) -> User:
     """An officer confirmed their agency e-mail: verify at once in `auto` agencies, queue for
     review otherwise; an already verified officer re-confirming renews the vetting."""
-    user = User.objects.select_for_update().select_related("agency").get(pk=user_id)
+    user = User.objects.select_for_update(of=("self",)).select_related("agency").get(pk=user_id)
     if user.agency_id is None:
         return user
     now = timezone.now()
@@ -61,13 +61,17 @@ def confirm_officer_email(*, user_id: int) -> User:
 
 
 def renew_vetting(*, user: User) -> None:
+    """Renew a verified officer's vetting from now (caller holds the row lock)."""
     user.vetted_at = timezone.now()
     user.save(update_fields=["vetted_at"])
     _record(officer=user, action=VettingDecision.Action.RECONFIRMED)
 
 
-def _lock_vettable(officer_id: int, by: User) -> User:
-    officer = User.objects.vettable_by(by).select_for_update(of=("self",)).filter(pk=officer_id)
+def _lock_vettable(officer_id: int, by: User, *, coordinator_only: bool = False) -> User:
+    """Lock the officer row if `by` may decide on it. Focal points only approve or reject
+    newcomers of their own agency; suspending and reinstating is for coordinators."""
+    scope = User.objects.managed_by(by) if coordinator_only else User.objects.vettable_by(by)
+    officer = scope.exclude(pk=by.pk).select_for_update(of=("self",)).filter(pk=officer_id)
     officer = officer.first()
     if officer is None:
         raise VettingError(_("You cannot vet this officer."))
@@ -106,11 +110,11 @@ def reject_officer(*, officer_id: int, by: User, reason: str) -> User:
 def suspend_officer(*, officer_id: int, by: User, reason: str) -> User:
     if not reason.strip():
         raise VettingError(_("Give a reason for the suspension."))
-    officer = _lock_vettable(officer_id, by)
+    officer = _lock_vettable(officer_id, by, coordinator_only=True)
     if officer.status == User.Status.SUSPENDED:
         raise VettingError(_("This officer is already suspended."))
-    officer.status = User.Status.SUSPENDED
-    officer.save(update_fields=["status"])
+    officer.status, officer.is_focal_point = User.Status.SUSPENDED, False
+    officer.save(update_fields=["status", "is_focal_point"])
     _record(
         officer=officer, action=VettingDecision.Action.SUSPENDED, by=by, reason=reason, notify=True
     )
@@ -119,7 +123,7 @@ def suspend_officer(*, officer_id: int, by: User, reason: str) -> User:
 
 @transaction.atomic
 def reinstate_officer(*, officer_id: int, by: User, reason: str = "") -> User:
-    officer = _lock_vettable(officer_id, by)
+    officer = _lock_vettable(officer_id, by, coordinator_only=True)
     if officer.status not in (User.Status.SUSPENDED, User.Status.REJECTED):
         raise VettingError(_("Only suspended or rejected officers can be reinstated."))
     officer.status, officer.vetted_at = User.Status.VERIFIED, timezone.now()
@@ -130,17 +134,30 @@ def reinstate_officer(*, officer_id: int, by: User, reason: str = "") -> User:
     return officer
 
 
-def submit_onboarding_request(**fields) -> None:
-    """Record the request and tell the coordinators of the country's region (all if unknown)."""
+@transaction.atomic
+def submit_onboarding_request(
+    *, full_name: str, email: str, agency_name: str, country: str, message: str = ""
+) -> OnboardingRequest:
+    """Record the request and tell the program admins and the coordinators of the regions
+    that already have agencies in that country (every coordinator if the country is new)."""
     from django.conf import settings
     from django.core.mail import send_mail
 
-    from .models import OnboardingRequest
-
-    request = OnboardingRequest.objects.create(**fields)
+    request = OnboardingRequest.objects.create(
+        full_name=full_name, email=email, agency_name=agency_name, country=country, message=message
+    )
+    region_ids = list(
+        Agency.objects.filter(country=country).values_list("region_id", flat=True).distinct()
+    )
+    staff = (
+        Q(coordinated_regions__in=region_ids)
+        if region_ids
+        else Q(coordinated_regions__isnull=False)
+    )
     recipients = list(
         User.objects.filter(is_active=True, status=User.Status.VERIFIED)
-        .filter(Q(is_program_admin=True) | Q(coordinated_regions__isnull=False))
+        .filter(Q(is_program_admin=True) | staff)
+        .order_by("email")
         .values_list("email", flat=True)
         .distinct()
     )
@@ -162,3 +179,4 @@ def submit_onboarding_request(**fields) -> None:
                 recipient_list=recipients,
             )
         )
+    return request

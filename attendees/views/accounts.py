@@ -1,22 +1,28 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
+from django.core.cache import cache
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from attendees import services
 from attendees.access import AccessState
-from attendees.forms import OnboardingRequestForm, VettingDecisionForm
+from attendees.forms import OnboardingRequestForm, ProfileForm
 from attendees.models import User
-from attendees.roles import role_required
+from attendees.roles import has_role
 from trainingsite.errors import ServiceError
 
 
 def dashboard(request):
-    """One landing page; each role sees its own panels."""
-    return render(request, "attendees/dashboard.html")
+    """One landing page; each role sees its own panels, with the counts they need."""
+    user = request.user
+    context = {}
+    if has_role(user, "coordinator", "focal_point"):
+        context["vetting_pending_count"] = (
+            User.objects.vettable_by(user).filter(status=User.Status.PENDING).count()
+        )
+    return render(request, "attendees/dashboard.html", context)
 
 
 def access_status(request):
@@ -27,78 +33,83 @@ def access_status(request):
     return render(request, "attendees/access_status.html", {"state": AccessState(state)})
 
 
+@require_POST
+def reconfirm_request(request):
+    """Mail a fresh re-confirmation link to the officer's agency address."""
+    user = request.user
+    if user.access_state != AccessState.EXPIRED:
+        return redirect("access_status")
+    try:
+        services.send_reconfirmation_email(user=user)
+    except ServiceError as err:
+        messages.error(request, err.message)
+    else:
+        messages.success(
+            request,
+            _("We sent a re-confirmation link to %(email)s. Open it to renew your access.")
+            % {"email": user.email},
+        )
+    return redirect("access_status")
+
+
+def reconfirm(request, token: str):
+    """GET shows a button, POST renews: mail scanners that pre-fetch links change nothing."""
+    try:
+        services.check_reconfirm_token(token=token, user=request.user)
+    except ServiceError as err:
+        return render(request, "attendees/reconfirm.html", {"error": err.message}, status=400)
+    if request.method == "POST":
+        try:
+            services.reconfirm_agency_email(user_id=request.user.pk, token=token)
+        except ServiceError as err:
+            return render(request, "attendees/reconfirm.html", {"error": err.message}, status=400)
+        messages.success(request, _("Thank you: your access is renewed."))
+        return redirect("dashboard")
+    return render(request, "attendees/reconfirm.html", {"token": token})
+
+
+def profile(request):
+    """The signed-in user's own profile; the language chosen here drives the interface."""
+    user = request.user
+    form = ProfileForm(request.POST or None, instance=user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_profile(
+                user=User.objects.get(pk=user.pk),
+                **{f: data[f] for f in ("full_name", "rank", "unit", "time_zone", "language")},
+            )
+        except ServiceError as err:
+            form.add_error(None, err.message)
+        else:
+            messages.success(request, _("Your profile is saved."))
+            return redirect("profile")
+    return render(request, "attendees/profile.html", {"form": form})
+
+
+ONBOARDING_LIMIT = 5  # requests per address per hour: the form is public and mails staff
+
+
+def _onboarding_allowed(request) -> bool:
+    key = f"onboarding-request:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, timeout=3600)
+    return cache.incr(key) <= ONBOARDING_LIMIT
+
+
 @login_not_required
 def onboarding_request(request):
-    form = OnboardingRequestForm(request.POST or None)
+    initial = {"email": request.GET.get("email", "")[:254]}
+    form = OnboardingRequestForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        if not _onboarding_allowed(request):
+            form.add_error(None, _("Too many requests from your network. Try again in an hour."))
+            return render(request, "attendees/onboarding_request.html", {"form": form}, status=429)
         services.submit_onboarding_request(**form.cleaned_data)
         messages.success(
             request, _("Thank you. The program coordinators will contact you about onboarding.")
         )
         return redirect("account_login")
     return render(request, "attendees/onboarding_request.html", {"form": form})
-
-
-@role_required("coordinator", "focal_point")
-def vetting_queue(request):
-    status = request.GET.get("status", User.Status.PENDING)
-    if status not in User.Status.values:
-        status = User.Status.PENDING
-    officers = (
-        User.objects.vettable_by(request.user)
-        .filter(status=status)
-        .select_related("agency", "agency__region")
-        .order_by("date_joined", "pk")
-    )
-    page = Paginator(officers, 25).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "attendees/vetting_queue.html",
-        {"page": page, "status": status, "statuses": User.Status.choices},
-    )
-
-
-@role_required("coordinator", "focal_point")
-def vetting_detail(request, pk: int):
-    officer = get_object_or_404(
-        User.objects.vettable_by(request.user).select_related("agency"), pk=pk
-    )
-    form = VettingDecisionForm()
-    decisions = officer.vetting_decisions.select_related("decided_by")[:50]
-    return render(
-        request,
-        "attendees/vetting_detail.html",
-        {"officer": officer, "form": form, "decisions": decisions},
-    )
-
-
-@require_POST
-@role_required("coordinator", "focal_point")
-def vetting_decide(request, pk: int):
-    officer = get_object_or_404(User.objects.vettable_by(request.user), pk=pk)
-    form = VettingDecisionForm(request.POST)
-    if form.is_valid():
-        action = form.cleaned_data["action"]
-        service = {
-            "approve": services.approve_officer,
-            "reject": services.reject_officer,
-            "suspend": services.suspend_officer,
-            "reinstate": services.reinstate_officer,
-        }[action]
-        try:
-            service(officer_id=officer.pk, by=request.user, reason=form.cleaned_data["reason"])
-        except ServiceError as err:
-            form.add_error(None, err.message)
-        else:
-            messages.success(request, _("Decision recorded for %(name)s.") % {"name": officer})
-            return redirect("vetting_queue")
-    decisions = officer.vetting_decisions.select_related("decided_by")[:50]
-    return render(
-        request,
-        "attendees/vetting_detail.html",
-        {"officer": officer, "form": form, "decisions": decisions},
-        status=400,
-    )
 
 
 @login_not_required
