@@ -1,0 +1,3 @@
+from .curriculum import MaterialForm, ModuleForm, ReviewCommentForm, TrackForm
+
+__all__ = ["MaterialForm", "ModuleForm", "ReviewCommentForm", "TrackForm"]

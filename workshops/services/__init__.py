@@ -1,0 +1,43 @@
+"""Writes for the workshops app, one module per concept, re-exported here."""
+
+from .curriculum import (
+    CurriculumError,
+    InvalidTransition,
+    MaterialRejected,
+    NotAllowed,
+    PrerequisiteError,
+    add_material,
+    archive_module,
+    can_edit_module,
+    create_module,
+    create_track,
+    delete_material,
+    publish_module,
+    return_module_to_draft,
+    submit_module_for_review,
+    unarchive_module,
+    update_module,
+    update_track,
+    validate_material_file,
+)
+
+__all__ = [
+    "CurriculumError",
+    "InvalidTransition",
+    "MaterialRejected",
+    "NotAllowed",
+    "PrerequisiteError",
+    "add_material",
+    "archive_module",
+    "can_edit_module",
+    "create_module",
+    "create_track",
+    "delete_material",
+    "publish_module",
+    "return_module_to_draft",
+    "submit_module_for_review",
+    "unarchive_module",
+    "update_module",
+    "update_track",
+    "validate_material_file",
+]
