@@ -361,7 +361,7 @@ def test_library_query_count_is_constant(
     _make_published(count, trainer, track)
     client = client_for(officer)
     client.get(reverse("workshops:library"))  # warm the session
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("workshops:library"))
     assert response.content.decode().count("upcoming workshop") >= count
 
@@ -373,7 +373,7 @@ def test_module_list_query_count_is_constant(
     _make_published(count, trainer, track)
     client = client_for(coordinator)
     client.get(reverse("workshops:module_list"))
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(6):
         response = client.get(reverse("workshops:module_list"))
     assert response.status_code == 200
 
@@ -391,5 +391,18 @@ def test_library_module_query_count_is_constant(
     client = client_for(officer)
     url = reverse("workshops:library_module", args=[module.slug])
     client.get(url)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(9):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_review_queue_query_count_is_constant(
+    client_for, coordinator, trainer, track, count, django_assert_max_num_queries
+):
+    for i in range(count):
+        ModuleFactory(authors=[trainer], track=track, status=Module.Status.IN_REVIEW, title=f"R{i}")
+    client = client_for(coordinator)
+    client.get(reverse("workshops:review_queue"))
+    with django_assert_max_num_queries(5):
+        response = client.get(reverse("workshops:review_queue"))
+    assert response.content.decode().count(">Review<") == count

@@ -452,6 +452,7 @@ def library_module(request, slug: str):
             .select_related("published_revision"),
             "materials": [(m, m.pk in downloadable) for m in materials],
             "workshops": workshops,
+            "revisions": list(module.revisions.only("pk", "number", "published_at", "module_id")),
             "can_manage": Module.objects.manageable_by(request.user).filter(pk=module.pk).exists(),
         },
     )
