@@ -406,3 +406,30 @@ def test_review_queue_query_count_is_constant(
     with django_assert_max_num_queries(5):
         response = client.get(reverse("workshops:review_queue"))
     assert response.content.decode().count(">Review<") == count
+
+
+# --- partials the lead includes in the shared layout -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("role", "sees_workspace"),
+    [("officer", False), ("trainer", True), ("coordinator", True)],
+)
+def test_nav_and_dashboard_partials_by_role(rf, request, role, sees_workspace):
+    from django.template.loader import render_to_string
+
+    http_request = rf.get("/")
+    http_request.user = request.getfixturevalue(role)
+    nav = render_to_string("workshops/curriculum/_nav.html", request=http_request)
+    panels = render_to_string("workshops/curriculum/_dashboard_panels.html", request=http_request)
+    assert reverse("workshops:library") in nav
+    assert (reverse("workshops:module_list") in nav) is sees_workspace
+    assert (reverse("workshops:module_create") in panels) is sees_workspace
+
+
+def test_partials_offer_nothing_to_pending_officer(rf, pending_officer):
+    from django.template.loader import render_to_string
+
+    http_request = rf.get("/")
+    http_request.user = pending_officer
+    assert "href" not in render_to_string("workshops/curriculum/_nav.html", request=http_request)
