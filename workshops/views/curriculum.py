@@ -347,7 +347,7 @@ def track_list(request):
         else:
             messages.success(request, _("Track added."))
             return redirect("workshops:track_list")
-    tracks = Track.objects.annotate(module_count=Count("modules"))
+    tracks = Track.objects.annotate(module_count=Count("modules")).order_by("position", "name")
     return render(
         request,
         "workshops/curriculum/track_list.html",
