@@ -207,6 +207,8 @@ class MaterialFactory(factory.django.DjangoModelFactory):
     content_type = "application/pdf"
     size = len(PDF_BYTES)
     file = factory.django.FileField(filename="handout.pdf", data=PDF_BYTES)
+    # Uploaded before the module's revision is published, so it is released with it.
+    created_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1))
 
 
 def publish_directly(module, *, number: int = 1, **overrides):

@@ -514,6 +514,8 @@ def seed() -> list:
             size=len(data),
             attendees_only=attendees_only,
             uploaded_by=trainer,
+            # Uploaded with the first revision, so it was released when that was published.
+            created_at=base_date,
         )
         material.file.save(material.original_name, ContentFile(data), save=False)
         material.save()

@@ -282,3 +282,17 @@ def test_non_author_trainer_cannot_delete_material(client_for, draft):
     )
     assert response.status_code == 404
     assert Material.objects.exists()
+
+
+def test_material_uploaded_after_publishing_waits_for_the_next_publish(
+    client_for, officer, trainer, coordinator, published
+):
+    upload = SimpleUploadedFile("new.pdf", PDF_BYTES)
+    material = services.add_material(
+        module_id=published.pk, by=trainer, title="New", kind="handout", upload=upload
+    )
+    _assert_refused(_download(client_for(officer), material))
+    assert _download(client_for(trainer), material).status_code == 200
+    services.submit_module_for_review(module_id=published.pk, by=trainer)
+    services.publish_module(module_id=published.pk, by=coordinator)
+    assert _download(client_for(officer), material).status_code == 200

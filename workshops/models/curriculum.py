@@ -218,11 +218,16 @@ def material_upload_to(instance: Material, filename: str) -> str:
 
 
 class MaterialQuerySet(models.QuerySet):
+    def released(self) -> MaterialQuerySet:
+        """Materials already there when the module's current revision was published: like the
+        content, a new upload reaches officers only with the next publish."""
+        return self.filter(created_at__lte=models.F("module__published_revision__published_at"))
+
     def downloadable_by(self, user) -> MaterialQuerySet:
         """Who may download: coordinators and the module's authors always; for live modules,
-        everyone with program access, except `attendees_only` files, which only officers
-        with a confirmed registration for a workshop teaching the module (any revision) and
-        that workshop's trainers get."""
+        released materials (see `released()`) to everyone with program access, except
+        `attendees_only` files, which only officers with a confirmed registration for a
+        workshop teaching the module (any revision) and that workshop's trainers get."""
         if not user.is_authenticated or not user.has_program_access:
             return self.none()
         if user.is_coordinator:
@@ -239,9 +244,10 @@ class MaterialQuerySet(models.QuerySet):
         taught = WorkshopModule.objects.filter(
             Q(workshop__in=attended_workshops) | Q(workshop__trainers=user)
         ).values("revision__module")
+        released = Q(created_at__lte=models.F("module__published_revision__published_at"))
         scope = Q(module__in=authored)
-        scope |= Q(module__in=live, attendees_only=False)
-        scope |= Q(module__in=live, attendees_only=True) & Q(module__in=taught)
+        scope |= Q(module__in=live, attendees_only=False) & released
+        scope |= Q(module__in=live, attendees_only=True) & Q(module__in=taught) & released
         return self.filter(scope)
 
 

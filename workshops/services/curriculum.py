@@ -442,6 +442,10 @@ def add_material(
     if module.status == Module.Status.ARCHIVED:
         raise InvalidTransition(_("An archived module cannot get new materials."))
     content_type = validate_material_file(upload)
+    if module.status == Module.Status.PUBLISHED:
+        # A new material is a change like any other: it is released with the next publish.
+        module.status = Module.Status.DRAFT
+        module.save(update_fields=["status", "updated_at"])
     original = safe_filename(upload.name)
     material = Material(
         module=module,

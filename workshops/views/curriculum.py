@@ -426,7 +426,7 @@ def library_module(request, slug: str):
         slug=slug,
     )
     revision = module.published_revision
-    materials = list(module.materials.all())
+    materials = list(module.materials.released())
     downloadable = set(
         Material.objects.downloadable_by(request.user)
         .filter(module=module)
