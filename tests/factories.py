@@ -209,3 +209,44 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     officer = factory.SubFactory(OfficerFactory)
     state = Registration.State.CONFIRMED
     confirmed_at = factory.LazyFunction(timezone.now)
+
+
+# --- curriculum (feat/h2a) -------------------------------------------------------------------
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+
+class MaterialFactory(factory.django.DjangoModelFactory):
+    """A small PDF handout stored under MEDIA_ROOT with a random name."""
+
+    class Meta:
+        model = "workshops.Material"
+
+    module = factory.SubFactory(ModuleFactory)
+    title = factory.Sequence(lambda n: f"Handout {n}")
+    original_name = "handout.pdf"
+    content_type = "application/pdf"
+    size = len(PDF_BYTES)
+    file = factory.django.FileField(filename="handout.pdf", data=PDF_BYTES)
+    # Uploaded before the module's revision is published, so it is released with it.
+    created_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1))
+
+
+def publish_directly(module, *, number: int = 1, **overrides):
+    """Give `module` a published revision without going through the review workflow."""
+    fields = {
+        "title": module.title,
+        "level": module.level,
+        "duration_minutes": module.duration_minutes,
+        "objectives": module.objectives,
+        "body": module.body,
+    }
+    fields.update(overrides)
+    revision = ModuleRevision.objects.create(module=module, number=number, **fields)
+    module.published_revision = revision
+    module.status = Module.Status.PUBLISHED
+    module.save(update_fields=["published_revision", "status"])
+    return revision
+
+
+# --- end curriculum --------------------------------------------------------------------------

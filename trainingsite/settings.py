@@ -263,3 +263,8 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     }
 }
+
+# --- curriculum materials (feat/h2a) ---
+# Largest accepted material upload; the reverse proxy's body limit must be at least this.
+CURRICULUM_MATERIAL_MAX_BYTES = env.int("CURRICULUM_MATERIAL_MAX_MB", default=50) * 1024 * 1024
+# --- end curriculum materials ---

@@ -1,4 +1,4 @@
-# --- scheduling (h2b) ---
+from .curriculum import MaterialForm, ModuleForm, ReviewCommentForm, TrackForm
 from .scheduling import (
     CancelWorkshopForm,
     CatalogFilterForm,
@@ -13,9 +13,12 @@ __all__ = [
     "CancelWorkshopForm",
     "CatalogFilterForm",
     "DuplicateWorkshopForm",
+    "MaterialForm",
+    "ModuleForm",
     "ModuleRowFormSet",
+    "ReviewCommentForm",
     "ScheduleFilterForm",
     "SessionFormSet",
+    "TrackForm",
     "WorkshopForm",
 ]
-# --- end scheduling (h2b) ---

@@ -1,10 +1,21 @@
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+PUBLISH_PERMISSION = "workshops.publish_module"
+
+
+def can_publish_modules(user) -> bool:
+    """Coordinators publish; so does a trainer granted `workshops.publish_module`."""
+    if not user.is_authenticated or not user.has_program_access:
+        return False
+    return user.is_coordinator or (user.is_trainer and user.has_perm(PUBLISH_PERMISSION))
 
 
 class Track(models.Model):
@@ -12,7 +23,8 @@ class Track(models.Model):
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), unique=True)
-    position = models.PositiveSmallIntegerField(default=0)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
         ordering = ["position", "name"]
@@ -24,29 +36,52 @@ class Track(models.Model):
 
 
 class ModuleQuerySet(models.QuerySet):
+    def live(self) -> ModuleQuerySet:
+        """Modules with a published revision that are not archived: what officers may read."""
+        return self.filter(published_revision__isnull=False).exclude(status=Module.Status.ARCHIVED)
+
+    # Kept for callers that think in terms of "published"; same rule as live().
+    published = live
+
     def visible_to(self, user) -> ModuleQuerySet:
-        """Published modules for verified users; drafts only for their authors and coordinators."""
+        """Live modules for everyone with program access; working copies only for their authors,
+        publishers (what is in review) and coordinators."""
         if not user.is_authenticated or not user.has_program_access:
             return self.none()
         if user.is_coordinator:
             return self
-        return self.filter(
-            Q(status__in=[Module.Status.PUBLISHED, Module.Status.ARCHIVED])
-            | Q(published_revision__isnull=False)
-            | Q(authors=user)
-        ).distinct()
+        scope = Q(published_revision__isnull=False) & ~Q(status=Module.Status.ARCHIVED)
+        scope |= Q(pk__in=Module.objects.filter(authors=user).values("pk"))
+        if can_publish_modules(user):
+            scope |= Q(status=Module.Status.IN_REVIEW)
+        return self.filter(scope)
 
     def editable_by(self, user) -> ModuleQuerySet:
+        """Coordinators edit every module; trainers the ones they author."""
         if not user.is_authenticated or not user.has_program_access:
             return self.none()
         if user.is_coordinator:
             return self
         if user.is_trainer:
-            return self.filter(authors=user).distinct()
+            return self.filter(pk__in=Module.objects.filter(authors=user).values("pk"))
         return self.none()
 
-    def published(self) -> ModuleQuerySet:
-        return self.filter(status=Module.Status.PUBLISHED, published_revision__isnull=False)
+    def reviewable_by(self, user) -> ModuleQuerySet:
+        """Modules waiting in review, for users with publish rights."""
+        if not can_publish_modules(user):
+            return self.none()
+        return self.filter(status=Module.Status.IN_REVIEW)
+
+    def manageable_by(self, user) -> ModuleQuerySet:
+        """The working copies a user may open: what they may edit or review."""
+        if not user.is_authenticated or not user.has_program_access:
+            return self.none()
+        if user.is_coordinator:
+            return self
+        scope = Q(pk__in=self.editable_by(user).values("pk"))
+        if can_publish_modules(user):
+            scope |= Q(status=Module.Status.IN_REVIEW)
+        return self.filter(scope)
 
 
 class Module(models.Model):
@@ -65,7 +100,9 @@ class Module(models.Model):
         ARCHIVED = "archived", _("Archived")
 
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
-    track = models.ForeignKey(Track, on_delete=models.PROTECT, related_name="modules")
+    track = models.ForeignKey(
+        Track, on_delete=models.PROTECT, related_name="modules", verbose_name=_("track")
+    )
     level = models.CharField(_("level"), max_length=15, choices=Level, default=Level.INTRODUCTORY)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
     language = models.CharField(
@@ -76,7 +113,11 @@ class Module(models.Model):
     objectives = models.TextField(_("learning objectives"), help_text=_("One per line."))
     body = models.TextField(_("content (Markdown)"), blank=True)
     prerequisites = models.ManyToManyField(
-        "self", symmetrical=False, blank=True, related_name="required_by"
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="required_by",
+        verbose_name=_("prerequisites"),
     )
     authors = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="authored_modules", verbose_name=_("authors")
@@ -88,6 +129,12 @@ class Module(models.Model):
         blank=True,
         related_name="+",
     )
+    # The publisher's comment when a module is sent back to draft; cleared on the next submit.
+    review_comment = models.TextField(_("review comment"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -97,9 +144,31 @@ class Module(models.Model):
         ordering = ["track__position", "title"]
         verbose_name = _("module")
         verbose_name_plural = _("modules")
+        permissions = [("publish_module", _("Can publish curriculum modules"))]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def objective_list(self) -> list[str]:
+        return [line.strip() for line in self.objectives.splitlines() if line.strip()]
+
+    @property
+    def is_live(self) -> bool:
+        return self.published_revision_id is not None and self.status != self.Status.ARCHIVED
+
+
+class ModuleRevisionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ModuleRevisionQuerySet:
+        """Revisions of the modules the user may see; published snapshots are readable to
+        anyone who may read the module."""
+        return self.filter(module__in=Module.objects.visible_to(user).values("pk"))
+
+    def current(self) -> ModuleRevisionQuerySet:
+        """Each live module's latest published revision (what a new workshop should teach)."""
+        return self.filter(
+            module__published_revision=models.F("pk"),
+        ).exclude(module__status=Module.Status.ARCHIVED)
 
 
 class ModuleRevision(models.Model):
@@ -109,6 +178,7 @@ class ModuleRevision(models.Model):
     number = models.PositiveIntegerField()
     title = models.CharField(max_length=200)
     level = models.CharField(max_length=15, choices=Module.Level)
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES, default="en")
     duration_minutes = models.PositiveIntegerField()
     objectives = models.TextField()
     body = models.TextField(blank=True)
@@ -118,8 +188,12 @@ class ModuleRevision(models.Model):
     )
     published_at = models.DateTimeField(default=timezone.now)
 
+    objects = ModuleRevisionQuerySet.as_manager()
+
     class Meta:
         ordering = ["module", "-number"]
+        verbose_name = _("module revision")
+        verbose_name_plural = _("module revisions")
         constraints = [
             models.UniqueConstraint(fields=["module", "number"], name="modulerevision_unique")
         ]
@@ -127,12 +201,54 @@ class ModuleRevision(models.Model):
     def __str__(self) -> str:
         return f"{self.title} (r{self.number})"
 
+    def save(self, *args, **kwargs):
+        # Workshops cite a revision as what they taught: it must never change after the fact.
+        if not self._state.adding:
+            raise ValueError("A module revision is immutable once published.")
+        super().save(*args, **kwargs)
+
+    @property
+    def objective_list(self) -> list[str]:
+        return [line.strip() for line in self.objectives.splitlines() if line.strip()]
+
 
 def material_upload_to(instance: Material, filename: str) -> str:
     # The stored name is random: the user's filename is kept only as metadata.
-    import uuid
-
     return f"materials/{instance.module_id}/{uuid.uuid4().hex}"
+
+
+class MaterialQuerySet(models.QuerySet):
+    def released(self) -> MaterialQuerySet:
+        """Materials already there when the module's current revision was published: like the
+        content, a new upload reaches officers only with the next publish."""
+        return self.filter(created_at__lte=models.F("module__published_revision__published_at"))
+
+    def downloadable_by(self, user) -> MaterialQuerySet:
+        """Who may download: coordinators and the module's authors always; for live modules,
+        released materials (see `released()`) to everyone with program access, except
+        `attendees_only` files, which only officers with a confirmed registration for a
+        workshop teaching the module (any revision) and that workshop's trainers get."""
+        if not user.is_authenticated or not user.has_program_access:
+            return self.none()
+        if user.is_coordinator:
+            return self
+        from attendees.models import Registration
+
+        from .workshop import WorkshopModule
+
+        authored = Module.objects.filter(authors=user).values("pk")
+        live = Module.objects.live().values("pk")
+        attended_workshops = Registration.objects.filter(
+            officer=user, state=Registration.State.CONFIRMED
+        ).values("workshop")
+        taught = WorkshopModule.objects.filter(
+            Q(workshop__in=attended_workshops) | Q(workshop__trainers=user)
+        ).values("revision__module")
+        released = Q(created_at__lte=models.F("module__published_revision__published_at"))
+        scope = Q(module__in=authored)
+        scope |= Q(module__in=live, attendees_only=False) & released
+        scope |= Q(module__in=live, attendees_only=True) & Q(module__in=taught) & released
+        return self.filter(scope)
 
 
 class Material(models.Model):
@@ -160,6 +276,8 @@ class Material(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = MaterialQuerySet.as_manager()
 
     class Meta:
         ordering = ["module", "title"]

@@ -1,4 +1,25 @@
-# --- scheduling (h2b) ---
+"""Writes for the workshops app, one module per concept, re-exported here."""
+
+from .curriculum import (
+    CurriculumError,
+    InvalidTransition,
+    MaterialRejected,
+    NotAllowed,
+    PrerequisiteError,
+    add_material,
+    archive_module,
+    can_edit_module,
+    create_module,
+    create_track,
+    delete_material,
+    publish_module,
+    return_module_to_draft,
+    submit_module_for_review,
+    unarchive_module,
+    update_module,
+    update_track,
+    validate_material_file,
+)
 from .scheduling import (
     SchedulingError,
     SessionInput,
@@ -12,14 +33,31 @@ from .scheduling import (
 )
 
 __all__ = [
+    "CurriculumError",
+    "InvalidTransition",
+    "MaterialRejected",
+    "NotAllowed",
+    "PrerequisiteError",
     "SchedulingError",
     "SessionInput",
+    "add_material",
+    "archive_module",
+    "can_edit_module",
     "cancel_workshop",
+    "create_module",
+    "create_track",
     "create_workshop",
+    "delete_material",
     "duplicate_workshop",
     "local_to_utc",
+    "publish_module",
     "publish_workshop",
+    "return_module_to_draft",
     "set_sessions",
+    "submit_module_for_review",
+    "unarchive_module",
+    "update_module",
+    "update_track",
     "update_workshop",
+    "validate_material_file",
 ]
-# --- end scheduling (h2b) ---
