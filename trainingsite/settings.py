@@ -228,3 +228,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# --- Calendar invites (invites app) ---
+# Reminder e-mails this many days before a workshop's first session (comma-separated), and
+# how many invite messages one batch task sends over one SMTP connection.
+INVITE_REMINDER_DAYS = env.list("INVITE_REMINDER_DAYS", cast=int, default=[7, 1])
+INVITE_BATCH_SIZE = env.int("INVITE_BATCH_SIZE", default=50)
+# --- end calendar invites ---
