@@ -519,3 +519,57 @@ def test_fan_out_batches_hold_at_most_the_batch_size_over_one_connection_each(
     assert len(mail.outbox) == 10
     assert FlakySMTPBackend.opened == 3
     assert plan_workshop_batches(workshop_id=lisbon_workshop.pk, batch_size=4) == []
+
+
+class SlowBackend(LocmemBackend):
+    """Holds each message a moment, so two concurrent syncs overlap."""
+
+    def send_messages(self, messages):
+        import time
+
+        time.sleep(0.3)
+        return super().send_messages(messages)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_syncs_send_one_set_of_invites(settings, lisbon_workshop, officer):
+    import threading
+
+    from django.db import connection
+
+    settings.EMAIL_BACKEND = f"{__name__}.SlowBackend"
+    RegistrationFactory(workshop=lisbon_workshop, officer=officer)
+    results, errors = [], []
+    barrier = threading.Barrier(2)
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(deliver_invites(workshop_id=lisbon_workshop.pk, user_ids=[officer.pk]))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def race():
+        results.clear()
+        threads = [threading.Thread(target=run) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        assert errors == []
+        return sorted(results)
+
+    # New invites: the second sync waits on the first one's rows, then finds nothing owed.
+    assert race() == [0, 2]
+    assert len(mail.outbox) == 2
+    # An update of existing rows: the row locks serialise the two syncs.
+    session = lisbon_workshop.sessions.first()
+    session.starts_at += dt.timedelta(hours=1)
+    session.save()
+    assert race() == [0, 1]
+    assert len(mail.outbox) == 3
+    assert sorted(
+        InviteDelivery.objects.filter(user=officer).values_list("sequence", flat=True)
+    ) == [0, 1]
