@@ -107,7 +107,12 @@ def build_invite_email(
         subject=templated.subject,
         body=templated.body,
         to=[recipient.email],
-        headers={"Message-ID": message_id_for(uid=uid, sequence=sequence, method=method)},
+        headers={
+            "Message-ID": message_id_for(uid=uid, sequence=sequence, method=method),
+            # Automated mail: no out-of-office replies to the program's address.
+            "Auto-Submitted": "auto-generated",
+            "X-Auto-Response-Suppress": "All",
+        },
     )
     for content, mimetype in templated.alternatives:
         message.attach_alternative(content, mimetype)

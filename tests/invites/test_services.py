@@ -57,6 +57,7 @@ def test_confirmed_officer_gets_one_request_per_session_with_every_property(
         delivery = InviteDelivery.objects.get(uid=str(event["UID"]))
         assert msg["Message-ID"].strip() == delivery.message_id
         assert delivery.message_id.endswith(".0.request@training.example.org>")
+        assert msg["Auto-Submitted"] == "auto-generated"
         assert invite.method == "REQUEST"
         assert str(cal["VERSION"]) == "2.0"
         assert "trainingsite" in str(cal["PRODID"])
