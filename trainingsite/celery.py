@@ -1,6 +1,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trainingsite.settings")
 
@@ -9,4 +10,10 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 # Periodic jobs; beat must run once per deployment (see README, production topology).
-app.conf.beat_schedule = {}
+app.conf.beat_schedule = {
+    # --- invites: workshop reminders (INVITE_REMINDER_DAYS before the first session) ---
+    "invites-send-due-reminders": {
+        "task": "invites.tasks.send_due_reminders",
+        "schedule": crontab(minute=5),
+    },
+}

@@ -268,3 +268,10 @@ CONTENT_SECURITY_POLICY = {
 # Largest accepted material upload; the reverse proxy's body limit must be at least this.
 CURRICULUM_MATERIAL_MAX_BYTES = env.int("CURRICULUM_MATERIAL_MAX_MB", default=50) * 1024 * 1024
 # --- end curriculum materials ---
+
+# --- Calendar invites (invites app) ---
+# Reminder e-mails this many days before a workshop's first session (comma-separated), and
+# how many invite messages one batch task sends over one SMTP connection.
+INVITE_REMINDER_DAYS = env.list("INVITE_REMINDER_DAYS", cast=int, default=[7, 1])
+INVITE_BATCH_SIZE = env.int("INVITE_BATCH_SIZE", default=50)
+# --- end calendar invites ---

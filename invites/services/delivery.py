@@ -1,0 +1,241 @@
+"""Bring each recipient's calendar in line with the database, one iTIP message per session.
+
+A recipient wants a session in their calendar while the workshop is live (published or
+completed) and they are a confirmed officer or one of its trainers. The last message sent per
+recipient and session is recorded in InviteDelivery; a sync sends only the difference:
+
+- no message yet, or last one a CANCEL → REQUEST (sequence 0, or last + 1);
+- last one a REQUEST with other content → REQUEST, sequence + 1, new DTSTAMP;
+- last one a REQUEST, session no longer wanted or deleted → CANCEL, sequence + 1.
+
+Sessions that have ended are left alone (no updates or cancellations of the past). A
+recipient without program access (suspended, vetting expired) receives cancellations but no
+new invites or updates, since those carry the joining link.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import smtplib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.db import transaction
+from django.utils import timezone
+
+from attendees.models import Registration, User
+from workshops.models import Workshop
+
+from ..events import LIVE_STATUSES, SessionEvent, load_workshop, session_events
+from ..messages import build_invite_email, message_id_for
+from ..models import InviteDelivery
+
+# Errors after which a later retry may succeed; anything else is a bug and surfaces.
+TRANSIENT_MAIL_ERRORS = (smtplib.SMTPException, OSError)
+
+
+@dataclass(frozen=True)
+class PlannedMessage:
+    delivery: InviteDelivery
+    method: str
+    event: SessionEvent
+
+
+class EventCache:
+    """Session events per language for one workshop: recipients share all but ATTENDEE."""
+
+    def __init__(self, workshop: Workshop):
+        self.workshop = workshop
+        self._by_language: dict[str, dict[int, SessionEvent]] = {}
+
+    def for_language(self, language: str) -> dict[int, SessionEvent]:
+        if language not in self._by_language:
+            self._by_language[language] = session_events(
+                self.workshop, language=language, include_joining=True
+            )
+        return self._by_language[language]
+
+
+def wanted_user_ids(workshop: Workshop) -> set[int]:
+    """Users who should have the workshop's sessions in their calendar."""
+    if workshop.status not in LIVE_STATUSES:
+        return set()
+    confirmed = Registration.objects.filter(
+        workshop=workshop, state=Registration.State.CONFIRMED
+    ).values_list("officer_id", flat=True)
+    return set(confirmed) | {t.pk for t in workshop.trainers.all()}
+
+
+def plan_for_user(
+    *,
+    user: User,
+    wanted: bool,
+    deliveries: dict[int, InviteDelivery],
+    events: EventCache,
+    now: dt.datetime,
+    may_receive_details: bool = True,
+) -> list[tuple[int, str, SessionEvent]]:
+    """(session_ref, method, event) for every message this user is owed, in session order."""
+    current = events.for_language(user.language or settings.LANGUAGE_CODE)
+    plan: list[tuple[int, str, SessionEvent]] = []
+    if wanted and may_receive_details:
+        for ref, event in current.items():
+            if event.end <= now:
+                continue
+            delivery = deliveries.get(ref)
+            if (
+                delivery is None
+                or delivery.method != InviteDelivery.Method.REQUEST
+                or delivery.content_hash != event.fingerprint
+            ):
+                plan.append((ref, InviteDelivery.Method.REQUEST, event))
+    for ref, delivery in deliveries.items():
+        if delivery.method != InviteDelivery.Method.REQUEST:
+            continue
+        if wanted and ref in current:
+            continue
+        # Cancel what the calendar holds: the event as last sent, with its times.
+        sent = SessionEvent.from_json(delivery.sent_event)
+        if ref in current and current[ref].end <= now or ref not in current and sent.end <= now:
+            continue
+        plan.append((ref, InviteDelivery.Method.CANCEL, sent))
+    plan.sort(key=lambda item: (item[2].start, item[0]))
+    return plan
+
+
+def plan_workshop_batches(*, workshop_id: int, batch_size: int) -> list[tuple[list[int], int]]:
+    """(user ids, message count) batches of users owed at least one message, grouped so a
+    batch holds at most `batch_size` messages unless one user alone owes more (a user's
+    messages always travel together)."""
+    workshop = load_workshop(workshop_id)
+    wanted = wanted_user_ids(workshop)
+    deliveries: dict[int, dict[int, InviteDelivery]] = {}
+    for delivery in InviteDelivery.objects.for_workshop(workshop_id):
+        deliveries.setdefault(delivery.user_id, {})[delivery.session_ref] = delivery
+    candidates = wanted | {
+        user_id
+        for user_id, rows in deliveries.items()
+        if any(d.method == InviteDelivery.Method.REQUEST for d in rows.values())
+    }
+    events = EventCache(workshop)
+    now = timezone.now()
+    batches: list[tuple[list[int], int]] = []
+    current: list[int] = []
+    count = 0
+    users = User.objects.filter(pk__in=candidates).only("pk", "language").order_by("pk")
+    for user in users.iterator(chunk_size=500):
+        owed = len(
+            plan_for_user(
+                user=user,
+                wanted=user.pk in wanted,
+                deliveries=deliveries.get(user.pk, {}),
+                events=events,
+                now=now,
+            )
+        )
+        if not owed:
+            continue
+        if current and count + owed > batch_size:
+            batches.append((current, count))
+            current, count = [], 0
+        current.append(user.pk)
+        count += owed
+    if current:
+        batches.append((current, count))
+    return batches
+
+
+def deliver_invites(*, workshop_id: int, user_ids: list[int]) -> int:
+    """Send these users what they are owed for the workshop over one SMTP connection and
+    record each message once it is accepted. Returns the number sent.
+
+    The users' delivery rows stay locked until the end, so a concurrent sync waits and then
+    finds nothing left to send. On a transient mail error the messages already accepted stay
+    recorded and the error is raised for the task to retry the rest.
+    """
+    failure: Exception | None = None
+    sent = 0
+    with transaction.atomic():
+        workshop = load_workshop(workshop_id)
+        wanted = wanted_user_ids(workshop) & set(user_ids)
+        users = {u.pk: u for u in User.objects.filter(pk__in=user_ids).order_by("pk")}
+        session_refs = [s.pk for s in workshop.sessions.all()]
+        # Rows exist before locking, so two concurrent syncs lock the same rows; the unique
+        # constraint settles a race to create them.
+        InviteDelivery.objects.bulk_create(
+            [
+                InviteDelivery(user_id=uid, workshop=workshop, session_id=ref, session_ref=ref)
+                for uid in sorted(wanted)
+                for ref in session_refs
+            ],
+            ignore_conflicts=True,
+        )
+        rows = (
+            InviteDelivery.objects.select_for_update()
+            .filter(workshop=workshop, user_id__in=list(users))
+            .order_by("pk")
+        )
+        by_user: dict[int, dict[int, InviteDelivery]] = {}
+        for row in rows:
+            by_user.setdefault(row.user_id, {})[row.session_ref] = row
+        events = EventCache(workshop)
+        now = timezone.now()
+        planned: list[PlannedMessage] = []
+        for user_id, user in users.items():
+            user_rows = by_user.get(user_id, {})
+            for ref, method, event in plan_for_user(
+                user=user,
+                wanted=user_id in wanted,
+                deliveries=user_rows,
+                events=events,
+                now=now,
+                may_receive_details=user.has_program_access,
+            ):
+                planned.append(PlannedMessage(user_rows[ref], method, event))
+        if not planned:
+            return 0
+        connection = get_connection()
+        try:
+            connection.open()
+            for item in planned:
+                _send_one(connection, item, users[item.delivery.user_id])
+                sent += 1
+        except TRANSIENT_MAIL_ERRORS as exc:
+            failure = exc
+        finally:
+            try:
+                connection.close()
+            except TRANSIENT_MAIL_ERRORS:
+                pass
+    if failure is not None:
+        raise failure
+    return sent
+
+
+def _send_one(connection, item: PlannedMessage, user: User) -> None:
+    delivery = item.delivery
+    sequence = delivery.next_sequence
+    is_update = delivery.sequence is not None and delivery.method == InviteDelivery.Method.REQUEST
+    dtstamp = timezone.now()
+    message = build_invite_email(
+        recipient=user,
+        event=item.event,
+        method=item.method,
+        uid=delivery.uid,
+        sequence=sequence,
+        dtstamp=dtstamp,
+        is_update=is_update,
+    )
+    message.connection = connection
+    if connection.send_messages([message]) != 1:
+        raise smtplib.SMTPException("The mail backend did not accept the invite.")
+    delivery.sequence = sequence
+    delivery.method = item.method
+    delivery.content_hash = item.event.fingerprint
+    delivery.sent_event = item.event.to_json()
+    delivery.message_id = message_id_for(uid=delivery.uid, sequence=sequence, method=item.method)
+    delivery.sent_at = dtstamp
+    delivery.save(
+        update_fields=["sequence", "method", "content_hash", "sent_event", "message_id", "sent_at"]
+    )
