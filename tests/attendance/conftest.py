@@ -64,3 +64,16 @@ def current_workshop(region, trainer):
             (now + dt.timedelta(days=1), now + dt.timedelta(days=1, hours=3)),
         ],
     )
+
+
+@pytest.fixture
+def locmem_cache(settings):
+    """Rate-limit counters in this process only: another xdist worker's cache.clear() on the
+    shared Redis database would otherwise reset them mid-test."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rl"}
+    }
+    from django.core.cache import cache
+
+    cache.clear()
+    return cache
