@@ -61,7 +61,10 @@ class VerifyForm(forms.Form):
         label=_("Certificate number"),
         max_length=40,
         widget=forms.TextInput(
-            attrs={"placeholder": "CERT-XXXX-XXXX-XXXX-XXXX", "class": "font-monospace"}
+            attrs={
+                "placeholder": "CERT-XXXX-XXXX-XXXX-XXXX",
+                "class": "form-control font-monospace flex-grow-1 w-auto",
+            }
         ),
     )
 

@@ -30,7 +30,7 @@ def verification_url(certificate: Certificate) -> str:
 
 def _font(text: str, bold: bool = False) -> str:
     # The standard PDF fonts cover Latin scripts only; CJK names use a CID font.
-    if any(ord(ch) > 0x24F for ch in text):
+    if any(ord(ch) >= 0x2E80 for ch in text):
         if _CJK_FONT not in pdfmetrics.getRegisteredFontNames():
             pdfmetrics.registerFont(UnicodeCIDFont(_CJK_FONT))
         return _CJK_FONT

@@ -27,7 +27,8 @@ def _place_text(workshop: Workshop) -> str:
     if workshop.format == Workshop.Format.ONLINE:
         return "Online"
     parts = [workshop.venue_name, workshop.city, workshop.country.name if workshop.country else ""]
-    return ", ".join(p for p in parts if p)
+    unique = [p for i, p in enumerate(parts) if p and p not in parts[:i]]
+    return ", ".join(unique)
 
 
 def build_printed(*, registration: Registration, workshop: Workshop) -> dict:
