@@ -1,5 +1,6 @@
+from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import Layout, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -102,8 +103,10 @@ class FeedbackForm(forms.Form):
                 widget=forms.RadioSelect,
             )
             self.module_fields.append((wm.pk, name))
-        self.order_fields(["overall", *[n for _pk, n in self.module_fields], "trainer_rating"])
+        order = ["overall", *[n for _pk, n in self.module_fields], "trainer_rating"]
+        self.order_fields(order)
         self.helper = FormHelper()
+        self.helper.layout = Layout(*[InlineRadios(name) for name in order], "comments")
         self.helper.add_input(Submit("submit", _("Send feedback")))
 
     def module_ratings(self) -> dict[int, int]:

@@ -1,12 +1,17 @@
-"""QR codes with segno: inline SVG data URIs for pages, vector drawing for the PDF."""
+"""QR codes with segno: SVG for pages (served by a view, so a CSP needs no data: URIs) and a
+module matrix for drawing vectors into the certificate PDF."""
 
 from __future__ import annotations
+
+import io
 
 import segno
 
 
-def svg_data_uri(text: str, *, scale: int = 8) -> str:
-    return segno.make(text, error="m").svg_data_uri(scale=scale, border=2)
+def svg(text: str, *, scale: int = 10) -> bytes:
+    buffer = io.BytesIO()
+    segno.make(text, error="m").save(buffer, kind="svg", scale=scale, border=2)
+    return buffer.getvalue()
 
 
 def matrix(text: str) -> list[list[int]]:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from attendance import services
+from attendance import qr, services
 from attendance.access import can_exceed_capacity, workshops_run_by
 from attendance.forms import AttendanceSettingsForm, ReopenForm, WalkInForm
 from attendance.models import AttendanceChange, AttendanceMark, ClosureEvent, WorkshopClosure
@@ -255,12 +257,9 @@ def checkin_code(request, pk: int):
         messages.success(request, _("A new check-in code was created; the old one is void."))
         return redirect("attendance:checkin_code", pk=session.pk)
     code = services.get_or_create_checkin_code(session_id=session.pk, by=request.user)
-    from django.conf import settings
-    from django.urls import reverse
-
     url = f"{settings.SITE_URL}{reverse('attendance:checkin')}?code={code.code}"
     if request.GET.get("format") == "svg":
-        response = HttpResponse(qr_svg(url), content_type="image/svg+xml")
+        response = HttpResponse(qr.svg(url), content_type="image/svg+xml")
         response["Cache-Control"] = "private, no-store"
         return response
     opens, closes = checkin_window(session, _closure(session.workshop))
@@ -278,16 +277,6 @@ def checkin_code(request, pk: int):
             "is_open": opens <= now <= closes,
         },
     )
-
-
-def qr_svg(text: str) -> bytes:
-    import io
-
-    import segno
-
-    buffer = io.BytesIO()
-    segno.make(text, error="m").save(buffer, kind="svg", scale=10, border=2)
-    return buffer.getvalue()
 
 
 @role_required(*STAFF)
