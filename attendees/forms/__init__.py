@@ -1,3 +1,15 @@
 from .accounts import OnboardingRequestForm, SignupProfileForm, VettingDecisionForm
 
-__all__ = ["OnboardingRequestForm", "SignupProfileForm", "VettingDecisionForm"]
+# --- registration (issue #5) ---
+from .registration import BulkDecisionForm, NominationDecisionForm, RegistrationDecisionForm
+
+# --- end registration ---
+
+__all__ = [
+    "BulkDecisionForm",
+    "NominationDecisionForm",
+    "RegistrationDecisionForm",
+    "OnboardingRequestForm",
+    "SignupProfileForm",
+    "VettingDecisionForm",
+]
