@@ -150,6 +150,7 @@ def _workshop_page(request, workshop, *, bulk_form=None, row_error=None, status=
         "counts": counts,
         "bulk_form": bulk_form,
         "row_error": row_error or {},
+        "page_error": next(iter((row_error or {}).values()), {}).get("message"),
     }
     return render(
         request, "attendees/registration/workshop_registrations.html", context, status=status
@@ -267,7 +268,12 @@ def _nominations_page(request, *, row_error=None, status=200):
     return render(
         request,
         "attendees/registration/nominations.html",
-        {"waiting": waiting, "handled": handled, "row_error": row_error or {}},
+        {
+            "waiting": waiting,
+            "handled": handled,
+            "row_error": row_error or {},
+            "page_error": next(iter((row_error or {}).values()), {}).get("message"),
+        },
         status=status,
     )
 
