@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -219,16 +219,29 @@ def register(*, workshop_id: int, officer: User) -> Registration:
         raise RegistrationError(_clash_message(clash))
 
     workshop = _lock_workshop(workshop_id)
+    # From here until commit every other registration for this workshop waits: one query reads
+    # the seat counts and the officer's own row, then one insert or update and the event.
     now = timezone.now()
     _check_open(workshop, now)  # again, under the lock: it may have changed meanwhile
-    reg = Registration.objects.filter(workshop=workshop, officer=officer).first()
-    if reg is not None:
-        if reg.is_active:
+    mine = Q(officer=officer)
+    confirmed = Q(state=State.CONFIRMED)
+    # The join to the officer's agency is only paid for when a cap is set.
+    capped = workshop.agency_seat_cap is not None
+    agency_filter = Q(officer__agency_id=officer.agency_id) if capped else Q(pk__in=[])
+    agency_count = Count("pk", filter=confirmed & agency_filter)
+    seen = Registration.objects.filter(workshop=workshop).aggregate(
+        total=Count("pk", filter=confirmed),
+        agency=agency_count,
+        my_pk=Max("pk", filter=mine),
+        my_state=Max("state", filter=mine),
+    )
+    if seen["my_pk"] is not None:
+        if seen["my_state"] in Registration.ACTIVE_STATES:
             raise RegistrationError(
                 _("You are already registered for this workshop (%(state)s).")
-                % {"state": reg.get_state_display()}
+                % {"state": State(seen["my_state"]).label}
             )
-        if reg.state in (State.DECLINED, State.REMOVED):
+        if seen["my_state"] in (State.DECLINED, State.REMOVED):
             raise RegistrationError(
                 _(
                     "Your registration for this workshop was declined or removed; contact the "
@@ -236,19 +249,23 @@ def register(*, workshop_id: int, officer: User) -> Registration:
                 )
             )
         # Re-registering after a cancellation reuses the one row (the unique constraint).
-        reg.endorsed_by, reg.endorsed_at = None, None
-        reg.waitlisted_at = reg.confirmed_at = None
+        reg = Registration(
+            pk=seen["my_pk"], workshop=workshop, officer=officer, state=seen["my_state"]
+        )
         reg.created_at = now
         extra = ("endorsed_by", "endorsed_at", "waitlisted_at", "confirmed_at", "created_at")
     else:
         reg = Registration(workshop=workshop, officer=officer, state="", created_at=now)
         extra = ()
 
+    has_seat = seen["total"] < workshop.capacity and (
+        workshop.agency_seat_cap is None or seen["agency"] < workshop.agency_seat_cap
+    )
     if workshop.requires_nomination:
         target = State.NOMINATION
     elif workshop.requires_approval:
         target = State.PENDING
-    elif _seat_for(workshop, officer.agency_id):
+    elif has_seat:
         target = State.CONFIRMED
     else:
         target = State.WAITLISTED
