@@ -229,7 +229,9 @@ def register(*, workshop_id: int, officer: User) -> Registration:
     capped = workshop.agency_seat_cap is not None
     agency_filter = Q(officer__agency_id=officer.agency_id) if capped else Q(pk__in=[])
     agency_count = Count("pk", filter=confirmed & agency_filter)
-    seen = Registration.objects.filter(workshop=workshop).aggregate(
+    # Only the confirmed rows and the officer's own row are read (two index scans), so the
+    # locked section does not grow with the waitlist.
+    seen = Registration.objects.filter(workshop=workshop).filter(confirmed | mine).aggregate(
         total=Count("pk", filter=confirmed),
         agency=agency_count,
         my_pk=Max("pk", filter=mine),
