@@ -231,11 +231,15 @@ def register(*, workshop_id: int, officer: User) -> Registration:
     agency_count = Count("pk", filter=confirmed & agency_filter)
     # Only the confirmed rows and the officer's own row are read (two index scans), so the
     # locked section does not grow with the waitlist.
-    seen = Registration.objects.filter(workshop=workshop).filter(confirmed | mine).aggregate(
-        total=Count("pk", filter=confirmed),
-        agency=agency_count,
-        my_pk=Max("pk", filter=mine),
-        my_state=Max("state", filter=mine),
+    seen = (
+        Registration.objects.filter(workshop=workshop)
+        .filter(confirmed | mine)
+        .aggregate(
+            total=Count("pk", filter=confirmed),
+            agency=agency_count,
+            my_pk=Max("pk", filter=mine),
+            my_state=Max("state", filter=mine),
+        )
     )
     if seen["my_pk"] is not None:
         if seen["my_state"] in Registration.ACTIVE_STATES:
