@@ -37,7 +37,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--officers", type=int, default=1000)
     p.add_argument("--seats", type=int, default=50)
     p.add_argument("--concurrency", type=int, default=32)
-    p.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    p.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     p.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
     p.add_argument("--port", type=int, default=8104)
     p.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432", help="server URL")
