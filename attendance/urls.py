@@ -18,7 +18,7 @@ urlpatterns = [
     path("attendance/sessions/<int:pk>/check-in-code/", staff.checkin_code, name="checkin_code"),
     # Officers.
     path("check-in/", officer.checkin, name="checkin"),
-    path("my-training/", officer.training_record, name="training_record"),
+    path("my-training/record/", officer.training_record, name="training_record"),
     path(
         "my-training/certificates/<int:pk>.pdf",
         officer.certificate_pdf,

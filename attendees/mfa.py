@@ -13,13 +13,20 @@ def has_totp(user) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
-def needs_mfa_enrolment(user) -> bool:
+SESSION_KEY = "mfa_enrolled"
+
+
+def needs_mfa_enrolment(user, session=None) -> bool:
+    """True for staff without TOTP. Once enrolment is seen it is remembered in the session (so
+    staff pages pay no query for it); removing an authenticator clears it (receivers.py)."""
     if not is_mfa_required(user):
         return False
-    # Cached per request object: the middleware and templates may both ask.
-    if not hasattr(user, "_has_totp"):
-        user._has_totp = has_totp(user)
-    return not user._has_totp
+    if session is not None and session.get(SESSION_KEY) == user.pk:
+        return False
+    enrolled = has_totp(user)
+    if enrolled and session is not None:
+        session[SESSION_KEY] = user.pk
+    return not enrolled
 
 
 def enrol_totp(user, secret: str | None = None) -> str:

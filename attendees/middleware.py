@@ -16,6 +16,8 @@ OPEN_PREFIXES = (
     "/profile/",
     "/onboarding/",
     "/healthz",
+    "/verify/",
+    "/calendar/feed/",
 )
 
 

@@ -1,4 +1,5 @@
 from allauth.account.signals import email_confirmed
+from allauth.mfa.signals import authenticator_removed
 from django.dispatch import receiver
 
 
@@ -7,3 +8,11 @@ def on_email_confirmed(request, email_address, **kwargs):
     from attendees.services import confirm_officer_email
 
     confirm_officer_email(user_id=email_address.user_id)
+
+
+@receiver(authenticator_removed)
+def on_authenticator_removed(request, user, authenticator, **kwargs):
+    from .mfa import SESSION_KEY
+
+    # Staff who remove their TOTP must enrol again before going on.
+    request.session.pop(SESSION_KEY, None)

@@ -29,3 +29,42 @@ def send_vetting_decision_email(decision_id: int) -> bool:
         VettingDecision.objects.filter(pk=decision_id).update(notified_at=None)
         raise
     return True
+
+
+# --- registration (issue #5) ---
+@shared_task
+def send_registration_event_email(event_id: int) -> bool:
+    """Tell the officer about a change of their registration, once: the update claims it."""
+    from .models import RegistrationEvent
+
+    claimed = RegistrationEvent.objects.filter(pk=event_id, notified_at=None).update(
+        notified_at=timezone.now()
+    )
+    if not claimed:
+        return False
+    event = RegistrationEvent.objects.select_related(
+        "registration__officer", "registration__workshop"
+    ).get(pk=event_id)
+    registration = event.registration
+    officer = registration.officer
+    message = build_templated_email(
+        to=officer.email,
+        template="attendees/email/registration_event",
+        context={
+            "event": event,
+            "registration": registration,
+            "workshop": registration.workshop,
+            "officer": officer,
+        },
+        language=officer.language,
+    )
+    try:
+        message.send()
+    except Exception:
+        # Release the claim so a retry can send it.
+        RegistrationEvent.objects.filter(pk=event_id).update(notified_at=None)
+        raise
+    return True
+
+
+# --- end registration ---

@@ -27,7 +27,9 @@ class StaffMFAMiddleware:
     def __call__(self, request):
         from attendees.mfa import needs_mfa_enrolment
 
-        if not request.path.startswith(self.OPEN_PREFIXES) and needs_mfa_enrolment(request.user):
+        if not request.path.startswith(self.OPEN_PREFIXES) and needs_mfa_enrolment(
+            request.user, request.session
+        ):
             from django.contrib import messages
             from django.shortcuts import redirect
             from django.utils.translation import gettext as _

@@ -9,13 +9,17 @@ from .accounts import (
     VettingFilterForm,
     VettingModeForm,
 )
+from .registration import BulkDecisionForm, NominationDecisionForm, RegistrationDecisionForm
 
 __all__ = [
     "AgencyDomainForm",
     "AgencyFilterForm",
     "AgencyStatusForm",
+    "BulkDecisionForm",
+    "NominationDecisionForm",
     "OnboardingRequestForm",
     "ProfileForm",
+    "RegistrationDecisionForm",
     "SignupProfileForm",
     "VettingDecisionForm",
     "VettingFilterForm",

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +25,35 @@ class RegistrationQuerySet(models.QuerySet):
 
     def active(self) -> RegistrationQuerySet:
         return self.filter(state__in=Registration.ACTIVE_STATES)
+
+    def nominations_for(self, user) -> RegistrationQuerySet:
+        """Nominations a focal point may endorse: their own agency's officers only."""
+        if not user.is_authenticated or not user.is_focal_point or user.agency_id is None:
+            return self.none()
+        return self.filter(officer__agency_id=user.agency_id).exclude(officer=user)
+
+    def with_waitlist_position(self) -> RegistrationQuerySet:
+        """Annotate `waitlist_position` (1-based; only meaningful for waitlisted rows)."""
+        ahead = (
+            Registration.objects.filter(
+                workshop=OuterRef("workshop"), state=Registration.State.WAITLISTED
+            )
+            .filter(
+                Q(waitlisted_at__lt=OuterRef("waitlisted_at"))
+                | Q(waitlisted_at=OuterRef("waitlisted_at"), pk__lt=OuterRef("pk"))
+            )
+            .order_by()
+            .values("workshop")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            waitlist_position=Coalesce(Subquery(ahead), 0) + 1,
+        )
+
+    def waitlist(self) -> RegistrationQuerySet:
+        """First come, first served: ordered by the time of joining the waitlist."""
+        return self.filter(state=Registration.State.WAITLISTED).order_by("waitlisted_at", "pk")
 
 
 class Registration(models.Model):
@@ -50,6 +81,16 @@ class Registration(models.Model):
     # First come, first served: the waitlist is ordered by the time of joining it.
     waitlisted_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    # First stage of a nominated registration: the agency focal point who endorsed it.
+    endorsed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("endorsed by"),
+    )
+    endorsed_at = models.DateTimeField(_("endorsed at"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = RegistrationQuerySet.as_manager()
@@ -70,6 +111,10 @@ class Registration(models.Model):
     def __str__(self) -> str:
         return f"{self.officer} → {self.workshop} ({self.get_state_display()})"
 
+    @property
+    def is_active(self) -> bool:
+        return self.state in self.ACTIVE_STATES
+
 
 class RegistrationEvent(models.Model):
     """Append-only history of a registration: who moved it from which state to which, and why."""
@@ -82,6 +127,8 @@ class RegistrationEvent(models.Model):
     to_state = models.CharField(max_length=12, choices=Registration.State)
     reason = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Set when the officer was told; the mail task claims it so a retry never sends twice.
+    notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -18,6 +18,26 @@ from .reconfirm import (
     reconfirm_agency_email,
     send_reconfirmation_email,
 )
+
+# --- registration (issue #5) ---
+from .registration import (
+    BulkResult,
+    RegistrationError,
+    approve_registration,
+    approve_registrations,
+    cancel_registration,
+    cancel_workshop_registrations,
+    decline_registration,
+    decline_registrations,
+    endorse_nomination,
+    fill_free_seats,
+    find_clash,
+    register,
+    reject_nomination,
+    remove_registration,
+)
+
+# --- end registration ---
 from .vetting import (
     VettingError,
     approve_officer,
@@ -33,6 +53,22 @@ from .vetting import (
 __all__ = [
     "AgencyError",
     "ReconfirmError",
+    # --- registration (issue #5) ---
+    "BulkResult",
+    "RegistrationError",
+    "approve_registration",
+    "approve_registrations",
+    "cancel_registration",
+    "cancel_workshop_registrations",
+    "decline_registration",
+    "decline_registrations",
+    "endorse_nomination",
+    "fill_free_seats",
+    "find_clash",
+    "register",
+    "reject_nomination",
+    "remove_registration",
+    # --- end registration ---
     "VettingError",
     "add_agency_domain",
     "approve_officer",

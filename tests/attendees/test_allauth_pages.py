@@ -28,7 +28,9 @@ def test_public_pages_are_styled(client, name):
     ],
 )
 def test_account_pages_are_styled(client_for, officer, name):
-    EmailAddress.objects.create(user=officer, email=officer.email, verified=True, primary=True)
+    EmailAddress.objects.update_or_create(
+        user=officer, email=officer.email, defaults={"verified": True, "primary": True}
+    )
     response = client_for(officer).get(reverse(name))
     if response.status_code == 302:  # MFA activation asks to re-authenticate first
         response = client_for(officer).get(response.url)

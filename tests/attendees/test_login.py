@@ -16,7 +16,10 @@ def _login(client, email, password=PASSWORD):
 def _confirmed(user):
     from allauth.account.models import EmailAddress
 
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    # The factories confirm the address already; this keeps the tests explicit about it.
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
     return user
 
 

@@ -63,3 +63,20 @@ def test_seed_demo_prints_a_totp_secret_per_staff_login(capsys):
     officer_lines = [line for line in first.splitlines() if "@spf.example.sg" in line]
     assert officer_lines and "TOTP" not in officer_lines[0]
     assert first == second  # idempotent: same accounts, same secrets
+
+
+def test_removing_totp_sends_staff_back_to_enrolment(client_for, trainer):
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.signals import authenticator_removed
+
+    client = client_for(trainer)
+    assert client.get(reverse("dashboard")).status_code == 200  # enrolment remembered
+    totp = Authenticator.objects.get(user=trainer, type=Authenticator.Type.TOTP)
+    request = type("R", (), {"session": client.session})()
+    totp.delete()
+    authenticator_removed.send(
+        sender=Authenticator, request=request, user=trainer, authenticator=totp
+    )
+    request.session.save()
+    response = client.get(reverse("dashboard"))
+    assert response.url == reverse("mfa_activate_totp")

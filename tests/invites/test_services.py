@@ -5,6 +5,7 @@ import zoneinfo
 import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
+from django.urls import reverse
 from django.utils import timezone
 
 from attendees.models import Registration, User
@@ -75,9 +76,8 @@ def test_confirmed_officer_gets_one_request_per_session_with_every_property(
         description = str(event["DESCRIPTION"])
         assert "Modules:\n- Tracing UTXOs\n- Exchanges & KYC" in description
         assert f"Trainers: {trainer.full_name}" in description
-        assert f"https://training.example.org/calendar/workshops/{lisbon_workshop.pk}/" in (
-            description
-        )
+        workshop_page = reverse("workshops:workshop_detail", args=[lisbon_workshop.pk])
+        assert f"https://training.example.org{workshop_page}" in description
         assert str(event["URL"]).startswith("https://training.example.org/")
         assert str(event["STATUS"]) == "CONFIRMED"
         organizer = event["ORGANIZER"]

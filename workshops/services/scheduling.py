@@ -307,6 +307,11 @@ def update_workshop(
     )
     if sessions_changed or changed & set(INVITE_FIELDS):
         _enqueue_invite_sync(workshop)
+    if {"capacity", "agency_seat_cap"} & changed and workshop.status == Workshop.Status.PUBLISHED:
+        # More seats (or a looser agency cap) go to the waitlist at once, first come first served.
+        from attendees.services import fill_free_seats
+
+        fill_free_seats(workshop_id=workshop.pk, by=actor)
     return workshop
 
 
@@ -398,8 +403,8 @@ def publish_workshop(*, actor, workshop: Workshop) -> Workshop:
 
 @transaction.atomic
 def cancel_workshop(*, actor, workshop: Workshop, reason: str) -> Workshop:
-    """Cancel with a reason. Registrations are cancelled by the registration service; the invite
-    sync sends calendar cancellations."""
+    """Cancel with a reason: every registration is cancelled (each officer is e-mailed) and the
+    invite sync sends calendar cancellations."""
     workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
     _check_region(actor, workshop.region)
     if workshop.status not in (Workshop.Status.DRAFT, Workshop.Status.PUBLISHED):
@@ -410,6 +415,10 @@ def cancel_workshop(*, actor, workshop: Workshop, reason: str) -> Workshop:
     workshop.status = Workshop.Status.CANCELLED
     workshop.cancel_reason = reason.strip()
     workshop.save(update_fields=["status", "cancel_reason", "updated_at"])
+    from attendees.services import cancel_workshop_registrations
+
+    # Every registrant is told (their registration e-mail) in the same transaction.
+    cancel_workshop_registrations(workshop_id=workshop.pk, by=actor, reason=workshop.cancel_reason)
     if was_published:
         _enqueue_invite_sync(workshop)
     return workshop

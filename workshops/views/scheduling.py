@@ -123,7 +123,10 @@ def workshop_detail(request, pk: int):
         pk=pk,
     )
     my_registration = (
-        Registration.objects.of_officer(request.user).filter(workshop=workshop).first()
+        Registration.objects.of_officer(request.user)
+        .filter(workshop=workshop)
+        .with_waitlist_position()
+        .first()
     )
     can_edit = Workshop.objects.editable_by(request.user).filter(pk=workshop.pk).exists()
     is_trainer = any(t.pk == request.user.pk for t in workshop.trainers.all())

@@ -1,0 +1,486 @@
+"""Writes for workshop registrations: register, nominate, approve, waitlist, cancel.
+
+Locking rule: every write that changes a registration's state first locks the workshop row
+(`_lock_workshop`), then reads or writes its registrations. Seat counts are therefore read and
+acted on by one transaction at a time per workshop, so concurrent requests can neither oversell
+nor promote two officers into one freed seat. Nothing here locks a user row, so there is no lock
+order to break with the vetting services.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Count, Max, Q
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from attendees.models import Registration, RegistrationEvent, User
+from trainingsite.errors import ServiceError
+from workshops.models import Workshop, WorkshopSession
+
+State = Registration.State
+
+
+class RegistrationError(ServiceError):
+    pass
+
+
+@dataclass
+class BulkResult:
+    done: list[Registration] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _lock_workshop(workshop_id: int) -> Workshop:
+    try:
+        return Workshop.objects.select_for_update(of=("self",)).get(pk=workshop_id)
+    except (Workshop.DoesNotExist, ValueError, TypeError):
+        raise RegistrationError(_("This workshop does not exist.")) from None
+
+
+def _transition(
+    registration: Registration,
+    *,
+    to: str,
+    actor: User | None,
+    reason: str = "",
+    extra_fields: Iterable[str] = (),
+) -> RegistrationEvent:
+    """Move a registration to `to`, record the event and queue the officer's e-mail."""
+    from invites.tasks import sync_registration_invites
+
+    from_state = registration.state
+    now = timezone.now()
+    registration.state = to
+    fields = {"state", "updated_at", *extra_fields}
+    if to == State.CONFIRMED:
+        registration.confirmed_at = now
+        fields.add("confirmed_at")
+    if to == State.WAITLISTED and from_state != State.WAITLISTED:
+        registration.waitlisted_at = now
+        fields.add("waitlisted_at")
+    if registration.pk is None:
+        registration.save()
+    else:
+        registration.save(update_fields=sorted(fields))
+    event = RegistrationEvent.objects.create(
+        registration=registration,
+        actor=actor,
+        from_state=from_state or "",
+        to_state=to,
+        reason=reason.strip(),
+        created_at=now,
+    )
+    from attendees.tasks import send_registration_event_email
+
+    send_registration_event_email.delay_on_commit(event.pk)
+    if State.CONFIRMED in (from_state, to):
+        sync_registration_invites.delay_on_commit(registration.pk)
+    return event
+
+
+def _confirmed_counts(workshop: Workshop, agency_id: int | None) -> tuple[int, int]:
+    counts = Registration.objects.filter(workshop=workshop, state=State.CONFIRMED).aggregate(
+        total=Count("pk"), agency=Count("pk", filter=Q(officer__agency_id=agency_id))
+    )
+    return counts["total"], counts["agency"]
+
+
+def _seat_for(workshop: Workshop, agency_id: int | None) -> bool:
+    """Whether an officer of `agency_id` can take a seat now (caller holds the workshop lock)."""
+    total, agency = _confirmed_counts(workshop, agency_id)
+    if total >= workshop.capacity:
+        return False
+    return workshop.agency_seat_cap is None or agency < workshop.agency_seat_cap
+
+
+def _spans(workshop: Workshop) -> list[tuple]:
+    spans = list(workshop.sessions.values_list("starts_at", "ends_at"))
+    if not spans and workshop.starts_at and workshop.ends_at:
+        spans = [(workshop.starts_at, workshop.ends_at)]
+    return spans
+
+
+def find_clash(*, officer_id: int, workshop: Workshop) -> Workshop | None:
+    """Another workshop the officer is confirmed for whose sessions overlap this one's."""
+    spans = _spans(workshop)
+    if not spans:
+        return None
+    overlap = Q()
+    for start, end in spans:
+        overlap |= Q(starts_at__lt=end, ends_at__gt=start)
+    session = (
+        WorkshopSession.objects.filter(overlap)
+        .filter(
+            workshop__registrations__officer_id=officer_id,
+            workshop__registrations__state=State.CONFIRMED,
+        )
+        .exclude(workshop_id=workshop.pk)
+        .exclude(workshop__status=Workshop.Status.CANCELLED)
+        .select_related("workshop")
+        .first()
+    )
+    return session.workshop if session else None
+
+
+def _clash_message(other: Workshop) -> str:
+    when = formats.date_format(other.starts_at, "DATE_FORMAT") if other.starts_at else ""
+    return _(
+        "This workshop clashes with “%(title)s” (%(when)s), for which you are confirmed. "
+        "Cancel that registration first if you want to attend this one."
+    ) % {"title": other.title, "when": when}
+
+
+def _check_open(workshop: Workshop, now) -> None:
+    if workshop.status != Workshop.Status.PUBLISHED:
+        if workshop.status == Workshop.Status.CANCELLED:
+            raise RegistrationError(_("This workshop has been cancelled."))
+        raise RegistrationError(_("This workshop is not open for registration."))
+    if workshop.starts_at and workshop.starts_at <= now:
+        raise RegistrationError(_("This workshop has already started."))
+    if now < workshop.registration_opens_at:
+        raise RegistrationError(
+            _("Registration opens on %(when)s.")
+            % {"when": formats.date_format(workshop.registration_opens_at, "DATETIME_FORMAT")}
+        )
+    if now > workshop.registration_closes_at:
+        raise RegistrationError(_("Registration for this workshop has closed."))
+
+
+def _promote(workshop: Workshop, *, actor: User | None) -> list[Registration]:
+    """Fill free seats from the waitlist, first come first served, skipping officers whose
+    agency is at its cap or who are now confirmed for a clashing workshop. Caller holds the
+    workshop lock."""
+    if workshop.status != Workshop.Status.PUBLISHED:
+        return []
+    if workshop.starts_at and workshop.starts_at <= timezone.now():
+        return []
+    confirmed = Registration.objects.filter(workshop=workshop, state=State.CONFIRMED)
+    free = workshop.capacity - confirmed.count()
+    if free <= 0:
+        return []
+    per_agency: dict[int | None, int] = {}
+    if workshop.agency_seat_cap is not None:
+        for row in confirmed.values("officer__agency_id").annotate(n=Count("pk")):
+            per_agency[row["officer__agency_id"]] = row["n"]
+    promoted = []
+    for reg in Registration.objects.filter(workshop=workshop).waitlist().select_related("officer"):
+        if free <= 0:
+            break
+        agency_id = reg.officer.agency_id
+        cap = workshop.agency_seat_cap
+        if cap is not None and per_agency.get(agency_id, 0) >= cap:
+            continue
+        if find_clash(officer_id=reg.officer_id, workshop=workshop):
+            continue
+        _transition(
+            reg,
+            to=State.CONFIRMED,
+            actor=actor,
+            reason=_("A seat became free and you were next on the waitlist."),
+        )
+        per_agency[agency_id] = per_agency.get(agency_id, 0) + 1
+        free -= 1
+        promoted.append(reg)
+    return promoted
+
+
+def _seat_or_waitlist(reg: Registration, workshop: Workshop, *, by: User, message: str) -> None:
+    target = State.CONFIRMED if _seat_for(workshop, reg.officer.agency_id) else State.WAITLISTED
+    _transition(reg, to=target, actor=by, reason=message)
+
+
+# --- officer actions -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def register(*, workshop_id: int, officer: User) -> Registration:
+    """Register `officer` for a workshop: nomination, pending, confirmed or waitlisted.
+
+    Refuses (RegistrationError) unverified users, closed or unpublished workshops, a second
+    active registration, and a clash with another confirmed workshop.
+    """
+    if officer.agency_id is None or not officer.has_program_access:
+        raise RegistrationError(_("Only verified agency officers can register for workshops."))
+    # Read-only checks first, outside the workshop lock, so the contended section stays short.
+    try:
+        peek = Workshop.objects.get(pk=workshop_id)
+    except (Workshop.DoesNotExist, ValueError, TypeError):
+        raise RegistrationError(_("This workshop does not exist.")) from None
+    _check_open(peek, timezone.now())
+    clash = find_clash(officer_id=officer.pk, workshop=peek)
+    if clash is not None:
+        raise RegistrationError(_clash_message(clash))
+
+    workshop = _lock_workshop(workshop_id)
+    # From here until commit every other registration for this workshop waits: one query reads
+    # the seat counts and the officer's own row, then one insert or update and the event.
+    now = timezone.now()
+    _check_open(workshop, now)  # again, under the lock: it may have changed meanwhile
+    mine = Q(officer=officer)
+    confirmed = Q(state=State.CONFIRMED)
+    # The join to the officer's agency is only paid for when a cap is set.
+    capped = workshop.agency_seat_cap is not None
+    agency_filter = Q(officer__agency_id=officer.agency_id) if capped else Q(pk__in=[])
+    agency_count = Count("pk", filter=confirmed & agency_filter)
+    # Only the confirmed rows and the officer's own row are read (two index scans), so the
+    # locked section does not grow with the waitlist.
+    seen = (
+        Registration.objects.filter(workshop=workshop)
+        .filter(confirmed | mine)
+        .aggregate(
+            total=Count("pk", filter=confirmed),
+            agency=agency_count,
+            my_pk=Max("pk", filter=mine),
+            my_state=Max("state", filter=mine),
+        )
+    )
+    if seen["my_pk"] is not None:
+        if seen["my_state"] in Registration.ACTIVE_STATES:
+            raise RegistrationError(
+                _("You are already registered for this workshop (%(state)s).")
+                % {"state": State(seen["my_state"]).label}
+            )
+        if seen["my_state"] in (State.DECLINED, State.REMOVED):
+            raise RegistrationError(
+                _(
+                    "Your registration for this workshop was declined or removed; contact the "
+                    "program coordinators if you think this is a mistake."
+                )
+            )
+        # Re-registering after a cancellation reuses the one row (the unique constraint).
+        reg = Registration(
+            pk=seen["my_pk"], workshop=workshop, officer=officer, state=seen["my_state"]
+        )
+        reg.created_at = now
+        extra = ("endorsed_by", "endorsed_at", "waitlisted_at", "confirmed_at", "created_at")
+    else:
+        reg = Registration(workshop=workshop, officer=officer, state="", created_at=now)
+        extra = ()
+
+    has_seat = seen["total"] < workshop.capacity and (
+        workshop.agency_seat_cap is None or seen["agency"] < workshop.agency_seat_cap
+    )
+    if workshop.requires_nomination:
+        target = State.NOMINATION
+    elif workshop.requires_approval:
+        target = State.PENDING
+    elif has_seat:
+        target = State.CONFIRMED
+    else:
+        target = State.WAITLISTED
+    _transition(reg, to=target, actor=officer, extra_fields=extra)
+    return reg
+
+
+@transaction.atomic
+def cancel_registration(*, registration_id: int, officer: User) -> Registration:
+    """The officer withdraws, up to the cancellation deadline (or the start if none is set);
+    a freed seat goes to the waitlist."""
+    reg = Registration.objects.of_officer(officer).filter(pk=registration_id).first()
+    if reg is None:
+        raise RegistrationError(_("This registration does not exist."))
+    workshop = _lock_workshop(reg.workshop_id)
+    reg = Registration.objects.select_related("officer").get(pk=reg.pk)
+    if not reg.is_active:
+        raise RegistrationError(_("This registration is not active any more."))
+    deadline = workshop.cancellation_deadline or workshop.starts_at
+    if deadline and timezone.now() > deadline:
+        raise RegistrationError(
+            _(
+                "The cancellation deadline has passed. Contact the program coordinators "
+                "if you can no longer attend."
+            )
+        )
+    was_confirmed = reg.state == State.CONFIRMED
+    _transition(reg, to=State.CANCELLED, actor=officer, reason=_("Cancelled by the officer."))
+    if was_confirmed:
+        _promote(workshop, actor=None)
+    return reg
+
+
+# --- focal point: nominations --------------------------------------------------------------
+
+
+def _lock_nomination(registration_id: int, by: User) -> tuple[Registration, Workshop]:
+    reg = Registration.objects.nominations_for(by).filter(pk=registration_id).first()
+    if reg is None or not by.has_program_access:
+        raise RegistrationError(_("You cannot act on this nomination."))
+    workshop = _lock_workshop(reg.workshop_id)
+    reg = Registration.objects.select_related("officer").get(pk=reg.pk)
+    if reg.state != State.NOMINATION:
+        raise RegistrationError(_("This nomination has already been handled."))
+    return reg, workshop
+
+
+@transaction.atomic
+def endorse_nomination(*, registration_id: int, by: User, message: str = "") -> Registration:
+    """First stage: the agency focal point endorses; the coordinators decide next."""
+    reg, _workshop = _lock_nomination(registration_id, by)
+    reg.endorsed_by, reg.endorsed_at = by, timezone.now()
+    _transition(
+        reg,
+        to=State.PENDING,
+        actor=by,
+        reason=message or _("Endorsed by your agency focal point."),
+        extra_fields=("endorsed_by", "endorsed_at"),
+    )
+    return reg
+
+
+@transaction.atomic
+def reject_nomination(*, registration_id: int, by: User, message: str = "") -> Registration:
+    reg, _workshop = _lock_nomination(registration_id, by)
+    _transition(
+        reg,
+        to=State.DECLINED,
+        actor=by,
+        reason=message or _("Not endorsed by your agency focal point."),
+    )
+    return reg
+
+
+# --- coordinators --------------------------------------------------------------------------
+
+
+def _lock_managed(registration_id: int, by: User) -> tuple[Registration, Workshop]:
+    reg = Registration.objects.managed_by(by).filter(pk=registration_id).first()
+    if reg is None or not by.is_coordinator or not by.has_program_access:
+        raise RegistrationError(_("You cannot manage this registration."))
+    workshop = _lock_workshop(reg.workshop_id)
+    return Registration.objects.select_related("officer").get(pk=reg.pk), workshop
+
+
+def _approve_locked(reg: Registration, workshop: Workshop, *, by: User, message: str) -> None:
+    if reg.state != State.PENDING:
+        raise RegistrationError(
+            _("%(name)s: only pending registrations can be approved.") % {"name": reg.officer}
+        )
+    clash = find_clash(officer_id=reg.officer_id, workshop=workshop)
+    if clash is not None:
+        raise RegistrationError(
+            _("%(name)s is confirmed for the clashing workshop “%(title)s”.")
+            % {"name": reg.officer, "title": clash.title}
+        )
+    _seat_or_waitlist(reg, workshop, by=by, message=message)
+
+
+def _decline_locked(reg: Registration, workshop: Workshop, *, by: User, message: str) -> None:
+    if reg.state not in (State.PENDING, State.NOMINATION, State.WAITLISTED):
+        raise RegistrationError(
+            _("%(name)s: only pending or waitlisted registrations can be declined.")
+            % {"name": reg.officer}
+        )
+    _transition(reg, to=State.DECLINED, actor=by, reason=message)
+
+
+@transaction.atomic
+def approve_registration(*, registration_id: int, by: User, message: str = "") -> Registration:
+    """Approval takes a seat if one is free (and the agency cap allows), else waitlists."""
+    reg, workshop = _lock_managed(registration_id, by)
+    _approve_locked(reg, workshop, by=by, message=message)
+    return reg
+
+
+@transaction.atomic
+def decline_registration(*, registration_id: int, by: User, message: str = "") -> Registration:
+    reg, workshop = _lock_managed(registration_id, by)
+    _decline_locked(reg, workshop, by=by, message=message)
+    return reg
+
+
+def _bulk(action, *, workshop_id: int, registration_ids: Iterable[int], by: User, message: str):
+    if not Workshop.objects.editable_by(by).filter(pk=workshop_id).exists():
+        raise RegistrationError(_("You cannot manage this workshop."))
+    workshop = _lock_workshop(workshop_id)
+    regs = (
+        Registration.objects.managed_by(by)
+        .filter(workshop=workshop, pk__in=list(registration_ids))
+        .select_related("officer")
+        .order_by("created_at", "pk")
+    )
+    result = BulkResult()
+    for reg in regs:
+        try:
+            with transaction.atomic():
+                action(reg, workshop, by=by, message=message)
+        except RegistrationError as err:
+            result.skipped.append(err.message)
+        else:
+            result.done.append(reg)
+    return result
+
+
+@transaction.atomic
+def approve_registrations(
+    *, workshop_id: int, registration_ids: Iterable[int], by: User, message: str = ""
+) -> BulkResult:
+    """Approve several pending registrations in the order they were made."""
+    return _bulk(
+        _approve_locked,
+        workshop_id=workshop_id,
+        registration_ids=registration_ids,
+        by=by,
+        message=message,
+    )
+
+
+@transaction.atomic
+def decline_registrations(
+    *, workshop_id: int, registration_ids: Iterable[int], by: User, message: str = ""
+) -> BulkResult:
+    return _bulk(
+        _decline_locked,
+        workshop_id=workshop_id,
+        registration_ids=registration_ids,
+        by=by,
+        message=message,
+    )
+
+
+@transaction.atomic
+def remove_registration(*, registration_id: int, by: User, reason: str) -> Registration:
+    """A coordinator takes anyone off a workshop at any time, with a reason for the officer."""
+    if not reason or not reason.strip():
+        raise RegistrationError(_("Give a reason: it is sent to the officer."))
+    reg, workshop = _lock_managed(registration_id, by)
+    if not reg.is_active:
+        raise RegistrationError(_("This registration is not active any more."))
+    was_confirmed = reg.state == State.CONFIRMED
+    _transition(reg, to=State.REMOVED, actor=by, reason=reason)
+    if was_confirmed:
+        _promote(workshop, actor=None)
+    return reg
+
+
+# --- called by the scheduling service ------------------------------------------------------
+
+
+@transaction.atomic
+def fill_free_seats(*, workshop_id: int, by: User | None = None) -> list[Registration]:
+    """Promote waitlisted officers into free seats (e.g. after the capacity was raised)."""
+    workshop = _lock_workshop(workshop_id)
+    return _promote(workshop, actor=by)
+
+
+@transaction.atomic
+def cancel_workshop_registrations(*, workshop_id: int, by: User | None, reason: str) -> int:
+    """Cancel every active registration of a cancelled workshop and tell each officer."""
+    workshop = _lock_workshop(workshop_id)
+    regs = Registration.objects.filter(workshop=workshop).active().select_related("officer")
+    count = 0
+    for reg in regs:
+        _transition(
+            reg,
+            to=State.CANCELLED,
+            actor=by,
+            reason=reason or _("The workshop has been cancelled."),
+        )
+        count += 1
+    return count

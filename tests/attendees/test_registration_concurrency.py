@@ -1,0 +1,129 @@
+"""Seats are never oversold under real concurrency: threads, each with its own PostgreSQL
+connection, racing on one workshop."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from attendees import services
+from attendees.models import Registration
+from tests.factories import OfficerFactory, WorkshopFactory
+from workshops.models import Workshop
+
+State = Registration.State
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
+]
+
+
+def _race(targets):
+    """Run each callable in its own thread, released together; return the errors."""
+    barrier = threading.Barrier(len(targets))
+    errors = []
+
+    def run(target):
+        try:
+            barrier.wait()
+            target()
+        except Exception as err:  # noqa: BLE001 - collected and asserted on below
+            errors.append(err)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(t,)) for t in targets]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    return errors
+
+
+def test_forty_concurrent_registrations_fill_exactly_ten_seats(region, agency):
+    workshop = WorkshopFactory(region=region, capacity=10)
+    officers = [OfficerFactory(agency=agency) for _ in range(40)]
+    errors = _race(
+        [lambda o=o: services.register(workshop_id=workshop.pk, officer=o) for o in officers]
+    )
+    assert errors == []
+    regs = Registration.objects.filter(workshop=workshop)
+    assert regs.count() == 40
+    confirmed = regs.filter(state=State.CONFIRMED)
+    waitlisted = list(regs.filter(state=State.WAITLISTED).order_by("waitlisted_at", "pk"))
+    assert confirmed.count() == 10
+    assert len(waitlisted) == 30
+    # Everyone confirmed registered before everyone waitlisted (the lock serialises them).
+    last_confirmed = max(r.confirmed_at for r in confirmed)
+    assert all(r.waitlisted_at >= last_confirmed for r in waitlisted)
+    positions = dict(
+        regs.filter(state=State.WAITLISTED)
+        .with_waitlist_position()
+        .values_list("pk", "waitlist_position")
+    )
+    assert [positions[r.pk] for r in waitlisted] == list(range(1, 31))
+
+
+def test_double_click_race_creates_one_registration(region, officer):
+    workshop = WorkshopFactory(region=region)
+    errors = _race(
+        [lambda: services.register(workshop_id=workshop.pk, officer=officer) for _ in range(6)]
+    )
+    assert len(errors) == 5
+    assert all("already registered" in str(e) for e in errors)
+    assert Registration.objects.filter(workshop=workshop, officer=officer).count() == 1
+
+
+def test_two_concurrent_cancellations_promote_one_each_never_two_into_one_seat(region, agency):
+    workshop = WorkshopFactory(region=region, capacity=2)
+    a, b = (
+        services.register(workshop_id=workshop.pk, officer=OfficerFactory(agency=agency))
+        for _ in range(2)
+    )
+    waiting = services.register(workshop_id=workshop.pk, officer=OfficerFactory(agency=agency))
+    assert waiting.state == State.WAITLISTED
+    errors = _race(
+        [
+            lambda: services.cancel_registration(registration_id=a.pk, officer=a.officer),
+            lambda: services.cancel_registration(registration_id=b.pk, officer=b.officer),
+        ]
+    )
+    assert errors == []
+    waiting.refresh_from_db()
+    assert waiting.state == State.CONFIRMED
+    assert Registration.objects.filter(workshop=workshop, state=State.CONFIRMED).count() == 1
+    assert waiting.events.filter(to_state=State.CONFIRMED).count() == 1
+
+
+def test_cancel_racing_capacity_raise_never_exceeds_capacity(region, agency):
+    workshop = WorkshopFactory(region=region, capacity=2)
+    regs = [
+        services.register(workshop_id=workshop.pk, officer=OfficerFactory(agency=agency))
+        for _ in range(5)
+    ]
+    first = regs[0]
+
+    def raise_capacity():
+        # What the scheduling service does: change capacity under the lock, then fill.
+        from django.db import transaction
+
+        with transaction.atomic():
+            Workshop.objects.select_for_update().filter(pk=workshop.pk).update(capacity=3)
+        services.fill_free_seats(workshop_id=workshop.pk)
+
+    for _ in range(2):
+        errors = _race(
+            [
+                lambda: services.cancel_registration(
+                    registration_id=first.pk, officer=first.officer
+                ),
+                raise_capacity,
+                lambda: services.fill_free_seats(workshop_id=workshop.pk),
+            ]
+        )
+        assert all("not active" in str(e) for e in errors)
+    confirmed = Registration.objects.filter(workshop=workshop, state=State.CONFIRMED)
+    assert confirmed.count() == 3
+    # Promoted strictly in waitlist order.
+    assert set(confirmed.values_list("pk", flat=True)) == {regs[1].pk, regs[2].pk, regs[3].pk}
