@@ -1,2 +1,31 @@
+from django.urls import path
+
+from .views import officer, public, staff
+
 app_name = "attendance"
-urlpatterns: list = []
+urlpatterns = [
+    # Trainers and coordinators.
+    path("attendance/", staff.workshop_list, name="workshops"),
+    path("attendance/workshops/<int:pk>/", staff.roster, name="roster"),
+    path("attendance/workshops/<int:pk>/walk-in/", staff.walk_in, name="walk_in"),
+    path("attendance/workshops/<int:pk>/close/", staff.close, name="close"),
+    path("attendance/workshops/<int:pk>/reopen/", staff.reopen, name="reopen"),
+    path("attendance/workshops/<int:pk>/settings/", staff.settings_update, name="settings"),
+    path(
+        "attendance/workshops/<int:pk>/feedback/", staff.feedback_results, name="feedback_results"
+    ),
+    path("attendance/sessions/<int:pk>/", staff.session_attendance, name="session"),
+    path("attendance/sessions/<int:pk>/check-in-code/", staff.checkin_code, name="checkin_code"),
+    # Officers.
+    path("check-in/", officer.checkin, name="checkin"),
+    path("my-training/", officer.training_record, name="training_record"),
+    path(
+        "my-training/certificates/<int:pk>.pdf",
+        officer.certificate_pdf,
+        name="certificate_pdf",
+    ),
+    path("my-training/feedback/<int:pk>/", officer.feedback, name="feedback"),
+    # Public.
+    path("verify/", public.verify, name="verify"),
+    path("verify/<str:number>/", public.verify, name="verify_number"),
+]

@@ -1,0 +1,86 @@
+"""Certificates of completion: an unguessable number and a snapshot of what is printed."""
+
+from __future__ import annotations
+
+import base64
+import re
+import secrets
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+CERTIFICATE_PREFIX = "CERT"
+_NUMBER_RE = re.compile(r"^[A-Z2-7]{16}$")
+
+
+def new_certificate_number() -> str:
+    """`CERT-XXXX-XXXX-XXXX-XXXX`: 80 random bits in base32, so numbers cannot be guessed."""
+    raw = base64.b32encode(secrets.token_bytes(10)).decode()
+    return "-".join([CERTIFICATE_PREFIX] + [raw[i : i + 4] for i in range(0, 16, 4)])
+
+
+def normalize_certificate_number(value: str) -> str | None:
+    """Accept what people type (spaces, lower case, missing hyphens); None if malformed."""
+    cleaned = re.sub(r"[^A-Za-z0-9]", "", value or "").upper()
+    if cleaned.startswith(CERTIFICATE_PREFIX):
+        cleaned = cleaned[len(CERTIFICATE_PREFIX) :]
+    if not _NUMBER_RE.match(cleaned):
+        return None
+    return "-".join([CERTIFICATE_PREFIX] + [cleaned[i : i + 4] for i in range(0, 16, 4)])
+
+
+class CertificateQuerySet(models.QuerySet):
+    def active(self) -> CertificateQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+    def of_officer(self, user) -> CertificateQuerySet:
+        """Only the officer's own certificates; nobody else's are reachable this way."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(registration__officer=user)
+
+
+class Certificate(models.Model):
+    registration = models.ForeignKey(
+        "attendees.Registration", on_delete=models.PROTECT, related_name="certificates"
+    )
+    number = models.CharField(max_length=32, unique=True, default=new_certificate_number)
+    # What the certificate says, frozen at issue: the PDF and the verification page show this,
+    # so later edits to names or the workshop never change an issued certificate.
+    printed = models.JSONField(default=dict)
+    issued_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoke_reason = models.TextField(blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_at", "-pk"]
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration"],
+                condition=Q(revoked_at__isnull=True),
+                name="certificate_one_active_per_registration",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None
+
+    @property
+    def total_hours(self) -> str:
+        return format_hours(self.printed.get("total_minutes", 0))
+
+
+def format_hours(minutes: int) -> str:
+    hours = minutes / 60
+    return f"{hours:g}" if hours == int(hours) else f"{hours:.1f}"

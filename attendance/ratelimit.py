@@ -1,0 +1,26 @@
+"""A small fixed-window counter in the cache, for guessable inputs (codes, numbers)."""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+
+
+def hit(key: str, *, limit: int, window_seconds: int) -> bool:
+    """Count one attempt; False once `limit` attempts were made in the current window."""
+    cache_key = f"attendance:rl:{key}"
+    cache.add(cache_key, 0, timeout=window_seconds)
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:
+        # Expired between add and incr: start a new window.
+        cache.set(cache_key, 1, timeout=window_seconds)
+        count = 1
+    return count <= limit
+
+
+def is_blocked(key: str, *, limit: int) -> bool:
+    return (cache.get(f"attendance:rl:{key}") or 0) >= limit
+
+
+def clear(key: str) -> None:
+    cache.delete(f"attendance:rl:{key}")

@@ -1,0 +1,86 @@
+"""Issuing and revoking certificates; e-mailing is a task enqueued after commit."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import formats, timezone
+
+from attendance.models import Certificate
+from attendees.models import Registration
+from workshops.models import Workshop
+
+
+def _dates_text(workshop: Workshop) -> str:
+    sessions = list(workshop.sessions.all())
+    if not sessions:
+        return ""
+    tz = workshop.tzinfo
+    first = timezone.localtime(sessions[0].starts_at, tz).date()
+    last = timezone.localtime(sessions[-1].ends_at, tz).date()
+    if first == last:
+        return formats.date_format(first, "j F Y")
+    return f"{formats.date_format(first, 'j F Y')} – {formats.date_format(last, 'j F Y')}"
+
+
+def _place_text(workshop: Workshop) -> str:
+    if workshop.format == Workshop.Format.ONLINE:
+        return "Online"
+    parts = [workshop.venue_name, workshop.city, workshop.country.name if workshop.country else ""]
+    return ", ".join(p for p in parts if p)
+
+
+def build_printed(*, registration: Registration, workshop: Workshop) -> dict:
+    """The facts printed on the certificate, frozen at issue."""
+    modules = [
+        {
+            "title": wm.revision.title,
+            "minutes": wm.revision.duration_minutes,
+            "track": wm.revision.module.track.name,
+        }
+        for wm in workshop.workshop_modules.select_related("revision__module__track")
+    ]
+    if modules:
+        total = sum(m["minutes"] for m in modules)
+    else:
+        total = sum(
+            int((s.ends_at - s.starts_at).total_seconds() // 60) for s in workshop.sessions.all()
+        )
+    officer = registration.officer
+    return {
+        "program": settings.PROGRAM_NAME,
+        "officer_name": officer.full_name,
+        "agency": officer.agency.name if officer.agency_id else "",
+        "workshop_title": workshop.title,
+        "dates": _dates_text(workshop),
+        "place": _place_text(workshop),
+        "modules": modules,
+        "total_minutes": total,
+        "trainers": [t.full_name for t in workshop.trainers.order_by("full_name")],
+    }
+
+
+def issue_certificate(*, registration: Registration, workshop: Workshop) -> Certificate:
+    from attendance.tasks import send_certificate_email
+
+    printed = build_printed(registration=registration, workshop=workshop)
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                certificate = Certificate.objects.create(registration=registration, printed=printed)
+            break
+        except IntegrityError:
+            # A number collision (80 random bits: practically never) or a concurrent issue.
+            if Certificate.objects.active().filter(registration=registration).exists():
+                return Certificate.objects.active().get(registration=registration)
+    else:
+        raise RuntimeError("could not allocate a certificate number")
+    send_certificate_email.delay_on_commit(certificate.pk)
+    return certificate
+
+
+def revoke_certificate(*, certificate: Certificate, reason: str) -> Certificate:
+    certificate.revoked_at = timezone.now()
+    certificate.revoke_reason = reason
+    certificate.save(update_fields=["revoked_at", "revoke_reason"])
+    return certificate

@@ -1,0 +1,127 @@
+"""Taking attendance: idempotent saves where every real change is recorded."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from attendance.access import workshops_run_by
+from attendance.models import AttendanceChange, AttendanceMark, WorkshopClosure
+from attendance.models.marks import AttendanceStatus, MarkSource
+from attendees.models import Registration, User
+from trainingsite.errors import ServiceError
+from workshops.models import WorkshopSession
+
+
+class AttendanceError(ServiceError):
+    pass
+
+
+def lock_closure(workshop_id: int) -> WorkshopClosure:
+    """The closure row serialises marking against closing: lock it (creating it once)."""
+    closure, _created = WorkshopClosure.objects.get_or_create(workshop_id=workshop_id)
+    return WorkshopClosure.objects.select_for_update().get(pk=closure.pk)
+
+
+def load_session_for(*, session_id: int, by: User) -> WorkshopSession:
+    session = (
+        WorkshopSession.objects.filter(workshop__in=workshops_run_by(by), pk=session_id)
+        .select_related("workshop")
+        .first()
+    )
+    if session is None:
+        raise AttendanceError(_("You do not run this workshop."))
+    return session
+
+
+def apply_marks(
+    *,
+    session: WorkshopSession,
+    statuses: dict[int, str],
+    by: User | None,
+    source: str,
+    only_unmarked: bool = False,
+) -> int:
+    """Write the given registration → status marks; unchanged ones are left alone so saving
+    the same form twice records nothing. Returns the number of changes."""
+    now = timezone.now()
+    existing = {
+        m.registration_id: m
+        for m in AttendanceMark.objects.select_for_update().filter(
+            session=session, registration_id__in=list(statuses)
+        )
+    }
+    changes, created, updated = [], [], []
+    for registration_id, status in statuses.items():
+        mark = existing.get(registration_id)
+        if mark is not None and (only_unmarked or mark.status == status):
+            continue
+        old = mark.status if mark else ""
+        if mark is None:
+            created.append(
+                AttendanceMark(
+                    registration_id=registration_id,
+                    session=session,
+                    status=status,
+                    source=source,
+                    marked_by=by,
+                    marked_at=now,
+                )
+            )
+        else:
+            mark.status, mark.source, mark.marked_by, mark.marked_at = status, source, by, now
+            updated.append(mark)
+        changes.append(
+            AttendanceChange(
+                registration_id=registration_id,
+                session=session,
+                old_status=old,
+                new_status=status,
+                source=source,
+                changed_by=by,
+                changed_at=now,
+            )
+        )
+    AttendanceMark.objects.bulk_create(created)
+    AttendanceMark.objects.bulk_update(updated, ["status", "source", "marked_by", "marked_at"])
+    AttendanceChange.objects.bulk_create(changes)
+    return len(changes)
+
+
+def _roster_ids(session: WorkshopSession) -> set[int]:
+    return set(
+        Registration.objects.filter(
+            workshop_id=session.workshop_id, state=Registration.State.CONFIRMED
+        ).values_list("pk", flat=True)
+    )
+
+
+@transaction.atomic
+def record_marks(*, session_id: int, by: User, marks: dict[int, str]) -> int:
+    """Save a trainer's marks for one session. Only confirmed registrations of the workshop can
+    be marked; the workshop must not be closed."""
+    session = load_session_for(session_id=session_id, by=by)
+    closure = lock_closure(session.workshop_id)
+    if closure.is_closed:
+        raise AttendanceError(_("This workshop is closed: re-open it to correct attendance."))
+    roster = _roster_ids(session)
+    unknown = set(marks) - roster
+    if unknown:
+        raise AttendanceError(_("Some officers are not on this workshop's confirmed roster."))
+    if any(status not in AttendanceStatus.values for status in marks.values()):
+        raise AttendanceError(_("Unknown attendance status."))
+    return apply_marks(session=session, statuses=marks, by=by, source=MarkSource.TRAINER)
+
+
+@transaction.atomic
+def mark_all_present(*, session_id: int, by: User) -> int:
+    """Mark everyone not yet marked as present; existing marks (the exceptions) are kept."""
+    session = load_session_for(session_id=session_id, by=by)
+    closure = lock_closure(session.workshop_id)
+    if closure.is_closed:
+        raise AttendanceError(_("This workshop is closed: re-open it to correct attendance."))
+    statuses = dict.fromkeys(_roster_ids(session), AttendanceStatus.PRESENT.value)
+    return apply_marks(
+        session=session, statuses=statuses, by=by, source=MarkSource.BULK, only_unmarked=True
+    )

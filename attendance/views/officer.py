@@ -1,0 +1,95 @@
+"""Officer pages: self check-in, training record, certificate download, feedback."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from attendance import services
+from attendance.forms import CheckInForm, FeedbackForm
+from attendance.models import Certificate, Feedback
+from attendance.pdf import render_certificate_pdf
+from attendance.reports import training_record as build_training_record
+from attendance.services.feedback import feedback_open_for
+from attendees.models import Registration
+from attendees.roles import role_required
+from trainingsite.errors import ServiceError
+
+
+@role_required("officer")
+def checkin(request):
+    """Opened from the QR code (code prefilled) or typed; one tap confirms the check-in, so a
+    link preview or prefetch never marks anyone present."""
+    mark = None
+    if request.method == "POST":
+        form = CheckInForm(request.POST)
+        if form.is_valid():
+            try:
+                mark = services.check_in(officer=request.user, code=form.cleaned_data["code"])
+            except ServiceError as err:
+                form.add_error(None, err.message)
+    else:
+        form = CheckInForm(initial={"code": request.GET.get("code", "")[:20]})
+    status = 400 if request.method == "POST" and mark is None else 200
+    return render(request, "attendance/checkin.html", {"form": form, "mark": mark}, status=status)
+
+
+def training_record(request):
+    record = build_training_record(request.user)
+    pending_feedback = [
+        c.registration
+        for c in record.completions
+        if not hasattr(c.registration, "feedback") or c.registration.feedback is None
+    ]
+    return render(
+        request,
+        "attendance/training_record.html",
+        {"record": record, "pending_feedback": pending_feedback},
+    )
+
+
+def certificate_pdf(request, pk: int):
+    certificate = get_object_or_404(Certificate.objects.of_officer(request.user).active(), pk=pk)
+    response = HttpResponse(render_certificate_pdf(certificate), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.number}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def feedback(request, pk: int):
+    registration = get_object_or_404(
+        Registration.objects.of_officer(request.user).select_related("workshop", "completion"),
+        pk=pk,
+    )
+    if Feedback.objects.filter(registration=registration).exists():
+        messages.info(request, _("You have already sent feedback for this workshop. Thank you!"))
+        return redirect("attendance:training_record")
+    if not feedback_open_for(registration):
+        messages.info(request, _("Feedback opens for attendees once the workshop is closed."))
+        return redirect("attendance:training_record")
+    modules = list(registration.workshop.workshop_modules.select_related("revision"))
+    form = FeedbackForm(request.POST or None, workshop_modules=modules)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submit_feedback(
+                registration_id=registration.pk,
+                officer=request.user,
+                overall=form.cleaned_data["overall"],
+                trainer_rating=form.cleaned_data["trainer_rating"],
+                module_ratings=form.module_ratings(),
+                comments=form.cleaned_data["comments"],
+            )
+        except ServiceError as err:
+            form.add_error(None, err.message)
+        else:
+            messages.success(request, _("Thank you for your feedback."))
+            return redirect("attendance:training_record")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "attendance/feedback_form.html",
+        {"form": form, "registration": registration, "workshop": registration.workshop},
+        status=status,
+    )

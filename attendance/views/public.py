@@ -1,0 +1,47 @@
+"""The public certificate verification page."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import render
+
+from attendance import conf, ratelimit
+from attendance.forms import VerifyForm
+from attendance.models import Certificate
+from attendance.models.certificates import normalize_certificate_number
+
+
+def _client_ip(request) -> str:
+    # REMOTE_ADDR only: X-Forwarded-For is client-controlled unless a trusted proxy rewrites it.
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+@login_not_required
+def verify(request, number: str | None = None):
+    """Confirms one certificate by its number, showing only what is printed on it. It never
+    lists certificates, and look-ups are rate limited per IP address."""
+    number = number or request.GET.get("number")
+    form = VerifyForm(initial={"number": number or ""})
+    context = {"form": form, "looked_up": False}
+    status = 200
+    if number:
+        allowed = ratelimit.hit(
+            f"verify:{_client_ip(request)}",
+            limit=conf.get("CERTIFICATE_VERIFY_LIMIT"),
+            window_seconds=conf.get("CERTIFICATE_VERIFY_WINDOW_SECONDS"),
+        )
+        if not allowed:
+            response = render(request, "attendance/verify_limited.html", status=429)
+            response["Retry-After"] = str(conf.get("CERTIFICATE_VERIFY_WINDOW_SECONDS"))
+            return response
+        canonical = normalize_certificate_number(number)
+        certificate = (
+            Certificate.objects.filter(number=canonical).first() if canonical is not None else None
+        )
+        context.update({"looked_up": True, "certificate": certificate, "number": number[:40]})
+        if certificate is None:
+            status = 404
+    response = render(request, "attendance/verify.html", context, status=status)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,300 @@
+"""Trainer and coordinator pages: rosters, attendance per session, check-in codes, closing."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from attendance import services
+from attendance.access import can_exceed_capacity, workshops_run_by
+from attendance.forms import AttendanceSettingsForm, ReopenForm, WalkInForm
+from attendance.models import AttendanceChange, AttendanceMark, ClosureEvent, WorkshopClosure
+from attendance.models.marks import ATTENDED_STATUSES, AttendanceStatus
+from attendance.reports import feedback_summary
+from attendance.services.checkin import checkin_window
+from attendees.models import Registration
+from attendees.roles import role_required
+from trainingsite.errors import ServiceError
+from workshops.models import WorkshopSession
+
+STAFF = ("trainer", "coordinator")
+
+
+def _closure(workshop) -> WorkshopClosure:
+    # Unsaved defaults until the first write creates the row; GET never writes.
+    return WorkshopClosure.objects.filter(workshop=workshop).first() or WorkshopClosure(
+        workshop=workshop
+    )
+
+
+def _roster(workshop):
+    return (
+        Registration.objects.filter(workshop=workshop, state=Registration.State.CONFIRMED)
+        .select_related("officer", "officer__agency", "completion", "walk_in")
+        .order_by("officer__full_name", "pk")
+    )
+
+
+@role_required(*STAFF)
+def workshop_list(request):
+    workshops = (
+        workshops_run_by(request.user)
+        .exclude(status="draft")
+        .select_related("region", "attendance_closure")
+        .annotate(
+            confirmed=Count("registrations", filter=Q(registrations__state="confirmed")),
+            session_count=Count("sessions", distinct=True),
+        )
+        .order_by("-starts_at", "pk")
+    )
+    page = Paginator(workshops, 25).get_page(request.GET.get("page"))
+    return render(request, "attendance/workshop_list.html", {"page": page, "now": timezone.now()})
+
+
+def _roster_context(request, workshop, **extra):
+    closure = _closure(workshop)
+    roster = list(
+        _roster(workshop).annotate(
+            attended=Count(
+                "attendance_marks", filter=Q(attendance_marks__status__in=ATTENDED_STATUSES)
+            )
+        )
+    )
+    sessions = list(workshop.sessions.all())
+    last_end = max((s.ends_at for s in sessions), default=None)
+    context = {
+        "workshop": workshop,
+        "closure": closure,
+        "roster": roster,
+        "sessions": sessions,
+        "can_close": last_end is not None and last_end <= timezone.now(),
+        "can_exceed_capacity": can_exceed_capacity(request.user, workshop),
+        "events": ClosureEvent.objects.filter(workshop=workshop).select_related("actor")[:10],
+        "walk_in_form": extra.pop("walk_in_form", None) or WalkInForm(),
+        "reopen_form": extra.pop("reopen_form", None) or ReopenForm(),
+        "settings_form": extra.pop("settings_form", None)
+        or AttendanceSettingsForm(
+            initial={
+                "completion_threshold": closure.completion_threshold,
+                "checkin_opens_minutes": closure.checkin_opens_minutes,
+            }
+        ),
+        "confirmed_count": len(roster),
+    }
+    context.update(extra)
+    return context
+
+
+@role_required(*STAFF)
+def roster(request, pk: int):
+    """The confirmed roster with contact details: only for the workshop's trainers and the
+    region's coordinators."""
+    workshop = get_object_or_404(workshops_run_by(request.user).select_related("region"), pk=pk)
+    return render(request, "attendance/roster.html", _roster_context(request, workshop))
+
+
+@require_POST
+@role_required(*STAFF)
+def walk_in(request, pk: int):
+    workshop = get_object_or_404(workshops_run_by(request.user), pk=pk)
+    form = WalkInForm(request.POST)
+    if form.is_valid():
+        try:
+            registration = services.add_walk_in(
+                workshop_id=workshop.pk, by=request.user, **form.cleaned_data
+            )
+        except ServiceError as err:
+            form.add_error(None, err.message)
+        else:
+            messages.success(
+                request, _("%(name)s was added to the roster.") % {"name": registration.officer}
+            )
+            return redirect("attendance:roster", pk=workshop.pk)
+    context = _roster_context(request, workshop, walk_in_form=form, open_panel="walk-in")
+    return render(request, "attendance/roster.html", context, status=400)
+
+
+@require_POST
+@role_required(*STAFF)
+def close(request, pk: int):
+    workshop = get_object_or_404(workshops_run_by(request.user), pk=pk)
+    try:
+        summary = services.close_workshop(workshop_id=workshop.pk, by=request.user)
+    except ServiceError as err:
+        messages.error(request, err.message)
+    else:
+        messages.success(
+            request,
+            _(
+                "Workshop closed: %(completed)s of %(total)s officers completed it. "
+                "%(issued)s certificates issued, %(revoked)s revoked."
+            )
+            % summary,
+        )
+    return redirect("attendance:roster", pk=workshop.pk)
+
+
+@require_POST
+@role_required(*STAFF)
+def reopen(request, pk: int):
+    workshop = get_object_or_404(workshops_run_by(request.user), pk=pk)
+    form = ReopenForm(request.POST)
+    if form.is_valid():
+        try:
+            services.reopen_workshop(
+                workshop_id=workshop.pk, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ServiceError as err:
+            form.add_error(None, err.message)
+        else:
+            messages.success(
+                request, _("Workshop re-opened. Correct attendance, then close it again.")
+            )
+            return redirect("attendance:roster", pk=workshop.pk)
+    context = _roster_context(request, workshop, reopen_form=form)
+    return render(request, "attendance/roster.html", context, status=400)
+
+
+@require_POST
+@role_required(*STAFF)
+def settings_update(request, pk: int):
+    workshop = get_object_or_404(workshops_run_by(request.user), pk=pk)
+    form = AttendanceSettingsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.update_attendance_settings(
+                workshop_id=workshop.pk, by=request.user, **form.cleaned_data
+            )
+        except ServiceError as err:
+            form.add_error(None, err.message)
+        else:
+            messages.success(request, _("Attendance settings saved."))
+            return redirect("attendance:roster", pk=workshop.pk)
+    context = _roster_context(request, workshop, settings_form=form)
+    return render(request, "attendance/roster.html", context, status=400)
+
+
+def _load_session(request, pk: int) -> WorkshopSession:
+    return get_object_or_404(
+        WorkshopSession.objects.filter(workshop__in=workshops_run_by(request.user)).select_related(
+            "workshop"
+        ),
+        pk=pk,
+    )
+
+
+@role_required(*STAFF)
+def session_attendance(request, pk: int):
+    """Marking on a phone in the room: mark all present, then correct the exceptions."""
+    session = _load_session(request, pk)
+    workshop = session.workshop
+    status_code = 200
+    if request.method == "POST":
+        try:
+            marks = {}
+            for key, value in request.POST.items():
+                if key.startswith("status_") and value:
+                    try:
+                        marks[int(key.removeprefix("status_"))] = value
+                    except ValueError as err:
+                        raise services.AttendanceError(_("Invalid form data.")) from err
+            # Choices made before pressing "mark all present" are kept as the exceptions.
+            changed = services.record_marks(session_id=session.pk, by=request.user, marks=marks)
+            if request.POST.get("action") == "all_present":
+                changed += services.mark_all_present(session_id=session.pk, by=request.user)
+        except ServiceError as err:
+            messages.error(request, err.message)
+            status_code = 400
+        else:
+            if changed:
+                messages.success(request, _("Attendance saved: %(n)s changes.") % {"n": changed})
+            else:
+                messages.info(request, _("Attendance saved: nothing changed."))
+            return redirect("attendance:session", pk=session.pk)
+    marks = {
+        m.registration_id: m
+        for m in AttendanceMark.objects.filter(session=session).select_related("marked_by")
+    }
+    rows = [(registration, marks.get(registration.pk)) for registration in _roster(workshop)]
+    counts = {s: 0 for s in AttendanceStatus.values}
+    for mark in marks.values():
+        counts[mark.status] = counts.get(mark.status, 0) + 1
+    history = (
+        AttendanceChange.objects.filter(session=session)
+        .select_related("registration__officer", "changed_by")
+        .order_by("-changed_at", "-pk")[:30]
+    )
+    sessions = list(workshop.sessions.all())
+    context = {
+        "session": session,
+        "workshop": workshop,
+        "sessions": sessions,
+        "session_number": next((i for i, s in enumerate(sessions, 1) if s.pk == session.pk), 1),
+        "rows": rows,
+        "unmarked": sum(1 for _r, m in rows if m is None),
+        "counts": counts,
+        "statuses": AttendanceStatus.choices,
+        "history": history,
+        "closure": _closure(workshop),
+    }
+    return render(request, "attendance/session.html", context, status=status_code)
+
+
+@role_required(*STAFF)
+def checkin_code(request, pk: int):
+    """The code and QR to show in the room. POST makes a new code (the old one stops working)."""
+    session = _load_session(request, pk)
+    if request.method == "POST":
+        services.regenerate_checkin_code(session_id=session.pk, by=request.user)
+        messages.success(request, _("A new check-in code was created; the old one is void."))
+        return redirect("attendance:checkin_code", pk=session.pk)
+    code = services.get_or_create_checkin_code(session_id=session.pk, by=request.user)
+    from django.conf import settings
+    from django.urls import reverse
+
+    url = f"{settings.SITE_URL}{reverse('attendance:checkin')}?code={code.code}"
+    if request.GET.get("format") == "svg":
+        response = HttpResponse(qr_svg(url), content_type="image/svg+xml")
+        response["Cache-Control"] = "private, no-store"
+        return response
+    opens, closes = checkin_window(session, _closure(session.workshop))
+    now = timezone.now()
+    return render(
+        request,
+        "attendance/checkin_code.html",
+        {
+            "session": session,
+            "workshop": session.workshop,
+            "code": code,
+            "url": url,
+            "opens": opens,
+            "closes": closes,
+            "is_open": opens <= now <= closes,
+        },
+    )
+
+
+def qr_svg(text: str) -> bytes:
+    import io
+
+    import segno
+
+    buffer = io.BytesIO()
+    segno.make(text, error="m").save(buffer, kind="svg", scale=10, border=2)
+    return buffer.getvalue()
+
+
+@role_required(*STAFF)
+def feedback_results(request, pk: int):
+    workshop = get_object_or_404(workshops_run_by(request.user), pk=pk)
+    return render(
+        request,
+        "attendance/feedback_results.html",
+        {"workshop": workshop, "summary": feedback_summary(workshop)},
+    )
