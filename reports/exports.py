@@ -37,7 +37,8 @@ STATUS_LETTERS = {
     AttendanceStatus.ABSENT: "A",
     AttendanceStatus.EXCUSED: "E",
 }
-UNMARKED = "-"
+# A dash would be neutralised as a formula prefix in CSV, so "not marked" is a dot.
+UNMARKED = "."
 HISTORY_STATES = (
     Registration.State.CONFIRMED,
     Registration.State.WAITLISTED,
