@@ -127,6 +127,7 @@ class ProgramFigures:
                 "attendees": gettext("Attendees"),
                 "completed": gettext("Completed"),
                 "waitlisted": gettext("Waitlisted"),
+                "empty": gettext("No data for this period."),
             },
             "hoursByTrack": {
                 "labels": [t for t, _h in self.hours_by_track],

@@ -144,7 +144,7 @@ class ReportForm(forms.Form):
                 LayoutColumn("region", css_class="col-12 col-md-4"),
             ),
         )
-        self.helper.add_input(Submit("submit", _("Show"), css_class="btn-outline-primary"))
+        self.helper.add_input(Submit("submit", _("Show")))
 
     def clean(self):
         data = super().clean()

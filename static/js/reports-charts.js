@@ -19,7 +19,18 @@
 
   function draw(id, config) {
     var canvas = document.getElementById(id);
-    if (canvas) { new window.Chart(canvas, config); }
+    if (!canvas) { return; }
+    var hasData = config.data.datasets.some(function (set) {
+      return set.data.some(function (value) { return value > 0; });
+    });
+    if (!hasData) {
+      var note = document.createElement("p");
+      note.className = "text-body-secondary small mb-0";
+      note.textContent = data.labels.empty;
+      canvas.parentNode.replaceWith(note);
+      return;
+    }
+    new window.Chart(canvas, config);
   }
 
   draw("chart-hours", {
@@ -50,7 +61,11 @@
       datasets: [{ label: canvasLabel("chart-agencies"), data: data.topAgencies.trained,
                    backgroundColor: palette[0] }],
     },
-    options: Object.assign({}, common, { indexAxis: "y", plugins: { legend: { display: false } } }),
+    options: Object.assign({}, common, {
+      indexAxis: "y",
+      scales: { x: { type: "linear", beginAtZero: true, ticks: { precision: 0 } }, y: { type: "category" } },
+      plugins: { legend: { display: false } },
+    }),
   });
 
   function canvasLabel(id) {
