@@ -9,4 +9,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 # Periodic jobs; beat must run once per deployment (see README, production topology).
-app.conf.beat_schedule = {}
+app.conf.beat_schedule = {
+    # reports: delete e-mailed export files once their download link has expired.
+    "reports-purge-exports": {"task": "reports.tasks.purge_exports", "schedule": 3600.0},
+}

@@ -269,3 +269,24 @@ def test_report_query_count_same_for_1_and_many_workshops(
     client = client_for(coordinator)
     with django_assert_max_num_queries(20):
         client.get(REPORT, {"year": 2026})
+
+
+def test_purge_deletes_files_of_expired_exports_only(coordinator, program, settings):
+    import datetime as dt
+    from pathlib import Path
+
+    from django.utils import timezone
+
+    from reports.tasks import build_export, purge_exports
+
+    old = ExportJob.objects.create(requested_by=coordinator, kind="attendance", format="csv")
+    new = ExportJob.objects.create(requested_by=coordinator, kind="attendance", format="csv")
+    build_export(str(old.pk))
+    build_export(str(new.pk))
+    ExportJob.objects.filter(pk=old.pk).update(finished_at=timezone.now() - dt.timedelta(hours=25))
+    old_path = Path(settings.MEDIA_ROOT) / ExportJob.objects.get(pk=old.pk).file_name
+    assert purge_exports() == 1
+    assert not old_path.exists()
+    new.refresh_from_db()
+    assert (Path(settings.MEDIA_ROOT) / new.file_name).exists()
+    assert purge_exports() == 0
