@@ -7,7 +7,8 @@ Measures, each in a fresh child process (peak memory = ru_maxrss of that process
 - xlsx: the real export path into reports.tabular.write_xlsx (constant-memory xlsxwriter).
 At 50k rows (a date filter selecting a quarter of the workshops) and 200k rows.
 
-Run: .venv/bin/python bench/export.py [--keep] (needs PostgreSQL at BENCH_PG_SERVER).
+Run: .venv/bin/python bench/export.py [--keep] [--reuse] (PostgreSQL at BENCH_PG_SERVER;
+--keep leaves the seeded database, --reuse measures it again without seeding).
 Targets: csv <= 3x bare, xlsx <= 12x bare, peak memory < 150 MB at 200k and flat from 50k.
 """
 
@@ -260,14 +261,18 @@ def main() -> None:
         django_setup(dict(os.environ))
         print(json.dumps(measure(sys.argv[i + 1], int(sys.argv[i + 2]))))
         return
-    url = scratch_database(DB_NAME)
-    env = production_env(url)
-    print("migrating and seeding 200,000 attendance rows ...", flush=True)
-    started = time.perf_counter()
-    manage(env, "migrate", "--no-input")
-    django_setup(env)
-    seed()
-    print(f"seeded in {time.perf_counter() - started:.0f} s", flush=True)
+    if "--reuse" in sys.argv:  # the database a previous `--keep` run left seeded
+        from bench.harness import PG_SERVER
+
+        env = production_env(f"{PG_SERVER}/{DB_NAME}")
+    else:
+        env = production_env(scratch_database(DB_NAME))
+        print("migrating and seeding 200,000 attendance rows ...", flush=True)
+        started = time.perf_counter()
+        manage(env, "migrate", "--no-input")
+        django_setup(env)
+        seed()
+        print(f"seeded in {time.perf_counter() - started:.0f} s", flush=True)
 
     results = []
     for rows in SIZES:
@@ -282,6 +287,7 @@ def main() -> None:
                     f"{m['rows']:,}",
                     f"{m['seconds']:.2f}",
                     f"{m['seconds'] / base:.2f}x",
+                    f"{m['setup_mb']:.0f}",
                     f"{m['peak_mb']:.0f}",
                 ]
             )
