@@ -35,6 +35,9 @@ def neutralise(value: str) -> str:
 
 
 def _csv_cell(value) -> str:
+    # Most cells are text: test for it first (this function runs once per cell).
+    if type(value) is str:
+        return "'" + value if value.startswith(FORMULA_PREFIXES) else value
     if value is None:
         return ""
     if isinstance(value, bool):
