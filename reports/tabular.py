@@ -35,6 +35,9 @@ def neutralise(value: str) -> str:
 
 
 def _csv_cell(value) -> str:
+    # Most cells are text: test for it first (this function runs once per cell).
+    if type(value) is str:
+        return "'" + value if value.startswith(FORMULA_PREFIXES) else value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -68,6 +71,13 @@ def write_xlsx(
 ) -> int:
     """Write rows to `target` (a path or binary file) in xlsxwriter's constant-memory mode, with
     typed cells, a frozen header and column widths. Returns the number of data rows."""
+    return write_xlsx_sheets(target, [(sheet, columns, rows)])[0]
+
+
+def write_xlsx_sheets(
+    target, sheets: Sequence[tuple[str, Sequence[Column], Iterable[Sequence]]]
+) -> list[int]:
+    """Like write_xlsx, one worksheet per (name, columns, rows); returns the row counts."""
     workbook = xlsxwriter.Workbook(
         target,
         {
@@ -83,9 +93,18 @@ def write_xlsx(
     formats = {
         "date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
         "datetime": workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
-        "number": workbook.add_format({"num_format": "0.0"}),
+        "number": workbook.add_format({"num_format": "0.0#"}),
     }
-    ws = workbook.add_worksheet(sheet[:31])
+    counts = [
+        _write_sheet(workbook, name, columns, rows, header, formats)
+        for name, columns, rows in sheets
+    ]
+    workbook.close()
+    return counts
+
+
+def _write_sheet(workbook, name, columns, rows, header, formats) -> int:
+    ws = workbook.add_worksheet(name[:31])
     ws.freeze_panes(1, 0)
     for col, column in enumerate(columns):
         ws.set_column(col, col, column.width)
@@ -108,5 +127,4 @@ def write_xlsx(
                 ws.write_string(r, col, str(value))
         count = r
     ws.autofilter(0, 0, max(count, 1), len(columns) - 1)
-    workbook.close()
     return count

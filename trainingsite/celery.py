@@ -16,4 +16,6 @@ app.conf.beat_schedule = {
         "task": "invites.tasks.send_due_reminders",
         "schedule": crontab(minute=5),
     },
+    # reports: delete e-mailed export files once their download link has expired.
+    "reports-purge-exports": {"task": "reports.tasks.purge_exports", "schedule": 3600.0},
 }

@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("invites.urls")),
     path("", include("attendance.urls")),
     path("", include("audit.urls")),
+    path("", include("reports.urls")),
 ]

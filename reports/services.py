@@ -1,0 +1,119 @@
+"""Export actions: audit every export, queue the large ones, build and sign their files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.utils import timezone
+
+from audit.services import record_audit
+from workshops.models import Workshop
+
+from . import conf
+from .exports import Dataset, ExportFilter, attendance_dataset, registrations_dataset
+from .models import ExportJob
+from .tabular import iter_csv, write_xlsx
+
+LINK_SALT = "reports.export-download"
+
+
+def build_dataset(*, user, kind: str, flt: ExportFilter) -> Dataset:
+    workshop = None
+    if flt.workshop_id:
+        workshop = Workshop.objects.editable_by(user).filter(pk=flt.workshop_id).first()
+    if kind == ExportJob.Kind.ATTENDANCE:
+        return attendance_dataset(user, flt, workshop=workshop)
+    return registrations_dataset(user, flt)
+
+
+def is_large(dataset: Dataset) -> bool:
+    return dataset.count > conf.get("REPORTS_ASYNC_EXPORT_ROWS")
+
+
+@transaction.atomic
+def record_export(*, user, kind: str, fmt: str, flt: ExportFilter, rows: int, queued: bool):
+    """Audit row for an export: who, which data and filter, how many rows, when."""
+    target = None
+    if flt.workshop_id:
+        target = Workshop.objects.filter(pk=flt.workshop_id).first()
+    return record_audit(
+        actor=user,
+        action=f"export.{kind}.{fmt}",
+        summary=f"{kind} export ({fmt}), {rows} rows" + (", queued" if queued else ""),
+        target=target,
+        filters=flt.to_dict(),
+        rows=rows,
+        queued=queued,
+    )
+
+
+@transaction.atomic
+def queue_export(*, user, kind: str, fmt: str, flt: ExportFilter, rows: int) -> ExportJob:
+    """Create the job and enqueue its task after commit."""
+    from .tasks import build_export
+
+    job = ExportJob.objects.create(requested_by=user, kind=kind, format=fmt, filters=flt.to_dict())
+    record_export(user=user, kind=kind, fmt=fmt, flt=flt, rows=rows, queued=True)
+    build_export.delay_on_commit(str(job.pk))
+    return job
+
+
+def exports_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "exports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def write_export_file(*, job: ExportJob) -> tuple[str, int]:
+    """Write the job's file under MEDIA_ROOT/exports/ with a random name; (name, rows)."""
+    dataset = build_dataset(
+        user=job.requested_by, kind=job.kind, flt=ExportFilter.from_dict(job.filters)
+    )
+    name = f"exports/{secrets.token_urlsafe(24)}.{job.format}"
+    path = Path(settings.MEDIA_ROOT) / name
+    exports_dir()
+    tmp = path.with_suffix(".part")
+    if job.format == ExportJob.Format.XLSX:
+        rows = write_xlsx(str(tmp), dataset.columns, dataset.rows, sheet=dataset.name)
+    else:
+        rows = 0
+
+        def counted():
+            nonlocal rows
+            for row in dataset.rows:
+                rows += 1
+                yield row
+
+        with open(tmp, "w", encoding="utf-8", newline="") as fh:
+            for line in iter_csv(dataset.columns, counted()):
+                fh.write(line)
+    os.replace(tmp, path)
+    return name, rows
+
+
+def sign_download(job: ExportJob) -> str:
+    return signing.TimestampSigner(salt=LINK_SALT).sign(str(job.pk))
+
+
+def unsign_download(token: str) -> str:
+    """The job id; raises signing.SignatureExpired or signing.BadSignature."""
+    max_age = conf.get("REPORTS_EXPORT_LINK_HOURS") * 3600
+    return signing.TimestampSigner(salt=LINK_SALT).unsign(token, max_age=max_age)
+
+
+def purge_expired_exports(*, now=None) -> int:
+    """Delete files of jobs whose link has expired; returns how many were removed."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(hours=conf.get("REPORTS_EXPORT_LINK_HOURS"))
+    removed = 0
+    for job in ExportJob.objects.filter(finished_at__lt=cutoff).exclude(file_name=""):
+        (Path(settings.MEDIA_ROOT) / job.file_name).unlink(missing_ok=True)
+        ExportJob.objects.filter(pk=job.pk).update(file_name="")
+        removed += 1
+    return removed

@@ -1,0 +1,181 @@
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.core import signing
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from attendees.roles import role_required
+from workshops.models import Workshop
+
+from .exports import Dataset, ExportFilter
+from .figures import program_figures
+from .forms import ExportForm, ReportForm
+from .models import ExportJob
+from .report_sheets import report_sheets
+from .services import (
+    build_dataset,
+    is_large,
+    queue_export,
+    record_export,
+    unsign_download,
+)
+from .tabular import iter_csv, write_xlsx, write_xlsx_sheets
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _filename(stem: str, fmt: str) -> str:
+    return f"{stem}-{timezone.now():%Y%m%d-%H%M}.{fmt}"
+
+
+def _xlsx_response(write, filename: str) -> FileResponse:
+    """Build the workbook in a temp file (constant memory), then stream that file."""
+    fd, path = tempfile.mkstemp(suffix=".xlsx")
+    os.close(fd)
+    try:
+        write(path)
+        handle = open(path, "rb")  # noqa: SIM115 (FileResponse closes it)
+    finally:
+        # Unlinked while open: the data stays readable until FileResponse closes the handle.
+        os.unlink(path)
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
+
+
+def _respond(dataset: Dataset, fmt: str, stem: str):
+    if fmt == ExportJob.Format.XLSX:
+        return _xlsx_response(
+            lambda path: write_xlsx(path, dataset.columns, dataset.rows, sheet=dataset.name),
+            _filename(stem, "xlsx"),
+        )
+    response = StreamingHttpResponse(
+        iter_csv(dataset.columns, dataset.rows), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(stem, "csv")}"'
+    return response
+
+
+def _export(request, *, kind: str, fmt: str, flt: ExportFilter, stem: str):
+    dataset = build_dataset(user=request.user, kind=kind, flt=flt)
+    if is_large(dataset):
+        queue_export(user=request.user, kind=kind, fmt=fmt, flt=flt, rows=dataset.count)
+        messages.success(
+            request,
+            _(
+                "This export has %(rows)s rows: it is being prepared and you will receive an "
+                "e-mail with a download link."
+            )
+            % {"rows": dataset.count},
+        )
+        return redirect("reports:exports")
+    record_export(user=request.user, kind=kind, fmt=fmt, flt=flt, rows=dataset.count, queued=False)
+    return _respond(dataset, fmt, stem)
+
+
+@role_required("coordinator")
+def exports(request):
+    form = ExportForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        kind, fmt = form.cleaned_data["kind"], form.cleaned_data["format"]
+        return _export(request, kind=kind, fmt=fmt, flt=form.export_filter(), stem=kind)
+    jobs = ExportJob.objects.filter(requested_by=request.user)[:10]
+    return render(request, "reports/exports.html", {"form": form, "jobs": jobs})
+
+
+@require_GET
+@role_required("coordinator")
+def workshop_export(request, pk: int, kind: str, fmt: str):
+    workshop = get_object_or_404(Workshop.objects.editable_by(request.user), pk=pk)
+    if kind not in ExportJob.Kind.values or fmt not in ExportJob.Format.values:
+        raise Http404
+    flt = ExportFilter(workshop_id=workshop.pk)
+    return _export(request, kind=kind, fmt=fmt, flt=flt, stem=f"{kind}-workshop-{workshop.pk}")
+
+
+@require_GET
+@role_required("coordinator")
+def download(request, token: str):
+    try:
+        job_id = unsign_download(token)
+    except signing.SignatureExpired:
+        return render(request, "reports/link_expired.html", status=410)
+    except signing.BadSignature as exc:
+        raise Http404 from exc
+    # Only the coordinator who asked for the export; anyone else gets a 404.
+    job = get_object_or_404(
+        ExportJob, pk=job_id, requested_by=request.user, status=ExportJob.Status.DONE
+    )
+    path = Path(settings.MEDIA_ROOT) / job.file_name
+    if not job.file_name or not path.is_file():
+        return render(request, "reports/link_expired.html", status=410)
+    content_type = XLSX_TYPE if job.format == ExportJob.Format.XLSX else "text/csv; charset=utf-8"
+    return FileResponse(
+        open(path, "rb"),  # noqa: SIM115 (FileResponse closes it)
+        as_attachment=True,
+        filename=job.download_name,
+        content_type=content_type,
+    )
+
+
+def _report_form(request) -> ReportForm:
+    data = request.GET if request.GET else {"year": timezone.now().year}
+    return ReportForm(data, user=request.user)
+
+
+@require_GET
+@role_required("coordinator")
+def program_report(request):
+    form = _report_form(request)
+    figures = None
+    if form.is_valid():
+        start, end = form.period()
+        region = form.cleaned_data.get("region")
+        figures = program_figures(
+            request.user, start=start, end=end, region_id=region and region.pk
+        )
+    return render(
+        request,
+        "reports/program_report.html",
+        {
+            "form": form,
+            "figures": figures,
+            "chart_data": figures.chart_data() if figures else None,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@require_GET
+@role_required("coordinator")
+def program_report_xlsx(request):
+    form = _report_form(request)
+    if not form.is_valid():
+        return redirect("reports:program")
+    start, end = form.period()
+    region = form.cleaned_data.get("region")
+    figures = program_figures(request.user, start=start, end=end, region_id=region and region.pk)
+    flt = ExportFilter(
+        region_ids=[region.pk] if region else [],
+        date_from=start.isoformat(),
+        date_to=end.isoformat(),
+    )
+    record_export(
+        user=request.user,
+        kind="report",
+        fmt="xlsx",
+        flt=flt,
+        rows=len(figures.workshops),
+        queued=False,
+    )
+    return _xlsx_response(
+        lambda path: write_xlsx_sheets(path, report_sheets(figures)),
+        _filename(f"program-report-{start}-{end}", "xlsx"),
+    )
