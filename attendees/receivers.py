@@ -1,5 +1,6 @@
 from allauth.account.signals import email_confirmed
 from allauth.mfa.signals import authenticator_removed
+from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
 
@@ -16,3 +17,12 @@ def on_authenticator_removed(request, user, authenticator, **kwargs):
 
     # Staff who remove their TOTP must enrol again before going on.
     request.session.pop(SESSION_KEY, None)
+
+
+@receiver(user_logged_in)
+def remember_mfa_enrolment(request, user, **kwargs):
+    from .mfa import needs_mfa_enrolment
+
+    # Checked once at sign-in, so staff pages pay no query for it afterwards.
+    if request is not None and hasattr(request, "session"):
+        needs_mfa_enrolment(user, request.session)

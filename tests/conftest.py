@@ -22,9 +22,15 @@ def _isolated_settings(settings, tmp_path):
     settings.CELERY_TASK_ALWAYS_EAGER = True
     # PBKDF2 at production strength costs ~0.3 s a user; tests create hundreds.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    from django.core.cache import cache
-
-    cache.clear()
+    # A private in-memory cache per test: clearing the shared Redis would also wipe the Celery
+    # queue that a parallel worker's end-to-end test is using. Redis-backed behaviour is tested
+    # where it matters (invites end to end, benchmarks).
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": str(tmp_path),
+        }
+    }
 
 
 @pytest.fixture
