@@ -30,7 +30,7 @@ class ReopenForm(forms.Form):
 
 class AttendanceSettingsForm(forms.Form):
     completion_threshold = forms.IntegerField(
-        label=_("Completion threshold (% of session time)"), min_value=1, max_value=100
+        label=_("Completion threshold (percentage of session time)"), min_value=1, max_value=100
     )
     checkin_opens_minutes = forms.IntegerField(
         label=_("Self check-in opens (minutes before each session)"), min_value=0, max_value=240

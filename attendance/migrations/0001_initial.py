@@ -128,7 +128,7 @@ class Migration(migrations.Migration):
             name='WorkshopClosure',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('completion_threshold', models.PositiveSmallIntegerField(default=75, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)], verbose_name='completion threshold (% of session time)')),
+                ('completion_threshold', models.PositiveSmallIntegerField(default=75, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)], verbose_name='completion threshold (percentage of session time)')),
                 ('checkin_opens_minutes', models.PositiveSmallIntegerField(default=30, validators=[django.core.validators.MaxValueValidator(240)], verbose_name='self check-in opens (minutes before a session)')),
                 ('closed_at', models.DateTimeField(blank=True, null=True)),
                 ('status_before_close', models.CharField(blank=True, max_length=10)),

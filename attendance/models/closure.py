@@ -22,7 +22,7 @@ class WorkshopClosure(models.Model):
         "workshops.Workshop", on_delete=models.CASCADE, related_name="attendance_closure"
     )
     completion_threshold = models.PositiveSmallIntegerField(
-        _("completion threshold (% of session time)"),
+        _("completion threshold (percentage of session time)"),
         default=75,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
     )
