@@ -61,13 +61,13 @@ ACCOUNTS = [
         "Officer (Singapore)",
         "officer@spf.example.sg",
         "Daniel Lim",
-        {"agency": "spf.example.sg", "rank": "Inspector"},
+        {"agency": "spf.example.sg", "rank": "Inspector", "time_zone": "Asia/Singapore"},
     ),
     (
         "Officer (Portugal)",
         "officer@pj.example.pt",
         "Ana Costa",
-        {"agency": "pj.example.pt", "rank": "Inspetora"},
+        {"agency": "pj.example.pt", "rank": "Inspetora", "time_zone": "Europe/Lisbon"},
     ),
     (
         "Focal point (Netherlands)",
@@ -97,7 +97,12 @@ ACCOUNTS = [
         "Officer (Brazil, Americas)",
         "officer@pf.example.br",
         "Rafael Souza",
-        {"agency": "pf.example.br", "rank": "Agente", "language": "pt-br"},
+        {
+            "agency": "pf.example.br",
+            "rank": "Agente",
+            "language": "pt-br",
+            "time_zone": "America/Sao_Paulo",
+        },
     ),
     (
         "Officer e-mail unconfirmed (Singapore)",
