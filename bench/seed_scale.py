@@ -381,6 +381,34 @@ def seed(scale: float = 0.1, *, verbose: bool = True) -> Seeded:
     return out
 
 
+def summary() -> Seeded:
+    """The `Seeded` ids of an already seeded database (for benchmarks run with --reuse)."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from attendees.models import Registration
+    from workshops.models import Workshop
+
+    User = get_user_model()
+    out = Seeded(
+        counts={"User": User.objects.count(), "Registration": Registration.objects.count()}
+    )
+    out.admin_id = User.objects.get(email="admin@bench.example.org").pk
+    out.coordinator_id = User.objects.get(email="coord1@bench.example.org").pk
+    out.big_workshop_id = Workshop.objects.get(capacity=ROSTER + 20).pk
+    upcoming = list(
+        Workshop.objects.filter(starts_at__gt=timezone.now()).values_list("pk", flat=True)
+    )
+    out.detail_workshop_id = upcoming[len(upcoming) // 2]
+    out.officer_id = (
+        Registration.objects.filter(workshop_id=out.detail_workshop_id, state="confirmed")
+        .values_list("officer_id", flat=True)
+        .first()
+    )
+    out.report_year = timezone.now().year - 1
+    return out
+
+
 def main() -> int:
     from bench.harness import (
         REDIS_URL,
