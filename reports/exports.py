@@ -92,10 +92,14 @@ def scoped_workshops(user, flt: ExportFilter) -> QuerySet[Workshop]:
         qs = qs.filter(pk=flt.workshop_id)
     if flt.region_ids:
         qs = qs.filter(region_id__in=flt.region_ids)
+    # Whole UTC days as a datetime range, so the index on starts_at serves it (a __date
+    # lookup casts every row and cannot use the index).
     if flt.date_from:
-        qs = qs.filter(starts_at__date__gte=dt.date.fromisoformat(flt.date_from))
+        start = dt.date.fromisoformat(flt.date_from)
+        qs = qs.filter(starts_at__gte=dt.datetime.combine(start, dt.time.min, tzinfo=dt.UTC))
     if flt.date_to:
-        qs = qs.filter(starts_at__date__lte=dt.date.fromisoformat(flt.date_to))
+        end = dt.date.fromisoformat(flt.date_to) + dt.timedelta(days=1)
+        qs = qs.filter(starts_at__lt=dt.datetime.combine(end, dt.time.min, tzinfo=dt.UTC))
     if flt.country:
         qs = qs.filter(country=flt.country)
     if flt.status:
