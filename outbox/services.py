@@ -69,9 +69,9 @@ SOURCES: dict[str, Source] = {
 
 
 def _task(kind: str):
-    from celery import current_app
+    from django.utils.module_loading import import_string
 
-    return current_app.tasks[SOURCES[kind].task_path]
+    return import_string(SOURCES[kind].task_path)
 
 
 def record_failure(*, kind: str, object_id: int, error: BaseException | str) -> Delivery:
