@@ -4,12 +4,15 @@ when a certificate is issued; the conditional update makes a second run send not
 from celery import shared_task
 from django.utils import timezone
 
+from outbox.models import Delivery
+from outbox.retry import MAIL_RETRY
+from outbox.services import record_failure, record_sent
 from trainingsite.mail import build_templated_email
 
 from .models import Certificate
 
 
-@shared_task
+@shared_task(**MAIL_RETRY)
 def send_certificate_email(certificate_id: int) -> bool:
     claimed = Certificate.objects.filter(
         pk=certificate_id, emailed_at=None, revoked_at=None
@@ -35,7 +38,10 @@ def send_certificate_email(certificate_id: int) -> bool:
     )
     try:
         message.send()
-    except Exception:
+    except Exception as exc:
+        # Release the claim so a retry (backoff, or the outbox sweep) can send it.
         Certificate.objects.filter(pk=certificate_id).update(emailed_at=None)
+        record_failure(kind=Delivery.Kind.CERTIFICATE, object_id=certificate_id, error=exc)
         raise
+    record_sent(kind=Delivery.Kind.CERTIFICATE, object_id=certificate_id)
     return True

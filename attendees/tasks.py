@@ -1,6 +1,9 @@
 from celery import shared_task
 from django.utils import timezone
 
+from outbox.models import Delivery
+from outbox.retry import MAIL_RETRY
+from outbox.services import record_failure, record_sent
 from trainingsite.mail import build_templated_email
 
 from .models import VettingDecision
@@ -32,7 +35,7 @@ def send_vetting_decision_email(decision_id: int) -> bool:
 
 
 # --- registration (issue #5) ---
-@shared_task
+@shared_task(**MAIL_RETRY)
 def send_registration_event_email(event_id: int) -> bool:
     """Tell the officer about a change of their registration, once: the update claims it."""
     from .models import RegistrationEvent
@@ -60,10 +63,12 @@ def send_registration_event_email(event_id: int) -> bool:
     )
     try:
         message.send()
-    except Exception:
-        # Release the claim so a retry can send it.
+    except Exception as exc:
+        # Release the claim so a retry (backoff, or the outbox sweep) can send it.
         RegistrationEvent.objects.filter(pk=event_id).update(notified_at=None)
+        record_failure(kind=Delivery.Kind.REGISTRATION_EVENT, object_id=event_id, error=exc)
         raise
+    record_sent(kind=Delivery.Kind.REGISTRATION_EVENT, object_id=event_id)
     return True
 
 

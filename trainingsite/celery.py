@@ -18,4 +18,6 @@ app.conf.beat_schedule = {
     },
     # reports: delete e-mailed export files once their download link has expired.
     "reports-purge-exports": {"task": "reports.tasks.purge_exports", "schedule": 3600.0},
+    # --- outbox (issue #9): re-enqueue e-mails whose task never ran (Redis/worker/SMTP down) ---
+    "outbox-sweep": {"task": "outbox.tasks.sweep_outbox", "schedule": 300.0},
 }

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "attendance",
     "reports",
     "audit",
+    "outbox",  # issue #9: failed-delivery tracking and the overdue-work sweep
 ]
 
 MIDDLEWARE = [

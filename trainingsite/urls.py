@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("attendance.urls")),
     path("", include("audit.urls")),
     path("", include("reports.urls")),
+    path("", include("outbox.urls")),  # issue #9
 ]

@@ -62,6 +62,7 @@ def add_walk_in(*, workshop_id: int, by: User, email: str, reason: str) -> Regis
         from_state=old_state,
         to_state=Registration.State.CONFIRMED,
         reason=f"{label}: {reason.strip()}",
+        notified_at=now,  # the officer is in the room: no e-mail, and the outbox sweep skips it
     )
     WalkIn.objects.update_or_create(
         registration=registration,

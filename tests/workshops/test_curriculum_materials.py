@@ -296,3 +296,29 @@ def test_material_uploaded_after_publishing_waits_for_the_next_publish(
     services.submit_module_for_review(module_id=published.pk, by=trainer)
     services.publish_module(module_id=published.pk, by=coordinator)
     assert _download(client_for(officer), material).status_code == 200
+
+
+# --- leak deterrence: download log (issue #9) ------------------------------------------------
+
+
+def test_every_download_is_logged_with_user_and_ip(client_for, officer, published):
+    from workshops.models import MaterialDownload
+
+    material = MaterialFactory(module=published)
+    client = client_for(officer)
+    for _ in range(2):
+        response = client.get(
+            reverse("workshops:material_download", args=[material.pk]), REMOTE_ADDR="203.0.113.7"
+        )
+        assert response.status_code == 200
+    rows = list(MaterialDownload.objects.filter(material=material))
+    assert len(rows) == 2
+    assert all(r.user == officer and r.ip_address == "203.0.113.7" for r in rows)
+
+
+def test_refused_download_is_not_logged(client_for, other_agency_officer, draft):
+    from workshops.models import MaterialDownload
+
+    material = MaterialFactory(module=draft)
+    _assert_refused(_download(client_for(other_agency_officer), material))
+    assert not MaterialDownload.objects.exists()

@@ -1,8 +1,10 @@
 from .curriculum import Material, Module, ModuleRevision, Track
+from .downloads import MaterialDownload
 from .workshop import Workshop, WorkshopModule, WorkshopSession
 
 __all__ = [
     "Material",
+    "MaterialDownload",
     "Module",
     "ModuleRevision",
     "Track",

@@ -18,7 +18,7 @@ from trainingsite.errors import ServiceError
 from workshops import services
 from workshops.forms import MaterialForm, ModuleForm, ReviewCommentForm, TrackForm
 from workshops.markdown import render_markdown
-from workshops.models import Material, Module, ModuleRevision, Track, Workshop
+from workshops.models import Material, MaterialDownload, Module, ModuleRevision, Track, Workshop
 from workshops.models.curriculum import can_publish_modules
 from workshops.services.curriculum import safe_filename
 
@@ -321,6 +321,10 @@ def material_download(request, pk: int):
         handle = material.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
+    # Leak deterrence (issue #9): who fetched what, when, from where.
+    MaterialDownload.objects.create(
+        material=material, user=request.user, ip_address=request.META.get("REMOTE_ADDR") or None
+    )
     response = FileResponse(
         handle,
         as_attachment=True,

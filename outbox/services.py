@@ -1,0 +1,176 @@
+"""Outbox writes: record failed and successful sends, sweep overdue work back onto the queue,
+and let a coordinator retry what was given up."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import record_audit
+from trainingsite.errors import ServiceError
+
+from . import conf
+from .models import Delivery
+
+logger = logging.getLogger(__name__)
+Kind = Delivery.Kind
+
+
+class DeliveryNotRetryable(ServiceError):
+    pass
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where the unsent work of one kind lives and which task sends it."""
+
+    unsent: Callable[[], QuerySet]  # rows not yet sent, with a `created` timestamp field
+    created_field: str
+    task_path: str
+    workshop_path: str  # lookup from the row to the workshop id
+    recipient_path: str  # lookup from the row to the recipient's user id
+
+
+def _registration_events() -> QuerySet:
+    from attendees.models import RegistrationEvent
+
+    return RegistrationEvent.objects.filter(notified_at=None)
+
+
+def _certificates() -> QuerySet:
+    from attendance.models import Certificate
+
+    return Certificate.objects.filter(emailed_at=None, revoked_at=None)
+
+
+SOURCES: dict[str, Source] = {
+    Kind.REGISTRATION_EVENT: Source(
+        unsent=_registration_events,
+        created_field="created_at",
+        task_path="attendees.tasks.send_registration_event_email",
+        workshop_path="registration__workshop_id",
+        recipient_path="registration__officer_id",
+    ),
+    Kind.CERTIFICATE: Source(
+        unsent=_certificates,
+        created_field="issued_at",
+        task_path="attendance.tasks.send_certificate_email",
+        workshop_path="registration__workshop_id",
+        recipient_path="registration__officer_id",
+    ),
+}
+
+
+def _task(kind: str):
+    from django.utils.module_loading import import_string
+
+    return import_string(SOURCES[kind].task_path)
+
+
+def record_failure(*, kind: str, object_id: int, error: BaseException | str) -> Delivery:
+    """Count one failed send; past `OUTBOX_MAX_ATTEMPTS` the delivery is given up (shown on the
+    failed-deliveries page) and the sweep leaves it alone."""
+    source = SOURCES[kind]
+    model = source.unsent().model
+    row = (
+        model.objects.filter(pk=object_id)
+        .values(source.workshop_path, source.recipient_path)
+        .first()
+    ) or {}
+    now = timezone.now()
+    message = (f"{type(error).__name__}: {error}" if isinstance(error, BaseException) else error)[
+        :2000
+    ]
+    with transaction.atomic():
+        delivery, _created = Delivery.objects.select_for_update().get_or_create(
+            kind=kind,
+            object_id=object_id,
+            defaults={
+                "workshop_id": row.get(source.workshop_path),
+                "recipient_id": row.get(source.recipient_path),
+            },
+        )
+        delivery.attempts += 1
+        delivery.last_error = message
+        delivery.last_attempt_at = now
+        delivery.sent_at = None
+        if delivery.attempts >= conf.max_attempts() and delivery.given_up_at is None:
+            delivery.given_up_at = now
+            logger.error("Gave up delivering %s #%s: %s", kind, object_id, message)
+        delivery.save()
+    return delivery
+
+
+def record_sent(*, kind: str, object_id: int) -> None:
+    """Close the failure record of work that has now been sent (no row: nothing had failed)."""
+    Delivery.objects.filter(kind=kind, object_id=object_id, sent_at=None).update(
+        sent_at=timezone.now(), given_up_at=None
+    )
+
+
+def overdue_ids(*, kind: str, now=None) -> list[int]:
+    """Unsent work older than the grace period (its own task should have run by then), younger
+    than the maximum age, not given up and not just attempted (a backoff retry is pending)."""
+    now = now or timezone.now()
+    source = SOURCES[kind]
+    grace = now - timedelta(minutes=conf.grace_minutes())
+    rows = source.unsent().filter(
+        **{
+            f"{source.created_field}__lt": grace,
+            f"{source.created_field}__gte": now - timedelta(hours=conf.max_age_hours()),
+        }
+    )
+    held = Delivery.objects.filter(kind=kind, sent_at=None).filter(
+        given_up_at__isnull=False
+    ) | Delivery.objects.filter(kind=kind, sent_at=None, last_attempt_at__gte=grace)
+    rows = rows.exclude(pk__in=held.values("object_id"))
+    return list(rows.order_by("pk").values_list("pk", flat=True)[:500])
+
+
+def sweep(*, now=None) -> int:
+    """Re-enqueue overdue work of every kind; returns how many tasks were enqueued. The tasks
+    claim their row with a conditional update, so a duplicate enqueue sends nothing twice. A
+    broker still down stops the sweep (the next one retries)."""
+    enqueued = 0
+    for kind in SOURCES:
+        task = _task(kind)
+        for object_id in overdue_ids(kind=kind, now=now):
+            try:
+                task.delay(object_id)
+            except Exception as exc:  # eager failure or broker down: recorded, next sweep retries
+                logger.warning("Outbox sweep could not send %s #%s: %s", kind, object_id, exc)
+                continue
+            enqueued += 1
+    return enqueued
+
+
+@transaction.atomic
+def retry_delivery(*, delivery: Delivery, actor) -> Delivery:
+    """A coordinator's retry of a given-up delivery: the attempts start again and the task is
+    enqueued after commit."""
+    delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
+    if delivery.sent_at is not None or delivery.given_up_at is None:
+        raise DeliveryNotRetryable(_("This delivery is not waiting for a retry."))
+    if not SOURCES[delivery.kind].unsent().filter(pk=delivery.object_id).exists():
+        raise DeliveryNotRetryable(_("This message is no longer owed (sent or withdrawn)."))
+    delivery.attempts = 0
+    delivery.given_up_at = None
+    delivery.save(update_fields=["attempts", "given_up_at"])
+    record_audit(
+        actor=actor,
+        action="outbox.retry",
+        summary=f"Retried {delivery.get_kind_display()} #{delivery.object_id}",
+        target=delivery,
+        kind=delivery.kind,
+        object_id=delivery.object_id,
+        last_error=delivery.last_error[:200],
+    )
+    _task(delivery.kind).delay_on_commit(delivery.object_id)
+    return delivery

@@ -1,0 +1,34 @@
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from attendees.roles import role_required
+from trainingsite.errors import ServiceError
+
+from .models import Delivery
+from .services import retry_delivery
+
+
+@role_required("coordinator")
+def failed_deliveries(request):
+    deliveries = (
+        Delivery.objects.visible_to(request.user)
+        .given_up()
+        .select_related("workshop", "recipient")
+        .order_by("-given_up_at", "-pk")[:200]
+    )
+    return render(request, "outbox/failed_deliveries.html", {"deliveries": deliveries})
+
+
+@require_POST
+@role_required("coordinator")
+def retry(request, pk: int):
+    delivery = get_object_or_404(Delivery.objects.visible_to(request.user), pk=pk)
+    try:
+        retry_delivery(delivery=delivery, actor=request.user)
+    except ServiceError as err:
+        messages.error(request, err.message)
+    else:
+        messages.success(request, _("The message was queued again."))
+    return redirect("outbox:failed")
