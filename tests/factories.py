@@ -213,7 +213,20 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
 
 # --- curriculum (feat/h2a) -------------------------------------------------------------------
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+def _one_page_pdf() -> bytes:
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    c = canvas.Canvas(buffer, pagesize=(595, 842))
+    c.drawString(72, 720, "Case file: restricted handout")
+    c.save()
+    return buffer.getvalue()
+
+
+PDF_BYTES = _one_page_pdf()
 
 
 class MaterialFactory(factory.django.DjangoModelFactory):

@@ -40,14 +40,27 @@ def workshop_teaching(published):
     return workshop
 
 
-def _download(client, material):
-    return client.get(reverse("workshops:material_download", args=[material.pk]))
+def _download(client, material, **extra):
+    # Pages link to a stable URL that redirects to a short-lived, user-bound one.
+    response = client.get(reverse("workshops:material_download", args=[material.pk]), **extra)
+    if response.status_code == 302 and "?t=" in response.url:
+        response = client.get(response.url, **extra)
+    return response
+
+
+def _pdf_text(response) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    pdf = PdfReader(io.BytesIO(b"".join(response.streaming_content)))
+    return "".join(page.extract_text() for page in pdf.pages)
 
 
 def _assert_refused(response):
     assert response.status_code in (302, 403, 404)
     body = b"".join(response.streaming_content) if response.streaming else response.content
-    assert PDF_BYTES not in body
+    assert b"%PDF" not in body
 
 
 # --- who downloads what ----------------------------------------------------------------------
@@ -57,7 +70,7 @@ def test_verified_officer_downloads_a_published_module_material(client_for, offi
     material = MaterialFactory(module=published, original_name='evil"\r\nX: y;.pdf')
     response = _download(client_for(officer), material)
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == PDF_BYTES
+    assert "Case file: restricted handout" in _pdf_text(response)
     assert response["Content-Disposition"].startswith("attachment;")
     assert (
         "\r" not in response["Content-Disposition"] and '"X' not in response["Content-Disposition"]
@@ -307,9 +320,7 @@ def test_every_download_is_logged_with_user_and_ip(client_for, officer, publishe
     material = MaterialFactory(module=published)
     client = client_for(officer)
     for _ in range(2):
-        response = client.get(
-            reverse("workshops:material_download", args=[material.pk]), REMOTE_ADDR="203.0.113.7"
-        )
+        response = _download(client, material, REMOTE_ADDR="203.0.113.7")
         assert response.status_code == 200
     rows = list(MaterialDownload.objects.filter(material=material))
     assert len(rows) == 2
@@ -322,3 +333,41 @@ def test_refused_download_is_not_logged(client_for, other_agency_officer, draft)
     material = MaterialFactory(module=draft)
     _assert_refused(_download(client_for(other_agency_officer), material))
     assert not MaterialDownload.objects.exists()
+
+
+# --- leak deterrence: stamped PDFs and short-lived user-bound URLs (issue #9) ------------------
+
+
+def test_pdf_download_is_stamped_with_the_officer_and_agency(client_for, officer, published):
+    material = MaterialFactory(module=published)
+    response = _download(client_for(officer), material)
+    assert response.status_code == 200
+    text = _pdf_text(response)
+    assert "Case file: restricted handout" in text
+    assert officer.full_name in text
+    assert officer.agency.name in text
+
+
+def test_file_url_is_bound_to_the_user_and_short_lived(
+    client_for, officer, other_agency_officer, published, client
+):
+    import time as time_module
+    from unittest import mock
+
+    from workshops import material_links
+
+    material = MaterialFactory(module=published)
+    url = reverse("workshops:material_download", args=[material.pk])
+    first = client_for(officer).get(url)
+    assert first.status_code == 302 and "?t=" in first.url
+    # Another officer presenting this officer's URL gets a fresh URL of their own, not the file.
+    client.force_login(other_agency_officer)
+    replay = client.get(first.url)
+    assert replay.status_code == 302
+    assert replay.url != first.url
+    # After the lifetime the same URL no longer serves the file.
+    client.force_login(officer)
+    later = time_module.time() + material_links.MAX_AGE_SECONDS + 5
+    with mock.patch("django.core.signing.time.time", return_value=later):
+        assert client.get(first.url).status_code == 302
+    assert client.get(first.url).status_code == 200

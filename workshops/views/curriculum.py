@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import io
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -12,15 +14,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from pypdf.errors import PyPdfError as PdfError
 
 from attendees.roles import role_required
 from trainingsite.errors import ServiceError
-from workshops import services
+from workshops import material_links, services
 from workshops.forms import MaterialForm, ModuleForm, ReviewCommentForm, TrackForm
 from workshops.markdown import render_markdown
 from workshops.models import Material, MaterialDownload, Module, ModuleRevision, Track, Workshop
 from workshops.models.curriculum import can_publish_modules
 from workshops.services.curriculum import safe_filename
+from workshops.stamping import stamp_pdf
 
 STAFF = ("trainer", "coordinator")
 
@@ -315,12 +319,26 @@ def material_delete(request, pk: int):
 
 
 def material_download(request, pk: int):
-    """Stream a material to someone allowed to have it; everyone else gets a 404."""
+    """Stream a material to someone allowed to have it; everyone else gets a 404. The file is
+    served only under a short-lived URL bound to the user (a stable link redirects to a fresh
+    one), and PDFs are stamped on every page with who downloaded them and when."""
     material = get_object_or_404(Material.objects.downloadable_by(request.user), pk=pk)
+    if not material_links.token_is_valid(request.GET.get("t"), material.pk, request.user.pk):
+        token = material_links.make_token(material.pk, request.user.pk)
+        return redirect(f"{request.path}?{urlencode({'t': token})}")
     try:
         handle = material.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
+    if material.content_type == "application/pdf":
+        with handle:
+            data = handle.read()
+        try:
+            data = stamp_pdf(data, material_links.stamp_text(request.user, timezone.now()))
+        except PdfError:
+            # A PDF the stamper cannot parse is withheld rather than sent unmarked.
+            raise Http404 from None
+        handle = io.BytesIO(data)
     # Leak deterrence (issue #9): who fetched what, when, from where.
     MaterialDownload.objects.create(
         material=material, user=request.user, ip_address=request.META.get("REMOTE_ADDR") or None
