@@ -87,3 +87,24 @@ def test_pages_render_in_each_language_without_horizontal_overflow(
             role = "coordinator" if user == coordinator else "officer"
             name = f"{role}-{path.strip('/') or 'dashboard'}"
             shoot(page, f"languages/{language}", name)
+
+
+def test_form_errors_are_announced(site, new_page, officer):
+    page = new_page()
+    page.goto(f"{site}/accounts/login/")
+    page.fill("input[name=login]", officer.email)
+    page.fill("input[name=password]", "wrong-password")
+    with page.expect_navigation():
+        page.press("input[name=password]", "Enter")
+    announced = page.locator("[role=alert], [aria-invalid=true], [aria-live]")
+    assert announced.count() >= 1
+    page.goto(f"{site}/accounts/signup/")
+    page.fill("input[name=email]", "not-an-email")
+    page.fill("input[name=password1]", "short")
+    page.fill("input[name=password2]", "other")
+    with page.expect_navigation():
+        page.locator("form:has(input[name=password1]) [type=submit]").last.click()
+    invalid = page.locator("[aria-invalid=true]")
+    assert invalid.count() >= 1
+    described = invalid.first.get_attribute("aria-describedby") or ""
+    assert described and page.locator(f"#{described.split()[-1]}").inner_text().strip()
