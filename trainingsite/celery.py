@@ -19,3 +19,11 @@ app.conf.beat_schedule = {
     # reports: delete e-mailed export files once their download link has expired.
     "reports-purge-exports": {"task": "reports.tasks.purge_exports", "schedule": 3600.0},
 }
+
+# --- privacy (feat/h8): purge sign-ups never confirmed within UNCONFIRMED_ACCOUNT_DAYS -------
+app.autodiscover_tasks(related_name="tasks_privacy")
+app.conf.beat_schedule["attendees-purge-unconfirmed"] = {
+    "task": "attendees.tasks_privacy.purge_unconfirmed_accounts",
+    "schedule": crontab(minute=40, hour=3),
+}
+# --- end privacy ----------------------------------------------------------------------------

@@ -275,3 +275,8 @@ CURRICULUM_MATERIAL_MAX_BYTES = env.int("CURRICULUM_MATERIAL_MAX_MB", default=50
 INVITE_REMINDER_DAYS = env.list("INVITE_REMINDER_DAYS", cast=int, default=[7, 1])
 INVITE_BATCH_SIZE = env.int("INVITE_BATCH_SIZE", default=50)
 # --- end calendar invites ---
+
+# --- privacy (feat/h8) ------------------------------------------------------------------------
+# Sign-ups whose e-mail is never confirmed are deleted after this many days (periodic task).
+UNCONFIRMED_ACCOUNT_DAYS = env.int("UNCONFIRMED_ACCOUNT_DAYS", default=14)
+# --- end privacy --------------------------------------------------------------------------------
