@@ -13,6 +13,16 @@ STARTED_KEY = "_staff_session_started"
 SEEN_KEY = "_staff_session_seen"
 
 
+# Last-seen is rewritten at most this often: a session save on every request costs a query.
+SEEN_RESOLUTION = 60
+
+
+def start_clock(session) -> None:
+    now = int(time.time())
+    session[STARTED_KEY] = now
+    session[SEEN_KEY] = now
+
+
 def _is_staff(user) -> bool:
     return bool(user.is_trainer or user.is_coordinator or user.is_program_admin)
 
@@ -28,7 +38,9 @@ class StaffSessionExpiryMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and _is_staff(user):
             now = int(time.time())
-            started = request.session.setdefault(STARTED_KEY, now)
+            if STARTED_KEY not in request.session:
+                start_clock(request.session)
+            started = request.session[STARTED_KEY]
             seen = request.session.get(SEEN_KEY, now)
             max_age = getattr(settings, "STAFF_SESSION_MAX_AGE", 8 * 3600)
             idle = getattr(settings, "STAFF_SESSION_IDLE", 3600)
@@ -36,5 +48,6 @@ class StaffSessionExpiryMiddleware:
                 logout(request)
                 messages.info(request, _("Your session has expired. Please sign in again."))
                 return redirect(reverse("account_login"))
-            request.session[SEEN_KEY] = now
+            if now - seen >= SEEN_RESOLUTION:
+                request.session[SEEN_KEY] = now
         return self.get_response(request)
