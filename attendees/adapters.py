@@ -1,5 +1,3 @@
-from urllib.parse import urlencode
-
 from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
 from django.contrib import messages
@@ -31,6 +29,9 @@ def login_refusal(user) -> str | None:
     return str(message) if message else None
 
 
+ONBOARDING_PREFILL_KEY = "onboarding_prefill_email"
+
+
 class AccountAdapter(DefaultAccountAdapter):
     error_messages = {
         **DefaultAccountAdapter.error_messages,
@@ -43,6 +44,10 @@ class AccountAdapter(DefaultAccountAdapter):
     def clean_email(self, email: str) -> str:
         email = super().clean_email(email)
         if not AgencyDomain.objects.for_email(email).exists():
+            # Prefill for the onboarding form kept in the session: an e-mail in a query string
+            # ends up in access logs, browser history and Referer headers.
+            if getattr(self, "request", None) is not None and hasattr(self.request, "session"):
+                self.request.session[ONBOARDING_PREFILL_KEY] = email[:254]
             raise forms.ValidationError(
                 format_html(
                     '{} <a href="{}">{}</a>',
@@ -50,7 +55,7 @@ class AccountAdapter(DefaultAccountAdapter):
                         "Only e-mail addresses of agencies registered with the program can sign "
                         "up, and this address's domain is not one of them."
                     ),
-                    reverse("onboarding_request") + "?" + urlencode({"email": email}),
+                    reverse("onboarding_request"),
                     _("Ask for your agency to be onboarded."),
                 ),
                 code="unregistered_domain",

@@ -26,3 +26,16 @@ def remember_mfa_enrolment(request, user, **kwargs):
     # Checked once at sign-in, so staff pages pay no query for it afterwards.
     if request is not None and hasattr(request, "session"):
         needs_mfa_enrolment(user, request.session)
+
+
+# --- staff session expiry (feat/h8) ---
+@receiver(user_logged_in)
+def start_staff_session_clock(sender, request, user, **kwargs):
+    """Stamp the session at sign-in so the expiry middleware needs no extra write later."""
+    from .session_expiry import start_clock
+
+    if request is not None and hasattr(request, "session"):
+        start_clock(request.session)
+
+
+# --- end staff session expiry ---

@@ -21,3 +21,11 @@ app.conf.beat_schedule = {
     # --- outbox (issue #9): re-enqueue e-mails whose task never ran (Redis/worker/SMTP down) ---
     "outbox-sweep": {"task": "outbox.tasks.sweep_outbox", "schedule": 300.0},
 }
+
+# --- privacy (feat/h8): purge sign-ups never confirmed within UNCONFIRMED_ACCOUNT_DAYS -------
+app.autodiscover_tasks(related_name="tasks_privacy")
+app.conf.beat_schedule["attendees-purge-unconfirmed"] = {
+    "task": "attendees.tasks_privacy.purge_unconfirmed_accounts",
+    "schedule": crontab(minute=40, hour=3),
+}
+# --- end privacy ----------------------------------------------------------------------------

@@ -276,3 +276,15 @@ CURRICULUM_MATERIAL_MAX_BYTES = env.int("CURRICULUM_MATERIAL_MAX_MB", default=50
 INVITE_REMINDER_DAYS = env.list("INVITE_REMINDER_DAYS", cast=int, default=[7, 1])
 INVITE_BATCH_SIZE = env.int("INVITE_BATCH_SIZE", default=50)
 # --- end calendar invites ---
+
+# --- privacy (feat/h8) ------------------------------------------------------------------------
+# Sign-ups whose e-mail is never confirmed are deleted after this many days (periodic task).
+UNCONFIRMED_ACCOUNT_DAYS = env.int("UNCONFIRMED_ACCOUNT_DAYS", default=14)
+# --- end privacy --------------------------------------------------------------------------------
+
+# --- staff session expiry (feat/h8) -------------------------------------------------------------
+# Staff sessions end after 8 hours in all or 1 hour idle (attendees/session_expiry.py).
+STAFF_SESSION_MAX_AGE = env.int("STAFF_SESSION_MAX_AGE", default=8 * 3600)
+STAFF_SESSION_IDLE = env.int("STAFF_SESSION_IDLE", default=3600)
+MIDDLEWARE.append("attendees.session_expiry.StaffSessionExpiryMiddleware")
+# --- end staff session expiry -------------------------------------------------------------------

@@ -84,4 +84,13 @@ def revoke_certificate(*, certificate: Certificate, reason: str) -> Certificate:
     certificate.revoked_at = timezone.now()
     certificate.revoke_reason = reason
     certificate.save(update_fields=["revoked_at", "revoke_reason"])
+    from audit.services import record_audit
+
+    record_audit(
+        actor=None,
+        action="certificate.revoked",
+        summary=f"Certificate {certificate.number} revoked",
+        target=certificate,
+        reason=str(reason)[:500],
+    )
     return certificate

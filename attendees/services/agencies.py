@@ -29,6 +29,16 @@ def _lock_agency(agency_id: int, by: User) -> Agency:
 
 
 def _event(*, agency: Agency, by: User, action: str, detail: str = "") -> AgencyEvent:
+    from audit.services import record_audit
+
+    # Suspension, reactivation, domain, vetting-mode and focal-point changes: audited.
+    record_audit(
+        actor=by,
+        action=f"agency.{action}",
+        summary=f"Agency #{agency.pk}: {action}",
+        target=agency,
+        detail=detail[:300],
+    )
     return AgencyEvent.objects.create(agency=agency, by=by, action=action, detail=detail[:300])
 
 

@@ -369,6 +369,19 @@ def _approve_locked(reg: Registration, workshop: Workshop, *, by: User, message:
             % {"name": reg.officer, "title": clash.title}
         )
     _seat_or_waitlist(reg, workshop, by=by, message=message)
+    _audit_registration(reg, by=by, verb="approved", message=message)
+
+
+def _audit_registration(reg: Registration, *, by: User, verb: str, message: str) -> None:
+    from audit.services import record_audit
+
+    record_audit(
+        actor=by,
+        action=f"registration.{verb}",
+        summary=f"Registration #{reg.pk} {verb} (workshop #{reg.workshop_id})",
+        target=reg,
+        message=(message or "")[:500],
+    )
 
 
 def _decline_locked(reg: Registration, workshop: Workshop, *, by: User, message: str) -> None:
@@ -378,6 +391,7 @@ def _decline_locked(reg: Registration, workshop: Workshop, *, by: User, message:
             % {"name": reg.officer}
         )
     _transition(reg, to=State.DECLINED, actor=by, reason=message)
+    _audit_registration(reg, by=by, verb="declined", message=message)
 
 
 @transaction.atomic
@@ -454,6 +468,7 @@ def remove_registration(*, registration_id: int, by: User, reason: str) -> Regis
         raise RegistrationError(_("This registration is not active any more."))
     was_confirmed = reg.state == State.CONFIRMED
     _transition(reg, to=State.REMOVED, actor=by, reason=reason)
+    _audit_registration(reg, by=by, verb="removed", message=reason)
     if was_confirmed:
         _promote(workshop, actor=None)
     return reg

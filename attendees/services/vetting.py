@@ -32,6 +32,17 @@ def _record(
     decision = VettingDecision.objects.create(
         officer=officer, decided_by=by, action=action, reason=reason
     )
+    if by is not None:
+        from audit.services import record_audit
+
+        # Staff decisions (approve/reject/suspend/reinstate) also go to the audit log.
+        record_audit(
+            actor=by,
+            action=f"vetting.{action}",
+            summary=f"Vetting {action} for officer #{officer.pk}",
+            target=officer,
+            reason=reason[:500],
+        )
     if notify:
         from attendees.tasks import send_vetting_decision_email
 

@@ -98,7 +98,9 @@ def _onboarding_allowed(request) -> bool:
 
 @login_not_required
 def onboarding_request(request):
-    initial = {"email": request.GET.get("email", "")[:254]}
+    from attendees.adapters import ONBOARDING_PREFILL_KEY
+
+    initial = {"email": request.session.get(ONBOARDING_PREFILL_KEY, "")}
     form = OnboardingRequestForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         if not _onboarding_allowed(request):

@@ -1,0 +1,237 @@
+"""Privacy: an officer's data export and erasure, and the purge of stale unconfirmed sign-ups."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import zipfile
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from attendees.models import Registration, User, VettingDecision
+from audit.services import record_audit
+from trainingsite.errors import ServiceError
+
+ERASED_REASON = "erased"
+
+
+class PrivacyError(ServiceError):
+    pass
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def build_personal_export(*, user: User) -> dict:
+    """Everything the site holds about `user`, as plain JSON-ready data (their own rows only)."""
+    from attendance.models import AttendanceMark, Certificate, Completion, Feedback
+    from invites.models import InviteDelivery
+
+    registrations = (
+        Registration.objects.of_officer(user)
+        .select_related("workshop")
+        .prefetch_related("events")
+        .order_by("created_at")
+    )
+    return {
+        "generated_at": _iso(timezone.now()),
+        "profile": {
+            "email": user.email,
+            "full_name": user.full_name,
+            "rank": user.rank,
+            "unit": user.unit,
+            "country": str(user.country),
+            "time_zone": user.time_zone,
+            "language": user.language,
+            "status": user.status,
+            "vetted_at": _iso(user.vetted_at),
+            "date_joined": _iso(user.date_joined),
+            "is_focal_point": user.is_focal_point,
+        },
+        "agency": (
+            {"name": user.agency.name, "country": str(user.agency.country)}
+            if user.agency_id
+            else None
+        ),
+        "registrations": [
+            {
+                "workshop": reg.workshop.title,
+                "workshop_starts_at": _iso(reg.workshop.starts_at),
+                "state": reg.state,
+                "created_at": _iso(reg.created_at),
+                "confirmed_at": _iso(reg.confirmed_at),
+                "history": [
+                    {
+                        "from": event.from_state,
+                        "to": event.to_state,
+                        "reason": event.reason,
+                        "at": _iso(event.created_at),
+                    }
+                    for event in sorted(reg.events.all(), key=lambda e: e.created_at)
+                ],
+            }
+            for reg in registrations
+        ],
+        "attendance_marks": [
+            {
+                "workshop": mark.registration.workshop.title,
+                "session_starts_at": _iso(mark.session.starts_at),
+                "status": mark.status,
+                "source": mark.source,
+                "marked_at": _iso(mark.marked_at),
+            }
+            for mark in AttendanceMark.objects.filter(registration__officer=user).select_related(
+                "registration__workshop", "session"
+            )
+        ],
+        "completions": [
+            {
+                "workshop": c.registration.workshop.title,
+                "completed": c.completed,
+                "attended_minutes": c.attended_minutes,
+                "total_minutes": c.total_minutes,
+            }
+            for c in Completion.objects.filter(registration__officer=user).select_related(
+                "registration__workshop"
+            )
+        ],
+        "certificates": [
+            {
+                "number": c.number,
+                "issued_at": _iso(c.issued_at),
+                "revoked_at": _iso(c.revoked_at),
+                "revoke_reason": c.revoke_reason,
+            }
+            for c in Certificate.objects.filter(registration__officer=user)
+        ],
+        "feedback": [
+            {
+                "workshop": f.registration.workshop.title,
+                "overall": f.overall,
+                "trainer_rating": f.trainer_rating,
+                "comments": f.comments,
+                "submitted_at": _iso(f.submitted_at),
+            }
+            for f in Feedback.objects.filter(registration__officer=user).select_related(
+                "registration__workshop"
+            )
+        ],
+        "vetting_decisions": [
+            {"action": d.action, "reason": d.reason, "at": _iso(d.created_at)}
+            for d in VettingDecision.objects.filter(officer=user).order_by("created_at")
+        ],
+        "calendar_deliveries": [
+            {"workshop": d.workshop.title, "method": d.method, "uid": d.uid}
+            for d in InviteDelivery.objects.filter(user=user).select_related("workshop")
+        ],
+    }
+
+
+@transaction.atomic
+def export_personal_data(*, user: User, by: User) -> bytes:
+    """A ZIP with `data.json` and the user's active certificate PDFs; recorded in the audit log."""
+    from attendance.models import Certificate
+    from attendance.pdf import render_certificate_pdf
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "data.json", json.dumps(build_personal_export(user=user), indent=2, ensure_ascii=False)
+        )
+        for certificate in Certificate.objects.active().filter(registration__officer=user):
+            archive.writestr(
+                f"certificates/{certificate.number}.pdf", render_certificate_pdf(certificate)
+            )
+    record_audit(
+        actor=by,
+        action="privacy.export",
+        summary=f"Personal data export of user #{user.pk}",
+        target=user,
+    )
+    return buffer.getvalue()
+
+
+@transaction.atomic
+def erase_officer(*, user_id: int, by: User | None, reason: str) -> User:
+    """Anonymise an officer: personal fields cleared, sign-in disabled, certificates revoked,
+    active registrations cancelled (the waitlist moves up). Statistics rows (registrations,
+    marks, completions, feedback) stay, pointing at the anonymised account."""
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+
+    from attendance.models import Certificate
+    from attendance.services.certificates import revoke_certificate
+    from attendees.services import registration as registration_service
+    from invites.models import CalendarFeed, new_feed_token
+
+    if not reason or not reason.strip():
+        raise PrivacyError(_("Give a reason for the erasure."))
+    user = User.objects.select_for_update().filter(pk=user_id).first()
+    if user is None or user.agency_id is None:
+        raise PrivacyError(_("Only an officer's account can be erased here."))
+    if user.email.endswith("@invalid"):
+        raise PrivacyError(_("This account has already been erased."))
+
+    for reg in Registration.objects.filter(officer=user).active().order_by("pk"):
+        # Through the registration service's own steps: history row + waitlist promotion.
+        workshop = registration_service._lock_workshop(reg.workshop_id)
+        reg = Registration.objects.select_related("officer").get(pk=reg.pk)
+        was_confirmed = reg.state == Registration.State.CONFIRMED
+        registration_service._transition(
+            reg, to=Registration.State.CANCELLED, actor=by, reason=ERASED_REASON
+        )
+        if was_confirmed:
+            registration_service._promote(workshop, actor=None)
+    for certificate in Certificate.objects.active().filter(registration__officer=user):
+        revoke_certificate(certificate=certificate, reason=ERASED_REASON)
+
+    user.email = f"erased-{user.pk}@invalid"
+    user.full_name = _("Erased officer")
+    user.rank = user.unit = ""
+    user.is_focal_point = False
+    user.is_active = False
+    user.set_unusable_password()
+    user.save()
+    EmailAddress.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()
+    CalendarFeed.objects.filter(user=user).update(token=new_feed_token())
+    _delete_sessions(user.pk)
+    record_audit(
+        actor=by,
+        action="privacy.erase",
+        summary=f"Erased officer #{user.pk}",
+        target=user,
+        reason=reason.strip()[:500],
+    )
+    return user
+
+
+def _delete_sessions(user_id: int) -> None:
+    """Database sessions of the user (the session store is the database)."""
+    key = str(user_id)
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get("_auth_user_id") == key:
+            session.delete()
+
+
+def purge_unconfirmed_accounts(*, now: dt.datetime | None = None) -> int:
+    """Delete sign-ups never confirmed within UNCONFIRMED_ACCOUNT_DAYS; returns how many."""
+    now = now or timezone.now()
+    days = getattr(settings, "UNCONFIRMED_ACCOUNT_DAYS", 14)
+    stale = get_user_model().objects.filter(
+        status=User.Status.UNCONFIRMED, date_joined__lt=now - dt.timedelta(days=days)
+    )
+    # Never-confirmed accounts have no registrations (registering needs program access).
+    stale = stale.filter(registrations__isnull=True)
+    count = 0
+    for user in stale:
+        user.delete()
+        count += 1
+    return count

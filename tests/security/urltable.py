@@ -1,0 +1,128 @@
+"""Every named URL of the site → how to build its kwargs from the world."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+# Third-party URL trees whose access rules are the library's own (allauth's login, sign-up,
+# password reset and MFA pages are public or self-only by design; Django's admin has its own
+# staff check; set_language only stores a cookie). Listed explicitly: anything else that
+# appears in the resolver must be declared in the matrix.
+THIRD_PARTY_PREFIXES = ("admin/", "accounts/", "i18n/")
+
+
+def site_url_names() -> dict[str, str]:
+    """`namespace:name` → route, for every pattern of the site outside the allow-list."""
+    found: dict[str, str] = {}
+
+    def walk(patterns, prefix: str, namespace: str | None):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                ns = pattern.namespace
+                full = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
+                walk(pattern.url_patterns, route, full)
+            elif isinstance(pattern, URLPattern):
+                if route.startswith(THIRD_PARTY_PREFIXES):
+                    continue
+                name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+                found[name] = route
+
+    walk(get_resolver().url_patterns, "", None)
+    return found
+
+
+def pk(attr):
+    return lambda w: {"pk": getattr(w, attr).pk}
+
+
+KWARGS = {
+    "dashboard": lambda w: {},
+    "access_status": lambda w: {},
+    "reconfirm_request": lambda w: {},
+    "reconfirm": lambda w: {"token": "not-a-real-token"},
+    "profile": lambda w: {},
+    "onboarding_request": lambda w: {},
+    "vetting_queue": lambda w: {},
+    "vetting_detail": lambda w: {"pk": w.users["pending"].pk},
+    "vetting_decide": lambda w: {"pk": w.users["pending"].pk},
+    "my_agency": lambda w: {},
+    "agency_list": lambda w: {},
+    "agency_detail": pk("agency"),
+    "agency_domain_add": pk("agency"),
+    "agency_domain_remove": lambda w: {
+        "pk": w.agency.pk,
+        "domain_pk": w.agency.domains.first().pk,
+    },
+    "agency_status": pk("agency"),
+    "agency_vetting_mode": pk("agency"),
+    "agency_focal_point": lambda w: {"pk": w.agency.pk, "officer_pk": w.officer.pk},
+    "healthz": lambda w: {},
+    "my_data": lambda w: {},
+    "my_data_download": lambda w: {},
+    "my_data_erase": lambda w: {},
+    "officer_privacy": pk("officer"),
+    "registration:register": lambda w: {"workshop_pk": w.workshop.pk},
+    "registration:my_training": lambda w: {},
+    "registration:cancel": pk("registration"),
+    "registration:workshop_registrations": lambda w: {"workshop_pk": w.workshop.pk},
+    "registration:decide": pk("pending_registration"),
+    "registration:roster": lambda w: {"workshop_pk": w.workshop.pk},
+    "registration:nominations": lambda w: {},
+    "registration:nomination_decide": pk("pending_registration"),
+    "workshops:module_list": lambda w: {},
+    "workshops:module_create": lambda w: {},
+    "workshops:review_queue": lambda w: {},
+    "workshops:track_list": lambda w: {},
+    "workshops:track_edit": lambda w: {"pk": w.module.track_id},
+    "workshops:module_detail": pk("module"),
+    "workshops:module_edit": pk("module"),
+    "workshops:revision_detail": lambda w: {"pk": w.module.pk, "number": 1},
+    "workshops:revision_diff": pk("module"),
+    "workshops:module_transition": lambda w: {"pk": w.module.pk, "action": "submit"},
+    "workshops:material_upload": pk("module"),
+    "workshops:material_delete": pk("material"),
+    "workshops:material_download": pk("material"),
+    "workshops:library": lambda w: {},
+    "workshops:library_module": lambda w: {"slug": w.module.slug},
+    "workshops:catalog": lambda w: {},
+    "workshops:workshop_detail": pk("workshop"),
+    "workshops:my_workshops": lambda w: {},
+    "workshops:schedule": lambda w: {},
+    "workshops:schedule_calendar": lambda w: {},
+    "workshops:workshop_create": lambda w: {},
+    "workshops:workshop_edit": pk("workshop"),
+    "workshops:workshop_duplicate": pk("workshop"),
+    "workshops:workshop_publish": pk("workshop"),
+    "workshops:workshop_cancel": pk("workshop"),
+    "invites:feed": lambda w: {"token": w.feed.token},
+    "invites:subscription": lambda w: {},
+    "invites:reset_subscription": lambda w: {},
+    "invites:workshop_calendar": pk("workshop"),
+    "invites:workshop_ics": pk("workshop"),
+    "attendance:workshops": lambda w: {},
+    "attendance:roster": pk("past_workshop"),
+    "attendance:walk_in": pk("workshop"),
+    "attendance:close": pk("past_workshop"),
+    "attendance:reopen": pk("past_workshop"),
+    "attendance:settings": pk("workshop"),
+    "attendance:feedback_results": pk("past_workshop"),
+    "attendance:session": pk("session"),
+    "attendance:checkin_code": pk("session"),
+    "attendance:checkin": lambda w: {},
+    "attendance:training_record": lambda w: {},
+    "attendance:certificate_pdf": pk("certificate"),
+    "attendance:feedback": pk("past_registration"),
+    "attendance:verify": lambda w: {},
+    "attendance:verify_number": lambda w: {"number": w.certificate.number},
+    "audit:log": lambda w: {},
+    "reports:exports": lambda w: {},
+    "reports:workshop_export": lambda w: {
+        "pk": w.workshop.pk,
+        "kind": "registrations",
+        "fmt": "csv",
+    },
+    "reports:download": lambda w: {"token": "not-a-real-token"},
+    "reports:program": lambda w: {},
+    "reports:program_xlsx": lambda w: {},
+}

@@ -1,0 +1,119 @@
+"""One "world" for the permission matrix: two regions, two agencies, every role and state."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from attendance import services as attendance_services
+from attendance.models import Certificate
+from attendees.models import Registration, User
+from invites.models import CalendarFeed
+from tests.factories import (
+    MaterialFactory,
+    ModuleFactory,
+    OfficerFactory,
+    RegistrationFactory,
+    TrainerFactory,
+    WorkshopFactory,
+    publish_directly,
+)
+
+ROLES = [
+    "anonymous",
+    "unconfirmed",
+    "pending",
+    "suspended",
+    "officer_a",
+    "officer_b",
+    "focal_a",
+    "trainer_assigned",
+    "trainer_other",
+    "coord_a",
+    "coord_b",
+    "admin",
+]
+
+
+@dataclass
+class World:
+    users: dict[str, Any]
+    objects: dict[str, Any]
+
+    def __getattr__(self, name):
+        try:
+            return self.objects[name]
+        except KeyError as err:
+            raise AttributeError(name) from err
+
+
+def _hours_ago(hours: float) -> dt.datetime:
+    return timezone.now().replace(microsecond=0) - dt.timedelta(hours=hours)
+
+
+def build_world(request) -> World:
+    get = request.getfixturevalue
+    region, agency = get("region"), get("agency")
+    officer = get("officer")
+    trainer = get("trainer")
+    users = {
+        "anonymous": None,
+        "unconfirmed": get("unconfirmed_officer"),
+        "pending": get("pending_officer"),
+        "suspended": get("suspended_officer"),
+        "officer_a": officer,
+        "officer_b": get("other_agency_officer"),
+        "focal_a": get("focal_point"),
+        "trainer_assigned": trainer,
+        "trainer_other": TrainerFactory(full_name="Trainer Tess"),
+        "coord_a": get("coordinator"),
+        "coord_b": get("other_coordinator"),
+        "admin": get("program_admin"),
+    }
+    workshop = WorkshopFactory(title="Open workshop", region=region, trainers=[trainer])
+    registration = RegistrationFactory(workshop=workshop, officer=officer)
+    pending_reg = RegistrationFactory(
+        workshop=workshop,
+        officer=OfficerFactory(agency=agency, full_name="Officer Waiting"),
+        state=Registration.State.PENDING,
+        confirmed_at=None,
+    )
+    past = WorkshopFactory(
+        title="Closed workshop",
+        region=region,
+        trainers=[trainer],
+        sessions=[(_hours_ago(52), _hours_ago(48))],
+    )
+    past_reg = RegistrationFactory(workshop=past, officer=officer)
+    for session in past.sessions.all():
+        attendance_services.record_marks(
+            session_id=session.pk, by=trainer, marks={past_reg.pk: "present"}
+        )
+    attendance_services.close_workshop(workshop_id=past.pk, by=trainer)
+    certificate = Certificate.objects.get(registration=past_reg)
+    module = ModuleFactory(title="UTXO tracing", authors=[trainer])
+    publish_directly(module)
+    material = MaterialFactory(module=module)
+    feed = CalendarFeed.objects.create(user=officer)
+    objects = {
+        "region": region,
+        "agency": agency,
+        "other_agency": get("other_agency"),
+        "workshop": workshop,
+        "session": workshop.sessions.first(),
+        "registration": registration,
+        "pending_registration": pending_reg,
+        "past_workshop": past,
+        "past_registration": past_reg,
+        "certificate": certificate,
+        "module": module,
+        "material": material,
+        "feed": feed,
+        "officer": officer,
+    }
+    # Sanity: the world is what the expectations assume.
+    assert officer.status == User.Status.VERIFIED
+    return World(users=users, objects=objects)

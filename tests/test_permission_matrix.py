@@ -1,0 +1,255 @@
+"""Every URL of the site × every role and account state → the expected answer.
+
+The URL list comes from the resolver (tests/security/urltable.py), so a new view without a
+declared expectation fails `test_every_url_has_a_declared_expectation`. Denied roles get 403 or
+404 (out-of-scope ids are never data), never officer A's e-mail in the body, and a POST with
+empty data from them changes nothing in the database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from attendance.models import AttendanceMark, Certificate, WorkshopClosure
+from attendees.models import Agency, AgencyDomain, Registration, User
+from audit.models import AuditEntry
+from invites.models import CalendarFeed
+from tests.security.urltable import KWARGS, site_url_names
+from tests.security.world import ROLES, build_world
+from workshops.models import Material, Module, Track, Workshop
+
+pytestmark = pytest.mark.django_db
+
+# --- role groups ---------------------------------------------------------------------------
+NOT_VETTED = {"unconfirmed", "pending"}
+OFFICERS = {"officer_a", "officer_b", "focal_a"}
+TRAINERS = {"trainer_assigned", "trainer_other"}
+COORDINATORS = {"coord_a", "coord_b", "admin"}
+STAFF = TRAINERS | COORDINATORS
+VERIFIED = OFFICERS | STAFF
+# The world's objects (workshop, agency A, pending officer) are in region A.
+COORDINATORS_OF_REGION = {"coord_a", "admin"}
+STAFF_OF_WORKSHOP = {"trainer_assigned"} | COORDINATORS_OF_REGION
+# Who may ever see officer A's e-mail address (herself, her focal point, her trainer and the
+# coordinators of her region).
+MAY_SEE_OFFICER_A = {"officer_a", "focal_a"} | STAFF_OF_WORKSHOP
+
+
+@dataclass(frozen=True)
+class Expect:
+    ok: frozenset  # roles that get `ok_status` (GET, or POST for POST-only views)
+    post_only: bool = False
+    public: bool = False  # reachable signed out
+    before_vetting: bool = False  # reachable by unconfirmed/pending accounts (the /access/ flow)
+    ok_status: int = 200
+
+
+def E(ok, **kw) -> Expect:  # noqa: N802 - reads like a table
+    return Expect(ok=frozenset(ok), **kw)
+
+
+def P(ok, **kw) -> Expect:  # noqa: N802
+    return Expect(ok=frozenset(ok), post_only=True, **kw)
+
+
+EXPECTATIONS: dict[str, Expect] = {
+    # attendees: accounts, vetting, agencies
+    "dashboard": E(VERIFIED),
+    "access_status": E(NOT_VETTED, before_vetting=True),  # verified users are sent on (302)
+    "reconfirm_request": P(VERIFIED | NOT_VETTED, before_vetting=True),
+    "reconfirm": E(set(), before_vetting=True),  # a bogus token: 400 for everyone signed in
+    "profile": E(VERIFIED | NOT_VETTED, before_vetting=True),
+    "onboarding_request": E(VERIFIED | NOT_VETTED, public=True, before_vetting=True),
+    "healthz": E(VERIFIED | NOT_VETTED, public=True, before_vetting=True),
+    "vetting_queue": E({"focal_a"} | COORDINATORS),
+    "vetting_detail": E({"focal_a"} | COORDINATORS_OF_REGION),
+    "vetting_decide": P({"focal_a"} | COORDINATORS_OF_REGION),
+    "my_agency": E({"focal_a"}),
+    "agency_list": E(COORDINATORS),
+    "agency_detail": E(COORDINATORS_OF_REGION),
+    "agency_domain_add": P(COORDINATORS_OF_REGION),
+    "agency_domain_remove": P(COORDINATORS_OF_REGION),
+    "agency_status": P(COORDINATORS_OF_REGION),
+    "agency_vetting_mode": P(COORDINATORS_OF_REGION),
+    "agency_focal_point": P(COORDINATORS_OF_REGION),
+    # privacy: own data for officers; on request, coordinators of the officer's region
+    "my_data": E(OFFICERS),
+    "my_data_download": P(OFFICERS),
+    "my_data_erase": P(OFFICERS),
+    "officer_privacy": E(COORDINATORS_OF_REGION),
+    # registration
+    "registration:register": P(OFFICERS),
+    "registration:my_training": E(OFFICERS),
+    "registration:cancel": P({"officer_a"}),
+    "registration:workshop_registrations": E(COORDINATORS_OF_REGION),
+    "registration:decide": P(COORDINATORS_OF_REGION),
+    "registration:roster": E(STAFF_OF_WORKSHOP),
+    "registration:nominations": E({"focal_a"}),
+    "registration:nomination_decide": P({"focal_a"}),
+    # curriculum (global: every coordinator manages it; trainers author)
+    "workshops:module_list": E(STAFF),
+    "workshops:module_create": E(STAFF),
+    "workshops:review_queue": E(COORDINATORS),
+    "workshops:track_list": E(COORDINATORS),
+    "workshops:track_edit": E(COORDINATORS),
+    "workshops:module_detail": E({"trainer_assigned"} | COORDINATORS),  # the author
+    "workshops:module_edit": E({"trainer_assigned"} | COORDINATORS),
+    # Published snapshots are readable by everyone who may read the module (the library).
+    "workshops:revision_detail": E(VERIFIED),
+    "workshops:revision_diff": E(set()),  # needs ?a=&b=: 404 without them
+    "workshops:module_transition": P({"trainer_assigned"} | COORDINATORS),
+    "workshops:material_upload": E({"trainer_assigned"} | COORDINATORS),
+    "workshops:material_delete": P({"trainer_assigned"} | COORDINATORS),
+    "workshops:material_download": E(VERIFIED),  # a released, unrestricted material
+    "workshops:library": E(VERIFIED),
+    "workshops:library_module": E(VERIFIED),
+    # scheduling
+    "workshops:catalog": E(VERIFIED),
+    "workshops:workshop_detail": E(VERIFIED),
+    "workshops:my_workshops": E(TRAINERS),
+    "workshops:schedule": E(COORDINATORS),
+    "workshops:schedule_calendar": E(COORDINATORS),
+    "workshops:workshop_create": E(COORDINATORS),
+    "workshops:workshop_edit": E(COORDINATORS_OF_REGION),
+    "workshops:workshop_duplicate": E(COORDINATORS_OF_REGION),
+    "workshops:workshop_publish": P(COORDINATORS_OF_REGION),
+    "workshops:workshop_cancel": E(COORDINATORS_OF_REGION),
+    # invites (the feed token is the credential of the feed URL)
+    "invites:feed": E(VERIFIED | NOT_VETTED, public=True, before_vetting=True),
+    "invites:subscription": E(OFFICERS | TRAINERS),
+    "invites:reset_subscription": P(OFFICERS | TRAINERS),
+    "invites:workshop_calendar": E(VERIFIED),
+    "invites:workshop_ics": E(VERIFIED),
+    # attendance
+    "attendance:workshops": E(STAFF),
+    "attendance:roster": E(STAFF_OF_WORKSHOP),
+    "attendance:walk_in": P(STAFF_OF_WORKSHOP),
+    "attendance:close": P(STAFF_OF_WORKSHOP),
+    "attendance:reopen": P(COORDINATORS_OF_REGION),
+    "attendance:settings": P(STAFF_OF_WORKSHOP),
+    "attendance:feedback_results": E(STAFF_OF_WORKSHOP),
+    "attendance:session": E(STAFF_OF_WORKSHOP),
+    "attendance:checkin_code": E(STAFF_OF_WORKSHOP),
+    "attendance:checkin": E(OFFICERS),
+    "attendance:training_record": E(VERIFIED),
+    "attendance:certificate_pdf": E({"officer_a"}),
+    "attendance:feedback": E({"officer_a"}),
+    # Public certificate check: shows only what is printed on the certificate.
+    "attendance:verify": E(VERIFIED | NOT_VETTED, public=True, before_vetting=True),
+    "attendance:verify_number": E(VERIFIED | NOT_VETTED, public=True, before_vetting=True),
+    # audit and reports
+    "audit:log": E({"admin"}),
+    "reports:exports": E(COORDINATORS),
+    "reports:workshop_export": E(COORDINATORS_OF_REGION),
+    "reports:download": E(set()),  # a bogus token
+    "reports:program": E(COORDINATORS),
+    "reports:program_xlsx": E(COORDINATORS),
+}
+
+
+def _client(world, role) -> Client:
+    client = Client()
+    if world.users[role] is not None:
+        client.force_login(world.users[role])
+    return client
+
+
+def _body(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def _fingerprint() -> str:
+    """A digest of every row a denied POST could try to change."""
+    parts = [
+        list(Registration.objects.order_by("pk").values_list("pk", "state")),
+        list(User.objects.order_by("pk").values_list("pk", "status", "is_focal_point", "email")),
+        list(Agency.objects.order_by("pk").values_list("pk", "is_active", "vetting_mode")),
+        list(AgencyDomain.objects.order_by("pk").values_list("pk", "domain")),
+        list(Workshop.objects.order_by("pk").values_list("pk", "status", "title")),
+        list(Module.objects.order_by("pk").values_list("pk", "status")),
+        list(Track.objects.order_by("pk").values_list("pk", "name")),
+        list(Material.objects.order_by("pk").values_list("pk")),
+        list(WorkshopClosure.objects.order_by("pk").values_list("pk", "closed_at")),
+        list(AttendanceMark.objects.order_by("pk").values_list("pk", "status")),
+        list(Certificate.objects.order_by("pk").values_list("pk", "revoked_at")),
+        list(CalendarFeed.objects.order_by("pk").values_list("pk", "token")),
+        AuditEntry.objects.count(),
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _redirects_to(response, prefix: str) -> bool:
+    return response.status_code == 302 and response["Location"].startswith(prefix)
+
+
+def test_every_url_has_a_declared_expectation():
+    names = set(site_url_names())
+    assert names - set(EXPECTATIONS) == set(), "declare who may use these new URLs"
+    assert names - set(KWARGS) == set(), "say how to build these URLs' arguments"
+    assert set(EXPECTATIONS) - names == set(), "stale expectations"
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTATIONS))
+def test_get_answers_each_role_as_declared(request, name):
+    expect = EXPECTATIONS[name]
+    world = build_world(request)
+    url = reverse(name, kwargs=KWARGS[name](world))
+    login, access = reverse("account_login"), reverse("access_status")
+    for role in ROLES:
+        response = _client(world, role).get(url)
+        where = f"{name} as {role}: {response.status_code}"
+        if role == "anonymous" and not expect.public:
+            assert _redirects_to(response, login), where
+        elif role == "suspended":
+            # A suspended account is signed out on its next request.
+            assert _redirects_to(response, login), where
+        elif role in NOT_VETTED and not expect.before_vetting:
+            assert _redirects_to(response, access), where
+        elif expect.post_only and role in expect.ok:
+            assert response.status_code == 405, where
+        elif expect.post_only and role != "anonymous":
+            assert response.status_code in (403, 404, 405), where
+        elif role in expect.ok or (role == "anonymous" and expect.public):
+            if name == "access_status":
+                assert response.status_code == 200, where
+            else:
+                assert response.status_code == expect.ok_status, where
+        elif name == "access_status":
+            assert response.status_code == 302, where  # verified users are sent on
+        elif name == "reconfirm":
+            assert response.status_code == 400, where
+        else:
+            assert response.status_code in (403, 404), where
+        if role not in MAY_SEE_OFFICER_A:
+            assert world.officer.email.encode() not in _body(response), where
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTATIONS))
+def test_denied_roles_cannot_change_anything_by_post(request, name):
+    expect = EXPECTATIONS[name]
+    world = build_world(request)
+    url = reverse(name, kwargs=KWARGS[name](world))
+    login, access = reverse("account_login"), reverse("access_status")
+    denied = [r for r in ROLES if r not in expect.ok and not (expect.public and r == "anonymous")]
+    if expect.before_vetting:
+        denied = [r for r in denied if r not in NOT_VETTED]
+    for role in denied:
+        before = _fingerprint()
+        response = _client(world, role).post(url, {})
+        where = f"POST {name} as {role}: {response.status_code}"
+        if role in ("anonymous", "suspended"):
+            assert _redirects_to(response, login), where
+        elif role in NOT_VETTED:
+            assert _redirects_to(response, access), where
+        elif name == "access_status":
+            assert response.status_code == 302, where  # verified users are sent on
+        else:
+            assert response.status_code in (400, 403, 404, 405), where
+        assert _fingerprint() == before, where
+        if role not in MAY_SEE_OFFICER_A:
+            assert world.officer.email.encode() not in _body(response), where
