@@ -105,7 +105,8 @@ EXPECTATIONS: dict[str, Expect] = {
     "workshops:module_transition": P({"trainer_assigned"} | COORDINATORS),
     "workshops:material_upload": E({"trainer_assigned"} | COORDINATORS),
     "workshops:material_delete": P({"trainer_assigned"} | COORDINATORS),
-    "workshops:material_download": E(VERIFIED),  # a released, unrestricted material
+    # a released, unrestricted material: the stable link redirects to a short-lived file URL
+    "workshops:material_download": E(VERIFIED, ok_status=302),
     "workshops:library": E(VERIFIED),
     "workshops:library_module": E(VERIFIED),
     # scheduling
@@ -144,6 +145,9 @@ EXPECTATIONS: dict[str, Expect] = {
     "attendance:verify_number": E(VERIFIED | NOT_VETTED, public=True, before_vetting=True),
     # audit and reports
     "audit:log": E({"admin"}),
+    # outbox: given-up deliveries, scoped to the coordinator's regions
+    "outbox:failed": E(COORDINATORS),
+    "outbox:retry": P(set()),  # no such delivery in the world: 404 even for coordinators
     "reports:exports": E(COORDINATORS),
     "reports:workshop_export": E(COORDINATORS_OF_REGION),
     "reports:download": E(set()),  # a bogus token

@@ -123,6 +123,8 @@ KWARGS = {
         "fmt": "csv",
     },
     "reports:download": lambda w: {"token": "not-a-real-token"},
+    "outbox:failed": lambda w: {},
+    "outbox:retry": lambda w: {"pk": 999_999},
     "reports:program": lambda w: {},
     "reports:program_xlsx": lambda w: {},
 }
