@@ -9,10 +9,11 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from attendance import conf, ratelimit
+from attendance import conf
 from attendance.models import AttendanceMark, CheckInCode, WorkshopClosure
 from attendance.models.marks import ATTENDED_STATUSES, AttendanceStatus, MarkSource
 from attendees.models import Registration, User
+from trainingsite import ratelimit
 from trainingsite.errors import ServiceError
 
 from .marking import apply_marks, load_session_for, lock_closure

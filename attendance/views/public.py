@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
 
-from attendance import conf, ratelimit
+from attendance import conf
 from attendance.forms import VerifyForm
 from attendance.models import Certificate
 from attendance.models.certificates import normalize_certificate_number
+from trainingsite import ratelimit
 
 
 def _client_ip(request) -> str:

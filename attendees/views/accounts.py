@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,6 +10,7 @@ from attendees.access import AccessState
 from attendees.forms import OnboardingRequestForm, ProfileForm
 from attendees.models import User
 from attendees.roles import has_role
+from trainingsite import ratelimit
 from trainingsite.errors import ServiceError
 
 
@@ -91,9 +91,11 @@ ONBOARDING_LIMIT = 5  # requests per address per hour: the form is public and ma
 
 
 def _onboarding_allowed(request) -> bool:
-    key = f"onboarding-request:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, timeout=3600)
-    return cache.incr(key) <= ONBOARDING_LIMIT
+    return ratelimit.hit(
+        f"onboarding-request:{request.META.get('REMOTE_ADDR', '')}",
+        limit=ONBOARDING_LIMIT,
+        window_seconds=3600,
+    )
 
 
 @login_not_required

@@ -1,4 +1,4 @@
-"""A small fixed-window counter in the cache, for guessable inputs (codes, numbers)."""
+"""A small fixed-window counter in the cache, for guessable inputs and public forms."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from django.core.cache import cache
 
 def hit(key: str, *, limit: int, window_seconds: int) -> bool:
     """Count one attempt; False once `limit` attempts were made in the current window."""
-    cache_key = f"attendance:rl:{key}"
+    cache_key = f"rl:{key}"
     cache.add(cache_key, 0, timeout=window_seconds)
     try:
         count = cache.incr(cache_key)
@@ -19,8 +19,8 @@ def hit(key: str, *, limit: int, window_seconds: int) -> bool:
 
 
 def is_blocked(key: str, *, limit: int) -> bool:
-    return (cache.get(f"attendance:rl:{key}") or 0) >= limit
+    return (cache.get(f"rl:{key}") or 0) >= limit
 
 
 def clear(key: str) -> None:
-    cache.delete(f"attendance:rl:{key}")
+    cache.delete(f"rl:{key}")
