@@ -99,11 +99,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Redis: Celery broker and cache when REDIS_URL is set; otherwise eager tasks and local memory.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
+    # A stopped Redis degrades the cache to misses instead of failing pages (trainingsite/cache.py).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "trainingsite.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="ts"),
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
 else:
@@ -288,3 +290,8 @@ STAFF_SESSION_MAX_AGE = env.int("STAFF_SESSION_MAX_AGE", default=8 * 3600)
 STAFF_SESSION_IDLE = env.int("STAFF_SESSION_IDLE", default=3600)
 MIDDLEWARE.append("attendees.session_expiry.StaffSessionExpiryMiddleware")
 # --- end staff session expiry -------------------------------------------------------------------
+
+# --- outbox timing (issue #9): how long unsent e-mail waits for its own task, and how often
+# beat sweeps it back onto the queue. The soak benchmark shortens both to seconds.
+OUTBOX_GRACE_MINUTES = env.float("OUTBOX_GRACE_MINUTES", default=5)
+OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=300)
