@@ -212,6 +212,32 @@ STORAGES = {
 }
 # Uploaded curriculum materials are restricted: never under a public URL, served by a view.
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Stored files (materials, large exports) go through STORAGES["default"] only, never a local
+# path, so several app servers and workers can share them: the file system by default, or
+# S3-compatible object storage (django-storages) with MEDIA_STORAGE=s3. Objects are private;
+# the site streams them through its own views, signed URLs expire after 5 minutes.
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="filesystem")
+if MEDIA_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+            # Unset: AWS itself; e.g. https://minio.internal:9000 for another S3 service.
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default=None),
+            "region_name": env.str("AWS_S3_REGION_NAME", default=None),
+            # Unset keys: boto3's own chain (instance role, ~/.aws, ...).
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default=None),
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default=None),
+            "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default=None),
+            "location": env.str("AWS_LOCATION", default="media"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "file_overwrite": False,
+        },
+    }
+elif MEDIA_STORAGE != "filesystem":
+    raise ImproperlyConfigured("MEDIA_STORAGE must be 'filesystem' or 's3'.")
 MEDIA_URL = None
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
