@@ -75,3 +75,4 @@ bench: install assets
 	$(PY) bench/registration_rush.py
 	$(PY) bench/export.py
 	$(PY) bench/soak.py --seconds 60
+	$(PY) bench/scaleout.py --seconds 8
