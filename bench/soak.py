@@ -676,12 +676,15 @@ def run(args, env, data, redis, worker, beat, sink, logs) -> int:
     last, quiet_since = -1, time.monotonic()
     from django.db import connections
 
+    covered = invites_covered()
     while time.monotonic() - drain_started < args.drain:
         unsent = database_counts(officer_ids)["unsent"]
+        snapshot = sink.snapshot()
+        if covered:  # the sweep owes the invites too: wait for calendars to be in line
+            unsent += len(invite_figures(officer_ids, snapshot)["wrong"])
         connections.close_all()
-        n = len(sink.snapshot())
-        if n != last:
-            last, quiet_since = n, time.monotonic()
+        if len(snapshot) != last:
+            last, quiet_since = len(snapshot), time.monotonic()
         if unsent == 0 and time.monotonic() - quiet_since > 8:
             break
         time.sleep(1)
@@ -691,7 +694,6 @@ def run(args, env, data, redis, worker, beat, sink, logs) -> int:
     messages = sink.snapshot()
     mails = registration_mail_figures(counts, messages)
     invites = invite_figures(officer_ids, messages)
-    covered = invites_covered()
     server_log = (logs / "gunicorn.log").read_text(errors="replace")
     worker_alive = worker.proc.poll() is None
     beat_alive = beat.proc.poll() is None
