@@ -26,6 +26,7 @@ Exits 1 when an invariant fails.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import datetime as dt
 import email
 import http.client
@@ -136,12 +137,20 @@ class Celery:
 class Sink:
     """An aiosmtpd server that keeps every message it accepts."""
 
-    def __init__(self, port: int):
+    def __init__(self, port: int, delay: float = 0.0):
         from aiosmtpd.controller import Controller
 
+        self.delay = delay
         self.messages: list[tuple[str, email.message.Message]] = []
         self.lock = threading.Lock()
         self.controller = Controller(self, hostname="127.0.0.1", port=port)
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):  # noqa: N802
+        # --smtp-delay: a slow mail server, so that killing the worker lands mid-send.
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        session.host_name = hostname
+        return responses
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
         message = email.message_from_bytes(envelope.content)
@@ -508,6 +517,7 @@ def registration_mail_figures(counts: dict, sink_messages) -> dict:
         "received": sum(received[r] for r in recipients if r in expected),
         "duplicates": sum(max(0, received[r] - expected[r]) for r in recipients),
         "missing": sum(max(0, expected[r] - received[r]) for r in recipients),
+        "short": sorted(r for r in recipients if received[r] < expected[r]),
     }
 
 
@@ -529,6 +539,9 @@ def main() -> int:
     p.add_argument("--db", default="ts_bench_soak_main")
     p.add_argument("--drain", type=float, default=120.0, help="max seconds to wait for mail")
     p.add_argument("--keep-db", action="store_true")
+    p.add_argument(
+        "--smtp-delay", type=float, default=0.0, help="seconds the sink waits at EHLO (slow SMTP)"
+    )
     args = p.parse_args()
 
     redis = Redis(args.redis_port)
@@ -543,7 +556,7 @@ def main() -> int:
         OUTBOX_SWEEP_SECONDS="5",
         SITE_URL=f"http://127.0.0.1:{args.port}",
     )
-    sink = Sink(args.smtp_port)
+    sink = Sink(args.smtp_port, args.smtp_delay)
     sink.controller.start()
     logs = Path(tempfile.mkdtemp(prefix="soak-"))
     worker = Celery(
@@ -794,6 +807,10 @@ def run(args, env, data, redis, worker, beat, sink, logs) -> int:
         print(f"  error: {err}")
     if len(errors) > 15:
         print(f"  … {len(errors) - 15} more errors")
+    for rcpt in mails["short"][:10]:
+        print(
+            f"  registration e-mail missing for {rcpt}: claimed (notified_at set), never received"
+        )
     for item in mismatched_states[:10]:
         print(f"  state mismatch (officer, workshop), response, database: {item}")
     for item in invites["wrong"][:10]:
