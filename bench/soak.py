@@ -32,6 +32,7 @@ import email
 import http.client
 import os
 import random
+import re
 import secrets
 import signal
 import subprocess
@@ -400,6 +401,7 @@ def officer_loop(args, port, officers, workshops, stats, deadline, phase, regist
 def coordinator_loop(args, port, cookie, workshops, stats, deadline, phase):
     rng = random.Random()
     client = Client(port, {"sessionid": cookie.split("=", 1)[1]}, stats, phase)
+    next_async = time.monotonic() + args.async_export_every
     while time.monotonic() < deadline:
         workshop = rng.choice(workshops)["id"]
         path = rng.choice(
@@ -412,6 +414,22 @@ def coordinator_loop(args, port, cookie, workshops, stats, deadline, phase):
         action = "export" if path.endswith(".csv") else "browse"
         status, _b, _h = client.request(action, "GET", path)
         client.expect(status, (200,), f"GET {path}")
+        if time.monotonic() >= next_async:
+            # Program-wide: above REPORTS_ASYNC_EXPORT_ROWS it is queued, built by the worker
+            # into the default storage and e-mailed as a link.
+            next_async = time.monotonic() + args.async_export_every
+            form = {"kind": "registrations", "format": "csv"}
+            status, _b, headers = client.request("export (program)", "POST", "/reports/exports/",
+                                                 form)  # fmt: skip
+            if client.expect(status, (200, 302), "POST /reports/exports/") and status == 302:
+                status, page, _h = client.request("export (program)", "GET", "/reports/exports/")
+                if client.expect(status, (200,), "GET /reports/exports/") and (
+                    b"it is being prepared" in page
+                ):
+                    with stats.lock:
+                        stats.outcomes["export queued"] += 1
+            elif status == 200 and not headers.get("Content-Type", "").startswith("text/csv"):
+                stats.error(f"{phase()}: POST /reports/exports/: form refused")
         time.sleep(rng.uniform(0, args.think * 2))
 
 
@@ -462,6 +480,21 @@ def database_counts(officer_ids: set[int]) -> dict:
     }
 
 
+def missing_detail(rcpt: str, started_wall: float) -> list[str]:
+    """The recipient's events, with creation and claim times in seconds from the start."""
+    from attendees.models import RegistrationEvent
+
+    def t(when) -> str:
+        return f"{when.timestamp() - started_wall:.1f}s" if when else "-"
+
+    rows = RegistrationEvent.objects.filter(registration__officer__email=rcpt).order_by("pk")
+    return [
+        f"#{e.pk} {e.from_state or '-'}→{e.to_state} created {t(e.created_at)} "
+        f"claimed {t(e.notified_at)}"
+        for e in rows
+    ]
+
+
 def invites_covered() -> bool:
     """Whether the outbox sweep re-sends calendar invites (the invites work may add it)."""
     from outbox.services import SOURCES
@@ -509,7 +542,9 @@ def invite_figures(officer_ids: set[int], sink_messages) -> dict:
 
 
 def registration_mail_figures(counts: dict, sink_messages) -> dict:
-    received = Counter(rcpt for rcpt, m in sink_messages if not is_invite(m))
+    received = Counter(
+        rcpt for rcpt, m in sink_messages if not is_invite(m) and rcpt.startswith("officer")
+    )
     expected = counts["events_per_email"]
     recipients = set(received) | set(expected)
     return {
@@ -518,6 +553,45 @@ def registration_mail_figures(counts: dict, sink_messages) -> dict:
         "duplicates": sum(max(0, received[r] - expected[r]) for r in recipients),
         "missing": sum(max(0, expected[r] - received[r]) for r in recipients),
         "short": sorted(r for r in recipients if received[r] < expected[r]),
+    }
+
+
+def export_figures(port: int, cookie: str, sink_messages) -> dict:
+    """Queued exports: built, e-mailed once, and downloadable from the link (through storage)."""
+    from reports.models import ExportJob
+
+    jobs = Counter(ExportJob.objects.values_list("status", flat=True))
+    links = [m for rcpt, m in sink_messages if rcpt.startswith("coord@") and not is_invite(m)]
+    downloaded, failed = 0, []
+    for message in links:
+        text = next(
+            (p.get_payload(decode=True).decode() for p in message.walk()
+             if p.get_content_type() == "text/plain"),
+            "",
+        )  # fmt: skip
+        match = re.search(r"/reports/exports/download/[^/\s]+/", text)
+        if not match:
+            failed.append("no link in the e-mail")
+            continue
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("GET", match.group(0), headers={"Cookie": cookie, "Host": "127.0.0.1"})
+        response = conn.getresponse()
+        body = response.read()
+        conn.close()
+        if response.status == 200 and body.count(b"\n") > 1:
+            downloaded += 1
+        else:
+            failed.append(f"HTTP {response.status}")
+    emailed = ExportJob.objects.exclude(emailed_at=None).count()
+    return {
+        "jobs": sum(jobs.values()),
+        "done": jobs.get("done", 0),
+        "stuck": sum(n for st, n in jobs.items() if st in ("queued", "running")),
+        "failed_jobs": jobs.get("failed", 0),
+        "emailed": emailed,
+        "mails": len(links),
+        "downloaded": downloaded,
+        "download_failures": failed,
     }
 
 
@@ -540,6 +614,9 @@ def main() -> int:
     p.add_argument("--drain", type=float, default=120.0, help="max seconds to wait for mail")
     p.add_argument("--keep-db", action="store_true")
     p.add_argument(
+        "--async-export-every", type=float, default=5.0, help="seconds between queued exports"
+    )
+    p.add_argument(
         "--smtp-delay", type=float, default=0.0, help="seconds the sink waits at EHLO (slow SMTP)"
     )
     args = p.parse_args()
@@ -554,6 +631,8 @@ def main() -> int:
         EMAIL_TIMEOUT="10",
         OUTBOX_GRACE_MINUTES="0.1",  # 6 s: overdue work is swept soon after it was lost
         OUTBOX_SWEEP_SECONDS="5",
+        # Program-wide exports are queued to the worker; one workshop's never are.
+        REPORTS_ASYNC_EXPORT_ROWS=str(args.clients * args.officers_per_client + 1),
         SITE_URL=f"http://127.0.0.1:{args.port}",
     )
     sink = Sink(args.smtp_port, args.smtp_delay)
@@ -637,6 +716,7 @@ def run(args, env, data, redis, worker, beat, sink, logs) -> int:
     beat.start()
     with gunicorn(env, workers=args.workers, port=args.port, log=logs / "gunicorn.log") as port:
         started = time.monotonic()
+        state["started_wall"] = time.time()
         deadline = started + args.seconds
         per = args.officers_per_client
         threads = [
@@ -684,29 +764,32 @@ def run(args, env, data, redis, worker, beat, sink, logs) -> int:
         elapsed = time.monotonic() - started
         set_phase("traffic stopped")
 
-    # Drain: wait until every registration e-mail is claimed and the sink has been quiet.
-    drain_started = time.monotonic()
-    last, quiet_since = -1, time.monotonic()
-    from django.db import connections
+        # Drain: wait until every registration e-mail is claimed and the sink has been quiet.
+        drain_started = time.monotonic()
+        last, quiet_since = -1, time.monotonic()
+        from django.db import connections
 
-    covered = invites_covered()
-    while time.monotonic() - drain_started < args.drain:
-        unsent = database_counts(officer_ids)["unsent"]
-        snapshot = sink.snapshot()
-        if covered:  # the sweep owes the invites too: wait for calendars to be in line
-            unsent += len(invite_figures(officer_ids, snapshot)["wrong"])
+        covered = invites_covered()
+        while time.monotonic() - drain_started < args.drain:
+            unsent = database_counts(officer_ids)["unsent"]
+            snapshot = sink.snapshot()
+            if covered:  # the sweep owes the invites too: wait for calendars to be in line
+                unsent += len(invite_figures(officer_ids, snapshot)["wrong"])
+            connections.close_all()
+            if len(snapshot) != last:
+                last, quiet_since = len(snapshot), time.monotonic()
+            if unsent == 0 and time.monotonic() - quiet_since > 8:
+                break
+            time.sleep(1)
+        drained = time.monotonic() - drain_started
+
+        counts = database_counts(officer_ids)
+        messages = sink.snapshot()
+        mails = registration_mail_figures(counts, messages)
+        invites = invite_figures(officer_ids, messages)
+        coordinator_cookie = f"sessionid={data['coordinator'].split('=', 1)[1]}"
+        exports = export_figures(port, coordinator_cookie, messages)
         connections.close_all()
-        if len(snapshot) != last:
-            last, quiet_since = len(snapshot), time.monotonic()
-        if unsent == 0 and time.monotonic() - quiet_since > 8:
-            break
-        time.sleep(1)
-    drained = time.monotonic() - drain_started
-
-    counts = database_counts(officer_ids)
-    messages = sink.snapshot()
-    mails = registration_mail_figures(counts, messages)
-    invites = invite_figures(officer_ids, messages)
     server_log = (logs / "gunicorn.log").read_text(errors="replace")
     worker_alive = worker.proc.poll() is None
     beat_alive = beat.proc.poll() is None
@@ -762,7 +845,19 @@ def run(args, env, data, redis, worker, beat, sink, logs) -> int:
         ("invites: last invite missing at the sink", invites["missing_in_sink"], 0),
         ("invites: same Message-ID received twice", invites["duplicates"], 0),
     ]
+    export_checks = [
+        ("queued exports: jobs never built (queue lost)", exports["stuck"], 0),
+        ("queued exports: jobs failed", exports["failed_jobs"], 0),
+        ("queued exports: link e-mails received vs built", exports["mails"], exports["done"]),
+        ("queued exports: links that download the file", exports["downloaded"], exports["mails"]),
+    ]
     rows = [[name, got, want, "ok" if got == want else "FAIL"] for name, got, want in checks]
+    for name, got, want in export_checks:
+        # A build lost with Redis's queue is not swept (not an outbox kind): reported only.
+        verdict = "ok" if got == want else ("not covered" if "never built" in name else "FAIL")
+        rows.append([name, got, want, verdict])
+        if "never built" not in name:
+            checks.append((name, got, want))
     for name, got, want in invite_checks:
         verdict = "ok" if got == want else ("FAIL" if covered else "not covered")
         rows.append([name, got, want, verdict])
@@ -791,6 +886,13 @@ def run(args, env, data, redis, worker, beat, sink, logs) -> int:
         f"invites received {invites['received']} (sessions confirmed now "
         f"{invites['expected_live']}); outbox sweeps invites: {'yes' if covered else 'no'}"
     )
+    print(
+        f"queued exports: {exports['jobs']} jobs ({stats.outcomes['export queued']} queued "
+        f"responses), {exports['done']} built, {exports['mails']} link e-mails, "
+        f"{exports['downloaded']} downloaded through the link"
+    )
+    for failure in exports["download_failures"][:5]:
+        print(f"  export download failed: {failure}")
     print(f"drained in {drained:.1f}s; worker alive {worker_alive}, beat alive {beat_alive}")
     worker_log = (logs / "worker.log").read_text(errors="replace")
     print(
@@ -811,6 +913,8 @@ def run(args, env, data, redis, worker, beat, sink, logs) -> int:
         print(
             f"  registration e-mail missing for {rcpt}: claimed (notified_at set), never received"
         )
+        for event in missing_detail(rcpt, state["started_wall"]):
+            print(f"    event {event}")
     for item in mismatched_states[:10]:
         print(f"  state mismatch (officer, workshop), response, database: {item}")
     for item in invites["wrong"][:10]:

@@ -321,3 +321,7 @@ MIDDLEWARE.append("attendees.session_expiry.StaffSessionExpiryMiddleware")
 # beat sweeps it back onto the queue. The soak benchmark shortens both to seconds.
 OUTBOX_GRACE_MINUTES = env.float("OUTBOX_GRACE_MINUTES", default=5)
 OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=300)
+
+# --- exports: above this many rows an export is built by a worker and e-mailed as a link
+# (reports/conf.py has the other defaults); the soak benchmark lowers it.
+REPORTS_ASYNC_EXPORT_ROWS = env.int("REPORTS_ASYNC_EXPORT_ROWS", default=50_000)
