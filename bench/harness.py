@@ -88,9 +88,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], *, workers: int = 4, threads: int = 1, port: int | None = None):
-    """Serve the real app with gunicorn on 127.0.0.1; yields the port; stops it afterwards."""
+def gunicorn(
+    env: dict[str, str],
+    *,
+    workers: int = 4,
+    threads: int = 1,
+    port: int | None = None,
+    log: Path | None = None,
+):
+    """Serve the real app with gunicorn on 127.0.0.1; yields the port; stops it afterwards.
+    `log`: a file for the server's output (default: this process's stderr)."""
     port = port or free_port()
+    output = open(log, "a") if log else None  # noqa: SIM115 - closed in the finally below
     proc = subprocess.Popen(
         [
             PYTHON, "-m", "gunicorn", "trainingsite.wsgi",
@@ -102,6 +111,8 @@ def gunicorn(env: dict[str, str], *, workers: int = 4, threads: int = 1, port: i
         ],
         cwd=ROOT,
         env=env,
+        stdout=output,
+        stderr=output,
     )  # fmt: skip
     try:
         deadline = time.monotonic() + 30
@@ -119,6 +130,8 @@ def gunicorn(env: dict[str, str], *, workers: int = 4, threads: int = 1, port: i
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+        if output:
+            output.close()
 
 
 @dataclass

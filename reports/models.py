@@ -36,7 +36,7 @@ class ExportJob(models.Model):
     filters = models.JSONField(default=dict)
     status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
     row_count = models.PositiveIntegerField(null=True, blank=True)
-    # Relative to MEDIA_ROOT, under exports/, with a random name.
+    # A name in the default storage, under exports/, with a random name.
     file_name = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)

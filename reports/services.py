@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
-from pathlib import Path
+import tempfile
 
-from django.conf import settings
 from django.core import signing
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
@@ -64,36 +65,35 @@ def queue_export(*, user, kind: str, fmt: str, flt: ExportFilter, rows: int) -> 
     return job
 
 
-def exports_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "exports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def write_export_file(*, job: ExportJob) -> tuple[str, int]:
-    """Write the job's file under MEDIA_ROOT/exports/ with a random name; (name, rows)."""
+    """Build the job's file in a local temporary file, then store it through the default storage
+    (file system or object storage: no app server keeps it) under exports/ with a random name;
+    returns (stored name, rows)."""
     dataset = build_dataset(
         user=job.requested_by, kind=job.kind, flt=ExportFilter.from_dict(job.filters)
     )
     name = f"exports/{secrets.token_urlsafe(24)}.{job.format}"
-    path = Path(settings.MEDIA_ROOT) / name
-    exports_dir()
-    tmp = path.with_suffix(".part")
-    if job.format == ExportJob.Format.XLSX:
-        rows = write_xlsx(str(tmp), dataset.columns, dataset.rows, sheet=dataset.name)
-    else:
-        rows = 0
+    fd, tmp = tempfile.mkstemp(suffix=f".{job.format}")
+    os.close(fd)
+    try:
+        if job.format == ExportJob.Format.XLSX:
+            rows = write_xlsx(tmp, dataset.columns, dataset.rows, sheet=dataset.name)
+        else:
+            rows = 0
 
-        def counted():
-            nonlocal rows
-            for row in dataset.rows:
-                rows += 1
-                yield row
+            def counted():
+                nonlocal rows
+                for row in dataset.rows:
+                    rows += 1
+                    yield row
 
-        with open(tmp, "w", encoding="utf-8", newline="") as fh:
-            for line in iter_csv(dataset.columns, counted()):
-                fh.write(line)
-    os.replace(tmp, path)
+            with open(tmp, "w", encoding="utf-8", newline="") as fh:
+                for line in iter_csv(dataset.columns, counted()):
+                    fh.write(line)
+        with open(tmp, "rb") as fh:
+            name = default_storage.save(name, File(fh))
+    finally:
+        os.unlink(tmp)
     return name, rows
 
 
@@ -113,7 +113,7 @@ def purge_expired_exports(*, now=None) -> int:
     cutoff = now - dt.timedelta(hours=conf.get("REPORTS_EXPORT_LINK_HOURS"))
     removed = 0
     for job in ExportJob.objects.filter(finished_at__lt=cutoff).exclude(file_name=""):
-        (Path(settings.MEDIA_ROOT) / job.file_name).unlink(missing_ok=True)
+        default_storage.delete(job.file_name)
         ExportJob.objects.filter(pk=job.pk).update(file_name="")
         removed += 1
     return removed

@@ -2,11 +2,10 @@ from __future__ import annotations
 
 import os
 import tempfile
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.core import signing
+from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -113,12 +112,17 @@ def download(request, token: str):
     job = get_object_or_404(
         ExportJob, pk=job_id, requested_by=request.user, status=ExportJob.Status.DONE
     )
-    path = Path(settings.MEDIA_ROOT) / job.file_name
-    if not job.file_name or not path.is_file():
+    # Through the storage API, never a local path: a worker on another machine may have written
+    # it to object storage.
+    try:
+        handle = default_storage.open(job.file_name, "rb") if job.file_name else None
+    except FileNotFoundError:
+        handle = None
+    if handle is None:
         return render(request, "reports/link_expired.html", status=410)
     content_type = XLSX_TYPE if job.format == ExportJob.Format.XLSX else "text/csv; charset=utf-8"
     return FileResponse(
-        open(path, "rb"),  # noqa: SIM115 (FileResponse closes it)
+        handle,
         as_attachment=True,
         filename=job.download_name,
         content_type=content_type,

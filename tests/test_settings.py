@@ -94,7 +94,7 @@ def test_environment_overrides():
     )
     assert s["db_engine"] == "django.db.backends.postgresql"
     assert (s["db_name"], s["db_host"]) == ("training", "db.internal")
-    assert s["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert s["cache"] == "trainingsite.cache.ResilientRedisCache"
     assert s["cache_location"] == "redis://cache.internal:6379/3"
     assert s["broker"] == "redis://cache.internal:6379/3" and s["eager"] is False
     assert s["email_backend"] == "django.core.mail.backends.smtp.EmailBackend"

@@ -2,6 +2,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trainingsite.settings")
 
@@ -19,7 +20,10 @@ app.conf.beat_schedule = {
     # reports: delete e-mailed export files once their download link has expired.
     "reports-purge-exports": {"task": "reports.tasks.purge_exports", "schedule": 3600.0},
     # --- outbox (issue #9): re-enqueue e-mails whose task never ran (Redis/worker/SMTP down) ---
-    "outbox-sweep": {"task": "outbox.tasks.sweep_outbox", "schedule": 300.0},
+    "outbox-sweep": {
+        "task": "outbox.tasks.sweep_outbox",
+        "schedule": settings.OUTBOX_SWEEP_SECONDS,
+    },
 }
 
 # --- privacy (feat/h8): purge sign-ups never confirmed within UNCONFIRMED_ACCOUNT_DAYS -------

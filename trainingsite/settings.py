@@ -99,11 +99,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Redis: Celery broker and cache when REDIS_URL is set; otherwise eager tasks and local memory.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
+    # A stopped Redis degrades the cache to misses instead of failing pages (trainingsite/cache.py).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "trainingsite.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="ts"),
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
 else:
@@ -210,6 +212,32 @@ STORAGES = {
 }
 # Uploaded curriculum materials are restricted: never under a public URL, served by a view.
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Stored files (materials, large exports) go through STORAGES["default"] only, never a local
+# path, so several app servers and workers can share them: the file system by default, or
+# S3-compatible object storage (django-storages) with MEDIA_STORAGE=s3. Objects are private;
+# the site streams them through its own views, signed URLs expire after 5 minutes.
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="filesystem")
+if MEDIA_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+            # Unset: AWS itself; e.g. https://minio.internal:9000 for another S3 service.
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default=None),
+            "region_name": env.str("AWS_S3_REGION_NAME", default=None),
+            # Unset keys: boto3's own chain (instance role, ~/.aws, ...).
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default=None),
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default=None),
+            "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default=None),
+            "location": env.str("AWS_LOCATION", default="media"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "file_overwrite": False,
+        },
+    }
+elif MEDIA_STORAGE != "filesystem":
+    raise ImproperlyConfigured("MEDIA_STORAGE must be 'filesystem' or 's3'.")
 MEDIA_URL = None
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -288,3 +316,12 @@ STAFF_SESSION_MAX_AGE = env.int("STAFF_SESSION_MAX_AGE", default=8 * 3600)
 STAFF_SESSION_IDLE = env.int("STAFF_SESSION_IDLE", default=3600)
 MIDDLEWARE.append("attendees.session_expiry.StaffSessionExpiryMiddleware")
 # --- end staff session expiry -------------------------------------------------------------------
+
+# --- outbox timing (issue #9): how long unsent e-mail waits for its own task, and how often
+# beat sweeps it back onto the queue. The soak benchmark shortens both to seconds.
+OUTBOX_GRACE_MINUTES = env.float("OUTBOX_GRACE_MINUTES", default=5)
+OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=300)
+
+# --- exports: above this many rows an export is built by a worker and e-mailed as a link
+# (reports/conf.py has the other defaults); the soak benchmark lowers it.
+REPORTS_ASYNC_EXPORT_ROWS = env.int("REPORTS_ASYNC_EXPORT_ROWS", default=50_000)

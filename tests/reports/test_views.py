@@ -273,8 +273,8 @@ def test_report_query_count_same_for_1_and_many_workshops(
 
 def test_purge_deletes_files_of_expired_exports_only(coordinator, program, settings):
     import datetime as dt
-    from pathlib import Path
 
+    from django.core.files.storage import default_storage
     from django.utils import timezone
 
     from reports.tasks import build_export, purge_exports
@@ -284,9 +284,10 @@ def test_purge_deletes_files_of_expired_exports_only(coordinator, program, setti
     build_export(str(old.pk))
     build_export(str(new.pk))
     ExportJob.objects.filter(pk=old.pk).update(finished_at=timezone.now() - dt.timedelta(hours=25))
-    old_path = Path(settings.MEDIA_ROOT) / ExportJob.objects.get(pk=old.pk).file_name
+    old_name = ExportJob.objects.get(pk=old.pk).file_name
+    assert default_storage.exists(old_name)
     assert purge_exports() == 1
-    assert not old_path.exists()
+    assert not default_storage.exists(old_name)
     new.refresh_from_db()
-    assert (Path(settings.MEDIA_ROOT) / new.file_name).exists()
+    assert default_storage.exists(new.file_name)
     assert purge_exports() == 0
