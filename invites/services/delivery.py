@@ -30,9 +30,12 @@ from workshops.models import Workshop
 from ..events import LIVE_STATUSES, SessionEvent, load_workshop, session_events
 from ..messages import build_invite_email, message_id_for
 from ..models import InviteDelivery
+from .requests import complete_requests, pending_for_users, record_failed_users
 
 # Errors after which a later retry may succeed; anything else is a bug and surfaces.
 TRANSIENT_MAIL_ERRORS = (smtplib.SMTPException, OSError)
+# The server refused one message but the connection still works: the batch goes on.
+MESSAGE_REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError)
 
 
 @dataclass(frozen=True)
@@ -151,10 +154,15 @@ def deliver_invites(*, workshop_id: int, user_ids: list[int]) -> int:
     record each message once it is accepted. Returns the number sent.
 
     The users' delivery rows stay locked until the end, so a concurrent sync waits and then
-    finds nothing left to send. On a transient mail error the messages already accepted stay
-    recorded and the error is raised for the task to retry the rest.
+    finds nothing left to send. Users whose messages all went out have their pending
+    InviteRequests deleted. A message the server refuses (a recipient, a 4xx on DATA) fails
+    that user only; a broken connection fails everyone left. Failures are counted in the
+    outbox and raised for the task to retry; what was accepted stays recorded.
     """
+    # Read before the data (see InviteRequest): these requests are covered by this sync.
+    pending = pending_for_users(workshop_id=workshop_id, user_ids=user_ids)
     failure: Exception | None = None
+    failed: set[int] = set()
     sent = 0
     with transaction.atomic():
         workshop = load_workshop(workshop_id)
@@ -193,24 +201,48 @@ def deliver_invites(*, workshop_id: int, user_ids: list[int]) -> int:
                 may_receive_details=user.has_program_access,
             ):
                 planned.append(PlannedMessage(user_rows[ref], method, event))
-        if not planned:
-            return 0
-        connection = get_connection()
-        try:
-            connection.open()
-            for item in planned:
-                _send_one(connection, item, users[item.delivery.user_id])
-                sent += 1
-        except TRANSIENT_MAIL_ERRORS as exc:
-            failure = exc
-        finally:
-            try:
-                connection.close()
-            except TRANSIENT_MAIL_ERRORS:
-                pass
+        if planned:
+            sent, failed, failure = _send_planned(planned, users)
+        complete_requests(
+            [pk for user_id, ids in pending.items() if user_id not in failed for pk in ids]
+        )
     if failure is not None:
+        record_failed_users(
+            workshop_id=workshop_id, user_ids=failed, pending=pending, error=failure
+        )
         raise failure
     return sent
+
+
+def _send_planned(
+    planned: list[PlannedMessage], users: dict[int, User]
+) -> tuple[int, set[int], Exception | None]:
+    """Send over one connection; returns (sent, users that failed, last error)."""
+    sent = 0
+    failed: set[int] = set()
+    failure: Exception | None = None
+    connection = get_connection()
+    index = 0
+    try:
+        connection.open()
+        for index, item in enumerate(planned):  # noqa: B007 (index read after a break)
+            user_id = item.delivery.user_id
+            try:
+                _send_one(connection, item, users[user_id])
+            except MESSAGE_REFUSED as exc:
+                failed.add(user_id)
+                failure = exc
+                continue
+            sent += 1
+    except TRANSIENT_MAIL_ERRORS as exc:
+        failure = exc
+        failed |= {item.delivery.user_id for item in planned[index:]}
+    finally:
+        try:
+            connection.close()
+        except TRANSIENT_MAIL_ERRORS:
+            pass
+    return sent, failed, failure
 
 
 def _send_one(connection, item: PlannedMessage, user: User) -> None:
