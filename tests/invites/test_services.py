@@ -1,4 +1,5 @@
 import datetime as dt
+import html
 import smtplib
 import zoneinfo
 
@@ -574,3 +575,61 @@ def test_two_concurrent_syncs_send_one_set_of_invites(settings, lisbon_workshop,
     assert sorted(
         InviteDelivery.objects.filter(user=officer).values_list("sequence", flat=True)
     ) == [0, 1]
+
+
+def test_fast_calendar_equals_the_full_build_for_every_property(lisbon_workshop):
+    from invites.events import session_events
+    from invites.ical import invite_calendar, invite_calendar_bytes
+
+    from .icscheck import parse_calendar
+
+    event = next(
+        iter(session_events(lisbon_workshop, language="en", include_joining=True).values())
+    )
+    for method in ("REQUEST", "CANCEL"):
+        kwargs = dict(
+            event=event,
+            method=method,
+            uid="abc@training.example.org",
+            sequence=3,
+            dtstamp=dt.datetime(2035, 1, 2, 3, 4, 5, tzinfo=dt.UTC),
+            recipient_email="a.very.long.address.of.an.officer@agency.example.gov",
+            recipient_name='Maria "Mia" da Conceição Albuquerque-Vasconcelos, Inspetora-Chefe',
+        )
+        fast, _strict = parse_calendar(invite_calendar_bytes(**kwargs))
+        full = invite_calendar(**kwargs)
+        assert fast["METHOD"] == full["METHOD"]
+        assert [c.name for c in fast.subcomponents] == [c.name for c in full.subcomponents]
+        (fast_event,) = fast.walk("VEVENT")
+        (full_event,) = full.walk("VEVENT")
+        assert sorted(fast_event.keys()) == sorted(full_event.keys())
+        for key in full_event:
+            assert fast_event[key].to_ical() == full_event[key].to_ical(), key
+        assert fast_event["ATTENDEE"].params["CN"] == full_event["ATTENDEE"].params["CN"]
+
+
+def test_texts_rendered_once_per_batch_carry_each_recipients_own_name(lisbon_workshop):
+    names = ["Ana Souza", "Sean O'Brien & <Sons>", "李 小龙"]
+    officers = [OfficerFactory(full_name=name, language="en") for name in names]
+    for officer in officers:
+        RegistrationFactory(workshop=lisbon_workshop, officer=officer)
+    assert deliver_invites(workshop_id=lisbon_workshop.pk, user_ids=[o.pk for o in officers]) == 6
+    parsed = sent()
+    for officer in officers:
+        invites = [i for i in parsed if i.message["To"] == officer.email]
+        assert len(invites) == 2
+        for invite in invites:
+            assert f"Dear {officer.full_name}," in invite.text
+            page = html.unescape(invite.html)
+            assert f"Dear {officer.full_name}," in page
+            others = [n for n in names if n != officer.full_name]
+            assert not any(n in invite.text or n in page for n in others)
+            assert str(invite.event["ATTENDEE"]) == f"mailto:{officer.email}"
+
+
+def test_html_escapes_the_recipients_name(lisbon_workshop):
+    officer = OfficerFactory(full_name="Eve <script>alert(1)</script>", language="en")
+    RegistrationFactory(workshop=lisbon_workshop, officer=officer)
+    deliver_invites(workshop_id=lisbon_workshop.pk, user_ids=[officer.pk])
+    body = mail.outbox[0].alternatives[0][0]
+    assert "<script>" not in body and "Eve &lt;script&gt;alert(1)&lt;/script&gt;" in body
