@@ -633,3 +633,38 @@ def test_html_escapes_the_recipients_name(lisbon_workshop):
     deliver_invites(workshop_id=lisbon_workshop.pk, user_ids=[officer.pk])
     body = mail.outbox[0].alternatives[0][0]
     assert "<script>" not in body and "Eve &lt;script&gt;alert(1)&lt;/script&gt;" in body
+
+
+def test_access_primed_in_one_query_equals_the_per_user_check(
+    region, officer, django_assert_num_queries
+):
+    from attendees.access import access_state, prime_access_states
+    from attendees.models import AgencyDomain
+    from tests.factories import AgencyFactory
+
+    revoked_agency = AgencyFactory()
+    revoked = OfficerFactory(agency=revoked_agency)
+    AgencyDomain.objects.filter(agency=revoked_agency).delete()
+    inactive_agency = AgencyFactory()
+    in_inactive = OfficerFactory(agency=inactive_agency)
+    inactive_agency.is_active = False
+    inactive_agency.save()
+    users = [
+        officer,
+        OfficerFactory(agency=officer.agency),
+        OfficerFactory(status=User.Status.SUSPENDED),
+        OfficerFactory(status=User.Status.PENDING),
+        OfficerFactory(vetted_at=timezone.now() - dt.timedelta(days=3650)),
+        OfficerFactory(vetted_at=None),
+        OfficerFactory(is_active=False),
+        revoked,
+        in_inactive,
+        TrainerFactory(),
+    ]
+    expected = [access_state(User.objects.get(pk=u.pk)) for u in users]
+    assert len(set(expected)) >= 5  # the cases differ
+    fresh = list(User.objects.filter(pk__in=[u.pk for u in users]).order_by("pk"))
+    with django_assert_num_queries(1):
+        prime_access_states(fresh)
+        primed = {u.pk: u.access_state for u in fresh}
+    assert [primed[u.pk] for u in users] == expected
