@@ -26,6 +26,7 @@ from django.db import connection as db_connection
 from django.db import transaction
 from django.utils import timezone
 
+from attendees.access import prime_access_states
 from attendees.models import Registration, User
 from workshops.models import Workshop
 
@@ -170,6 +171,7 @@ def deliver_invites(*, workshop_id: int, user_ids: list[int]) -> int:
         workshop = load_workshop(workshop_id)
         wanted = wanted_user_ids(workshop) & set(user_ids)
         users = {u.pk: u for u in User.objects.filter(pk__in=user_ids).order_by("pk")}
+        prime_access_states(users.values())  # one query, not one per recipient
         session_refs = [s.pk for s in workshop.sessions.all()]
         # Rows exist before locking, so two concurrent syncs lock the same rows; the unique
         # constraint settles a race to create them.
