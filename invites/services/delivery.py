@@ -63,14 +63,17 @@ class EventCache:
         return self._by_language[language]
 
 
-def wanted_user_ids(workshop: Workshop) -> set[int]:
-    """Users who should have the workshop's sessions in their calendar."""
+def wanted_user_ids(workshop: Workshop, *, among: list[int] | None = None) -> set[int]:
+    """Users (of `among`, if given) who should have the workshop's sessions in their
+    calendar."""
     if workshop.status not in LIVE_STATUSES:
         return set()
-    confirmed = Registration.objects.filter(
-        workshop=workshop, state=Registration.State.CONFIRMED
-    ).values_list("officer_id", flat=True)
-    return set(confirmed) | {t.pk for t in workshop.trainers.all()}
+    confirmed = Registration.objects.filter(workshop=workshop, state=Registration.State.CONFIRMED)
+    trainers = {t.pk for t in workshop.trainers.all()}
+    if among is not None:
+        confirmed = confirmed.filter(officer_id__in=among)
+        trainers &= set(among)
+    return set(confirmed.values_list("officer_id", flat=True)) | trainers
 
 
 def plan_for_user(
@@ -169,20 +172,26 @@ def deliver_invites(*, workshop_id: int, user_ids: list[int]) -> int:
     sent = 0
     with transaction.atomic():
         workshop = load_workshop(workshop_id)
-        wanted = wanted_user_ids(workshop) & set(user_ids)
+        wanted = wanted_user_ids(workshop, among=user_ids)
         users = {u.pk: u for u in User.objects.filter(pk__in=user_ids).order_by("pk")}
         prime_access_states(users.values())  # one query, not one per recipient
         session_refs = [s.pk for s in workshop.sessions.all()]
         # Rows exist before locking, so two concurrent syncs lock the same rows; the unique
-        # constraint settles a race to create them.
-        InviteDelivery.objects.bulk_create(
-            [
-                InviteDelivery(user_id=uid, workshop=workshop, session_id=ref, session_ref=ref)
-                for uid in sorted(wanted)
-                for ref in session_refs
-            ],
-            ignore_conflicts=True,
+        # constraint settles a race to create them. Only missing rows are inserted: a
+        # reschedule's fan-out finds them all there.
+        existing = set(
+            InviteDelivery.objects.filter(workshop=workshop, user_id__in=wanted).values_list(
+                "user_id", "session_ref"
+            )
         )
+        missing = [
+            InviteDelivery(user_id=uid, workshop=workshop, session_id=ref, session_ref=ref)
+            for uid in sorted(wanted)
+            for ref in session_refs
+            if (uid, ref) not in existing
+        ]
+        if missing:
+            InviteDelivery.objects.bulk_create(missing, ignore_conflicts=True)
         rows = (
             InviteDelivery.objects.select_for_update()
             .filter(workshop=workshop, user_id__in=list(users))
