@@ -74,3 +74,4 @@ bench: install assets
 	$(PY) bench/pages.py --scale 0.1 --seconds 5
 	$(PY) bench/registration_rush.py
 	$(PY) bench/export.py
+	$(PY) bench/invites_fanout.py
