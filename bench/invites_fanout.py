@@ -39,6 +39,7 @@ from bench.harness import (  # noqa: E402
     REDIS_URL,
     ROOT,
     django_setup,
+    free_port,
     manage,
     print_table,
     production_env,
@@ -56,7 +57,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--warmup", type=int, default=1, help="unmeasured runs first (cold worker)")
     p.add_argument("--concurrency", type=int, default=2, help="Celery worker processes")
     p.add_argument("--batch-size", type=int, default=None, help="INVITE_BATCH_SIZE")
-    p.add_argument("--smtp-port", type=int, default=8201)
+    p.add_argument("--smtp-port", type=int, default=None, help="default: a free port")
     p.add_argument("--db", default="ts_bench_invites_fanout")
     p.add_argument("--timeout", type=float, default=120, help="per fan-out, seconds")
     return p.parse_args()
@@ -235,6 +236,7 @@ def start_worker(env: dict[str, str], concurrency: int) -> subprocess.Popen:
 
 def main() -> int:
     args = parse_args()
+    args.smtp_port = args.smtp_port or free_port()
     db_url = scratch_database(args.db)
     extra = {
         "EMAIL_URL": f"smtp://127.0.0.1:{args.smtp_port}",
