@@ -155,78 +155,136 @@ def plan_workshop_batches(*, workshop_id: int, batch_size: int) -> list[tuple[li
     return batches
 
 
+# Users whose messages are recorded per transaction: a worker that dies mid-batch re-sends at
+# most this many users' messages (with the same Message-IDs, which mail systems de-duplicate),
+# while the whole batch still goes over one SMTP connection.
+USERS_PER_COMMIT = 25
+
+
 def deliver_invites(*, workshop_id: int, user_ids: list[int]) -> int:
     """Send these users what they are owed for the workshop over one SMTP connection and
-    record each message once it is accepted. Returns the number sent.
+    record what the server accepted. Returns the number sent.
 
-    The users' delivery rows stay locked until the end, so a concurrent sync waits and then
-    finds nothing left to send. Users whose messages all went out have their pending
-    InviteRequests deleted. A message the server refuses (a recipient, a 4xx on DATA) fails
-    that user only; a broken connection fails everyone left. Failures are counted in the
-    outbox and raised for the task to retry; what was accepted stays recorded.
+    Users are handled USERS_PER_COMMIT at a time, each group in a transaction that locks its
+    delivery rows: a concurrent sync of the same users waits, then finds nothing left to send.
+    Users whose messages all went out have their pending InviteRequests deleted. A message
+    the server refuses (a recipient, a 4xx on DATA) fails that user only; a broken connection
+    fails everyone left. Failures are counted in the outbox and raised for the task to retry.
     """
     # Read before the data (see InviteRequest): these requests are covered by this sync.
     pending = pending_for_users(workshop_id=workshop_id, user_ids=user_ids)
-    failure: Exception | None = None
+    workshop = load_workshop(workshop_id)
+    wanted = wanted_user_ids(workshop, among=user_ids)
+    users = {u.pk: u for u in User.objects.filter(pk__in=user_ids).order_by("pk")}
+    prime_access_states(users.values())  # one query, not one per recipient
+    _create_missing_rows(workshop, wanted)
+    events = EventCache(workshop)
+    texts: dict = {}  # rendered once per language and event for the whole batch
+    smtp = _Connection()
+    ordered = list(users)
     failed: set[int] = set()
+    failure: Exception | None = None
     sent = 0
-    with transaction.atomic():
-        workshop = load_workshop(workshop_id)
-        wanted = wanted_user_ids(workshop, among=user_ids)
-        users = {u.pk: u for u in User.objects.filter(pk__in=user_ids).order_by("pk")}
-        prime_access_states(users.values())  # one query, not one per recipient
-        session_refs = [s.pk for s in workshop.sessions.all()]
-        # Rows exist before locking, so two concurrent syncs lock the same rows; the unique
-        # constraint settles a race to create them. Only missing rows are inserted: a
-        # reschedule's fan-out finds them all there.
-        existing = set(
-            InviteDelivery.objects.filter(workshop=workshop, user_id__in=wanted).values_list(
-                "user_id", "session_ref"
-            )
-        )
-        missing = [
-            InviteDelivery(user_id=uid, workshop=workshop, session_id=ref, session_ref=ref)
-            for uid in sorted(wanted)
-            for ref in session_refs
-            if (uid, ref) not in existing
-        ]
-        if missing:
-            InviteDelivery.objects.bulk_create(missing, ignore_conflicts=True)
-        rows = (
-            InviteDelivery.objects.select_for_update()
-            .filter(workshop=workshop, user_id__in=list(users))
-            .order_by("pk")
-        )
-        by_user: dict[int, dict[int, InviteDelivery]] = {}
-        for row in rows:
-            by_user.setdefault(row.user_id, {})[row.session_ref] = row
-        events = EventCache(workshop)
-        now = timezone.now()
-        planned: list[PlannedMessage] = []
-        for user_id, user in users.items():
-            user_rows = by_user.get(user_id, {})
-            for ref, method, event in plan_for_user(
-                user=user,
-                wanted=user_id in wanted,
-                deliveries=user_rows,
-                events=events,
-                now=now,
-                may_receive_details=user.has_program_access,
-            ):
-                planned.append(PlannedMessage(user_rows[ref], method, event))
-        if planned:
-            rows_sent, failed, failure = _send_planned(planned, users)
-            _save_sent(rows_sent)
-            sent = len(rows_sent)
-        complete_requests(
-            [pk for user_id, ids in pending.items() if user_id not in failed for pk in ids]
-        )
+    try:
+        for start in range(0, len(ordered), USERS_PER_COMMIT):
+            group = ordered[start : start + USERS_PER_COMMIT]
+            with transaction.atomic():
+                planned = _plan_locked(workshop, group, users, wanted, events)
+                rows_sent, group_failed, error = _send_planned(planned, users, smtp, texts)
+                _save_sent(rows_sent)
+                complete_requests(
+                    [pk for uid in group if uid not in group_failed for pk in pending.get(uid, [])]
+                )
+            sent += len(rows_sent)
+            failed |= group_failed
+            failure = error or failure
+            if smtp.broken:
+                # The rest waits for the retry; count it as failed so it shows if it never goes.
+                rest = ordered[start + len(group) :]
+                failed |= {uid for uid in rest if uid in pending or uid in wanted}
+                break
+    finally:
+        smtp.close()
     if failure is not None:
         record_failed_users(
             workshop_id=workshop_id, user_ids=failed, pending=pending, error=failure
         )
         raise failure
     return sent
+
+
+def _create_missing_rows(workshop: Workshop, wanted: set[int]) -> None:
+    """Rows exist before locking, so two concurrent syncs lock the same rows; the unique
+    constraint settles a race to create them. Only missing rows are inserted: a reschedule's
+    fan-out finds them all there."""
+    session_refs = [s.pk for s in workshop.sessions.all()]
+    existing = set(
+        InviteDelivery.objects.filter(workshop=workshop, user_id__in=wanted).values_list(
+            "user_id", "session_ref"
+        )
+    )
+    missing = [
+        InviteDelivery(user_id=uid, workshop=workshop, session_id=ref, session_ref=ref)
+        for uid in sorted(wanted)
+        for ref in session_refs
+        if (uid, ref) not in existing
+    ]
+    if missing:
+        InviteDelivery.objects.bulk_create(missing, ignore_conflicts=True)
+
+
+def _plan_locked(
+    workshop: Workshop,
+    group: list[int],
+    users: dict[int, User],
+    wanted: set[int],
+    events: EventCache,
+) -> list[PlannedMessage]:
+    """Lock the group's delivery rows (caller's transaction) and plan what each is owed."""
+    rows = (
+        InviteDelivery.objects.select_for_update()
+        .filter(workshop=workshop, user_id__in=group)
+        .order_by("pk")
+    )
+    by_user: dict[int, dict[int, InviteDelivery]] = {}
+    for row in rows:
+        by_user.setdefault(row.user_id, {})[row.session_ref] = row
+    now = timezone.now()
+    planned: list[PlannedMessage] = []
+    for user_id in group:
+        user, user_rows = users[user_id], by_user.get(user_id, {})
+        for ref, method, event in plan_for_user(
+            user=user,
+            wanted=user_id in wanted,
+            deliveries=user_rows,
+            events=events,
+            now=now,
+            may_receive_details=user.has_program_access,
+        ):
+            planned.append(PlannedMessage(user_rows[ref], method, event))
+    return planned
+
+
+class _Connection:
+    """One SMTP connection for a whole batch, opened at its first message."""
+
+    def __init__(self):
+        self.connection = None
+        self.broken = False
+
+    def send(self, message) -> int:
+        if self.connection is None:
+            self.connection = get_connection()
+            self.connection.open()
+        message.connection = self.connection
+        return self.connection.send_messages([message])
+
+    def close(self) -> None:
+        if self.connection is not None:
+            try:
+                self.connection.close()
+            except TRANSIENT_MAIL_ERRORS:
+                pass
 
 
 def _save_sent(rows: list[InviteDelivery]) -> None:
@@ -256,39 +314,30 @@ def _save_sent(rows: list[InviteDelivery]) -> None:
 
 
 def _send_planned(
-    planned: list[PlannedMessage], users: dict[int, User]
+    planned: list[PlannedMessage], users: dict[int, User], smtp: _Connection, texts: dict
 ) -> tuple[list[InviteDelivery], set[int], Exception | None]:
-    """Send over one connection; returns (rows updated with what was sent, users that
-    failed, last error). The caller saves the rows in one query."""
+    """Send in order; returns (rows updated with what was sent, users that failed, last
+    error). A connection error stops the sending and marks `smtp` broken."""
     sent: list[InviteDelivery] = []
     failed: set[int] = set()
     failure: Exception | None = None
-    texts: dict = {}  # rendered once per language and event for the whole batch
-    connection = get_connection()
-    index = 0
-    try:
-        connection.open()
-        for index, item in enumerate(planned):  # noqa: B007 (index read after a break)
-            user_id = item.delivery.user_id
-            try:
-                _send_one(connection, item, users[user_id], texts)
-            except MESSAGE_REFUSED as exc:
-                failed.add(user_id)
-                failure = exc
-                continue
-            sent.append(item.delivery)
-    except TRANSIENT_MAIL_ERRORS as exc:
-        failure = exc
-        failed |= {item.delivery.user_id for item in planned[index:]}
-    finally:
+    for index, item in enumerate(planned):
+        user_id = item.delivery.user_id
         try:
-            connection.close()
-        except TRANSIENT_MAIL_ERRORS:
-            pass
+            _send_one(smtp, item, users[user_id], texts)
+        except MESSAGE_REFUSED as exc:
+            failed.add(user_id)
+            failure = exc
+            continue
+        except TRANSIENT_MAIL_ERRORS as exc:
+            smtp.broken = True
+            failed |= {later.delivery.user_id for later in planned[index:]}
+            return sent, failed, exc
+        sent.append(item.delivery)
     return sent, failed, failure
 
 
-def _send_one(connection, item: PlannedMessage, user: User, texts: dict) -> None:
+def _send_one(smtp: _Connection, item: PlannedMessage, user: User, texts: dict) -> None:
     """Send one message; once the server accepted it, update the row (not saved)."""
     delivery = item.delivery
     sequence = delivery.next_sequence
@@ -304,8 +353,7 @@ def _send_one(connection, item: PlannedMessage, user: User, texts: dict) -> None
         is_update=is_update,
         texts=texts,
     )
-    message.connection = connection
-    if connection.send_messages([message]) != 1:
+    if smtp.send(message) != 1:
         raise smtplib.SMTPException("The mail backend did not accept the invite.")
     delivery.sequence = sequence
     delivery.method = item.method

@@ -668,3 +668,47 @@ def test_access_primed_in_one_query_equals_the_per_user_check(
         prime_access_states(fresh)
         primed = {u.pk: u.access_state for u in fresh}
     assert [primed[u.pk] for u in users] == expected
+
+
+class DyingBackend(LocmemBackend):
+    """Accepts `accept` messages, then the worker dies (not a mail error: nothing handles it)."""
+
+    accept = 0
+
+    def send_messages(self, messages):
+        if len(mail.outbox) >= type(self).accept:
+            raise KeyboardInterrupt("worker killed")
+        return super().send_messages(messages)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_dying_mid_batch_resends_at_most_one_commit_group(settings, region, monkeypatch):
+    from invites.models import InviteRequest
+    from invites.services import delivery
+
+    monkeypatch.setattr(delivery, "USERS_PER_COMMIT", 4)
+    workshop = WorkshopFactory(region=region)
+    officers = OfficerFactory.create_batch(10)
+    for officer in officers:
+        RegistrationFactory(workshop=workshop, officer=officer)
+        InviteRequest.objects.create(workshop=workshop, user=officer)
+    ids = sorted(o.pk for o in officers)
+
+    settings.EMAIL_BACKEND = f"{__name__}.DyingBackend"
+    DyingBackend.accept = 6  # dies on the 7th message: group 2 (messages 5-8) is under way
+    with pytest.raises(KeyboardInterrupt):
+        deliver_invites(workshop_id=workshop.pk, user_ids=ids)
+    assert len(mail.outbox) == 6
+    # Group 1 was committed; group 2's two accepted messages were not recorded.
+    assert set(InviteDelivery.objects.filter(sequence=0).values_list("user_id", flat=True)) == set(
+        ids[:4]
+    )
+    assert sorted(InviteRequest.objects.values_list("user_id", flat=True)) == ids[4:]
+
+    settings.EMAIL_BACKEND = f"{__name__}.FlakySMTPBackend"
+    FlakySMTPBackend.accept, FlakySMTPBackend.opened = 1000, 0
+    mail.outbox.clear()
+    # Users 5-10 are sent now; only 5 and 6 (the unrecorded part of group 2) get it twice.
+    assert deliver_invites(workshop_id=workshop.pk, user_ids=ids) == 6
+    assert FlakySMTPBackend.opened == 1  # three commit groups, one connection
+    assert not InviteRequest.objects.exists()
