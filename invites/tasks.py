@@ -53,10 +53,10 @@ MAIL_RETRY = {
 class RecordedTask(Task):
     """A task whose `delay_on_commit` first records its work in the caller's transaction."""
 
-    record_request = None  # f(first argument) inserting the InviteRequest
+    record_request = None  # f(the task's arguments) inserting the InviteRequest
 
     def delay_on_commit(self, *args, **kwargs) -> None:
-        type(self).record_request(*args)
+        type(self).record_request(*args, **kwargs)
         super().delay_on_commit(*args, **kwargs)
 
 
