@@ -74,5 +74,6 @@ bench: install assets
 	$(PY) bench/pages.py --scale 0.1 --seconds 5
 	$(PY) bench/registration_rush.py
 	$(PY) bench/export.py
+	$(PY) bench/invites_fanout.py
 	$(PY) bench/scaleout.py --seconds 8
 	$(PY) bench/soak.py --seconds 60

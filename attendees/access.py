@@ -20,9 +20,10 @@ class AccessState(models.TextChoices):
     SUSPENDED = "suspended", _("Your account is suspended.")
 
 
-def access_state(user) -> str:
+def access_state(user, *, domain_ok: bool | None = None) -> str:
     """Computed on each request so that removing a domain or suspending an agency takes effect
-    at once, with no batch job to forget."""
+    at once, with no batch job to forget. `domain_ok`, when given, is the agency-domain check
+    already made (see `prime_access_states`)."""
     from attendees.models import AgencyDomain, User
 
     status = user.status
@@ -37,10 +38,34 @@ def access_state(user) -> str:
     if user.agency_id is None:
         # Program staff (trainers, coordinators, admins) are vetted by being created by an admin.
         return AccessState.OK
-    domain_ok = AgencyDomain.objects.for_email(user.email).filter(agency_id=user.agency_id).exists()
+    if domain_ok is None:
+        domain_ok = (
+            AgencyDomain.objects.for_email(user.email).filter(agency_id=user.agency_id).exists()
+        )
     if not domain_ok:
         return AccessState.AGENCY_REVOKED
     expires = user.vetting_expires_at
     if expires is None or expires <= timezone.now():
         return AccessState.EXPIRED
     return AccessState.OK
+
+
+def prime_access_states(users) -> None:
+    """Compute `user.access_state` for many users with one query instead of one each (an
+    invite fan-out checks every recipient)."""
+    from attendees.models import AgencyDomain
+
+    users = list(users)
+    domains = {u.email_domain for u in users if u.agency_id is not None}
+    pairs: set[tuple[str, int]] = set()
+    if domains:
+        # The rule for one user (`for_email`), OR-ed over the domains: one query.
+        ok = AgencyDomain.objects.none()
+        for domain in sorted(domains):
+            ok = ok | AgencyDomain.objects.for_email(f"x@{domain}")
+        pairs = set(ok.values_list("domain", "agency_id"))
+    for user in users:
+        # Fills User.access_state (a cached_property) as its first read would.
+        user.__dict__["access_state"] = access_state(
+            user, domain_ok=(user.email_domain, user.agency_id) in pairs
+        )

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import asdict, dataclass
+from functools import cached_property
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -32,12 +33,17 @@ class SessionEvent:
     description: str
     url: str
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
         """Hash of everything the recipient sees: a change of any of it sends an update."""
-        return hashlib.sha256(json.dumps(self.to_json(), sort_keys=True).encode()).hexdigest()
+        return hashlib.sha256(json.dumps(self._json, sort_keys=True).encode()).hexdigest()
 
     def to_json(self) -> dict:
+        return dict(self._json)
+
+    @cached_property
+    def _json(self) -> dict:
+        # Computed once per event: a fan-out records it for every recipient.
         data = asdict(self)
         data["start"] = self.start.astimezone(dt.UTC).isoformat()
         data["end"] = self.end.astimezone(dt.UTC).isoformat()

@@ -10,6 +10,7 @@ import datetime as dt
 import zoneinfo
 from collections.abc import Iterable
 from email.utils import parseaddr
+from functools import lru_cache
 
 from django.conf import settings
 from icalendar import Calendar, Event, Timezone, vCalAddress, vDuration, vText
@@ -67,12 +68,23 @@ def _event(
     sequence: int,
     status: str,
 ) -> Event:
+    component = _personal_event(uid=uid, dtstamp=dtstamp, sequence=sequence)
+    _add_shared(component, event, status=status)
+    return component
+
+
+def _personal_event(*, uid: str, dtstamp: dt.datetime, sequence: int) -> Event:
     component = Event()
     component.add("uid", uid)
     component.add("dtstamp", _utc(dtstamp))
+    component.add("sequence", sequence)
+    return component
+
+
+def _add_shared(component: Event, event: SessionEvent, *, status: str) -> None:
+    """The properties every recipient of the event gets alike."""
     component.add("dtstart", _local(event.start, event.time_zone))
     component.add("dtend", _local(event.end, event.time_zone))
-    component.add("sequence", sequence)
     component.add("summary", event.summary)
     if event.location:
         component.add("location", event.location)
@@ -83,7 +95,6 @@ def _event(
     component.add("status", status)
     component.add("transp", "OPAQUE")
     component.add("organizer", organizer_address())
-    return component
 
 
 def _add_timezones(cal: Calendar, events: Iterable[SessionEvent]) -> None:
@@ -109,6 +120,10 @@ def _add_timezones(cal: Calendar, events: Iterable[SessionEvent]) -> None:
     cal.subcomponents[0:0] = timezones
 
 
+def _status(method: str) -> str:
+    return "CANCELLED" if method == "CANCEL" else "CONFIRMED"
+
+
 def invite_calendar(
     *,
     event: SessionEvent,
@@ -121,12 +136,53 @@ def invite_calendar(
 ) -> Calendar:
     """An iTIP REQUEST or CANCEL for one session: one UID per message (RFC 5546 1.4)."""
     cal = _new_calendar(method)
-    status = "CANCELLED" if method == "CANCEL" else "CONFIRMED"
-    component = _event(event, uid=uid, dtstamp=dtstamp, sequence=sequence, status=status)
+    component = _event(event, uid=uid, dtstamp=dtstamp, sequence=sequence, status=_status(method))
     component.add("attendee", attendee_address(email=recipient_email, name=recipient_name))
     cal.add_component(component)
     _add_timezones(cal, [event])
     return cal
+
+
+def invite_calendar_bytes(
+    *,
+    event: SessionEvent,
+    method: str,
+    uid: str,
+    sequence: int,
+    dtstamp: dt.datetime,
+    recipient_email: str,
+    recipient_name: str,
+) -> bytes:
+    """`invite_calendar(...).to_ical()` for a fan-out: the calendar around the recipient's
+    UID, DTSTAMP, SEQUENCE and ATTENDEE (VTIMEZONE and the shared event properties) is
+    serialised once per event and method, not once per recipient."""
+    head, tail = _shared_invite_parts(
+        event, method, settings.DEFAULT_FROM_EMAIL, settings.PROGRAM_NAME
+    )
+    personal = _personal_event(uid=uid, dtstamp=dtstamp, sequence=sequence)
+    personal.add("attendee", attendee_address(email=recipient_email, name=recipient_name))
+    lines = personal.to_ical()
+    return head + lines[len(_BEGIN_EVENT) : -len(_END_EVENT)] + tail
+
+
+_BEGIN_EVENT = b"BEGIN:VEVENT\r\n"
+_END_EVENT = b"END:VEVENT\r\n"
+
+
+@lru_cache(maxsize=256)
+def _shared_invite_parts(
+    event: SessionEvent, method: str, from_email: str, program_name: str
+) -> tuple[bytes, bytes]:
+    """The serialised calendar split right after BEGIN:VEVENT (the organizer comes from the
+    two settings in the key)."""
+    cal = _new_calendar(method)
+    component = Event()
+    _add_shared(component, event, status=_status(method))
+    cal.add_component(component)
+    _add_timezones(cal, [event])
+    raw = cal.to_ical()
+    split = raw.index(_BEGIN_EVENT) + len(_BEGIN_EVENT)
+    return raw[:split], raw[split:]
 
 
 def publish_calendar(

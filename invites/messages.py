@@ -11,11 +11,12 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.utils import formats, translation
+from django.utils.html import escape
 
 from trainingsite.mail import build_templated_email
 
 from .events import SessionEvent
-from .ical import invite_calendar
+from .ical import invite_calendar_bytes
 
 CALENDAR_MIMETYPE = "text/calendar"
 
@@ -66,6 +67,11 @@ def _when(value: dt.datetime, time_zone: str) -> str:
     return f"{formats.date_format(local, 'DATETIME_FORMAT')} ({time_zone})"
 
 
+# Stands for the recipient's name in texts rendered once for many recipients; a character
+# from Unicode's private use area, so no name, translation or escaping produces it.
+NAME_SLOT = "\ue000name\ue000"
+
+
 def build_invite_email(
     *,
     recipient,
@@ -75,10 +81,14 @@ def build_invite_email(
     sequence: int,
     dtstamp: dt.datetime,
     is_update: bool,
+    texts: dict | None = None,
 ) -> CalendarInviteEmail:
-    """One session's REQUEST (new or update) or CANCEL, in the recipient's language."""
+    """One session's REQUEST (new or update) or CANCEL, in the recipient's language.
+
+    `texts`, shared by the messages of one batch, keeps the rendered subject and bodies per
+    language, event and time zone: a fan-out renders them once, not once per recipient."""
     language = recipient.language or settings.LANGUAGE_CODE
-    calendar = invite_calendar(
+    calendar = invite_calendar_bytes(
         event=event,
         method=method,
         uid=uid,
@@ -86,26 +96,21 @@ def build_invite_email(
         dtstamp=dtstamp,
         recipient_email=recipient.email,
         recipient_name=recipient.full_name,
-    ).to_ical()
-    with translation.override(language):
-        context = {
-            "recipient": recipient,
-            "event": event,
-            "kind": "cancel" if method == "CANCEL" else ("update" if is_update else "new"),
-            "starts": _when(event.start, event.time_zone),
-            "ends": _when(event.end, event.time_zone),
-            "starts_for_recipient": (
-                _when(event.start, recipient.time_zone)
-                if recipient.time_zone and recipient.time_zone != event.time_zone
-                else ""
-            ),
-        }
-    templated = build_templated_email(
-        to=recipient.email, template="invites/email/invite", context=context, language=language
     )
+    kind = "cancel" if method == "CANCEL" else ("update" if is_update else "new")
+    own_zone = recipient.time_zone if recipient.time_zone != event.time_zone else ""
+    key = (language, kind, event, own_zone)
+    if texts is None or key not in texts:
+        rendered = _render_texts(language=language, kind=kind, event=event, own_zone=own_zone)
+        if texts is not None:
+            texts[key] = rendered
+    else:
+        rendered = texts[key]
+    subject, body, alternatives = rendered
+    name = recipient.full_name
     message = CalendarInviteEmail(
-        subject=templated.subject,
-        body=templated.body,
+        subject=subject,
+        body=body.replace(NAME_SLOT, name),
         to=[recipient.email],
         headers={
             "Message-ID": message_id_for(uid=uid, sequence=sequence, method=method),
@@ -114,7 +119,24 @@ def build_invite_email(
             "X-Auto-Response-Suppress": "All",
         },
     )
-    for content, mimetype in templated.alternatives:
-        message.attach_alternative(content, mimetype)
+    for content, mimetype in alternatives:
+        message.attach_alternative(content.replace(NAME_SLOT, escape(name)), mimetype)
     message.add_calendar(calendar, method=method)
     return message
+
+
+def _render_texts(*, language: str, kind: str, event: SessionEvent, own_zone: str):
+    """(subject, text body, [(html, "text/html")]) with NAME_SLOT for the name."""
+    with translation.override(language):
+        context = {
+            "recipient_name": NAME_SLOT,
+            "event": event,
+            "kind": kind,
+            "starts": _when(event.start, event.time_zone),
+            "ends": _when(event.end, event.time_zone),
+            "starts_for_recipient": _when(event.start, own_zone) if own_zone else "",
+        }
+    templated = build_templated_email(
+        to="", template="invites/email/invite", context=context, language=language
+    )
+    return templated.subject, templated.body, list(templated.alternatives)

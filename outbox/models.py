@@ -1,7 +1,7 @@
 """Delivery tracking for the outbox. The work itself lives in the rows the tasks claim
-(`RegistrationEvent.notified_at`, `Certificate.emailed_at`); a `Delivery` row exists only once a
-send has failed: it counts the attempts, keeps the last error and marks the work given up, so a
-coordinator can see it and retry it."""
+(`RegistrationEvent.notified_at`, `Certificate.emailed_at`, pending `InviteRequest`s); a
+`Delivery` row exists only once a send has failed: it counts the attempts, keeps the last error
+and marks the work given up, so a coordinator can see it and retry it."""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ class Delivery(models.Model):
     class Kind(models.TextChoices):
         REGISTRATION_EVENT = "registration_event", _("Registration e-mail")
         CERTIFICATE = "certificate", _("Certificate e-mail")
+        INVITE = "invite", _("Calendar invite")
 
     kind = models.CharField(max_length=32, choices=Kind)
     object_id = models.PositiveBigIntegerField()

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from audit.services import record_audit
@@ -36,6 +37,12 @@ class Source:
     task_path: str
     workshop_path: str  # lookup from the row to the workshop id
     recipient_path: str  # lookup from the row to the recipient's user id
+    # Dotted path of `f(ids) -> tasks enqueued`, for work sent in batches; default: the task
+    # once per id.
+    enqueue_path: str = ""
+    # Several rows may stand for one recipient's work (invites): a failure held on any of
+    # them holds every row of that workshop and recipient.
+    held_per_recipient: bool = False
 
 
 def _registration_events() -> QuerySet:
@@ -48,6 +55,12 @@ def _certificates() -> QuerySet:
     from attendance.models import Certificate
 
     return Certificate.objects.filter(emailed_at=None, revoked_at=None)
+
+
+def _invite_requests() -> QuerySet:
+    from invites.models import InviteRequest
+
+    return InviteRequest.objects.all()
 
 
 SOURCES: dict[str, Source] = {
@@ -65,13 +78,37 @@ SOURCES: dict[str, Source] = {
         workshop_path="registration__workshop_id",
         recipient_path="registration__officer_id",
     ),
+    Kind.INVITE: Source(
+        unsent=_invite_requests,
+        created_field="requested_at",
+        task_path="invites.tasks.send_invite_batch",
+        workshop_path="workshop_id",
+        recipient_path="user_id",
+        enqueue_path="invites.services.requests.enqueue_requests",
+        held_per_recipient=True,
+    ),
 }
 
 
 def _task(kind: str):
-    from django.utils.module_loading import import_string
-
     return import_string(SOURCES[kind].task_path)
+
+
+def _enqueue(kind: str, object_ids: list[int]) -> int:
+    """Enqueue the sending of these rows; returns the tasks enqueued. A broker still down is
+    logged and skipped: the next sweep tries again."""
+    if SOURCES[kind].enqueue_path:
+        return import_string(SOURCES[kind].enqueue_path)(object_ids)
+    task = _task(kind)
+    enqueued = 0
+    for object_id in object_ids:
+        try:
+            task.delay(object_id)
+        except Exception as exc:  # eager failure or broker down: recorded, next sweep retries
+            logger.warning("Outbox could not enqueue %s #%s: %s", kind, object_id, exc)
+            continue
+        enqueued += 1
+    return enqueued
 
 
 def record_failure(*, kind: str, object_id: int, error: BaseException | str) -> Delivery:
@@ -115,6 +152,12 @@ def record_sent(*, kind: str, object_id: int) -> None:
     )
 
 
+def record_sent_many(*, kind: str, object_ids: list[int]) -> None:
+    Delivery.objects.filter(kind=kind, object_id__in=object_ids, sent_at=None).update(
+        sent_at=timezone.now(), given_up_at=None
+    )
+
+
 def overdue_ids(*, kind: str, now=None) -> list[int]:
     """Unsent work older than the grace period (its own task should have run by then), younger
     than the maximum age, not given up and not just attempted (a backoff retry is pending)."""
@@ -131,24 +174,24 @@ def overdue_ids(*, kind: str, now=None) -> list[int]:
         given_up_at__isnull=False
     ) | Delivery.objects.filter(kind=kind, sent_at=None, last_attempt_at__gte=grace)
     rows = rows.exclude(pk__in=held.values("object_id"))
+    if source.held_per_recipient:
+        rows = rows.exclude(
+            Exists(
+                held.filter(
+                    workshop_id=OuterRef(source.workshop_path),
+                    recipient_id=OuterRef(source.recipient_path),
+                )
+            )
+        )
     return list(rows.order_by("pk").values_list("pk", flat=True)[:500])
 
 
 def sweep(*, now=None) -> int:
     """Re-enqueue overdue work of every kind; returns how many tasks were enqueued. The tasks
-    claim their row with a conditional update, so a duplicate enqueue sends nothing twice. A
-    broker still down stops the sweep (the next one retries)."""
-    enqueued = 0
-    for kind in SOURCES:
-        task = _task(kind)
-        for object_id in overdue_ids(kind=kind, now=now):
-            try:
-                task.delay(object_id)
-            except Exception as exc:  # eager failure or broker down: recorded, next sweep retries
-                logger.warning("Outbox sweep could not send %s #%s: %s", kind, object_id, exc)
-                continue
-            enqueued += 1
-    return enqueued
+    claim their row with a conditional update (invites: lock and compare with what was last
+    sent), so a duplicate enqueue sends nothing twice. A broker still down is skipped (the next
+    sweep retries)."""
+    return sum(_enqueue(kind, overdue_ids(kind=kind, now=now)) for kind in SOURCES)
 
 
 @transaction.atomic
@@ -172,5 +215,6 @@ def retry_delivery(*, delivery: Delivery, actor) -> Delivery:
         object_id=delivery.object_id,
         last_error=delivery.last_error[:200],
     )
-    _task(delivery.kind).delay_on_commit(delivery.object_id)
+    kind, object_id = delivery.kind, delivery.object_id
+    transaction.on_commit(lambda: _enqueue(kind, [object_id]), robust=True)
     return delivery

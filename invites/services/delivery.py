@@ -16,23 +16,29 @@ new invites or updates, since those carry the joining link.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import smtplib
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import get_connection
+from django.db import connection as db_connection
 from django.db import transaction
 from django.utils import timezone
 
+from attendees.access import prime_access_states
 from attendees.models import Registration, User
 from workshops.models import Workshop
 
 from ..events import LIVE_STATUSES, SessionEvent, load_workshop, session_events
 from ..messages import build_invite_email, message_id_for
 from ..models import InviteDelivery
+from .requests import complete_requests, pending_for_users, record_failed_users
 
 # Errors after which a later retry may succeed; anything else is a bug and surfaces.
 TRANSIENT_MAIL_ERRORS = (smtplib.SMTPException, OSError)
+# The server refused one message but the connection still works: the batch goes on.
+MESSAGE_REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError)
 
 
 @dataclass(frozen=True)
@@ -57,14 +63,17 @@ class EventCache:
         return self._by_language[language]
 
 
-def wanted_user_ids(workshop: Workshop) -> set[int]:
-    """Users who should have the workshop's sessions in their calendar."""
+def wanted_user_ids(workshop: Workshop, *, among: list[int] | None = None) -> set[int]:
+    """Users (of `among`, if given) who should have the workshop's sessions in their
+    calendar."""
     if workshop.status not in LIVE_STATUSES:
         return set()
-    confirmed = Registration.objects.filter(
-        workshop=workshop, state=Registration.State.CONFIRMED
-    ).values_list("officer_id", flat=True)
-    return set(confirmed) | {t.pk for t in workshop.trainers.all()}
+    confirmed = Registration.objects.filter(workshop=workshop, state=Registration.State.CONFIRMED)
+    trainers = {t.pk for t in workshop.trainers.all()}
+    if among is not None:
+        confirmed = confirmed.filter(officer_id__in=among)
+        trainers &= set(among)
+    return set(confirmed.values_list("officer_id", flat=True)) | trainers
 
 
 def plan_for_user(
@@ -146,74 +155,190 @@ def plan_workshop_batches(*, workshop_id: int, batch_size: int) -> list[tuple[li
     return batches
 
 
+# Users whose messages are recorded per transaction: a worker that dies mid-batch re-sends at
+# most this many users' messages (with the same Message-IDs, which mail systems de-duplicate),
+# while the whole batch still goes over one SMTP connection.
+USERS_PER_COMMIT = 25
+
+
 def deliver_invites(*, workshop_id: int, user_ids: list[int]) -> int:
     """Send these users what they are owed for the workshop over one SMTP connection and
-    record each message once it is accepted. Returns the number sent.
+    record what the server accepted. Returns the number sent.
 
-    The users' delivery rows stay locked until the end, so a concurrent sync waits and then
-    finds nothing left to send. On a transient mail error the messages already accepted stay
-    recorded and the error is raised for the task to retry the rest.
+    Users are handled USERS_PER_COMMIT at a time, each group in a transaction that locks its
+    delivery rows: a concurrent sync of the same users waits, then finds nothing left to send.
+    Users whose messages all went out have their pending InviteRequests deleted. A message
+    the server refuses (a recipient, a 4xx on DATA) fails that user only; a broken connection
+    fails everyone left. Failures are counted in the outbox and raised for the task to retry.
     """
+    # Read before the data (see InviteRequest): these requests are covered by this sync.
+    pending = pending_for_users(workshop_id=workshop_id, user_ids=user_ids)
+    workshop = load_workshop(workshop_id)
+    wanted = wanted_user_ids(workshop, among=user_ids)
+    users = {u.pk: u for u in User.objects.filter(pk__in=user_ids).order_by("pk")}
+    prime_access_states(users.values())  # one query, not one per recipient
+    _create_missing_rows(workshop, wanted)
+    events = EventCache(workshop)
+    texts: dict = {}  # rendered once per language and event for the whole batch
+    smtp = _Connection()
+    ordered = list(users)
+    failed: set[int] = set()
     failure: Exception | None = None
     sent = 0
-    with transaction.atomic():
-        workshop = load_workshop(workshop_id)
-        wanted = wanted_user_ids(workshop) & set(user_ids)
-        users = {u.pk: u for u in User.objects.filter(pk__in=user_ids).order_by("pk")}
-        session_refs = [s.pk for s in workshop.sessions.all()]
-        # Rows exist before locking, so two concurrent syncs lock the same rows; the unique
-        # constraint settles a race to create them.
-        InviteDelivery.objects.bulk_create(
-            [
-                InviteDelivery(user_id=uid, workshop=workshop, session_id=ref, session_ref=ref)
-                for uid in sorted(wanted)
-                for ref in session_refs
-            ],
-            ignore_conflicts=True,
-        )
-        rows = (
-            InviteDelivery.objects.select_for_update()
-            .filter(workshop=workshop, user_id__in=list(users))
-            .order_by("pk")
-        )
-        by_user: dict[int, dict[int, InviteDelivery]] = {}
-        for row in rows:
-            by_user.setdefault(row.user_id, {})[row.session_ref] = row
-        events = EventCache(workshop)
-        now = timezone.now()
-        planned: list[PlannedMessage] = []
-        for user_id, user in users.items():
-            user_rows = by_user.get(user_id, {})
-            for ref, method, event in plan_for_user(
-                user=user,
-                wanted=user_id in wanted,
-                deliveries=user_rows,
-                events=events,
-                now=now,
-                may_receive_details=user.has_program_access,
-            ):
-                planned.append(PlannedMessage(user_rows[ref], method, event))
-        if not planned:
-            return 0
-        connection = get_connection()
-        try:
-            connection.open()
-            for item in planned:
-                _send_one(connection, item, users[item.delivery.user_id])
-                sent += 1
-        except TRANSIENT_MAIL_ERRORS as exc:
-            failure = exc
-        finally:
-            try:
-                connection.close()
-            except TRANSIENT_MAIL_ERRORS:
-                pass
+    try:
+        for start in range(0, len(ordered), USERS_PER_COMMIT):
+            group = ordered[start : start + USERS_PER_COMMIT]
+            with transaction.atomic():
+                planned = _plan_locked(workshop, group, users, wanted, events)
+                rows_sent, group_failed, error = _send_planned(planned, users, smtp, texts)
+                _save_sent(rows_sent)
+                complete_requests(
+                    [pk for uid in group if uid not in group_failed for pk in pending.get(uid, [])]
+                )
+            sent += len(rows_sent)
+            failed |= group_failed
+            failure = error or failure
+            if smtp.broken:
+                # The rest waits for the retry; count it as failed so it shows if it never goes.
+                rest = ordered[start + len(group) :]
+                failed |= {uid for uid in rest if uid in pending or uid in wanted}
+                break
+    finally:
+        smtp.close()
     if failure is not None:
+        record_failed_users(
+            workshop_id=workshop_id, user_ids=failed, pending=pending, error=failure
+        )
         raise failure
     return sent
 
 
-def _send_one(connection, item: PlannedMessage, user: User) -> None:
+def _create_missing_rows(workshop: Workshop, wanted: set[int]) -> None:
+    """Rows exist before locking, so two concurrent syncs lock the same rows; the unique
+    constraint settles a race to create them. Only missing rows are inserted: a reschedule's
+    fan-out finds them all there."""
+    session_refs = [s.pk for s in workshop.sessions.all()]
+    existing = set(
+        InviteDelivery.objects.filter(workshop=workshop, user_id__in=wanted).values_list(
+            "user_id", "session_ref"
+        )
+    )
+    missing = [
+        InviteDelivery(user_id=uid, workshop=workshop, session_id=ref, session_ref=ref)
+        for uid in sorted(wanted)
+        for ref in session_refs
+        if (uid, ref) not in existing
+    ]
+    if missing:
+        InviteDelivery.objects.bulk_create(missing, ignore_conflicts=True)
+
+
+def _plan_locked(
+    workshop: Workshop,
+    group: list[int],
+    users: dict[int, User],
+    wanted: set[int],
+    events: EventCache,
+) -> list[PlannedMessage]:
+    """Lock the group's delivery rows (caller's transaction) and plan what each is owed."""
+    rows = (
+        InviteDelivery.objects.select_for_update()
+        .filter(workshop=workshop, user_id__in=group)
+        .order_by("pk")
+    )
+    by_user: dict[int, dict[int, InviteDelivery]] = {}
+    for row in rows:
+        by_user.setdefault(row.user_id, {})[row.session_ref] = row
+    now = timezone.now()
+    planned: list[PlannedMessage] = []
+    for user_id in group:
+        user, user_rows = users[user_id], by_user.get(user_id, {})
+        for ref, method, event in plan_for_user(
+            user=user,
+            wanted=user_id in wanted,
+            deliveries=user_rows,
+            events=events,
+            now=now,
+            may_receive_details=user.has_program_access,
+        ):
+            planned.append(PlannedMessage(user_rows[ref], method, event))
+    return planned
+
+
+class _Connection:
+    """One SMTP connection for a whole batch, opened at its first message."""
+
+    def __init__(self):
+        self.connection = None
+        self.broken = False
+
+    def send(self, message) -> int:
+        if self.connection is None:
+            self.connection = get_connection()
+            self.connection.open()
+        message.connection = self.connection
+        return self.connection.send_messages([message])
+
+    def close(self) -> None:
+        if self.connection is not None:
+            try:
+                self.connection.close()
+            except TRANSIENT_MAIL_ERRORS:
+                pass
+
+
+def _save_sent(rows: list[InviteDelivery]) -> None:
+    """Record what was sent in one statement: Django's bulk_update builds a CASE per field and
+    row, which costs more than the messages themselves in a fan-out."""
+    if not rows:
+        return
+    with db_connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {InviteDelivery._meta.db_table} AS d SET sequence = v.sequence, "
+            "method = v.method, content_hash = v.content_hash, sent_event = v.sent_event, "
+            "message_id = v.message_id, sent_at = v.sent_at "
+            "FROM unnest(%s::bigint[], %s::integer[], %s::text[], %s::text[], %s::jsonb[], "
+            "%s::text[], %s::timestamptz[]) "
+            "AS v(id, sequence, method, content_hash, sent_event, message_id, sent_at) "
+            "WHERE d.id = v.id",
+            [
+                [r.pk for r in rows],
+                [r.sequence for r in rows],
+                [r.method for r in rows],
+                [r.content_hash for r in rows],
+                [json.dumps(r.sent_event) for r in rows],
+                [r.message_id for r in rows],
+                [r.sent_at for r in rows],
+            ],
+        )
+
+
+def _send_planned(
+    planned: list[PlannedMessage], users: dict[int, User], smtp: _Connection, texts: dict
+) -> tuple[list[InviteDelivery], set[int], Exception | None]:
+    """Send in order; returns (rows updated with what was sent, users that failed, last
+    error). A connection error stops the sending and marks `smtp` broken."""
+    sent: list[InviteDelivery] = []
+    failed: set[int] = set()
+    failure: Exception | None = None
+    for index, item in enumerate(planned):
+        user_id = item.delivery.user_id
+        try:
+            _send_one(smtp, item, users[user_id], texts)
+        except MESSAGE_REFUSED as exc:
+            failed.add(user_id)
+            failure = exc
+            continue
+        except TRANSIENT_MAIL_ERRORS as exc:
+            smtp.broken = True
+            failed |= {later.delivery.user_id for later in planned[index:]}
+            return sent, failed, exc
+        sent.append(item.delivery)
+    return sent, failed, failure
+
+
+def _send_one(smtp: _Connection, item: PlannedMessage, user: User, texts: dict) -> None:
+    """Send one message; once the server accepted it, update the row (not saved)."""
     delivery = item.delivery
     sequence = delivery.next_sequence
     is_update = delivery.sequence is not None and delivery.method == InviteDelivery.Method.REQUEST
@@ -226,9 +351,9 @@ def _send_one(connection, item: PlannedMessage, user: User) -> None:
         sequence=sequence,
         dtstamp=dtstamp,
         is_update=is_update,
+        texts=texts,
     )
-    message.connection = connection
-    if connection.send_messages([message]) != 1:
+    if smtp.send(message) != 1:
         raise smtplib.SMTPException("The mail backend did not accept the invite.")
     delivery.sequence = sequence
     delivery.method = item.method
@@ -236,6 +361,3 @@ def _send_one(connection, item: PlannedMessage, user: User) -> None:
     delivery.sent_event = item.event.to_json()
     delivery.message_id = message_id_for(uid=delivery.uid, sequence=sequence, method=item.method)
     delivery.sent_at = dtstamp
-    delivery.save(
-        update_fields=["sequence", "method", "content_hash", "sent_event", "message_id", "sent_at"]
-    )

@@ -158,3 +158,54 @@ def test_a_retry_after_an_smtp_failure_sends_each_invite_once(
     assert {i.event["SEQUENCE"] for i in invites} == {0}
     rows = InviteDelivery.objects.filter(user=officer)
     assert {(r.method, r.sequence) for r in rows} == {("REQUEST", 0)}
+
+
+def test_reschedule_with_redis_down_is_sent_once_by_the_worker_after_the_sweep(
+    settings, lisbon_workshop, officer, smtp_sink, worker
+):
+    """Redis stopped at commit: the change is recorded (InviteRequest); once Redis is back the
+    outbox sweep enqueues it and the real worker sends each update exactly once."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from invites.models import InviteRequest
+    from outbox.services import sweep
+
+    registration = RegistrationFactory(workshop=lisbon_workshop, officer=officer)
+    sync_registration_invites.delay(registration.pk)
+    assert wait_for(lambda: len(smtp_sink.messages) == 2)
+    sync_workshop_invites.delay(lisbon_workshop.pk)
+    assert wait_for(lambda: len(smtp_sink.messages) == 4)  # the trainer's two
+    smtp_sink.messages.clear()
+
+    def use_broker(url):
+        app.conf.broker_url = url
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    session = lisbon_workshop.sessions.order_by("starts_at").first()
+    use_broker("redis://127.0.0.1:1/0")  # nothing listens there: Redis is down
+    try:
+        with transaction.atomic():
+            session.starts_at += dt.timedelta(hours=1)
+            session.save()
+            sync_workshop_invites.delay_on_commit(lisbon_workshop.pk)
+    finally:
+        use_broker(settings.CELERY_BROKER_URL)
+    time.sleep(1.0)
+    assert smtp_sink.messages == []
+    assert InviteRequest.objects.filter(workshop=lisbon_workshop, user=None).count() == 1
+
+    InviteRequest.objects.update(requested_at=timezone.now() - dt.timedelta(minutes=10))
+    assert sweep() == 1
+    assert wait_for(lambda: len(smtp_sink.messages) == 2)  # the officer's and trainer's update
+    assert sweep() == 0
+    time.sleep(1.5)
+    assert len(smtp_sink.messages) == 2
+    invites = [parse_invite(raw) for raw in smtp_sink.messages]
+    assert {i.event["SEQUENCE"] for i in invites} == {1}
+    assert sorted(i.message["To"] for i in invites) == sorted(
+        [officer.email, lisbon_workshop.trainers.get().email]
+    )
+    assert wait_for(lambda: not InviteRequest.objects.exists(), timeout=5)

@@ -1,4 +1,5 @@
 import datetime as dt
+import html
 import smtplib
 import zoneinfo
 
@@ -574,3 +575,140 @@ def test_two_concurrent_syncs_send_one_set_of_invites(settings, lisbon_workshop,
     assert sorted(
         InviteDelivery.objects.filter(user=officer).values_list("sequence", flat=True)
     ) == [0, 1]
+
+
+def test_fast_calendar_equals_the_full_build_for_every_property(lisbon_workshop):
+    from invites.events import session_events
+    from invites.ical import invite_calendar, invite_calendar_bytes
+
+    from .icscheck import parse_calendar
+
+    event = next(
+        iter(session_events(lisbon_workshop, language="en", include_joining=True).values())
+    )
+    for method in ("REQUEST", "CANCEL"):
+        kwargs = dict(
+            event=event,
+            method=method,
+            uid="abc@training.example.org",
+            sequence=3,
+            dtstamp=dt.datetime(2035, 1, 2, 3, 4, 5, tzinfo=dt.UTC),
+            recipient_email="a.very.long.address.of.an.officer@agency.example.gov",
+            recipient_name='Maria "Mia" da Conceição Albuquerque-Vasconcelos, Inspetora-Chefe',
+        )
+        fast, _strict = parse_calendar(invite_calendar_bytes(**kwargs))
+        full = invite_calendar(**kwargs)
+        assert fast["METHOD"] == full["METHOD"]
+        assert [c.name for c in fast.subcomponents] == [c.name for c in full.subcomponents]
+        (fast_event,) = fast.walk("VEVENT")
+        (full_event,) = full.walk("VEVENT")
+        assert sorted(fast_event.keys()) == sorted(full_event.keys())
+        for key in full_event:
+            assert fast_event[key].to_ical() == full_event[key].to_ical(), key
+        assert fast_event["ATTENDEE"].params["CN"] == full_event["ATTENDEE"].params["CN"]
+
+
+def test_texts_rendered_once_per_batch_carry_each_recipients_own_name(lisbon_workshop):
+    names = ["Ana Souza", "Sean O'Brien & <Sons>", "李 小龙"]
+    officers = [OfficerFactory(full_name=name, language="en") for name in names]
+    for officer in officers:
+        RegistrationFactory(workshop=lisbon_workshop, officer=officer)
+    assert deliver_invites(workshop_id=lisbon_workshop.pk, user_ids=[o.pk for o in officers]) == 6
+    parsed = sent()
+    for officer in officers:
+        invites = [i for i in parsed if i.message["To"] == officer.email]
+        assert len(invites) == 2
+        for invite in invites:
+            assert f"Dear {officer.full_name}," in invite.text
+            page = html.unescape(invite.html)
+            assert f"Dear {officer.full_name}," in page
+            others = [n for n in names if n != officer.full_name]
+            assert not any(n in invite.text or n in page for n in others)
+            assert str(invite.event["ATTENDEE"]) == f"mailto:{officer.email}"
+
+
+def test_html_escapes_the_recipients_name(lisbon_workshop):
+    officer = OfficerFactory(full_name="Eve <script>alert(1)</script>", language="en")
+    RegistrationFactory(workshop=lisbon_workshop, officer=officer)
+    deliver_invites(workshop_id=lisbon_workshop.pk, user_ids=[officer.pk])
+    body = mail.outbox[0].alternatives[0][0]
+    assert "<script>" not in body and "Eve &lt;script&gt;alert(1)&lt;/script&gt;" in body
+
+
+def test_access_primed_in_one_query_equals_the_per_user_check(
+    region, officer, django_assert_num_queries
+):
+    from attendees.access import access_state, prime_access_states
+    from attendees.models import AgencyDomain
+    from tests.factories import AgencyFactory
+
+    revoked_agency = AgencyFactory()
+    revoked = OfficerFactory(agency=revoked_agency)
+    AgencyDomain.objects.filter(agency=revoked_agency).delete()
+    inactive_agency = AgencyFactory()
+    in_inactive = OfficerFactory(agency=inactive_agency)
+    inactive_agency.is_active = False
+    inactive_agency.save()
+    users = [
+        officer,
+        OfficerFactory(agency=officer.agency),
+        OfficerFactory(status=User.Status.SUSPENDED),
+        OfficerFactory(status=User.Status.PENDING),
+        OfficerFactory(vetted_at=timezone.now() - dt.timedelta(days=3650)),
+        OfficerFactory(vetted_at=None),
+        OfficerFactory(is_active=False),
+        revoked,
+        in_inactive,
+        TrainerFactory(),
+    ]
+    expected = [access_state(User.objects.get(pk=u.pk)) for u in users]
+    assert len(set(expected)) >= 5  # the cases differ
+    fresh = list(User.objects.filter(pk__in=[u.pk for u in users]).order_by("pk"))
+    with django_assert_num_queries(1):
+        prime_access_states(fresh)
+        primed = {u.pk: u.access_state for u in fresh}
+    assert [primed[u.pk] for u in users] == expected
+
+
+class DyingBackend(LocmemBackend):
+    """Accepts `accept` messages, then the worker dies (not a mail error: nothing handles it)."""
+
+    accept = 0
+
+    def send_messages(self, messages):
+        if len(mail.outbox) >= type(self).accept:
+            raise KeyboardInterrupt("worker killed")
+        return super().send_messages(messages)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_dying_mid_batch_resends_at_most_one_commit_group(settings, region, monkeypatch):
+    from invites.models import InviteRequest
+    from invites.services import delivery
+
+    monkeypatch.setattr(delivery, "USERS_PER_COMMIT", 4)
+    workshop = WorkshopFactory(region=region)
+    officers = OfficerFactory.create_batch(10)
+    for officer in officers:
+        RegistrationFactory(workshop=workshop, officer=officer)
+        InviteRequest.objects.create(workshop=workshop, user=officer)
+    ids = sorted(o.pk for o in officers)
+
+    settings.EMAIL_BACKEND = f"{__name__}.DyingBackend"
+    DyingBackend.accept = 6  # dies on the 7th message: group 2 (messages 5-8) is under way
+    with pytest.raises(KeyboardInterrupt):
+        deliver_invites(workshop_id=workshop.pk, user_ids=ids)
+    assert len(mail.outbox) == 6
+    # Group 1 was committed; group 2's two accepted messages were not recorded.
+    assert set(InviteDelivery.objects.filter(sequence=0).values_list("user_id", flat=True)) == set(
+        ids[:4]
+    )
+    assert sorted(InviteRequest.objects.values_list("user_id", flat=True)) == ids[4:]
+
+    settings.EMAIL_BACKEND = f"{__name__}.FlakySMTPBackend"
+    FlakySMTPBackend.accept, FlakySMTPBackend.opened = 1000, 0
+    mail.outbox.clear()
+    # Users 5-10 are sent now; only 5 and 6 (the unrecorded part of group 2) get it twice.
+    assert deliver_invites(workshop_id=workshop.pk, user_ids=ids) == 6
+    assert FlakySMTPBackend.opened == 1  # three commit groups, one connection
+    assert not InviteRequest.objects.exists()

@@ -14,6 +14,7 @@ from attendance.models import Certificate
 from attendees import services
 from attendees.models import Registration, RegistrationEvent
 from audit.models import AuditEntry
+from invites.models import InviteRequest
 from outbox.models import Delivery
 from outbox.services import overdue_ids, sweep
 from outbox.tasks import sweep_outbox
@@ -105,7 +106,7 @@ def test_work_in_backoff_is_left_to_its_retry(
     workshop = WorkshopFactory(region=region)
     with django_capture_on_commit_callbacks(execute=True):
         services.register(workshop_id=workshop.pk, officer=officer)
-    assert Delivery.objects.get().attempts == 1
+    assert Delivery.objects.get(kind=Kind.REGISTRATION_EVENT).attempts == 1
     _backdate_events()
     # Just failed (last attempt now): the task's own backoff retry owns it.
     assert overdue_ids(kind=Kind.REGISTRATION_EVENT) == []
@@ -119,10 +120,11 @@ def test_gives_up_after_max_attempts_and_sweep_leaves_it(
     workshop = WorkshopFactory(region=region)
     with django_capture_on_commit_callbacks(execute=True):
         services.register(workshop_id=workshop.pk, officer=officer)
-    delivery = Delivery.objects.get()
-    assert delivery.given_up_at is not None
+    # The e-mail and the calendar invites both failed once and were given up.
+    assert {d.kind for d in Delivery.objects.given_up()} == {Kind.REGISTRATION_EVENT, Kind.INVITE}
     smtp.start()
     _backdate_events()
+    InviteRequest.objects.update(requested_at=timezone.now() - timedelta(minutes=10))
     Delivery.objects.update(last_attempt_at=timezone.now() - timedelta(minutes=10))
     assert sweep() == 0
     assert smtp.sink.messages == []
