@@ -1,3 +1,5 @@
+import logging
+
 from celery import shared_task
 from django.utils import timezone
 
@@ -7,6 +9,8 @@ from outbox.services import record_failure, record_sent
 from trainingsite.mail import build_templated_email
 
 from .models import VettingDecision
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task
@@ -37,8 +41,10 @@ def send_vetting_decision_email(decision_id: int) -> bool:
 # --- registration (issue #5) ---
 @shared_task(**MAIL_RETRY)
 def send_registration_event_email(event_id: int) -> bool:
-    """Tell the officer about a change of their registration, once: the update claims it."""
-    from .models import RegistrationEvent
+    """Tell the officer about a change of their registration, once: the update claims it.
+    A change into or out of a confirmed seat also queues the invite sync (which sends only what
+    the officer's calendar lacks, so running it twice is harmless)."""
+    from .models import Registration, RegistrationEvent
 
     claimed = RegistrationEvent.objects.filter(pk=event_id, notified_at=None).update(
         notified_at=timezone.now()
@@ -68,8 +74,21 @@ def send_registration_event_email(event_id: int) -> bool:
         RegistrationEvent.objects.filter(pk=event_id).update(notified_at=None)
         record_failure(kind=Delivery.Kind.REGISTRATION_EVENT, object_id=event_id, error=exc)
         raise
+    finally:
+        # Even when this e-mail failed: the invites do not wait for its retries.
+        if Registration.State.CONFIRMED in (event.from_state, event.to_state):
+            _queue_invite_sync(registration.pk)
     record_sent(kind=Delivery.Kind.REGISTRATION_EVENT, object_id=event_id)
     return True
+
+
+def _queue_invite_sync(registration_id: int) -> None:
+    from invites.tasks import sync_registration_invites
+
+    try:
+        sync_registration_invites.delay(registration_id)
+    except Exception:  # an eager run that failed (dev): logged, never hides the e-mail's outcome
+        logger.exception("Invite sync for registration #%s failed", registration_id)
 
 
 # --- end registration ---
