@@ -37,9 +37,23 @@ class BulkResult:
 # --- helpers -------------------------------------------------------------------------------
 
 
-def _lock_workshop(workshop_id: int) -> Workshop:
+# What `register` reads of a workshop: loading only these keeps the hot path's rows small.
+REGISTER_FIELDS = (
+    "status",
+    "starts_at",
+    "ends_at",
+    "registration_opens_at",
+    "registration_closes_at",
+    "capacity",
+    "agency_seat_cap",
+    "requires_approval",
+    "requires_nomination",
+)
+
+
+def _lock_workshop(workshop_id: int, *, fields: Iterable[str] = ()) -> Workshop:
     try:
-        return Workshop.objects.select_for_update(of=("self",)).get(pk=workshop_id)
+        return Workshop.objects.select_for_update(of=("self",)).only(*fields).get(pk=workshop_id)
     except (Workshop.DoesNotExist, ValueError, TypeError):
         raise RegistrationError(_("This workshop does not exist.")) from None
 
@@ -218,36 +232,44 @@ def register(*, workshop_id: int, officer: User, peek: Workshop | None = None) -
     if clash is not None:
         raise RegistrationError(_clash_message(clash))
 
-    workshop = _lock_workshop(workshop_id)
+    workshop = _lock_workshop(workshop_id, fields=REGISTER_FIELDS)
     # From here until commit every other registration for this workshop waits: one query reads
     # the seat counts and the officer's own row, then one insert or update and the event.
     now = timezone.now()
     _check_open(workshop, now)  # again, under the lock: it may have changed meanwhile
     mine = Q(officer_id=officer.pk)
-    confirmed = Q(state=State.CONFIRMED)
-    waitlisted = Q(state=State.WAITLISTED)
-    counts = {
-        "total": Count("pk", filter=confirmed),
-        # The waitlist's length is a newcomer's position: no query for it after commit.
-        "waitlisted": Count("pk", filter=waitlisted),
-        "my_pk": Max("pk", filter=mine),
-        "my_state": Max("state", filter=mine),
-    }
+    counts = {"n": Count("pk"), "my_pk": Max("pk", filter=mine)}
     if workshop.agency_seat_cap is not None:
         # The join to the officers' agency is only paid for when a cap is set.
-        counts["agency"] = Count("pk", filter=confirmed & Q(officer__agency_id=officer.agency_id))
-    # One query reads the confirmed and waitlisted rows and the officer's own row (index scans
-    # on workshop + state, and the unique workshop + officer).
-    seen = Registration.objects.filter(confirmed | waitlisted | mine, workshop=workshop).aggregate(
-        **counts
+        counts["agency"] = Count("pk", filter=Q(officer__agency_id=officer.agency_id))
+    # One query, one row per state: the confirmed and waitlisted counts (the waitlist's length
+    # is a newcomer's position) and the officer's own row, whatever its state. Index scans on
+    # workshop + state and on the unique workshop + officer.
+    rows = (
+        Registration.objects.filter(
+            Q(state__in=(State.CONFIRMED, State.WAITLISTED)) | mine, workshop_id=workshop.pk
+        )
+        .values("state")
+        .annotate(**counts)
+        .order_by()
     )
-    if seen["my_pk"] is not None:
-        if seen["my_state"] in Registration.ACTIVE_STATES:
+    by_state = {row["state"]: row for row in rows}
+    my_pk, my_state = next(
+        ((row["my_pk"], row["state"]) for row in by_state.values() if row["my_pk"]), (None, None)
+    )
+    confirmed = by_state.get(State.CONFIRMED, {})
+    seen = {
+        "total": confirmed.get("n", 0),
+        "agency": confirmed.get("agency", 0),
+        "waitlisted": by_state.get(State.WAITLISTED, {}).get("n", 0),
+    }
+    if my_pk is not None:
+        if my_state in Registration.ACTIVE_STATES:
             raise RegistrationError(
                 _("You are already registered for this workshop (%(state)s).")
-                % {"state": State(seen["my_state"]).label}
+                % {"state": State(my_state).label}
             )
-        if seen["my_state"] in (State.DECLINED, State.REMOVED):
+        if my_state in (State.DECLINED, State.REMOVED):
             raise RegistrationError(
                 _(
                     "Your registration for this workshop was declined or removed; contact the "
@@ -255,9 +277,7 @@ def register(*, workshop_id: int, officer: User, peek: Workshop | None = None) -
                 )
             )
         # Re-registering after a cancellation reuses the one row (the unique constraint).
-        reg = Registration(
-            pk=seen["my_pk"], workshop=workshop, officer=officer, state=seen["my_state"]
-        )
+        reg = Registration(pk=my_pk, workshop=workshop, officer=officer, state=my_state)
         reg.created_at = now
         extra = ("endorsed_by", "endorsed_at", "waitlisted_at", "confirmed_at", "created_at")
     else:

@@ -47,7 +47,9 @@ def _next_url(request, default: str) -> str:
 @role_required("officer")
 def register(request, workshop_pk: int):
     # Out of scope (draft, other region's unpublished) is 404: the id reveals nothing.
-    workshop = get_object_or_404(Workshop.objects.visible_to(request.user), pk=workshop_pk)
+    workshop = get_object_or_404(
+        Workshop.objects.visible_to(request.user).only(*services.REGISTER_FIELDS), pk=workshop_pk
+    )
     try:
         reg = services.register(workshop_id=workshop.pk, officer=request.user, peek=workshop)
     except ServiceError as err:
