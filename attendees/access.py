@@ -22,8 +22,10 @@ class AccessState(models.TextChoices):
 
 def access_state(user) -> str:
     """Computed on each request so that removing a domain or suspending an agency takes effect
-    at once, with no batch job to forget."""
-    from attendees.models import AgencyDomain, User
+    at once, with no batch job to forget (the agency's domains come from a cache that every such
+    change invalidates on commit: attendees/access_cache.py)."""
+    from attendees.access_cache import facts_for
+    from attendees.models import User
 
     status = user.status
     if status == User.Status.SUSPENDED or not user.is_active:
@@ -37,8 +39,7 @@ def access_state(user) -> str:
     if user.agency_id is None:
         # Program staff (trainers, coordinators, admins) are vetted by being created by an admin.
         return AccessState.OK
-    domain_ok = AgencyDomain.objects.for_email(user.email).filter(agency_id=user.agency_id).exists()
-    if not domain_ok:
+    if not facts_for(user).domain_ok:
         return AccessState.AGENCY_REVOKED
     expires = user.vetting_expires_at
     if expires is None or expires <= timezone.now():
