@@ -117,11 +117,8 @@ def find_clash(*, officer_id: int, workshop: Workshop) -> Workshop | None:
     """Another workshop the officer is confirmed for whose sessions overlap this one's (its
     sessions or, if it has none, its own start and end)."""
     # Most officers hold no other confirmed seat: one cheap read settles it for them.
-    others = list(
-        Registration.objects.filter(officer_id=officer_id, state=State.CONFIRMED)
-        .exclude(workshop_id=workshop.pk)
-        .values_list("workshop_id", flat=True)
-    )
+    confirmed = Registration.objects.filter(officer_id=officer_id, state=State.CONFIRMED)
+    others = [pk for pk in confirmed.values_list("workshop_id", flat=True) if pk != workshop.pk]
     if not others:
         return None
     own = WorkshopSession.objects.filter(workshop_id=workshop.pk)
