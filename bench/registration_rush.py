@@ -166,6 +166,8 @@ def start_server(args, db_url: str) -> subprocess.Popen:
         "SITE_URL": f"http://127.0.0.1:{args.port}",
         "DATABASE_URL": db_url,
         "REDIS_URL": args.redis_url,
+        # A fresh cache namespace per run: nothing cached by an earlier run is ever warm.
+        "CACHE_KEY_PREFIX": args.cache_prefix,
         "CELERY_TASK_ALWAYS_EAGER": "0",
         "SECURE_SSL_REDIRECT": "0",
         "SESSION_COOKIE_SECURE": "0",
@@ -339,11 +341,12 @@ def counts(db_url: str, workshop_id: int) -> dict:
     return dict(rows)
 
 
-def purge_celery_queue(redis_url: str) -> None:
+def purge_celery_queue(redis_url: str, cache_prefix: str) -> None:
     try:
         import redis
 
-        redis.Redis.from_url(redis_url).delete("celery")
+        client = redis.Redis.from_url(redis_url)
+        client.delete("celery", *client.scan_iter(f"{cache_prefix}:*"))
     except Exception as err:  # noqa: BLE001 - cleanup is best effort
         print(f"(could not purge the Celery queue: {err})")
 
@@ -351,6 +354,7 @@ def purge_celery_queue(redis_url: str) -> None:
 def main() -> int:
     args = parse_args()
     args.secret_key = secrets.token_urlsafe(50)
+    args.cache_prefix = f"rush-{secrets.token_hex(4)}"
     db_url = f"{args.pg}/{args.db}"
     t0 = time.perf_counter()
     print(f"Setting up {args.db}: {args.officers} officers, {args.seats} seats…", flush=True)
@@ -377,7 +381,7 @@ def main() -> int:
     result = counts(db_url, data["workshop_id"])
     base_elapsed = baseline(args, db_url, data)
     base_counts = counts(db_url, data["baseline_workshop_id"])
-    purge_celery_queue(args.redis_url)
+    purge_celery_queue(args.redis_url, args.cache_prefix)
 
     n = len(latencies)
     rate = n / elapsed
