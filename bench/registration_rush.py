@@ -37,8 +37,11 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--officers", type=int, default=1000)
     p.add_argument("--seats", type=int, default=50)
     p.add_argument("--concurrency", type=int, default=32)
-    p.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    p.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
+    # One process with threads: on 2 cores shared with PostgreSQL and the client, a second
+    # Python process mostly competes with them (measured: 1 x 4 beat 2 x 2 and 2 x 4 here).
+    p.add_argument("--workers", type=int, default=1, help="gunicorn worker processes")
+    p.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    p.add_argument("--worker-class", default="gthread", help="gunicorn worker class")
     p.add_argument("--port", type=int, default=8104)
     p.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432", help="server URL")
     p.add_argument("--db", default="ts_bench_rush_h3")
@@ -163,6 +166,8 @@ def start_server(args, db_url: str) -> subprocess.Popen:
         "SITE_URL": f"http://127.0.0.1:{args.port}",
         "DATABASE_URL": db_url,
         "REDIS_URL": args.redis_url,
+        # A fresh cache namespace per run: nothing cached by an earlier run is ever warm.
+        "CACHE_KEY_PREFIX": args.cache_prefix,
         "CELERY_TASK_ALWAYS_EAGER": "0",
         "SECURE_SSL_REDIRECT": "0",
         "SESSION_COOKIE_SECURE": "0",
@@ -180,7 +185,7 @@ def start_server(args, db_url: str) -> subprocess.Popen:
         "--threads",
         str(args.threads),
         "--worker-class",
-        "gthread",
+        args.worker_class,
         "--backlog",
         "2048",
         "--timeout",
@@ -200,6 +205,46 @@ def start_server(args, db_url: str) -> subprocess.Popen:
             time.sleep(0.3)
     server.terminate()
     raise SystemExit("gunicorn did not start")
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds used so far by `pids` (Linux /proc; 0 where unreadable)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
+def server_pids(master: int) -> list[int]:
+    try:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    except OSError:
+        children = []
+    return [master, *map(int, children)]
+
+
+def backend_pids(pg: str, db: str) -> list[int]:
+    """PostgreSQL backends connected to `db` (the server's connections, kept by CONN_MAX_AGE)."""
+    import psycopg
+
+    with psycopg.connect(f"{pg}/postgres", autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [db],
+        ).fetchall()
+    return [pid for (pid,) in rows]
+
+
+def machine_busy() -> tuple[float, float]:
+    """(busy, total) jiffies of the whole machine, from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]
+    return sum(values) - idle, sum(values)
 
 
 def http_rush(args, data: dict) -> tuple[float, list[float], dict]:
@@ -296,11 +341,12 @@ def counts(db_url: str, workshop_id: int) -> dict:
     return dict(rows)
 
 
-def purge_celery_queue(redis_url: str) -> None:
+def purge_celery_queue(redis_url: str, cache_prefix: str) -> None:
     try:
         import redis
 
-        redis.Redis.from_url(redis_url).delete("celery")
+        client = redis.Redis.from_url(redis_url)
+        client.delete("celery", *client.scan_iter(f"{cache_prefix}:*"))
     except Exception as err:  # noqa: BLE001 - cleanup is best effort
         print(f"(could not purge the Celery queue: {err})")
 
@@ -308,6 +354,7 @@ def purge_celery_queue(redis_url: str) -> None:
 def main() -> int:
     args = parse_args()
     args.secret_key = secrets.token_urlsafe(50)
+    args.cache_prefix = f"rush-{secrets.token_hex(4)}"
     db_url = f"{args.pg}/{args.db}"
     t0 = time.perf_counter()
     print(f"Setting up {args.db}: {args.officers} officers, {args.seats} seats…", flush=True)
@@ -315,7 +362,16 @@ def main() -> int:
     print(f"  done in {time.perf_counter() - t0:.1f}s", flush=True)
     server = start_server(args, db_url)
     try:
+        pids = server_pids(server.pid)
+        cpu0 = (cpu_seconds(pids), time.process_time(), machine_busy())
         elapsed, latencies, statuses = http_rush(args, data)
+        busy1, total1 = machine_busy()
+        cpu = {
+            "server": cpu_seconds(pids) - cpu0[0],
+            "postgres": cpu_seconds(backend_pids(args.pg, args.db)),
+            "client": time.process_time() - cpu0[1],
+            "machine": (busy1 - cpu0[2][0]) / max(total1 - cpu0[2][1], 1),
+        }
     finally:
         server.terminate()
         try:
@@ -325,7 +381,7 @@ def main() -> int:
     result = counts(db_url, data["workshop_id"])
     base_elapsed = baseline(args, db_url, data)
     base_counts = counts(db_url, data["baseline_workshop_id"])
-    purge_celery_queue(args.redis_url)
+    purge_celery_queue(args.redis_url, args.cache_prefix)
 
     n = len(latencies)
     rate = n / elapsed
@@ -346,6 +402,16 @@ def main() -> int:
         f"confirmed {base_counts.get('confirmed', 0)})"
     )
     print(f"ratio HTTP / baseline     {rate / base_rate:.2f}  (target >= 0.3)")
+    print(
+        f"gunicorn                  {args.workers} workers x {args.threads} threads, "
+        f"{args.worker_class}; client: new TCP connection per attempt"
+    )
+    print(
+        f"CPU during the rush       server {cpu['server'] / n * 1000:.1f} ms/request, "
+        f"PostgreSQL {cpu['postgres'] / n * 1000:.1f} ms/request, "
+        f"client {cpu['client'] / n * 1000:.1f} ms/request, machine busy "
+        f"{cpu['machine'] * 100:.0f}% of {os.cpu_count()} CPUs"
+    )
     if not args.keep_db:
         admin_sql(args.pg, f'DROP DATABASE IF EXISTS "{args.db}" WITH (FORCE)')
     return 0 if confirmed == args.seats else 1

@@ -21,6 +21,7 @@ from .reconfirm import (
 
 # --- registration (issue #5) ---
 from .registration import (
+    REGISTER_FIELDS,
     BulkResult,
     RegistrationError,
     approve_registration,
@@ -66,6 +67,7 @@ __all__ = [
     "fill_free_seats",
     "find_clash",
     "register",
+    "REGISTER_FIELDS",
     "reject_nomination",
     "remove_registration",
     # --- end registration ---

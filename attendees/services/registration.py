@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -37,9 +37,23 @@ class BulkResult:
 # --- helpers -------------------------------------------------------------------------------
 
 
-def _lock_workshop(workshop_id: int) -> Workshop:
+# What `register` reads of a workshop: loading only these keeps the hot path's rows small.
+REGISTER_FIELDS = (
+    "status",
+    "starts_at",
+    "ends_at",
+    "registration_opens_at",
+    "registration_closes_at",
+    "capacity",
+    "agency_seat_cap",
+    "requires_approval",
+    "requires_nomination",
+)
+
+
+def _lock_workshop(workshop_id: int, *, fields: Iterable[str] = ()) -> Workshop:
     try:
-        return Workshop.objects.select_for_update(of=("self",)).get(pk=workshop_id)
+        return Workshop.objects.select_for_update(of=("self",)).only(*fields).get(pk=workshop_id)
     except (Workshop.DoesNotExist, ValueError, TypeError):
         raise RegistrationError(_("This workshop does not exist.")) from None
 
@@ -52,9 +66,8 @@ def _transition(
     reason: str = "",
     extra_fields: Iterable[str] = (),
 ) -> RegistrationEvent:
-    """Move a registration to `to`, record the event and queue the officer's e-mail."""
-    from invites.tasks import sync_registration_invites
-
+    """Move a registration to `to`, record the event and queue the officer's e-mail (whose task
+    also brings their calendar invites in line when a seat is taken or given up)."""
     from_state = registration.state
     now = timezone.now()
     registration.state = to
@@ -78,10 +91,14 @@ def _transition(
         created_at=now,
     )
     from attendees.tasks import send_registration_event_email
+    from invites.services.requests import request_registration_sync
 
-    send_registration_event_email.delay_on_commit(event.pk)
     if State.CONFIRMED in (from_state, to):
-        sync_registration_invites.delay_on_commit(registration.pk)
+        # The calendar work is recorded here (swept if every message is lost) but not
+        # published: the e-mail task queues it, so a registration rush publishes once per
+        # request.
+        request_registration_sync(registration.pk)
+    send_registration_event_email.delay_on_commit(event.pk)
     return event
 
 
@@ -100,28 +117,22 @@ def _seat_for(workshop: Workshop, agency_id: int | None) -> bool:
     return workshop.agency_seat_cap is None or agency < workshop.agency_seat_cap
 
 
-def _spans(workshop: Workshop) -> list[tuple]:
-    spans = list(workshop.sessions.values_list("starts_at", "ends_at"))
-    if not spans and workshop.starts_at and workshop.ends_at:
-        spans = [(workshop.starts_at, workshop.ends_at)]
-    return spans
-
-
 def find_clash(*, officer_id: int, workshop: Workshop) -> Workshop | None:
-    """Another workshop the officer is confirmed for whose sessions overlap this one's."""
-    spans = _spans(workshop)
-    if not spans:
+    """Another workshop the officer is confirmed for whose sessions overlap this one's (its
+    sessions or, if it has none, its own start and end)."""
+    # Most officers hold no other confirmed seat: one cheap read settles it for them.
+    confirmed = Registration.objects.filter(officer_id=officer_id, state=State.CONFIRMED)
+    others = [pk for pk in confirmed.values_list("workshop_id", flat=True) if pk != workshop.pk]
+    if not others:
         return None
-    overlap = Q()
-    for start, end in spans:
-        overlap |= Q(starts_at__lt=end, ends_at__gt=start)
+    own = WorkshopSession.objects.filter(workshop_id=workshop.pk)
+    overlap = Exists(
+        own.filter(starts_at__lt=OuterRef("ends_at"), ends_at__gt=OuterRef("starts_at"))
+    )
+    if workshop.starts_at and workshop.ends_at:
+        overlap |= ~Exists(own) & Q(starts_at__lt=workshop.ends_at, ends_at__gt=workshop.starts_at)
     session = (
-        WorkshopSession.objects.filter(overlap)
-        .filter(
-            workshop__registrations__officer_id=officer_id,
-            workshop__registrations__state=State.CONFIRMED,
-        )
-        .exclude(workshop_id=workshop.pk)
+        WorkshopSession.objects.filter(overlap, workshop_id__in=others)
         .exclude(workshop__status=Workshop.Status.CANCELLED)
         .select_related("workshop")
         .first()
@@ -200,54 +211,66 @@ def _seat_or_waitlist(reg: Registration, workshop: Workshop, *, by: User, messag
 
 
 @transaction.atomic
-def register(*, workshop_id: int, officer: User) -> Registration:
+def register(*, workshop_id: int, officer: User, peek: Workshop | None = None) -> Registration:
     """Register `officer` for a workshop: nomination, pending, confirmed or waitlisted.
 
     Refuses (RegistrationError) unverified users, closed or unpublished workshops, a second
-    active registration, and a clash with another confirmed workshop.
+    active registration, and a clash with another confirmed workshop. `peek` is the workshop
+    as the caller already read it (e.g. through the officer's visibility scope): it saves a
+    read for the checks made before the lock; everything is checked again under the lock. A
+    waitlisted registration comes back with its `waitlist_position`.
     """
     if officer.agency_id is None or not officer.has_program_access:
         raise RegistrationError(_("Only verified agency officers can register for workshops."))
     # Read-only checks first, outside the workshop lock, so the contended section stays short.
-    try:
-        peek = Workshop.objects.get(pk=workshop_id)
-    except (Workshop.DoesNotExist, ValueError, TypeError):
-        raise RegistrationError(_("This workshop does not exist.")) from None
+    if peek is None or peek.pk != workshop_id:
+        try:
+            peek = Workshop.objects.get(pk=workshop_id)
+        except (Workshop.DoesNotExist, ValueError, TypeError):
+            raise RegistrationError(_("This workshop does not exist.")) from None
     _check_open(peek, timezone.now())
     clash = find_clash(officer_id=officer.pk, workshop=peek)
     if clash is not None:
         raise RegistrationError(_clash_message(clash))
 
-    workshop = _lock_workshop(workshop_id)
+    workshop = _lock_workshop(workshop_id, fields=REGISTER_FIELDS)
     # From here until commit every other registration for this workshop waits: one query reads
     # the seat counts and the officer's own row, then one insert or update and the event.
     now = timezone.now()
     _check_open(workshop, now)  # again, under the lock: it may have changed meanwhile
-    mine = Q(officer=officer)
-    confirmed = Q(state=State.CONFIRMED)
-    # The join to the officer's agency is only paid for when a cap is set.
-    capped = workshop.agency_seat_cap is not None
-    agency_filter = Q(officer__agency_id=officer.agency_id) if capped else Q(pk__in=[])
-    agency_count = Count("pk", filter=confirmed & agency_filter)
-    # Only the confirmed rows and the officer's own row are read (two index scans), so the
-    # locked section does not grow with the waitlist.
-    seen = (
-        Registration.objects.filter(workshop=workshop)
-        .filter(confirmed | mine)
-        .aggregate(
-            total=Count("pk", filter=confirmed),
-            agency=agency_count,
-            my_pk=Max("pk", filter=mine),
-            my_state=Max("state", filter=mine),
+    mine = Q(officer_id=officer.pk)
+    counts = {"n": Count("pk"), "my_pk": Max("pk", filter=mine)}
+    if workshop.agency_seat_cap is not None:
+        # The join to the officers' agency is only paid for when a cap is set.
+        counts["agency"] = Count("pk", filter=Q(officer__agency_id=officer.agency_id))
+    # One query, one row per state: the confirmed and waitlisted counts (the waitlist's length
+    # is a newcomer's position) and the officer's own row, whatever its state. Index scans on
+    # workshop + state and on the unique workshop + officer.
+    rows = (
+        Registration.objects.filter(
+            Q(state__in=(State.CONFIRMED, State.WAITLISTED)) | mine, workshop_id=workshop.pk
         )
+        .values("state")
+        .annotate(**counts)
+        .order_by()
     )
-    if seen["my_pk"] is not None:
-        if seen["my_state"] in Registration.ACTIVE_STATES:
+    by_state = {row["state"]: row for row in rows}
+    my_pk, my_state = next(
+        ((row["my_pk"], row["state"]) for row in by_state.values() if row["my_pk"]), (None, None)
+    )
+    confirmed = by_state.get(State.CONFIRMED, {})
+    seen = {
+        "total": confirmed.get("n", 0),
+        "agency": confirmed.get("agency", 0),
+        "waitlisted": by_state.get(State.WAITLISTED, {}).get("n", 0),
+    }
+    if my_pk is not None:
+        if my_state in Registration.ACTIVE_STATES:
             raise RegistrationError(
                 _("You are already registered for this workshop (%(state)s).")
-                % {"state": State(seen["my_state"]).label}
+                % {"state": State(my_state).label}
             )
-        if seen["my_state"] in (State.DECLINED, State.REMOVED):
+        if my_state in (State.DECLINED, State.REMOVED):
             raise RegistrationError(
                 _(
                     "Your registration for this workshop was declined or removed; contact the "
@@ -255,9 +278,7 @@ def register(*, workshop_id: int, officer: User) -> Registration:
                 )
             )
         # Re-registering after a cancellation reuses the one row (the unique constraint).
-        reg = Registration(
-            pk=seen["my_pk"], workshop=workshop, officer=officer, state=seen["my_state"]
-        )
+        reg = Registration(pk=my_pk, workshop=workshop, officer=officer, state=my_state)
         reg.created_at = now
         extra = ("endorsed_by", "endorsed_at", "waitlisted_at", "confirmed_at", "created_at")
     else:
@@ -276,6 +297,9 @@ def register(*, workshop_id: int, officer: User) -> Registration:
     else:
         target = State.WAITLISTED
     _transition(reg, to=target, actor=officer, extra_fields=extra)
+    if target == State.WAITLISTED:
+        # Every waitlisted row joined before this one (under this lock), so it is last.
+        reg.waitlist_position = seen["waitlisted"] + 1
     return reg
 
 

@@ -47,21 +47,17 @@ def _next_url(request, default: str) -> str:
 @role_required("officer")
 def register(request, workshop_pk: int):
     # Out of scope (draft, other region's unpublished) is 404: the id reveals nothing.
-    workshop = get_object_or_404(Workshop.objects.visible_to(request.user), pk=workshop_pk)
+    workshop = get_object_or_404(
+        Workshop.objects.visible_to(request.user).only(*services.REGISTER_FIELDS), pk=workshop_pk
+    )
     try:
-        reg = services.register(workshop_id=workshop.pk, officer=request.user)
+        reg = services.register(workshop_id=workshop.pk, officer=request.user, peek=workshop)
     except ServiceError as err:
         messages.error(request, err.message)
         return redirect(_next_url(request, reverse("registration:my_training")))
     text = OUTCOME_MESSAGES[reg.state]
     if reg.state == State.WAITLISTED:
-        position = (
-            Registration.objects.filter(pk=reg.pk)
-            .with_waitlist_position()
-            .values_list("waitlist_position", flat=True)
-            .first()
-        )
-        text = text % {"position": position}
+        text = text % {"position": reg.waitlist_position}
     messages.success(request, text)
     return redirect(_next_url(request, reverse("registration:my_training")))
 

@@ -437,7 +437,7 @@ def test_every_transition_enqueues_mail_and_confirmed_ones_sync_invites(
     )
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         reg = services.register(workshop_id=workshop.pk, officer=officer)
-    assert len(callbacks) == 2  # the e-mail and the invite sync, only after commit
+    assert len(callbacks) == 1  # one message, only after commit: the e-mail task queues the sync
     assert RegistrationEvent.objects.get().notified_at is None
     for cb in callbacks:
         cb()

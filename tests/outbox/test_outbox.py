@@ -14,6 +14,7 @@ from attendance.models import Certificate
 from attendees import services
 from attendees.models import Registration, RegistrationEvent
 from audit.models import AuditEntry
+from invites.messages import CalendarInviteEmail
 from invites.models import InviteRequest
 from outbox.models import Delivery
 from outbox.services import overdue_ids, sweep
@@ -57,8 +58,11 @@ def test_registration_commits_with_broker_down_and_sweep_sends_it_once_broker_is
     _backdate_events()
     assert sweep_outbox() == 1
     assert sweep_outbox() == 0
-    assert len(mail.outbox) == 1
+    # The e-mail, and the calendar invite whose sync was lost with the broker too.
+    assert len(mail.outbox) == 2
     assert "Tracing mixers" in mail.outbox[0].subject
+    assert isinstance(mail.outbox[1], CalendarInviteEmail)
+    assert mail.outbox[1].to == [officer.email]
     event.refresh_from_db()
     assert event.notified_at is not None
 
@@ -84,7 +88,9 @@ def test_dead_smtp_fails_records_retries_then_sweep_sends_exactly_once(smtp, reg
     Delivery.objects.update(last_attempt_at=timezone.now() - timedelta(minutes=10))
     assert sweep_outbox() == 1
     assert sweep_outbox() == 0
-    assert len(smtp.sink.messages) == 1
+    # The e-mail, then the calendar invite (refused by the dead server the first time too).
+    assert len(smtp.sink.messages) == 2
+    assert b"text/calendar" in smtp.sink.messages[1]
     delivery.refresh_from_db()
     assert delivery.sent_at is not None
 
@@ -259,7 +265,8 @@ def test_retry_requeues_sends_once_and_is_audited(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("outbox:retry", args=[delivery.pk]))
     assert response.status_code == 302
-    assert len(mail.outbox) == 1 and mail.outbox[0].to == [officer.email]
+    assert [m.to for m in mail.outbox] == [[officer.email]] * 2  # the e-mail and the invite
+    assert isinstance(mail.outbox[1], CalendarInviteEmail)
     delivery.refresh_from_db()
     assert delivery.sent_at is not None and delivery.attempts == 0
     entry = AuditEntry.objects.get(action="outbox.retry")
@@ -267,7 +274,7 @@ def test_retry_requeues_sends_once_and_is_audited(
     # A second POST (double click): nothing more is sent.
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("outbox:retry", args=[delivery.pk]))
-    assert len(mail.outbox) == 1
+    assert len(mail.outbox) == 2
 
 
 @pytest.mark.django_db
