@@ -272,7 +272,8 @@ def _write_sessions(workshop: Workshop, wanted: list[tuple[dt.datetime, dt.datet
     session with marks may have its times corrected (new times overlapping the old ones) but
     not be removed or moved elsewhere; such a change is refused.
     """
-    # Locked: a mark being recorded meanwhile is either seen below or waits for this commit.
+    # Locked (a mark's insert holds a key-share lock on its session): a mark committed first is
+    # seen below; one inserted later waits for this commit (and fails if its session is gone).
     rows = list(workshop.sessions.select_for_update())
     pairs, extra, surplus = _match_sessions(rows, wanted)
     marked = set(
