@@ -5,10 +5,12 @@ Creates a scratch PostgreSQL database, seeds one published workshop with N confi
 (languages mixed) who already hold their invites (SEQUENCE 0), starts an aiosmtpd sink on
 127.0.0.1 and a real Celery worker process on Redis (BENCH_REDIS_URL), then per run:
 
-- fan-out: the reschedule transaction (session moved by an hour, the invite sync requested on
-  commit, as the scheduling service does) → time until the sink has received the Nth message;
-  checks exactly N updated invites arrived, one per officer, all REQUEST with SEQUENCE run + 1,
-  no duplicates (nothing more arrives within a second);
+- fan-out: the reschedule through the real service (`workshops.services.set_sessions` by the
+  region's coordinator: the session moved an hour later in the workshop's zone; the service
+  validates, moves the session row in place and requests the invite sync on commit) → time
+  until the sink has received the Nth message; checks exactly N updated invites arrived, one
+  per officer, all REQUEST with the UID they already hold and SEQUENCE run + 1, no CANCEL, no
+  duplicates (nothing more arrives within a second);
 - baseline: the same N messages, built beforehand, through one
   `get_connection().send_messages()` to the same sink.
 
@@ -93,9 +95,15 @@ def seed(officers: int):
     from django.contrib.auth.hashers import make_password
 
     from attendees.models import Registration, User
-    from tests.factories import AgencyFactory, RegionFactory, WorkshopFactory
+    from tests.factories import (
+        AgencyFactory,
+        CoordinatorFactory,
+        RegionFactory,
+        WorkshopFactory,
+    )
 
     region = RegionFactory()
+    CoordinatorFactory(regions=[region])
     agency = AgencyFactory()
     domain = agency.domains.first().domain
     start = (dt.datetime.now(dt.UTC) + dt.timedelta(days=60)).replace(
@@ -132,23 +140,30 @@ def seed(officers: int):
 
 
 def reschedule(workshop_id: int) -> None:
-    """Move every session an hour later and request the invite sync on commit: what the
-    scheduling service does (`update_workshop`) when session times change."""
-    from django.db import transaction
-    from django.db.models import F
+    """Move every session an hour later (wall clock, in the workshop's zone) through the
+    scheduling service, as a coordinator editing the workshop does: the session rows move in
+    place and the invite sync is requested on commit."""
+    from attendees.models import User
+    from workshops.models import Workshop
+    from workshops.services import SessionInput, set_sessions
 
-    from invites.tasks import sync_workshop_invites
-    from workshops.models import Workshop, WorkshopSession
-
+    workshop = Workshop.objects.get(pk=workshop_id)
+    actor = User.objects.filter(coordinated_regions=workshop.region).first()
     hour = dt.timedelta(hours=1)
-    with transaction.atomic():
-        Workshop.objects.select_for_update().filter(pk=workshop_id).update(
-            starts_at=F("starts_at") + hour, ends_at=F("ends_at") + hour
+    tz = workshop.tzinfo
+    sessions = []
+    for s in workshop.sessions.all():
+        start, end = (s.starts_at + hour).astimezone(tz), (s.ends_at + hour).astimezone(tz)
+        sessions.append(
+            SessionInput(
+                day=start.date(),
+                start=start.time(),
+                end=end.time(),
+                end_day=end.date(),
+                title=s.title,
+            )
         )
-        WorkshopSession.objects.filter(workshop_id=workshop_id).update(
-            starts_at=F("starts_at") + hour, ends_at=F("ends_at") + hour
-        )
-        sync_workshop_invites.delay_on_commit(workshop_id)
+    set_sessions(actor=actor, workshop=workshop, sessions=sessions)
 
 
 def built_messages(workshop_id: int) -> list:
@@ -162,7 +177,8 @@ def built_messages(workshop_id: int) -> list:
     workshop = load_workshop(workshop_id)
     events: dict[str, dict] = {}
     messages = []
-    for delivery in InviteDelivery.objects.filter(workshop_id=workshop_id).select_related("user"):
+    live = InviteDelivery.objects.filter(workshop_id=workshop_id, session__isnull=False)
+    for delivery in live.select_related("user"):
         user = delivery.user
         language = user.language or "en"
         if language not in events:
@@ -181,8 +197,9 @@ def built_messages(workshop_id: int) -> list:
     return messages
 
 
-def check(received: list[bytes], *, officers: int, sequence: int) -> list[str]:
-    """Problems with what the sink received (empty when exactly right)."""
+def check(received: list[bytes], *, officers: int, sequence: int, uids: set[str]) -> list[str]:
+    """Problems with what the sink received (empty when exactly right): `uids` are the events
+    the officers' calendars already hold, which every update must carry."""
     import icalendar
 
     problems = []
@@ -207,6 +224,10 @@ def check(received: list[bytes], *, officers: int, sequence: int) -> list[str]:
         problems.append(f"{len(received)} messages received, {officers} expected")
     if len(attendees) != officers:
         problems.append(f"{len(attendees)} distinct attendees, {officers} expected")
+    if seen_uids != uids:
+        problems.append(
+            f"{len(seen_uids - uids)} UIDs not held before, {len(uids - seen_uids)} not updated"
+        )
     return problems
 
 
@@ -271,6 +292,10 @@ def main() -> int:
         sink.expect(args.officers)
         deliver_invites(workshop_id=workshop.pk, user_ids=officer_ids)  # the invites held
         assert len(sink.received) == args.officers, len(sink.received)
+        held_uids = set(
+            InviteDelivery.objects.filter(workshop=workshop).values_list("uid", flat=True)
+        )
+        session_ids = list(workshop.sessions.values_list("pk", flat=True))
         connection.close()
 
         import redis
@@ -291,7 +316,10 @@ def main() -> int:
             problems += [
                 f"run {run}: {p}"
                 for p in check(
-                    [raw for _t, raw in sink.received], officers=args.officers, sequence=run
+                    [raw for _t, raw in sink.received],
+                    officers=args.officers,
+                    sequence=run,
+                    uids=held_uids,
                 )
             ]
 
@@ -321,6 +349,8 @@ def main() -> int:
         )
         if sequences != {len(rows) + args.warmup}:
             problems.append(f"InviteDelivery sequences {sequences}, want {len(rows) + args.warmup}")
+        if list(workshop.sessions.values_list("pk", flat=True)) != session_ids:
+            problems.append("the reschedule replaced session rows instead of moving them")
     finally:
         if worker is not None:
             app.control.shutdown(destination=[f"bench-invites-{os.getpid()}@{os.uname()[1]}"])

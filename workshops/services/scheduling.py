@@ -234,12 +234,80 @@ def _save_all(*, workshop, trainers, revisions, sessions) -> bool:
         _set_modules(workshop, revisions)
     if sessions is not None and sessions_changed:
         ordered = sorted(sessions, key=lambda s: (s.day, s.start))
-        workshop.sessions.all().delete()
-        WorkshopSession.objects.bulk_create(
-            WorkshopSession(workshop=workshop, title=s.title, starts_at=a, ends_at=b)
-            for (a, b), s in zip(spans, ordered, strict=True)
+        _write_sessions(
+            workshop, [(a, b, s.title) for (a, b), s in zip(spans, ordered, strict=True)]
         )
     return sessions_changed
+
+
+def _match_sessions(
+    rows: list[WorkshopSession], wanted: list[tuple[dt.datetime, dt.datetime, str]]
+) -> tuple[list[tuple[WorkshopSession, tuple]], list[tuple], list[WorkshopSession]]:
+    """Pair existing rows with the new (start, end, title) list, both in start order: a row
+    whose times are unchanged keeps them; the others take the remaining times in order.
+    Returns (pairs, times without a row, rows without times)."""
+    free = list(rows)
+    pairs: list[tuple[WorkshopSession, tuple]] = []
+    rest: list[tuple] = []
+    for item in wanted:
+        same = next((r for r in free if (r.starts_at, r.ends_at) == item[:2]), None)
+        if same is None:
+            rest.append(item)
+        else:
+            free.remove(same)
+            pairs.append((same, item))
+    moved = min(len(free), len(rest))
+    pairs += zip(free[:moved], rest[:moved], strict=True)
+    return pairs, rest[moved:], free[moved:]
+
+
+def _write_sessions(workshop: Workshop, wanted: list[tuple[dt.datetime, dt.datetime, str]]) -> None:
+    """Update session rows in place, create only the extra ones, delete only the surplus.
+
+    A session keeps its row (its id) when it moves, so what hangs on it follows: calendars get
+    one updated REQUEST with the same UID and SEQUENCE + 1 (InviteDelivery is per session id),
+    not a CANCEL plus a new event, and only a removed session is cancelled. Attendance marks,
+    their history and the check-in code also stay with the session (the code's window follows
+    the new times). Recorded attendance is never dropped or carried to another time slot: a
+    session with marks may have its times corrected (new times overlapping the old ones) but
+    not be removed or moved elsewhere; such a change is refused.
+    """
+    # Locked (a mark's insert holds a key-share lock on its session): a mark committed first is
+    # seen below; one inserted later waits for this commit (and fails if its session is gone).
+    rows = list(workshop.sessions.select_for_update())
+    pairs, extra, surplus = _match_sessions(rows, wanted)
+    marked = set(
+        WorkshopSession.objects.filter(
+            pk__in=[r.pk for r in rows], attendance_marks__isnull=False
+        ).values_list("pk", flat=True)
+    )
+    lost = [r for r in surplus if r.pk in marked] + [
+        r
+        for r, (start, end, _title) in pairs
+        if r.pk in marked and not (start < r.ends_at and r.starts_at < end)
+    ]
+    if lost:
+        day = min(lost, key=lambda r: r.starts_at).starts_at.astimezone(workshop.tzinfo).date()
+        raise SchedulingError(
+            _(
+                "Attendance has been recorded for the session of %(day)s: its times can be "
+                "corrected, but it cannot be removed or moved to another time."
+            )
+            % {"day": day.isoformat()}
+        )
+    changed = []
+    for row, (start, end, title) in pairs:
+        if (row.starts_at, row.ends_at, row.title) != (start, end, title):
+            row.starts_at, row.ends_at, row.title = start, end, title
+            changed.append(row)
+    if surplus:
+        # Their InviteDelivery rows keep session_ref, so the sync cancels exactly these.
+        WorkshopSession.objects.filter(pk__in=[r.pk for r in surplus]).delete()
+    WorkshopSession.objects.bulk_update(changed, ["starts_at", "ends_at", "title"])
+    WorkshopSession.objects.bulk_create(
+        WorkshopSession(workshop=workshop, title=title, starts_at=start, ends_at=end)
+        for start, end, title in extra
+    )
 
 
 def _set_modules(workshop: Workshop, revisions: Sequence[ModuleRevision]) -> None:
@@ -317,7 +385,8 @@ def update_workshop(
 
 @transaction.atomic
 def set_sessions(*, actor, workshop: Workshop, sessions: Sequence[SessionInput]) -> Workshop:
-    """Replace a workshop's sessions (entered in its zone)."""
+    """Replace a workshop's sessions (entered in its zone); existing sessions are moved in
+    place (see `_write_sessions`)."""
     return update_workshop(actor=actor, workshop=workshop, details={}, sessions=sessions)
 
 
