@@ -117,10 +117,41 @@ random_keys = st.one_of(
 )
 
 
-def value_for(field) -> st.SearchStrategy:
-    """A value for one form field: mostly its own valid value, often hostile, sometimes a
-    list (the key repeated)."""
-    plausible = [v for v in field.valid_values if v is not None] or [""]
-    own = st.sampled_from(plausible)
-    one = st.one_of(own, hostile_text)
-    return st.one_of(one, st.lists(one, min_size=2, max_size=3))
+# Edge values by input type (or by a telling name), so a small budget still tries them.
+_DATES = ["2026-02-30", "0001-01-01", "9999-12-31", "10000-01-01", "2026-13-01", "0000-00-00"]
+_MONTHS = ["9999-12", "0001-01", "2026-13", "2026-00", "-1-01", "99999-01"]
+_DATETIMES = ["9999-12-31T23:59", "0001-01-01T00:00", "2026-02-30T25:61", "2026-03-29T02:30"]
+_TIMES = ["25:61", "24:00", "-01:00", "23:59:60", "12:00:60.9999999"]
+_NUMBERS = ["-1", "0", "1e309", "NaN", "9" * 400, "2147483648", "-9223372036854775809", "１２３"]
+_ZONES = ["Mars/Phobos", "UTC\x00", "../../etc/passwd", "Etc/GMT+99", "", "localtime"]
+KIND_EDGES = {
+    "date": _DATES,
+    "month": _MONTHS,
+    "datetime-local": _DATETIMES,
+    "time": _TIMES,
+    "number": _NUMBERS,
+    "range": _NUMBERS,
+    "email": ["a@b", "@", "x@" + "y" * 300 + ".com", "a\x00@b.c", "ünï@exämple.org"],
+}
+NAME_EDGES = [
+    (("zone", "tz"), _ZONES),
+    (("month",), _MONTHS),
+    (("date", "from", "to", "day", "start", "end"), _DATES + _DATETIMES),
+    (("time",), _TIMES),
+    (("page", "pk", "id", "number", "count", "capacity", "minutes", "threshold"), _NUMBERS),
+]
+
+
+def edges_for(kind: str, name: str) -> list[str]:
+    values = list(KIND_EDGES.get(kind, []))
+    lowered = name.lower()
+    for words, edges in NAME_EDGES:
+        if any(w in lowered for w in words):
+            values += edges
+    return values
+
+
+def hostile_for(kind: str, name: str) -> st.SearchStrategy:
+    """Hostile values, with the field's type-specific edge cases tried first and often."""
+    edges = edges_for(kind, name)
+    return st.one_of(st.sampled_from(edges), hostile_text) if edges else hostile_text

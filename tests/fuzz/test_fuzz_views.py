@@ -34,7 +34,7 @@ from hypothesis import strategies as st
 
 from tests.fuzz.htmlforms import Form, parse_forms
 from tests.fuzz.snapshot import changed_tables, table_digests
-from tests.fuzz.strategies import Long, hostile_text, random_keys
+from tests.fuzz.strategies import Long, hostile_for, hostile_text, random_keys
 from tests.security.urltable import KWARGS
 from tests.security.world import build_world
 from tests.test_permission_matrix import EXPECTATIONS
@@ -122,7 +122,7 @@ class Target:
     role: str
     path: str
     form: Form | None = None
-    query_keys: tuple[str, ...] = ()
+    query: Form | None = None  # the GET parameters the view reads
     path_kwarg: str = ""
 
 
@@ -147,18 +147,22 @@ def _is_post_only(name: str) -> bool:
     return bool(expect and expect.post_only)
 
 
-def _query_keys(name: str, page_forms: list[Form], path: str) -> tuple[str, ...]:
-    """The GET parameters this view reads: its filter forms' fields and `request.GET` keys."""
-    keys = set(COMMON_QUERY_KEYS)
+def _query_form(name: str, page_forms: list[Form], path: str) -> Form:
+    """The GET parameters this view reads: its filter forms' fields (with their types and
+    options), `request.GET` keys in its source, and common keys."""
+    query = Form("get", path, False)
     for form in page_forms:
         if form.method == "get" and form.action == path:
-            keys |= set(form.fields)
+            for field in form.fields.values():
+                for value in field.valid_values or [None]:
+                    query.add(field.name, field.kind, value)
     try:
         source = inspect.getsource(inspect.unwrap(URLS[name].callback))
     except (OSError, TypeError):
         source = ""
-    keys |= set(_GET_KEY.findall(source))
-    return tuple(sorted(keys))
+    for key in [*_GET_KEY.findall(source), *COMMON_QUERY_KEYS]:
+        query.add(key, "text", None)
+    return query
 
 
 def _host_forms(world, clients, role: str, name: str, path: str) -> list[Form]:
@@ -253,7 +257,7 @@ def _targets(name: str, world, clients) -> list[Target]:
             else []
         )
         if not _is_post_only(name):
-            targets.append(Target("get", role, path, query_keys=_query_keys(name, forms, path)))
+            targets.append(Target("get", role, path, query=_query_form(name, forms, path)))
         post_role, own = _post_forms(world, clients, name, role, path, forms)
         if not own and _is_post_only(name) and name not in FORMLESS:
             pytest.fail(
@@ -311,18 +315,31 @@ def form_payloads(draw, form: Form) -> dict:
             continue
         how = draw(st.sampled_from(["hostile", "missing", "repeated"]))
         if how == "hostile":
-            data[name] = draw(hostile_text)
+            data[name] = draw(hostile_for(field.kind, name))
         elif how == "repeated":
             data[name] = draw(
-                st.lists(st.one_of(_own_value(field), hostile_text), min_size=2, max_size=3)
+                st.lists(
+                    st.one_of(_own_value(field), hostile_for(field.kind, name)),
+                    min_size=2,
+                    max_size=3,
+                )
             )
     data.update(draw(st.dictionaries(random_keys, hostile_text, max_size=2)))
     return data
 
 
-def _query_payloads(keys: tuple[str, ...]) -> st.SearchStrategy:
-    value = st.one_of(hostile_text, st.lists(hostile_text, min_size=2, max_size=3))
-    return st.dictionaries(st.one_of(st.sampled_from(keys), random_keys), value, max_size=4)
+@st.composite
+def query_payloads(draw, query: Form) -> dict:
+    """A few of the view's parameters with hostile (type-aware) or repeated values, and
+    sometimes a random key."""
+    names = sorted(query.fields)
+    data: dict = {}
+    for name in draw(st.lists(st.sampled_from(names), unique=True, min_size=1, max_size=4)):
+        field = query.fields[name]
+        one = st.one_of(hostile_for(field.kind, name), _own_value(field))
+        data[name] = draw(st.one_of(one, st.lists(one, min_size=2, max_size=3)))
+    data.update(draw(st.dictionaries(random_keys, hostile_text, max_size=1)))
+    return data
 
 
 def _materialise(data: dict) -> dict:
@@ -395,7 +412,7 @@ def _send(client: Client, target: Target, data: dict):
 
 def _payloads(target: Target, world, name: str) -> st.SearchStrategy:
     if target.kind == "get":
-        return _query_payloads(target.query_keys)
+        return query_payloads(target.query)
     if target.kind == "path":
         placeholder = "FUZZSEGMENT"
         kwargs = dict(_kwargs(name, world), **{target.path_kwarg: placeholder})

@@ -8,6 +8,7 @@ import datetime as dt
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -257,10 +258,15 @@ class CancelWorkshopForm(forms.Form):
     )
 
 
+# Month filters stay a day clear of the calendar's ends: bounds in any zone must exist.
+FIRST_MONTH, LAST_MONTH = dt.date(1900, 1, 1), dt.date(9998, 12, 1)
+
+
 def _month_choices():
     return forms.DateField(
         input_formats=["%Y-%m"],
         required=False,
+        validators=[MinValueValidator(FIRST_MONTH), MaxValueValidator(LAST_MONTH)],
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
         label=_("Month"),
     )
