@@ -298,6 +298,17 @@ def test_duplicate_needs_weeks_or_date(client_for, coordinator, region):
     assert Workshop.objects.count() == 1
 
 
+@pytest.mark.parametrize("new_start", ["9999-12-31", "0001-01-01"])
+def test_duplicate_to_the_calendars_end_is_a_form_error(client_for, coordinator, region, new_start):
+    workshop = WorkshopFactory(region=region)
+    response = client_for(coordinator).post(
+        reverse("workshops:workshop_duplicate", args=[workshop.pk]), {"new_start": new_start}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["new_start"]
+    assert Workshop.objects.count() == 1
+
+
 def test_publish_without_modules_shows_message(client_for, coordinator, region):
     workshop = WorkshopFactory(region=region, status=Workshop.Status.DRAFT)
     response = client_for(coordinator).post(

@@ -16,6 +16,11 @@ from attendees.models import Agency, Region, User
 from workshops.models import Module, ModuleRevision, Track, Workshop
 from workshops.services.scheduling import SchedulingError, SessionInput, local_to_utc
 
+# Dates typed into filters and copies stay clear of the calendar's ends (years 1 and 9999), so
+# month bounds, zone conversions and shifted sessions always exist.
+EARLIEST_DATE, LATEST_DATE = dt.date(1900, 1, 1), dt.date(9998, 12, 1)
+_IN_CALENDAR = [MinValueValidator(EARLIEST_DATE), MaxValueValidator(LATEST_DATE)]
+
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
 
@@ -237,7 +242,10 @@ class DuplicateWorkshopForm(forms.Form):
         label=_("Shift by weeks"), required=False, min_value=1, max_value=104, initial=52
     )
     new_start = forms.DateField(
-        label=_("Or new first day"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Or new first day"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=_IN_CALENDAR,
     )
 
     def clean(self):
@@ -258,15 +266,11 @@ class CancelWorkshopForm(forms.Form):
     )
 
 
-# Month filters stay a day clear of the calendar's ends: bounds in any zone must exist.
-FIRST_MONTH, LAST_MONTH = dt.date(1900, 1, 1), dt.date(9998, 12, 1)
-
-
 def _month_choices():
     return forms.DateField(
         input_formats=["%Y-%m"],
         required=False,
-        validators=[MinValueValidator(FIRST_MONTH), MaxValueValidator(LAST_MONTH)],
+        validators=_IN_CALENDAR,
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
         label=_("Month"),
     )

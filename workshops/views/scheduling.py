@@ -28,8 +28,8 @@ from workshops.forms import (
     WorkshopForm,
 )
 from workshops.forms.scheduling import (
-    FIRST_MONTH,
-    LAST_MONTH,
+    EARLIEST_DATE,
+    LATEST_DATE,
     schedulable_regions,
     teachable_revisions,
 )
@@ -217,7 +217,7 @@ def schedule_calendar(request):
         month = dt.date.fromisoformat(request.GET.get("month", "") + "-01")
     except ValueError:
         month = None
-    if month is None or not FIRST_MONTH <= month <= LAST_MONTH:
+    if month is None or not EARLIEST_DATE <= month <= LATEST_DATE:
         month = timezone.localdate(timezone=_viewer_zone(request.user)).replace(day=1)
     # A day either side covers every zone's local date.
     first, nxt = _month_bounds(month, dt.UTC)
