@@ -136,8 +136,8 @@ def _kwargs(name: str, world) -> dict:
 
 def _roles(name: str) -> list[str]:
     expect = EXPECTATIONS.get(name)
-    if expect is None:  # allauth, set_language: signed out and signed in
-        return ["anonymous", "officer_a"]
+    if expect is None:  # allauth, set_language: signed out, officer, staff (TOTP enrolled)
+        return ["anonymous", "officer_a", "coord_a"]
     roles = [next((r for r in ROLE_PREFERENCE if r in expect.ok), "coord_a")]
     if expect.public:
         roles.append("anonymous")
@@ -392,11 +392,16 @@ def _session_clients(world) -> dict[str, Client]:
         client = Client()
         if user is not None:
             client.force_login(user)
-            # Signed in just now with a password, so allauth's e-mail, password and MFA pages
+            # Re-authenticated just now with a password, so allauth's e-mail, password and MFA pages
             # show their forms instead of asking to re-authenticate first.
             session = client.session
             session[AUTHENTICATION_METHODS_SESSION_KEY] = [
-                {"method": "password", "at": time.time(), "email": user.email}
+                {
+                    "method": "password",
+                    "at": time.time(),
+                    "email": user.email,
+                    "reauthenticated": True,
+                }
             ]
             session["account_authentication_methods_user"] = str(user.pk)
             session.save()
