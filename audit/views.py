@@ -9,7 +9,8 @@ from .models import AuditEntry
 @role_required("program_admin")
 def audit_log(request):
     entries = AuditEntry.objects.select_related("actor")
-    action = request.GET.get("action", "").strip()[:64]
+    # PostgreSQL refuses a NUL in a query parameter; no action name contains one.
+    action = request.GET.get("action", "").replace("\x00", "").strip()[:64]
     if action:
         entries = entries.filter(action=action)
     actions = AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct()

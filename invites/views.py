@@ -39,7 +39,12 @@ def _calendar_response(body: bytes, *, filename: str, disposition: str) -> HttpR
 def calendar_feed(request, token: str):
     """A user's subscription feed; the token is the only credential. Unknown, reset or
     suspended → 404, the same answer, so the URL reveals nothing."""
-    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    # PostgreSQL refuses a NUL in a query parameter; no token contains one.
+    feed = (
+        CalendarFeed.objects.select_related("user").filter(token=token).first()
+        if "\x00" not in token
+        else None
+    )
     if feed is None or not feed.user.is_active or not feed.user.has_program_access:
         raise Http404
     body = feed_body(feed.user)

@@ -43,7 +43,8 @@ class UserQuerySet(models.QuerySet):
         return self.officers().filter(agency__region__in=user.coordinated_region_ids)
 
     def search(self, text: str) -> UserQuerySet:
-        text = text.strip()
+        # PostgreSQL refuses a NUL in a query parameter; no name or address contains one.
+        text = text.replace("\x00", "").strip()
         if not text:
             return self
         return self.filter(Q(full_name__icontains=text) | Q(email__icontains=text))

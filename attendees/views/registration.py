@@ -33,7 +33,8 @@ OUTCOME_MESSAGES = {
 
 def _next_url(request, default: str) -> str:
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
+    # A local path only: `redirect()` would take anything else for a URL name (NoReverseMatch).
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target

@@ -20,6 +20,11 @@ def test_my_agency_lists_own_officers_only(
     assert reverse("vetting_detail", args=[pending_officer.pk]) in body
 
 
+def test_my_agency_search_with_a_nul_byte_is_no_error(client_for, focal_point, officer):
+    response = client_for(focal_point).get(reverse("my_agency"), {"q": "Ali\x00ce"})
+    assert response.status_code == 200
+
+
 @pytest.mark.parametrize("rows", [1, 20])
 def test_my_agency_query_count_does_not_grow(
     client_for, focal_point, agency, rows, django_assert_max_num_queries

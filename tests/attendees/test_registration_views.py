@@ -35,6 +35,13 @@ def test_register_redirects_to_safe_next_only(client_for, officer, workshop):
     assert response["Location"] == reverse("registration:my_training")
 
 
+@pytest.mark.parametrize("target", ["my_training", "a\x00b", "javascript:alert(1)", " "])
+def test_register_ignores_a_next_that_is_not_a_local_path(client_for, officer, workshop, target):
+    response = client_for(officer).post(_register_url(workshop), {"next": target})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("registration:my_training")
+
+
 def test_register_get_not_allowed(client_for, officer, workshop):
     assert client_for(officer).get(_register_url(workshop)).status_code == 405
 

@@ -53,6 +53,12 @@ def test_program_admin_reads_and_filters_the_log(
     assert "Approved Alice" not in html
 
 
+def test_log_filter_with_a_nul_byte_is_no_error(client_for, program_admin, coordinator):
+    record_audit(actor=coordinator, action="export.csv", summary="Exported 3 rows")
+    response = client_for(program_admin).get(reverse("audit:log"), {"action": "export\x00.csv"})
+    assert response.status_code == 200
+
+
 def test_anonymous_is_sent_to_login(client):
     response = client.get(reverse("audit:log"))
     assert response.status_code == 302

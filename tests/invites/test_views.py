@@ -127,6 +127,11 @@ def test_suspended_users_feed_is_404(client, officer):
     assert client.get(url).status_code == 404
 
 
+@pytest.mark.parametrize("token", ["%00", "a%00b"])
+def test_feed_token_with_a_nul_byte_is_404(client, token):
+    assert client.get(f"/calendar/feed/{token}.ics").status_code == 404
+
+
 def test_feed_refuses_post(client, officer):
     assert client.post(feed_url(officer)).status_code == 405
 

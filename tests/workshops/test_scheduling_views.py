@@ -115,6 +115,23 @@ def test_calendar_ignores_bad_month(client_for, coordinator):
     assert response.status_code == 200
 
 
+@pytest.mark.parametrize("month", ["9999-12", "0001-01"])
+def test_calendar_ignores_a_month_at_the_end_of_the_calendar(client_for, coordinator, month):
+    response = client_for(coordinator).get(reverse("workshops:schedule_calendar"), {"month": month})
+    assert response.status_code == 200
+    assert response.context["month"] != dt.date(int(month[:4]), int(month[5:]), 1)
+
+
+@pytest.mark.parametrize("name", ["workshops:schedule", "workshops:catalog"])
+@pytest.mark.parametrize("month", ["9999-12", "0001-01"])
+def test_month_filter_at_the_end_of_the_calendar_is_a_form_error(
+    client_for, coordinator, name, month
+):
+    response = client_for(coordinator).get(reverse(name), {"month": month})
+    assert response.status_code == 200
+    assert response.context["form"].errors["month"]
+
+
 # --- create / edit ---------------------------------------------------------------------------
 
 
@@ -278,6 +295,17 @@ def test_duplicate_needs_weeks_or_date(client_for, coordinator, region):
         reverse("workshops:workshop_duplicate", args=[workshop.pk]), {}
     )
     assert response.status_code == 200
+    assert Workshop.objects.count() == 1
+
+
+@pytest.mark.parametrize("new_start", ["9999-12-31", "0001-01-01"])
+def test_duplicate_to_the_calendars_end_is_a_form_error(client_for, coordinator, region, new_start):
+    workshop = WorkshopFactory(region=region)
+    response = client_for(coordinator).post(
+        reverse("workshops:workshop_duplicate", args=[workshop.pk]), {"new_start": new_start}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["new_start"]
     assert Workshop.objects.count() == 1
 
 

@@ -8,12 +8,18 @@ import datetime as dt
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from attendees.models import Agency, Region, User
 from workshops.models import Module, ModuleRevision, Track, Workshop
 from workshops.services.scheduling import SchedulingError, SessionInput, local_to_utc
+
+# Dates typed into filters and copies stay clear of the calendar's ends (years 1 and 9999), so
+# month bounds, zone conversions and shifted sessions always exist.
+EARLIEST_DATE, LATEST_DATE = dt.date(1900, 1, 1), dt.date(9998, 12, 1)
+_IN_CALENDAR = [MinValueValidator(EARLIEST_DATE), MaxValueValidator(LATEST_DATE)]
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -236,7 +242,10 @@ class DuplicateWorkshopForm(forms.Form):
         label=_("Shift by weeks"), required=False, min_value=1, max_value=104, initial=52
     )
     new_start = forms.DateField(
-        label=_("Or new first day"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Or new first day"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=_IN_CALENDAR,
     )
 
     def clean(self):
@@ -261,6 +270,7 @@ def _month_choices():
     return forms.DateField(
         input_formats=["%Y-%m"],
         required=False,
+        validators=_IN_CALENDAR,
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
         label=_("Month"),
     )

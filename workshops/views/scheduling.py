@@ -27,7 +27,12 @@ from workshops.forms import (
     SessionFormSet,
     WorkshopForm,
 )
-from workshops.forms.scheduling import schedulable_regions, teachable_revisions
+from workshops.forms.scheduling import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    schedulable_regions,
+    teachable_revisions,
+)
 from workshops.models import Workshop, WorkshopModule, WorkshopSession
 from workshops.services import scheduling as services
 from workshops.services.scheduling import SchedulingError
@@ -211,6 +216,8 @@ def schedule_calendar(request):
     try:
         month = dt.date.fromisoformat(request.GET.get("month", "") + "-01")
     except ValueError:
+        month = None
+    if month is None or not EARLIEST_DATE <= month <= LATEST_DATE:
         month = timezone.localdate(timezone=_viewer_zone(request.user)).replace(day=1)
     # A day either side covers every zone's local date.
     first, nxt = _month_bounds(month, dt.UTC)
