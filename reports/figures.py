@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import (
     Avg,
     Count,
@@ -111,6 +112,9 @@ class ProgramFigures:
     regions: list[RegionLine] = field(default_factory=list)
     workshops: list[WorkshopLine] = field(default_factory=list)
     top_agencies: list[tuple[str, str, int, int]] = field(default_factory=list)
+    # The next end of a scheduled workshop not yet held: "held" figures change then, with no
+    # write to the database (so cached figures expire at that moment).
+    changes_at: dt.datetime | None = None
 
     @property
     def completion_rate(self) -> float | None:
@@ -200,6 +204,8 @@ def program_figures(
     for pk, title, region, starts, tz, ends, capacity, conf_n, wait_n, fb_n, ov, tr in rows:
         shown = fb_n >= min_answers
         held = ends is not None and ends <= now
+        if ends is not None and not held:
+            figures.changes_at = min(ends, figures.changes_at or ends)
         figures.workshops.append(
             WorkshopLine(
                 pk=pk,
@@ -309,4 +315,42 @@ def program_figures(
         .values_list("officer__agency__name", "officer__agency__country", "t", "n")[:top]
     ]
     figures.regions = sorted(regions.values(), key=lambda r: r.region)
+    return figures
+
+
+# Cached figures live at most this long even if no write and no workshop end comes first.
+CACHE_SECONDS = 3600
+
+
+def figures_cache_key(user, *, start: dt.date, end: dt.date, region_id: int | None) -> str | None:
+    """The cache key of these figures for this viewer at the current data version (None where
+    data versions are not kept). The viewer's scope is part of it, never the viewer."""
+    from .dataversion import current
+
+    version = current("report")
+    if version is None:
+        return None
+    scope = "all" if user.is_program_admin else ",".join(map(str, user.coordinated_region_ids))
+    min_answers = attendance_conf.get("FEEDBACK_MIN_ANSWERS")
+    return f"report:{version}:{scope}:{start}:{end}:{region_id or ''}:{min_answers}"
+
+
+def cache_seconds(figures: ProgramFigures) -> int:
+    """How long cached figures (or anything rendered from them) stay right."""
+    if figures.changes_at is None:
+        return CACHE_SECONDS
+    return max(0, min(CACHE_SECONDS, int((figures.changes_at - timezone.now()).total_seconds())))
+
+
+def cached_program_figures(
+    user, *, start: dt.date, end: dt.date, region_id: int | None = None, key: str | None = None
+) -> ProgramFigures:
+    """`program_figures`, cached under the data version: any committed write to what they
+    are computed from changes the key, and a workshop ending expires them."""
+    key = key or figures_cache_key(user, start=start, end=end, region_id=region_id)
+    figures = cache.get(key) if key else None
+    if figures is None:
+        figures = program_figures(user, start=start, end=end, region_id=region_id)
+        if key and (seconds := cache_seconds(figures)):
+            cache.set(key, figures, seconds)
     return figures

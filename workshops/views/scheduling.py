@@ -11,13 +11,16 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import F, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_countries import countries
 
 from attendees.models import Registration
 from attendees.roles import role_required
+from trainingsite.fragments import fragment, fragments
 from workshops.forms import (
     CancelWorkshopForm,
     CatalogFilterForm,
@@ -72,6 +75,52 @@ def _search_q(text: str) -> Q:
     )
 
 
+def _catalog_filters(request, form) -> str:
+    """The filter form as HTML, cached per submitted values and choice version: rendering its
+    selects costs more than the rest of the page."""
+    from reports.dataversion import current
+
+    def render():
+        return render_to_string("workshops/_catalog_filters.html", {"form": form}, request=request)
+
+    version = current("choices")
+    if version is None:
+        return render()
+    submitted = sorted((k, request.GET.getlist(k)) for k in form.fields if k in request.GET)
+    return fragment("catalog-filters", (version, submitted), render)
+
+
+def _card_parts(workshop, viewer_zone: str) -> tuple:
+    """Everything a catalog card shows except its seat badge, which stays live."""
+    w = workshop
+    return (w.pk, w.title, w.format, w.language, w.starts_at, w.ends_at, w.city, w.country.code,
+            w.region.name, viewer_zone)  # fmt: skip
+
+
+SEAT_BADGE_SLOT = "<!--seat-badge-->"
+
+
+def _cards(request, workshops) -> list[dict]:
+    """Catalog cards from the cache, split around the seat badge the page renders live."""
+    zone = request.user.time_zone
+
+    def render(missing):
+        return [
+            render_to_string(
+                "workshops/_workshop_card.html",
+                {"workshop": w, "user": request.user, "seat_badge_slot": SEAT_BADGE_SLOT},
+            )
+            for w in missing
+        ]
+
+    html = fragments("catalog-card", workshops, lambda w: _card_parts(w, zone), render)
+    cards = []
+    for workshop, card in zip(workshops, html, strict=True):
+        head, _slot, tail = card.partition(SEAT_BADGE_SLOT)
+        cards.append({"workshop": workshop, "head": mark_safe(head), "tail": mark_safe(tail)})  # noqa: S308
+    return cards
+
+
 def catalog(request):
     form = CatalogFilterForm(request.GET or None)
     workshops = Workshop.objects.for_catalog(request.user)
@@ -94,6 +143,7 @@ def catalog(request):
             workshops = workshops.filter(language=data["language"])
         if data["q"]:
             workshops = workshops.filter(_search_q(data["q"].strip()))
+    # Live seat counts (never cached): someone may be about to register.
     workshops = workshops.with_seat_counts()
     if form.is_valid() and form.cleaned_data["available"]:
         workshops = workshops.filter(confirmed_count__lt=F("capacity"))
@@ -102,7 +152,12 @@ def catalog(request):
     return render(
         request,
         "workshops/catalog.html",
-        {"page": page, "form": form, "querystring": _querystring_without_page(request)},
+        {
+            "page": page,
+            "cards": _cards(request, page.object_list),
+            "filters": _catalog_filters(request, form),
+            "querystring": _querystring_without_page(request),
+        },
     )
 
 

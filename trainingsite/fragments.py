@@ -1,0 +1,50 @@
+"""Rendered HTML fragments in the cache, keyed by everything they show.
+
+A fragment's key names every input of its rendering (the caller passes them: the data shown,
+or a data version that changes with it) plus the active language; so an entry is never stale,
+it just stops being asked for. Never cache what shows live seat counts, a CSRF token or
+anything else that differs per request without being in the key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+
+from django.core.cache import cache
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+TIMEOUT = 24 * 3600  # entries are never stale (see above): this only bounds the memory held
+
+
+def _key(name: str, parts) -> str:
+    digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+    return f"frag:{name}:{get_language()}:{digest}"
+
+
+def fragment(name: str, parts, render: Callable[[], str]) -> SafeString:
+    """The cached rendering for `parts`, rendering (and storing) it on a miss."""
+    key = _key(name, parts)
+    html = cache.get(key)
+    if html is None:
+        html = str(render())
+        cache.set(key, html, TIMEOUT)
+    return mark_safe(html)  # noqa: S308 (our own template output)
+
+
+def fragments(
+    name: str, items: Iterable, parts: Callable, render: Callable[[list], list[str]]
+) -> list[SafeString]:
+    """One fragment per item in one round trip: `parts(item)` keys an item, `render(missing)`
+    renders the missing items (in one template pass) in order."""
+    items = list(items)
+    keys = [_key(name, parts(item)) for item in items]
+    found = cache.get_many(keys)
+    missing = [i for i, key in enumerate(keys) if key not in found]
+    if missing:
+        rendered = render([items[i] for i in missing])
+        new = {keys[i]: str(html) for i, html in zip(missing, rendered, strict=True)}
+        cache.set_many(new, TIMEOUT)
+        found.update(new)
+    return [mark_safe(found[key]) for key in keys]  # noqa: S308
