@@ -36,6 +36,19 @@ TOPICS: dict[str, list[str]] = {
     ],
     # The catalog's filter choices.
     "choices": ["attendees.Region", "workshops.Track"],
+    # A workshop page's programme: everything but seats and registrations (migration 0003).
+    "workshops": [
+        "workshops.Workshop",
+        "workshops.WorkshopSession",
+        "workshops.WorkshopModule",
+        "workshops.ModuleRevision",
+        "workshops.Module",
+        "workshops.Track",
+        "workshops.Workshop.trainers",
+        "attendees.Region",
+        "attendees.Agency",
+        "attendees.User",  # full_name only (trainers' names)
+    ],
 }
 
 

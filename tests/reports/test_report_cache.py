@@ -50,7 +50,9 @@ def test_sign_ins_do_not_change_the_report_version(program, officer):
     before = current("report")
     User.objects.filter(pk=officer.pk).update(last_login=timezone.now())
     assert current("report") == before
-    User.objects.filter(pk=officer.pk).update(agency=Agency.objects.exclude(pk=officer.agency_id)[0])
+    User.objects.filter(pk=officer.pk).update(
+        agency=Agency.objects.exclude(pk=officer.agency_id)[0]
+    )
     assert current("report") == before + 1
 
 

@@ -9,7 +9,7 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -161,20 +161,49 @@ def catalog(request):
     )
 
 
+PROGRAMME_SPLIT = "<!--programme-split-->"
+
+
+def _programme(request, workshop) -> tuple[str, str]:
+    """The workshop's description, sessions and modules, and its trainers, as HTML: cached under
+    the "workshops" data version (any committed change to a workshop, session, module or
+    trainer changes it), per workshop and viewer time zone. Seats and registrations are not in
+    it: the page renders those live."""
+    from reports.dataversion import current
+
+    def render():
+        sessions = workshop.sessions.order_by("starts_at", "pk")
+        modules = workshop.workshop_modules.select_related("revision__module__track")
+        return render_to_string(
+            "workshops/_programme.html",
+            {
+                "workshop": workshop,
+                "sessions": sessions,
+                "modules": [
+                    {"revision": wm.revision, "objectives": _lines(wm.revision.objectives)}
+                    for wm in modules
+                ],
+                "trainers": workshop.trainers.order_by("full_name", "email"),
+                "user": request.user,
+                "split": PROGRAMME_SPLIT,
+            },
+        )
+
+    version = current("workshops")
+    html = (
+        render()
+        if version is None
+        else fragment("workshop-programme", (version, workshop.pk, request.user.time_zone), render)
+    )
+    main, _split, trainers = html.partition(PROGRAMME_SPLIT)
+    return mark_safe(main), mark_safe(trainers)  # noqa: S308
+
+
 def workshop_detail(request, pk: int):
-    sessions = WorkshopSession.objects.order_by("starts_at", "pk")
     workshop = get_object_or_404(
         Workshop.objects.visible_to(request.user)
         .with_seat_counts()
-        .select_related("region", "host_agency")
-        .prefetch_related(
-            Prefetch("sessions", queryset=sessions),
-            Prefetch(
-                "workshop_modules",
-                queryset=WorkshopModule.objects.select_related("revision__module__track"),
-            ),
-            "trainers",
-        ),
+        .select_related("region", "host_agency"),
         pk=pk,
     )
     my_registration = (
@@ -184,23 +213,20 @@ def workshop_detail(request, pk: int):
         .first()
     )
     can_edit = Workshop.objects.editable_by(request.user).filter(pk=workshop.pk).exists()
-    is_trainer = any(t.pk == request.user.pk for t in workshop.trainers.all())
+    is_trainer = request.user.is_trainer and workshop.trainers.filter(pk=request.user.pk).exists()
     show_joining = (
         can_edit
         or is_trainer
         or (my_registration is not None and my_registration.state == Registration.State.CONFIRMED)
     )
-    modules = [
-        {"revision": wm.revision, "objectives": _lines(wm.revision.objectives)}
-        for wm in workshop.workshop_modules.all()
-    ]
+    programme, trainers = _programme(request, workshop)
     return render(
         request,
         "workshops/workshop_detail.html",
         {
             "workshop": workshop,
-            "sessions": workshop.sessions.all(),
-            "modules": modules,
+            "programme": programme,
+            "trainers": trainers,
             "my_registration": my_registration,
             "show_joining": show_joining,
             "can_edit": can_edit,
