@@ -49,7 +49,11 @@ def explain(sql: str, params) -> tuple[float, list[str]]:
             lines = [row[0] for row in cursor.fetchall()]
         transaction.set_rollback(True)
     took = next(
-        (float(m.group(1)) for line in lines if (m := re.search(r"Execution Time: ([\d.]+)", line))),
+        (
+            float(m.group(1))
+            for line in lines
+            if (m := re.search(r"Execution Time: ([\d.]+)", line))
+        ),
         0.0,
     )
     return took, lines
@@ -62,12 +66,14 @@ def summarize(lines: list[str]) -> str:
         m = re.match(r"\s*(?:->\s+)?([A-Z][A-Za-z ]+?)(?: on | using |  \(|\s\()", line)
         if m and not line.strip().startswith(("Planning", "Execution", "Buffers", "Sort Key")):
             nodes.append(m.group(1).strip())
-    indexes = sorted({m.group(1) for line in lines for m in re.finditer(r"using (\w+)", line)})
+    found = (re.finditer(r"(?:using|Index Scan on) (\w+)", line) for line in lines)
+    indexes = sorted({m.group(1) for matches in found for m in matches})
     shown = " > ".join(nodes[:6]) + (" ..." if len(nodes) > 6 else "")
     return shown + (f" [{', '.join(indexes)}]" if indexes else " [no index]")
 
 
-def run(pages: dict, *, top: int, plans: bool) -> list[list]:
+def run(pages: dict, *, top: int, plans: bool, cold: bool) -> list[list]:
+    from django.core.cache import cache
     from django.core.signals import request_started
     from django.db import connection, reset_queries
     from django.test import Client
@@ -81,6 +87,8 @@ def run(pages: dict, *, top: int, plans: bool) -> list[list]:
         key, value = pages["cookies"][who].split("=", 1)
         client.cookies[key] = value
         client.get(path)  # warm the session flags and caches, as the load does
+        if cold:
+            cache.clear()  # the bench's own Redis database: explain the cache-miss path
         recorder = Recorder()
         with connection.execute_wrapper(recorder):
             status = client.get(path).status_code
@@ -88,7 +96,9 @@ def run(pages: dict, *, top: int, plans: bool) -> list[list]:
         heaviest = sorted(recorder.queries, key=lambda q: -q[0])[:top]
         for rank, (_took, sql, params) in enumerate(heaviest, 1):
             ms, lines = explain(sql, params)
-            label = f"{name} ({status}, {len(recorder.queries)} q, {total:.1f} ms)" if rank == 1 else ""
+            label = (
+                f"{name} ({status}, {len(recorder.queries)} q, {total:.1f} ms)" if rank == 1 else ""
+            )
             table = re.search(r'FROM "(\w+)"', sql)
             rows.append([label, table.group(1) if table else "?", f"{ms:.2f}", summarize(lines)])
             if plans:
@@ -105,13 +115,17 @@ def main() -> int:
     p.add_argument("--db", default=None, help="default ts_bench_pages_<scale>")
     p.add_argument("--top", type=int, default=2, help="queries explained per page")
     p.add_argument("--plans", action="store_true", help="print the full plans too")
+    p.add_argument(
+        "--cold", action="store_true", help="empty the cache first: explain what a miss runs"
+    )
     args = p.parse_args()
     args.db = args.db or f"ts_bench_pages_{str(args.scale).replace('.', '_')}"
     args.reuse = True
     _env, pages = prepare(args)
-    rows = run(pages, top=args.top, plans=args.plans)
+    rows = run(pages, top=args.top, plans=args.plans, cold=args.cold)
     print_table(
-        f"EXPLAIN ANALYZE, heaviest {args.top} queries per page, scale {args.scale}",
+        f"EXPLAIN ANALYZE, heaviest {args.top} queries per page, scale {args.scale}, "
+        + ("cold cache (every cached part recomputed)" if args.cold else "warm cache"),
         ["page (status, queries, total)", "from", "exec ms", "plan (indexes)"],
         rows,
     )

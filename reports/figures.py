@@ -267,30 +267,43 @@ def program_figures(
         line = regions.setdefault(region, RegionLine(region=region))
         line.attendees, line.completed, line.officers_trained = n, completed, trained
 
-    # 4 and 5. Officer-hours by track and by region.
-    marks = AttendanceMark.objects.filter(
-        registration__in=attendees.values("pk"), status__in=ATTENDED_STATUSES
-    ).annotate(
-        length=ExpressionWrapper(
-            F("session__ends_at") - F("session__starts_at"), output_field=DurationField()
+    # 4 and 5. Officer-hours by track and by region: summed per workshop in SQL, then by track
+    # and region here. Every attended mark of a held workshop in scope belongs to an attendee
+    # (a mark makes its registration one), so the marks need no join back to `attendees`: with
+    # it, the planner misjudged the attendee count and hashed every mark of every year.
+    lengths = (
+        AttendanceMark.objects.filter(
+            registration__workshop__in=held_ids, status__in=ATTENDED_STATUSES
         )
+        .values("registration__workshop_id")
+        .annotate(
+            total=Sum(
+                ExpressionWrapper(
+                    F("session__ends_at") - F("session__starts_at"), output_field=DurationField()
+                )
+            )
+        )
+        .values_list("registration__workshop_id", "total")
     )
-    by_track = (
-        marks.annotate(track=primary_track_name("registration__workshop__"))
-        .values("track")
-        .annotate(total=Sum("length"))
-        .values_list("track", "total")
+    tracks = dict(
+        Workshop.objects.filter(pk__in=held_ids)
+        .annotate(track=primary_track_name())
+        .values_list("pk", "track")
     )
+    region_of = {w.pk: w.region for w in figures.workshops}
+    by_track: dict[str, dt.timedelta] = {}
+    by_region: dict[str, dt.timedelta] = {}
+    for workshop_id, total in lengths:
+        track = tracks.get(workshop_id) or "—"
+        by_track[track] = by_track.get(track, dt.timedelta()) + total
+        region = region_of[workshop_id]
+        by_region[region] = by_region.get(region, dt.timedelta()) + total
     figures.hours_by_track = sorted(
-        ((track or "—", _minutes(total) / 60) for track, total in by_track),
+        ((track, _minutes(total) / 60) for track, total in by_track.items()),
         key=lambda item: (-item[1], item[0]),
     )
     figures.hours_total = sum(h for _t, h in figures.hours_by_track)
-    for region, total in (
-        marks.values("registration__workshop__region__name")
-        .annotate(total=Sum("length"))
-        .values_list("registration__workshop__region__name", "total")
-    ):
+    for region, total in by_region.items():
         regions.setdefault(region, RegionLine(region=region)).hours = _minutes(total) / 60
 
     # 6. Feedback per region (held workshops), shown only above the anonymity threshold.
