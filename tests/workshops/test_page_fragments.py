@@ -97,3 +97,17 @@ def test_workshop_page_seats_and_registration_stay_live(client_for, officer, age
     RegistrationFactory(workshop=workshop, officer=OfficerFactory(agency=agency))
     page = client.get(_detail(workshop)).content.decode()
     assert "1 seat left" not in page and "Waitlist" in page
+
+
+@pytest.mark.parametrize("page", ["2", "3", "999", "99999999999999999999999", "0", "-1", "x"])
+def test_catalog_page_numbers_behave_like_djangos_paginator(client_for, officer, region, page):
+    from django.core.paginator import Paginator
+
+    WorkshopFactory.create_batch(14, region=region)
+    response = client_for(officer).get(CATALOG, {"page": page})
+    assert response.status_code == 200
+    expected = Paginator(Workshop.objects.for_catalog(officer).order_by("starts_at", "pk"), 12)
+    expected = expected.get_page(page)
+    got = response.context["page"]
+    assert (got.number, got.paginator.count) == (expected.number, 14)
+    assert [w.pk for w in got.object_list] == [w.pk for w in expected.object_list]

@@ -34,6 +34,7 @@ from workshops.forms.scheduling import schedulable_regions, teachable_revisions
 from workshops.models import Workshop, WorkshopModule, WorkshopSession
 from workshops.services import scheduling as services
 from workshops.services.scheduling import SchedulingError
+from workshops.views.paging import counted_page
 
 CATALOG_PAGE_SIZE = 12
 SCHEDULE_PAGE_SIZE = 25
@@ -148,7 +149,7 @@ def catalog(request):
     if form.is_valid() and form.cleaned_data["available"]:
         workshops = workshops.filter(confirmed_count__lt=F("capacity"))
     workshops = workshops.select_related("region").order_by("starts_at", "pk")
-    page = Paginator(workshops, CATALOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = counted_page(workshops, CATALOG_PAGE_SIZE, request.GET.get("page"))
     return render(
         request,
         "workshops/catalog.html",
