@@ -277,6 +277,11 @@ def seed(scale: float = 0.1, *, verbose: bool = True) -> Seeded:
         # Registrations: `per_workshop` distinct officers per workshop (ROSTER for the big one);
         # 90% confirmed, 5% waitlisted, 5% cancelled. Officer 1 has a history and upcoming places.
         stride = max(n_officers // max(per_workshop, ROSTER), 1)
+        # Officer (w*37 + k*stride): with stride a multiple of 37 (333 at scale 1.0) one officer
+        # recurred in every ninth workshop (200 registrations); coprime, each officer has about
+        # the average (REGISTRATIONS / OFFICERS, 10).
+        while stride % 37 == 0:
+            stride += 1
         confirmed_past: list[tuple[int, int]] = []  # (registration id, workshop index)
 
         def registrations():

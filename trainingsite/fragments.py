@@ -9,6 +9,7 @@ anything else that differs per request without being in the key.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable, Iterable
 
 from django.core.cache import cache
@@ -16,6 +17,28 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 TIMEOUT = 24 * 3600  # entries are never stale (see above): this only bounds the memory held
+
+log = logging.getLogger(__name__)
+
+
+# A cache outage costs speed, never the page: every read is a miss, every write is skipped.
+def cache_get_many(keys: list[str]) -> dict:
+    try:
+        return cache.get_many(keys)
+    except Exception:  # noqa: BLE001 (any backend error)
+        log.warning("cache unavailable: rendering without it", exc_info=True)
+        return {}
+
+
+def cache_get(key: str):
+    return cache_get_many([key]).get(key)
+
+
+def cache_set_many(values: dict, timeout: int) -> None:
+    try:
+        cache.set_many(values, timeout)
+    except Exception:  # noqa: BLE001
+        log.warning("cache unavailable: not storing", exc_info=True)
 
 
 def _key(name: str, parts) -> str:
@@ -26,10 +49,10 @@ def _key(name: str, parts) -> str:
 def fragment(name: str, parts, render: Callable[[], str]) -> SafeString:
     """The cached rendering for `parts`, rendering (and storing) it on a miss."""
     key = _key(name, parts)
-    html = cache.get(key)
+    html = cache_get(key)
     if html is None:
         html = str(render())
-        cache.set(key, html, TIMEOUT)
+        cache_set_many({key: html}, TIMEOUT)
     return mark_safe(html)  # noqa: S308 (our own template output)
 
 
@@ -40,11 +63,11 @@ def fragments(
     renders the missing items (in one template pass) in order."""
     items = list(items)
     keys = [_key(name, parts(item)) for item in items]
-    found = cache.get_many(keys)
+    found = cache_get_many(keys)
     missing = [i for i, key in enumerate(keys) if key not in found]
     if missing:
         rendered = render([items[i] for i in missing])
         new = {keys[i]: str(html) for i, html in zip(missing, rendered, strict=True)}
-        cache.set_many(new, TIMEOUT)
+        cache_set_many(new, TIMEOUT)
         found.update(new)
     return [mark_safe(found[key]) for key in keys]  # noqa: S308

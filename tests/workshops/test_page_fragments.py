@@ -111,3 +111,23 @@ def test_catalog_page_numbers_behave_like_djangos_paginator(client_for, officer,
     got = response.context["page"]
     assert (got.number, got.paginator.count) == (expected.number, 14)
     assert [w.pk for w in got.object_list] == [w.pk for w in expected.object_list]
+
+
+def test_pages_still_render_when_the_cache_is_down(
+    settings, client_for, officer, coordinator, region
+):
+    workshop = WorkshopFactory(title="No cache", region=region)
+    RegistrationFactory(workshop=workshop, officer=officer)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        }
+    }
+    client = client_for(officer)
+    assert "No cache" in client.get(CATALOG).content.decode()
+    assert "No cache" in client.get(_detail(workshop)).content.decode()
+    client = client_for(coordinator)
+    rows = reverse("registration:workshop_registrations", args=[workshop.pk])
+    assert officer.full_name in client.get(rows).content.decode()
+    assert client.get(reverse("reports:program")).status_code == 200
