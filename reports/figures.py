@@ -40,7 +40,7 @@ from attendance import conf as attendance_conf
 from attendance.models import AttendanceMark, Feedback
 from attendance.models.marks import ATTENDED_STATUSES
 from attendees.models import Registration
-from trainingsite.fragments import cache_get, cache_set_many
+from trainingsite.fragments import cache_get, cache_set_many, release
 from workshops.models import Workshop
 
 from .exports import ExportFilter, attendance_registrations, primary_track_name, scoped_workshops
@@ -345,7 +345,7 @@ def figures_cache_key(user, *, start: dt.date, end: dt.date, region_id: int | No
         return None
     scope = "all" if user.is_program_admin else ",".join(map(str, user.coordinated_region_ids))
     min_answers = attendance_conf.get("FEEDBACK_MIN_ANSWERS")
-    return f"report:{version}:{scope}:{start}:{end}:{region_id or ''}:{min_answers}"
+    return f"report:{release()}:{version}:{scope}:{start}:{end}:{region_id or ''}:{min_answers}"
 
 
 def cache_seconds(figures: ProgramFigures) -> int:

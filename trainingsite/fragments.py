@@ -8,10 +8,13 @@ anything else that differs per request without being in the key.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -41,9 +44,26 @@ def cache_set_many(values: dict, timeout: int) -> None:
         log.warning("cache unavailable: not storing", exc_info=True)
 
 
+@functools.cache
+def release() -> str:
+    """A digest of this project's code and templates: part of every key, so a deploy never
+    serves what the previous templates (or figure classes) rendered."""
+    from django.apps import apps
+
+    root = Path(settings.BASE_DIR)
+    folders = {Path(c.path) for c in apps.get_app_configs() if Path(c.path).is_relative_to(root)}
+    digest = hashlib.blake2b(digest_size=8)
+    for folder in sorted(folders | {root / "trainingsite"}):
+        for path in sorted(folder.rglob("*")):
+            if path.suffix in (".py", ".html"):
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def _key(name: str, parts) -> str:
     digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
-    return f"frag:{name}:{get_language()}:{digest}"
+    return f"frag:{release()}:{name}:{get_language()}:{digest}"
 
 
 def fragment(name: str, parts, render: Callable[[], str]) -> SafeString:

@@ -131,3 +131,12 @@ def test_pages_still_render_when_the_cache_is_down(
     rows = reverse("registration:workshop_registrations", args=[workshop.pk])
     assert officer.full_name in client.get(rows).content.decode()
     assert client.get(reverse("reports:program")).status_code == 200
+
+
+def test_a_new_release_never_reads_fragments_of_the_previous_one(monkeypatch):
+    from trainingsite import fragments
+
+    assert fragments.fragment("t", (1,), lambda: "old") == "old"
+    assert fragments.fragment("t", (1,), lambda: "new") == "old"  # cached
+    monkeypatch.setattr(fragments, "release", lambda: "next-deploy")
+    assert fragments.fragment("t", (1,), lambda: "new") == "new"

@@ -165,8 +165,9 @@ def catalog(request):
 PROGRAMME_SPLIT = "<!--programme-split-->"
 
 
-def _programme(request, workshop) -> tuple[str, str]:
-    """The workshop's description, sessions and modules, and its trainers, as HTML: cached under
+def _programme(request, workshop) -> list[str]:
+    """The workshop's description, sessions and modules; its trainers; its calendar links: three
+    pieces of HTML (where the page places them), cached under
     the "workshops" data version (any committed change to a workshop, session, module or
     trainer changes it), per workshop and viewer time zone. Seats and registrations are not in
     it: the page renders those live."""
@@ -196,8 +197,7 @@ def _programme(request, workshop) -> tuple[str, str]:
         if version is None
         else fragment("workshop-programme", (version, workshop.pk, request.user.time_zone), render)
     )
-    main, _split, trainers = html.partition(PROGRAMME_SPLIT)
-    return mark_safe(main), mark_safe(trainers)  # noqa: S308
+    return [mark_safe(part) for part in html.split(PROGRAMME_SPLIT)]  # noqa: S308
 
 
 def workshop_detail(request, pk: int):
@@ -220,7 +220,7 @@ def workshop_detail(request, pk: int):
         or is_trainer
         or (my_registration is not None and my_registration.state == Registration.State.CONFIRMED)
     )
-    programme, trainers = _programme(request, workshop)
+    programme, trainers, calendar = _programme(request, workshop)
     return render(
         request,
         "workshops/workshop_detail.html",
@@ -228,6 +228,7 @@ def workshop_detail(request, pk: int):
             "workshop": workshop,
             "programme": programme,
             "trainers": trainers,
+            "calendar": calendar,
             "my_registration": my_registration,
             "show_joining": show_joining,
             "can_edit": can_edit,
