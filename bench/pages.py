@@ -4,11 +4,13 @@ Seeds a `seed_scale` data set (default --scale 0.1; --scale 1.0 is the full ten 
 scratch PostgreSQL database, serves the real app with gunicorn (production settings: DEBUG off,
 PostgreSQL, Redis cache) on 127.0.0.1, signs an officer and a coordinator in by writing their
 sessions directly (the coordinator's with the MFA-enrolled flag), and hammers each listed page
-with 16 keep-alive clients; `/healthz` (a constant response through the same middleware, same
-session cookie, and the coordinator's) is the baseline measured in the same run. Gunicorn runs 4 workers x 2 threads
-(gthread) by default: 2 cores, and a request spends much of its time waiting on PostgreSQL and
-Redis round trips, which the second thread overlaps. The pages are measured in turn, four times
-(4 --rounds), so a change in the machine's load during the run falls on every page alike.
+with 16 keep-alive clients; `/healthz` (a constant response through the same middleware, with
+the officer's and the coordinator's cookies) is the baseline measured in the same run.
+
+Gunicorn runs 4 workers x 2 threads (gthread) by default: 2 cores, and a request spends much of
+its time waiting on PostgreSQL and Redis round trips, which the second thread overlaps. The
+pages are measured in turn, four times (--rounds), so a change in the machine's load during the
+run falls on every page alike.
 
     .venv/bin/python bench/pages.py [--scale 0.1] [--seconds 8] [--reuse] [--workers 4]
         [--threads 2] [--rounds 4]
