@@ -72,6 +72,8 @@ clean:
 bench: install assets
 	$(PY) bench/seed_scale.py --scale 0.01 --db ts_bench_seed
 	$(PY) bench/pages.py --scale 0.1 --seconds 5
+	$(PY) bench/explain.py --scale 0.1 --top 2
+	$(PY) bench/explain.py --scale 0.1 --top 2 --cold
 	$(PY) bench/registration_rush.py
 	$(PY) bench/export.py
 	$(PY) bench/invites_fanout.py

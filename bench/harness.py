@@ -144,6 +144,13 @@ class LoadResult:
     def count(self) -> int:
         return len(self.latencies)
 
+    def add(self, other: LoadResult) -> None:
+        """Fold another measurement of the same thing into this one."""
+        self.latencies.extend(other.latencies)
+        for status, n in other.statuses.items():
+            self.statuses[status] = self.statuses.get(status, 0) + n
+        self.elapsed += other.elapsed
+
     @property
     def rps(self) -> float:
         return self.count / self.elapsed if self.elapsed else 0.0

@@ -40,6 +40,7 @@ from attendance import conf as attendance_conf
 from attendance.models import AttendanceMark, Feedback
 from attendance.models.marks import ATTENDED_STATUSES
 from attendees.models import Registration
+from trainingsite.fragments import cache_get, cache_set_many, release
 from workshops.models import Workshop
 
 from .exports import ExportFilter, attendance_registrations, primary_track_name, scoped_workshops
@@ -111,6 +112,9 @@ class ProgramFigures:
     regions: list[RegionLine] = field(default_factory=list)
     workshops: list[WorkshopLine] = field(default_factory=list)
     top_agencies: list[tuple[str, str, int, int]] = field(default_factory=list)
+    # The next end of a scheduled workshop not yet held: "held" figures change then, with no
+    # write to the database (so cached figures expire at that moment).
+    changes_at: dt.datetime | None = None
 
     @property
     def completion_rate(self) -> float | None:
@@ -200,6 +204,8 @@ def program_figures(
     for pk, title, region, starts, tz, ends, capacity, conf_n, wait_n, fb_n, ov, tr in rows:
         shown = fb_n >= min_answers
         held = ends is not None and ends <= now
+        if ends is not None and not held:
+            figures.changes_at = min(ends, figures.changes_at or ends)
         figures.workshops.append(
             WorkshopLine(
                 pk=pk,
@@ -261,30 +267,43 @@ def program_figures(
         line = regions.setdefault(region, RegionLine(region=region))
         line.attendees, line.completed, line.officers_trained = n, completed, trained
 
-    # 4 and 5. Officer-hours by track and by region.
-    marks = AttendanceMark.objects.filter(
-        registration__in=attendees.values("pk"), status__in=ATTENDED_STATUSES
-    ).annotate(
-        length=ExpressionWrapper(
-            F("session__ends_at") - F("session__starts_at"), output_field=DurationField()
+    # 4 and 5. Officer-hours by track and by region: summed per workshop in SQL, then by track
+    # and region here. Every attended mark of a held workshop in scope belongs to an attendee
+    # (a mark makes its registration one), so the marks need no join back to `attendees`: with
+    # it, the planner misjudged the attendee count and hashed every mark of every year.
+    lengths = (
+        AttendanceMark.objects.filter(
+            registration__workshop__in=held_ids, status__in=ATTENDED_STATUSES
         )
+        .values("registration__workshop_id")
+        .annotate(
+            total=Sum(
+                ExpressionWrapper(
+                    F("session__ends_at") - F("session__starts_at"), output_field=DurationField()
+                )
+            )
+        )
+        .values_list("registration__workshop_id", "total")
     )
-    by_track = (
-        marks.annotate(track=primary_track_name("registration__workshop__"))
-        .values("track")
-        .annotate(total=Sum("length"))
-        .values_list("track", "total")
+    tracks = dict(
+        Workshop.objects.filter(pk__in=held_ids)
+        .annotate(track=primary_track_name())
+        .values_list("pk", "track")
     )
+    region_of = {w.pk: w.region for w in figures.workshops}
+    by_track: dict[str, dt.timedelta] = {}
+    by_region: dict[str, dt.timedelta] = {}
+    for workshop_id, total in lengths:
+        track = tracks.get(workshop_id) or "—"
+        by_track[track] = by_track.get(track, dt.timedelta()) + total
+        region = region_of[workshop_id]
+        by_region[region] = by_region.get(region, dt.timedelta()) + total
     figures.hours_by_track = sorted(
-        ((track or "—", _minutes(total) / 60) for track, total in by_track),
+        ((track, _minutes(total) / 60) for track, total in by_track.items()),
         key=lambda item: (-item[1], item[0]),
     )
     figures.hours_total = sum(h for _t, h in figures.hours_by_track)
-    for region, total in (
-        marks.values("registration__workshop__region__name")
-        .annotate(total=Sum("length"))
-        .values_list("registration__workshop__region__name", "total")
-    ):
+    for region, total in by_region.items():
         regions.setdefault(region, RegionLine(region=region)).hours = _minutes(total) / 60
 
     # 6. Feedback per region (held workshops), shown only above the anonymity threshold.
@@ -309,4 +328,42 @@ def program_figures(
         .values_list("officer__agency__name", "officer__agency__country", "t", "n")[:top]
     ]
     figures.regions = sorted(regions.values(), key=lambda r: r.region)
+    return figures
+
+
+# Cached figures live at most this long even if no write and no workshop end comes first.
+CACHE_SECONDS = 3600
+
+
+def figures_cache_key(user, *, start: dt.date, end: dt.date, region_id: int | None) -> str | None:
+    """The cache key of these figures for this viewer at the current data version (None where
+    data versions are not kept). The viewer's scope is part of it, never the viewer."""
+    from .dataversion import current
+
+    version = current("report")
+    if version is None:
+        return None
+    scope = "all" if user.is_program_admin else ",".join(map(str, user.coordinated_region_ids))
+    min_answers = attendance_conf.get("FEEDBACK_MIN_ANSWERS")
+    return f"report:{release()}:{version}:{scope}:{start}:{end}:{region_id or ''}:{min_answers}"
+
+
+def cache_seconds(figures: ProgramFigures) -> int:
+    """How long cached figures (or anything rendered from them) stay right."""
+    if figures.changes_at is None:
+        return CACHE_SECONDS
+    return max(0, min(CACHE_SECONDS, int((figures.changes_at - timezone.now()).total_seconds())))
+
+
+def cached_program_figures(
+    user, *, start: dt.date, end: dt.date, region_id: int | None = None, key: str | None = None
+) -> ProgramFigures:
+    """`program_figures`, cached under the data version: any committed write to what they
+    are computed from changes the key, and a workshop ending expires them."""
+    key = key or figures_cache_key(user, start=start, end=end, region_id=region_id)
+    figures = cache_get(key) if key else None
+    if figures is None:
+        figures = program_figures(user, start=start, end=end, region_id=region_id)
+        if key and (seconds := cache_seconds(figures)):
+            cache_set_many({key: figures}, seconds)
     return figures

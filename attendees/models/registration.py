@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Case, Count, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -33,7 +33,8 @@ class RegistrationQuerySet(models.QuerySet):
         return self.filter(officer__agency_id=user.agency_id).exclude(officer=user)
 
     def with_waitlist_position(self) -> RegistrationQuerySet:
-        """Annotate `waitlist_position` (1-based; only meaningful for waitlisted rows)."""
+        """Annotate `waitlist_position` (1-based) on waitlisted rows, None on the others: the
+        subquery then runs for waitlisted rows only (an officer's 200 past registrations)."""
         ahead = (
             Registration.objects.filter(
                 workshop=OuterRef("workshop"), state=Registration.State.WAITLISTED
@@ -48,7 +49,11 @@ class RegistrationQuerySet(models.QuerySet):
             .values("n")
         )
         return self.annotate(
-            waitlist_position=Coalesce(Subquery(ahead), 0) + 1,
+            waitlist_position=Case(
+                When(state=Registration.State.WAITLISTED, then=Coalesce(Subquery(ahead), 0) + 1),
+                default=None,
+                output_field=models.IntegerField(),
+            )
         )
 
     def waitlist(self) -> RegistrationQuerySet:
