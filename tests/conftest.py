@@ -29,6 +29,9 @@ def _isolated_settings(settings, tmp_path):
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": str(tmp_path),
+            # Redis evicts nothing here; locmem's default 300 entries would cull cached roster
+            # rows and access facts at random mid-test.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
 
