@@ -29,7 +29,7 @@ from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, reverse
 from django.urls.converters import StringConverter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -37,7 +37,7 @@ from hypothesis import strategies as st
 from tests.fuzz.htmlforms import Form, parse_forms
 from tests.fuzz.snapshot import changed_tables, table_digests
 from tests.fuzz.strategies import Long, hostile_for, hostile_text, random_keys
-from tests.security.urltable import KWARGS
+from tests.security.urltable import KWARGS, named_patterns
 from tests.security.world import World, build_world
 from tests.test_permission_matrix import EXPECTATIONS
 
@@ -97,20 +97,7 @@ _PLAUSIBLE = {
 
 def all_urls() -> dict[str, URLPattern]:
     """`namespace:name` → pattern, for every named URL outside SKIPPED_PREFIXES."""
-    found: dict[str, URLPattern] = {}
-
-    def walk(patterns, prefix: str, namespace: str | None):
-        for pattern in patterns:
-            route = prefix + str(pattern.pattern)
-            if isinstance(pattern, URLResolver):
-                ns = pattern.namespace
-                full = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
-                walk(pattern.url_patterns, route, full)
-            elif pattern.name and not route.startswith(SKIPPED_PREFIXES):
-                found[f"{namespace}:{pattern.name}" if namespace else pattern.name] = pattern
-
-    walk(get_resolver().url_patterns, "", None)
-    return found
+    return {name: pattern for name, (_r, pattern) in named_patterns(SKIPPED_PREFIXES).items()}
 
 
 URLS = all_urls()

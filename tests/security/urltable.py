@@ -11,9 +11,10 @@ from django.urls import URLPattern, URLResolver, get_resolver
 THIRD_PARTY_PREFIXES = ("admin/", "accounts/", "i18n/")
 
 
-def site_url_names() -> dict[str, str]:
-    """`namespace:name` → route, for every pattern of the site outside the allow-list."""
-    found: dict[str, str] = {}
+def named_patterns(skip_prefixes: tuple[str, ...] = ()) -> dict[str, tuple[str, URLPattern]]:
+    """`namespace:name` → (route, pattern) for every named URL whose route does not start with
+    one of `skip_prefixes` (walks the resolver, so a new view is never missed)."""
+    found: dict[str, tuple[str, URLPattern]] = {}
 
     def walk(patterns, prefix: str, namespace: str | None):
         for pattern in patterns:
@@ -22,14 +23,17 @@ def site_url_names() -> dict[str, str]:
                 ns = pattern.namespace
                 full = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
                 walk(pattern.url_patterns, route, full)
-            elif isinstance(pattern, URLPattern):
-                if route.startswith(THIRD_PARTY_PREFIXES):
-                    continue
+            elif pattern.name and not route.startswith(skip_prefixes):
                 name = f"{namespace}:{pattern.name}" if namespace else pattern.name
-                found[name] = route
+                found[name] = (route, pattern)
 
     walk(get_resolver().url_patterns, "", None)
     return found
+
+
+def site_url_names() -> dict[str, str]:
+    """`namespace:name` → route, for every pattern of the site outside the allow-list."""
+    return {name: route for name, (route, _p) in named_patterns(THIRD_PARTY_PREFIXES).items()}
 
 
 def pk(attr):
