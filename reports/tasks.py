@@ -25,9 +25,12 @@ def build_export(job_id: str) -> bool:
     )
     if not claimed:
         return False
-    # Only this run's claim may finish the job: a build taken for dead and queued again by the
-    # sweep (reports/recovery.py) must not overwrite the newer run.
-    ours = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.RUNNING, started_at=started)
+    # The first run to finish wins: a build taken for dead and queued again by the sweep
+    # (reports/recovery.py) may still finish (a slow build is never starved by its re-runs);
+    # the later one drops its file.
+    ours = ExportJob.objects.filter(
+        pk=job_id, status__in=[ExportJob.Status.QUEUED, ExportJob.Status.RUNNING]
+    )
     job = ExportJob.objects.select_related("requested_by").get(pk=job_id)
     try:
         name, rows = write_export_file(job=job)

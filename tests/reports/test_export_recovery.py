@@ -150,3 +150,28 @@ def test_failed_and_purged_jobs_are_not_swept(coordinator, program):
     assert overdue_ids(kind="export") == []
     assert sweep() == 0
     assert ExportJob.objects.get(pk=too_old.pk).status == Status.QUEUED
+
+
+def test_slow_build_taken_for_dead_still_finishes_and_its_rerun_does_nothing(
+    coordinator, program, settings, monkeypatch
+):
+    settings.REPORTS_EXPORT_STALE_MINUTES = 30
+    job = _job(coordinator, created_at=_ago(40))
+    real = tasks.write_export_file
+
+    def slow_build(*, job):
+        # Meanwhile the sweep takes it for dead, but its re-run's message is lost (broker down).
+        ExportJob.objects.filter(pk=job.pk).update(started_at=_ago(31))
+        monkeypatch.setattr(tasks.build_export, "delay", lambda job_id: None)
+        assert sweep() == 1
+        assert ExportJob.objects.get(pk=job.pk).status == Status.QUEUED
+        return real(job=job)
+
+    monkeypatch.setattr(tasks, "write_export_file", slow_build)
+    assert tasks.build_export(str(job.pk)) is True
+    monkeypatch.undo()
+    job.refresh_from_db()
+    assert job.status == Status.DONE and default_storage.exists(job.file_name)
+    assert tasks.build_export(str(job.pk)) is False  # the re-run's message, delivered late
+    assert sweep() == 0
+    assert len(mail.outbox) == 1
