@@ -556,6 +556,13 @@ def registration_mail_figures(counts: dict, sink_messages) -> dict:
     }
 
 
+def exports_owed() -> int:
+    """Queued exports not yet built or whose link is not yet e-mailed (the sweep owes them)."""
+    from reports.models import ExportJob
+
+    return ExportJob.objects.exclude(status="failed").filter(emailed_at=None).count()
+
+
 def export_figures(port: int, cookie: str, sink_messages) -> dict:
     """Queued exports: built, e-mailed once, and downloadable from the link (through storage)."""
     from reports.models import ExportJob
@@ -633,6 +640,7 @@ def main() -> int:
         OUTBOX_SWEEP_SECONDS="5",
         # Program-wide exports are queued to the worker; one workshop's never are.
         REPORTS_ASYNC_EXPORT_ROWS=str(args.clients * args.officers_per_client + 1),
+        REPORTS_EXPORT_STALE_MINUTES="0.5",  # builds take < 1 s here; a killed one is re-run
         SITE_URL=f"http://127.0.0.1:{args.port}",
     )
     sink = Sink(args.smtp_port, args.smtp_delay)
@@ -775,6 +783,7 @@ def run(args, env, data, redis, worker, beat, sink, logs) -> int:
             snapshot = sink.snapshot()
             if covered:  # the sweep owes the invites too: wait for calendars to be in line
                 unsent += len(invite_figures(officer_ids, snapshot)["wrong"])
+            unsent += exports_owed()
             connections.close_all()
             if len(snapshot) != last:
                 last, quiet_since = len(snapshot), time.monotonic()

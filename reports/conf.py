@@ -9,6 +9,9 @@ DEFAULTS = {
     "REPORTS_EXPORT_LINK_HOURS": 24,
     # Rows fetched per database round trip while streaming an export.
     "REPORTS_EXPORT_CHUNK_SIZE": 2_000,
+    # A build running longer than this is taken for dead (worker killed): the outbox sweep
+    # queues it again.
+    "REPORTS_EXPORT_STALE_MINUTES": 30,
 }
 
 

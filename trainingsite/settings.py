@@ -325,3 +325,5 @@ OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=300)
 # --- exports: above this many rows an export is built by a worker and e-mailed as a link
 # (reports/conf.py has the other defaults); the soak benchmark lowers it.
 REPORTS_ASYNC_EXPORT_ROWS = env.int("REPORTS_ASYNC_EXPORT_ROWS", default=50_000)
+# A build running longer is taken for dead (worker killed) and queued again by the outbox sweep.
+REPORTS_EXPORT_STALE_MINUTES = env.float("REPORTS_EXPORT_STALE_MINUTES", default=30)
