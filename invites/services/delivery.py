@@ -292,6 +292,10 @@ def _save_sent(rows: list[InviteDelivery]) -> None:
     row, which costs more than the messages themselves in a fan-out."""
     if not rows:
         return
+    if db_connection.vendor != "postgresql":  # the embedded SQLite default has no unnest()
+        fields = ["sequence", "method", "content_hash", "sent_event", "message_id", "sent_at"]
+        InviteDelivery.objects.bulk_update(rows, fields)
+        return
     with db_connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {InviteDelivery._meta.db_table} AS d SET sequence = v.sequence, "

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.utils import timezone
 
 from attendees.models import Registration
 
@@ -29,9 +30,10 @@ def request_registration_sync(registration_id: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (workshop_id, user_id, requested_at) "
-            f"SELECT workshop_id, officer_id, now() FROM {Registration._meta.db_table} "
+            f"SELECT workshop_id, officer_id, %s FROM {Registration._meta.db_table} "
             "WHERE id = %s",
-            [registration_id],
+            # A parameter, not now(): the embedded default runs on SQLite.
+            [timezone.now(), registration_id],
         )
 
 
