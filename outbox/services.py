@@ -35,18 +35,14 @@ class Source:
     unsent: Callable[[], QuerySet]  # rows not yet sent, with a `created` timestamp field
     created_field: str
     task_path: str
-    workshop_path: str = ""  # lookup from the row to the workshop id
-    recipient_path: str = ""  # lookup from the row to the recipient's user id
+    workshop_path: str  # lookup from the row to the workshop id
+    recipient_path: str  # lookup from the row to the recipient's user id
     # Dotted path of `f(ids) -> tasks enqueued`, for work sent in batches; default: the task
     # once per id.
     enqueue_path: str = ""
     # Several rows may stand for one recipient's work (invites): a failure held on any of
     # them holds every row of that workshop and recipient.
     held_per_recipient: bool = False
-    # Dotted path of `f(now) -> ids` choosing the overdue rows itself, for work whose ids do
-    # not fit `Delivery.object_id` (export jobs: UUIDs). Such work has no Delivery rows: its
-    # failures show on its own rows.
-    overdue_path: str = ""
 
 
 def _registration_events() -> QuerySet:
@@ -65,12 +61,6 @@ def _invite_requests() -> QuerySet:
     from invites.models import InviteRequest
 
     return InviteRequest.objects.all()
-
-
-def _export_jobs() -> QuerySet:
-    from reports.models import ExportJob
-
-    return ExportJob.objects.exclude(status=ExportJob.Status.FAILED).filter(emailed_at=None)
 
 
 SOURCES: dict[str, Source] = {
@@ -97,15 +87,11 @@ SOURCES: dict[str, Source] = {
         enqueue_path="invites.services.requests.enqueue_requests",
         held_per_recipient=True,
     ),
-    # Not a Delivery.Kind: export jobs are never given a Delivery row (see overdue_path).
-    "export": Source(
-        unsent=_export_jobs,
-        created_field="created_at",
-        task_path="reports.tasks.build_export",
-        enqueue_path="reports.recovery.enqueue_exports",
-        overdue_path="reports.recovery.overdue_export_ids",
-    ),
 }
+
+# Work that keeps its own state instead of Delivery rows (export jobs: UUID ids, the status on
+# the job itself): dotted paths of `f(now=...) -> tasks enqueued`, run by every sweep.
+SELF_TRACKED: tuple[str, ...] = ("reports.recovery.sweep_exports",)
 
 
 def _task(kind: str):
@@ -181,8 +167,6 @@ def overdue_ids(*, kind: str, now=None) -> list[int]:
     than the maximum age, not given up and not just attempted (a backoff retry is pending)."""
     now = now or timezone.now()
     source = SOURCES[kind]
-    if source.overdue_path:
-        return import_string(source.overdue_path)(now=now)
     grace = now - timedelta(minutes=conf.grace_minutes())
     rows = source.unsent().filter(
         **{
@@ -211,7 +195,8 @@ def sweep(*, now=None) -> int:
     claim their row with a conditional update (invites: lock and compare with what was last
     sent), so a duplicate enqueue sends nothing twice. A broker still down is skipped (the next
     sweep retries)."""
-    return sum(_enqueue(kind, overdue_ids(kind=kind, now=now)) for kind in SOURCES)
+    enqueued = sum(_enqueue(kind, overdue_ids(kind=kind, now=now)) for kind in SOURCES)
+    return enqueued + sum(import_string(path)(now=now) for path in SELF_TRACKED)
 
 
 @transaction.atomic

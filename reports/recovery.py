@@ -37,6 +37,11 @@ def overdue_export_ids(*, now=None) -> list:
     return list(jobs.order_by("created_at").values_list("pk", flat=True)[:500])
 
 
+def sweep_exports(*, now=None) -> int:
+    """The outbox sweep's part for exports (outbox.services.SELF_TRACKED)."""
+    return enqueue_exports(overdue_export_ids(now=now))
+
+
 def enqueue_exports(ids: list) -> int:
     """Queue the build (a stale build is first put back to QUEUED) or the link e-mail of each
     job; returns the tasks enqueued. A broker still down is logged and left to the next sweep:

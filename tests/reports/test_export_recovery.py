@@ -10,11 +10,12 @@ from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 
-from outbox.services import overdue_ids, sweep
+from outbox.services import sweep
 from outbox.tasks import sweep_outbox
 from reports import tasks
 from reports.exports import ExportFilter
 from reports.models import ExportJob
+from reports.recovery import overdue_export_ids
 from reports.services import queue_export
 from trainingsite.celery import app
 
@@ -73,7 +74,7 @@ def test_fresh_queued_job_and_running_build_within_the_stale_limit_are_left_alon
     settings.REPORTS_EXPORT_STALE_MINUTES = 30
     queued = _job(coordinator)
     running = _job(coordinator, created_at=_ago(40), status=Status.RUNNING, started_at=_ago(20))
-    assert overdue_ids(kind="export") == []
+    assert overdue_export_ids() == []
     assert sweep() == 0
     assert ExportJob.objects.get(pk=queued.pk).status == Status.QUEUED
     assert ExportJob.objects.get(pk=running.pk).started_at == running.started_at
@@ -83,7 +84,7 @@ def test_fresh_queued_job_and_running_build_within_the_stale_limit_are_left_alon
 def test_stale_running_build_is_run_again_once(coordinator, program, settings):
     settings.REPORTS_EXPORT_STALE_MINUTES = 30
     job = _job(coordinator, created_at=_ago(40), status=Status.RUNNING, started_at=_ago(31))
-    assert overdue_ids(kind="export") == [job.pk]
+    assert overdue_export_ids() == [job.pk]
     assert sweep() == 1
     assert sweep() == 0
     job.refresh_from_db()
@@ -147,7 +148,7 @@ def test_failed_and_purged_jobs_are_not_swept(coordinator, program):
     _job(coordinator, created_at=_ago(40), status=Status.FAILED, error="boom")
     _job(coordinator, created_at=_ago(40), status=Status.DONE, finished_at=_ago(30))  # purged
     too_old = _job(coordinator, created_at=_ago(73 * 60))
-    assert overdue_ids(kind="export") == []
+    assert overdue_export_ids() == []
     assert sweep() == 0
     assert ExportJob.objects.get(pk=too_old.pk).status == Status.QUEUED
 
