@@ -82,19 +82,16 @@ def send_registration_event_email(event_id: int) -> bool:
 
 
 def _queue_invite_sync_if_seat_changed(event) -> None:
-    from .models import Registration
-
-    if event is not None and Registration.State.CONFIRMED in (event.from_state, event.to_state):
-        _queue_invite_sync(event.registration_id)
-
-
-def _queue_invite_sync(registration_id: int) -> None:
     from invites.tasks import sync_registration_invites
 
+    from .models import Registration
+
+    if event is None or Registration.State.CONFIRMED not in (event.from_state, event.to_state):
+        return
     try:
-        sync_registration_invites.delay(registration_id)
+        sync_registration_invites.delay(event.registration_id)
     except Exception:  # an eager run that failed (dev): logged, never hides the e-mail's outcome
-        logger.exception("Invite sync for registration #%s failed", registration_id)
+        logger.exception("Invite sync for registration #%s failed", event.registration_id)
 
 
 # --- end registration ---
