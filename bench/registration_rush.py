@@ -79,7 +79,6 @@ def setup_database(args, db_url: str) -> dict:
 
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.auth.hashers import make_password
-    from django.contrib.sessions.backends.db import SessionStore
     from django.contrib.sessions.models import Session
     from django.utils import timezone
 
@@ -142,6 +141,8 @@ def setup_database(args, db_url: str) -> dict:
         starts_at=start + dt.timedelta(days=4),
         ends_at=start + dt.timedelta(days=4, hours=8),
     )
+    from trainingsite.sessions import SessionStore
+
     store = SessionStore()
     sessions, cookies = [], []
     expire = now + dt.timedelta(hours=2)
@@ -149,7 +150,7 @@ def setup_database(args, db_url: str) -> dict:
         key = secrets.token_hex(16)
         data = {
             SESSION_KEY: str(user.pk),
-            BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+            BACKEND_SESSION_KEY: "attendees.auth_backends.ModelBackend",
             HASH_SESSION_KEY: user.get_session_auth_hash(),
         }
         sessions.append(

@@ -38,6 +38,19 @@ def _missing_counter(key, delta=1):
 
 
 class ResilientRedisCacheClient(RedisCacheClient):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        # Django builds a new redis.Redis (≈0.1 ms of Python) for every operation; one client
+        # per pool is enough, as a client is thread-safe (each command takes a pooled socket).
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(pool)
+        if client is None:
+            client = self._clients.setdefault(pool, self._client(connection_pool=pool))
+        return client
+
     # "Stored" (into nothing): allauth takes its rate-limit lock with add(), and a lock that is
     # never granted would refuse every sign-in with a 429.
     add = _degrade("add", lambda *a, **k: True)

@@ -21,9 +21,9 @@ from .reconfirm import (
 
 # --- registration (issue #5) ---
 from .registration import (
-    REGISTER_FIELDS,
     BulkResult,
     RegistrationError,
+    WorkshopNotFound,
     approve_registration,
     approve_registrations,
     cancel_registration,
@@ -57,6 +57,7 @@ __all__ = [
     # --- registration (issue #5) ---
     "BulkResult",
     "RegistrationError",
+    "WorkshopNotFound",
     "approve_registration",
     "approve_registrations",
     "cancel_registration",
@@ -67,7 +68,6 @@ __all__ = [
     "fill_free_seats",
     "find_clash",
     "register",
-    "REGISTER_FIELDS",
     "reject_nomination",
     "remove_registration",
     # --- end registration ---

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -21,11 +21,17 @@ from attendees.models import Registration, RegistrationEvent, User
 from trainingsite.errors import ServiceError
 from workshops.models import Workshop, WorkshopSession
 
+from .seats import lock_workshop_for_register, read_seats
+
 State = Registration.State
 
 
 class RegistrationError(ServiceError):
     pass
+
+
+class WorkshopNotFound(RegistrationError):
+    """No such workshop, or one the officer may not see: the view answers 404."""
 
 
 @dataclass
@@ -35,20 +41,6 @@ class BulkResult:
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-# What `register` reads of a workshop: loading only these keeps the hot path's rows small.
-REGISTER_FIELDS = (
-    "status",
-    "starts_at",
-    "ends_at",
-    "registration_opens_at",
-    "registration_closes_at",
-    "capacity",
-    "agency_seat_cap",
-    "requires_approval",
-    "requires_nomination",
-)
 
 
 def _lock_workshop(workshop_id: int, *, fields: Iterable[str] = ()) -> Workshop:
@@ -211,82 +203,61 @@ def _seat_or_waitlist(reg: Registration, workshop: Workshop, *, by: User, messag
 
 
 @transaction.atomic
-def register(*, workshop_id: int, officer: User, peek: Workshop | None = None) -> Registration:
+def register(*, workshop_id: int, officer: User) -> Registration:
     """Register `officer` for a workshop: nomination, pending, confirmed or waitlisted.
 
     Refuses (RegistrationError) unverified users, closed or unpublished workshops, a second
-    active registration, and a clash with another confirmed workshop. `peek` is the workshop
-    as the caller already read it (e.g. through the officer's visibility scope): it saves a
-    read for the checks made before the lock; everything is checked again under the lock. A
-    waitlisted registration comes back with its `waitlist_position`.
+    active registration, and a clash with another confirmed workshop; WorkshopNotFound for a
+    workshop the officer cannot see. A waitlisted registration comes back with its
+    `waitlist_position`.
+
+    Everything is read under the workshop's lock, in two statements (`seats`): no read before
+    it, as when registration opens every request is waiting for that lock anyway.
     """
     if officer.agency_id is None or not officer.has_program_access:
         raise RegistrationError(_("Only verified agency officers can register for workshops."))
-    # Read-only checks first, outside the workshop lock, so the contended section stays short.
-    if peek is None or peek.pk != workshop_id:
-        try:
-            peek = Workshop.objects.get(pk=workshop_id)
-        except (Workshop.DoesNotExist, ValueError, TypeError):
-            raise RegistrationError(_("This workshop does not exist.")) from None
-    _check_open(peek, timezone.now())
-    clash = find_clash(officer_id=officer.pk, workshop=peek)
-    if clash is not None:
-        raise RegistrationError(_clash_message(clash))
-
-    workshop = _lock_workshop(workshop_id, fields=REGISTER_FIELDS)
-    # From here until commit every other registration for this workshop waits: one query reads
-    # the seat counts and the officer's own row, then one insert or update and the event.
+    workshop = lock_workshop_for_register(workshop_id)
+    if workshop is None or (
+        workshop.status != Workshop.Status.PUBLISHED
+        and not Workshop.objects.visible_to(officer).filter(pk=workshop.pk).exists()
+    ):
+        # Published workshops are visible to everyone with program access; others only as
+        # `visible_to` says (an id out of scope reveals nothing).
+        raise WorkshopNotFound(_("This workshop does not exist."))
     now = timezone.now()
-    _check_open(workshop, now)  # again, under the lock: it may have changed meanwhile
-    mine = Q(officer_id=officer.pk)
-    counts = {"n": Count("pk"), "my_pk": Max("pk", filter=mine)}
-    if workshop.agency_seat_cap is not None:
-        # The join to the officers' agency is only paid for when a cap is set.
-        counts["agency"] = Count("pk", filter=Q(officer__agency_id=officer.agency_id))
-    # One query, one row per state: the confirmed and waitlisted counts (the waitlist's length
-    # is a newcomer's position) and the officer's own row, whatever its state. Index scans on
-    # workshop + state and on the unique workshop + officer.
-    rows = (
-        Registration.objects.filter(
-            Q(state__in=(State.CONFIRMED, State.WAITLISTED)) | mine, workshop_id=workshop.pk
-        )
-        .values("state")
-        .annotate(**counts)
-        .order_by()
-    )
-    by_state = {row["state"]: row for row in rows}
-    my_pk, my_state = next(
-        ((row["my_pk"], row["state"]) for row in by_state.values() if row["my_pk"]), (None, None)
-    )
-    confirmed = by_state.get(State.CONFIRMED, {})
-    seen = {
-        "total": confirmed.get("n", 0),
-        "agency": confirmed.get("agency", 0),
-        "waitlisted": by_state.get(State.WAITLISTED, {}).get("n", 0),
-    }
-    if my_pk is not None:
-        if my_state in Registration.ACTIVE_STATES:
+    _check_open(workshop, now)
+    seats = read_seats(workshop, officer)
+    if seats.own_pk is not None:
+        if seats.own_state in Registration.ACTIVE_STATES:
             raise RegistrationError(
                 _("You are already registered for this workshop (%(state)s).")
-                % {"state": State(my_state).label}
+                % {"state": State(seats.own_state).label}
             )
-        if my_state in (State.DECLINED, State.REMOVED):
+        if seats.own_state in (State.DECLINED, State.REMOVED):
             raise RegistrationError(
                 _(
                     "Your registration for this workshop was declined or removed; contact the "
                     "program coordinators if you think this is a mistake."
                 )
             )
+    if seats.confirmed_elsewhere:
+        clash = find_clash(officer_id=officer.pk, workshop=workshop)
+        if clash is not None:
+            raise RegistrationError(_clash_message(clash))
+
+    if seats.own_pk is not None:
         # Re-registering after a cancellation reuses the one row (the unique constraint).
-        reg = Registration(pk=my_pk, workshop=workshop, officer=officer, state=my_state)
+        reg = Registration(
+            pk=seats.own_pk, workshop=workshop, officer=officer, state=seats.own_state
+        )
         reg.created_at = now
         extra = ("endorsed_by", "endorsed_at", "waitlisted_at", "confirmed_at", "created_at")
     else:
         reg = Registration(workshop=workshop, officer=officer, state="", created_at=now)
         extra = ()
 
-    has_seat = seen["total"] < workshop.capacity and (
-        workshop.agency_seat_cap is None or seen["agency"] < workshop.agency_seat_cap
+    has_seat = seats.confirmed < workshop.capacity and (
+        workshop.agency_seat_cap is None or seats.agency_confirmed < workshop.agency_seat_cap
     )
     if workshop.requires_nomination:
         target = State.NOMINATION
@@ -299,7 +270,7 @@ def register(*, workshop_id: int, officer: User, peek: Workshop | None = None) -
     _transition(reg, to=target, actor=officer, extra_fields=extra)
     if target == State.WAITLISTED:
         # Every waitlisted row joined before this one (under this lock), so it is last.
-        reg.waitlist_position = seen["waitlisted"] + 1
+        reg.waitlist_position = seats.waitlisted + 1
     return reg
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -48,12 +49,11 @@ def _next_url(request, default: str) -> str:
 @require_POST
 @role_required("officer")
 def register(request, workshop_pk: int):
-    # Out of scope (draft, other region's unpublished) is 404: the id reveals nothing.
-    workshop = get_object_or_404(
-        Workshop.objects.visible_to(request.user).only(*services.REGISTER_FIELDS), pk=workshop_pk
-    )
     try:
-        reg = services.register(workshop_id=workshop.pk, officer=request.user, peek=workshop)
+        reg = services.register(workshop_id=workshop_pk, officer=request.user)
+    except services.WorkshopNotFound:
+        # Out of scope (draft, other region's unpublished) is 404: the id reveals nothing.
+        raise Http404 from None
     except ServiceError as err:
         messages.error(request, err.message)
         return redirect(_next_url(request, reverse("registration:my_training")))

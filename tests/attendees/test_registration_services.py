@@ -66,8 +66,6 @@ def test_agency_cap_waitlists_even_with_free_seats(region, agency, other_agency_
 @pytest.mark.parametrize(
     "changes,message",
     [
-        ({"status": Workshop.Status.DRAFT}, "not open"),
-        ({"status": Workshop.Status.CANCELLED}, "cancelled"),
         ({"registration_opens_at": _days(2)}, "opens"),
         ({"registration_closes_at": _days(-1)}, "closed"),
         ({"starts_at": _days(-1)}, "started"),
@@ -78,6 +76,25 @@ def test_register_refuses_workshops_not_open(workshop, officer, changes, message
     with pytest.raises(RegistrationError, match=message):
         services.register(workshop_id=workshop.pk, officer=officer)
     assert not Registration.objects.exists()
+
+
+@pytest.mark.parametrize("status", [Workshop.Status.DRAFT, Workshop.Status.CANCELLED])
+def test_register_for_an_unpublished_workshop_is_not_found(workshop, officer, status):
+    # An officer sees published workshops and those they are registered for: nothing else.
+    Workshop.objects.filter(pk=workshop.pk).update(status=status)
+    with pytest.raises(services.WorkshopNotFound):
+        services.register(workshop_id=workshop.pk, officer=officer)
+    assert not Registration.objects.exists()
+
+
+def test_register_again_for_a_cancelled_workshop_says_so(workshop, officer):
+    # Registered once, so the workshop stays visible: the refusal names the reason.
+    reg = services.register(workshop_id=workshop.pk, officer=officer)
+    services.cancel_registration(registration_id=reg.pk, officer=officer)
+    Workshop.objects.filter(pk=workshop.pk).update(status=Workshop.Status.CANCELLED)
+    with pytest.raises(RegistrationError, match="cancelled") as refused:
+        services.register(workshop_id=workshop.pk, officer=officer)
+    assert not isinstance(refused.value, services.WorkshopNotFound)
 
 
 def test_register_refuses_unverified_and_staff(workshop, pending_officer, trainer):
