@@ -82,3 +82,70 @@ class PlainSelect:
             for func in funcs:
                 values[i] = func(values[i], col, connection)
         return self.model.from_db(alias, self.attnames, values)
+
+
+def _insert_fields(model) -> list:
+    meta = model._meta
+    return [f for f in meta.concrete_fields if f is not meta.auto_field and not f.generated]
+
+
+def _insert_params(obj, fields, connection) -> list:
+    # What `Model.save()` sends for a new row: defaults and auto_now applied by `pre_save`.
+    return [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+
+
+def _saved(obj, pk, alias: str) -> None:
+    obj.pk = pk
+    obj._state.adding = False
+    obj._state.db = alias
+
+
+_PAIR_SQL: dict[tuple, str] = {}
+
+
+def insert_with_child(parent, child, *, link: str) -> None:
+    """Insert new `parent` and new `child` whose foreign key `link` points to it, in one
+    statement on PostgreSQL (two ORM saves elsewhere). Inside a contended lock this saves a
+    round trip and the ORM's two INSERT compilations. No model signals are sent: use it only
+    for models that have no save receivers."""
+    parent_model, child_model = type(parent), type(child)
+    alias = router.db_for_write(parent_model)
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        parent.save(using=alias)
+        setattr(child, link, parent)
+        child.save(using=alias)
+        return
+    link_field = child_model._meta.get_field(link)
+    parent_fields = _insert_fields(parent_model)
+    child_fields = [f for f in _insert_fields(child_model) if f is not link_field]
+    key = (parent_model, child_model, link)
+    sql = _PAIR_SQL.get(key)
+    if sql is None:
+        quote = connection.ops.quote_name
+
+        def cols(fields):
+            return ", ".join(quote(f.column) for f in fields)
+
+        def marks(fields):
+            return ", ".join(["%s"] * len(fields))
+
+        parent_pk, child_pk = parent_model._meta.pk.column, child_model._meta.pk.column
+        sql = _PAIR_SQL.setdefault(
+            key,
+            f"WITH parent AS (INSERT INTO {quote(parent_model._meta.db_table)} "
+            f"({cols(parent_fields)}) VALUES ({marks(parent_fields)}) "
+            f"RETURNING {quote(parent_pk)}) "
+            f"INSERT INTO {quote(child_model._meta.db_table)} "
+            f"({quote(link_field.column)}, {cols(child_fields)}) "
+            f"VALUES ((SELECT {quote(parent_pk)} FROM parent), {marks(child_fields)}) "
+            f"RETURNING {quote(link_field.column)}, {quote(child_pk)}",
+        )
+    params = _insert_params(parent, parent_fields, connection)
+    params += _insert_params(child, child_fields, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        parent_id, child_id = cursor.fetchone()
+    _saved(parent, parent_id, alias)
+    setattr(child, link, parent)
+    _saved(child, child_id, alias)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from attendees.models import Registration, RegistrationEvent, User
 from trainingsite.errors import ServiceError
+from trainingsite.plainsql import insert_with_child
 from workshops.models import Workshop, WorkshopSession
 
 from .seats import lock_workshop_for_register, read_seats
@@ -70,18 +71,17 @@ def _transition(
     if to == State.WAITLISTED and from_state != State.WAITLISTED:
         registration.waitlisted_at = now
         fields.add("waitlisted_at")
+    event = RegistrationEvent(
+        actor=actor, from_state=from_state or "", to_state=to, reason=reason.strip(), created_at=now
+    )
     if registration.pk is None:
-        registration.save()
+        # A new registration and its first event in one statement: this runs under the
+        # workshop's lock while every other registration for it waits.
+        insert_with_child(registration, event, link="registration")
     else:
         registration.save(update_fields=sorted(fields))
-    event = RegistrationEvent.objects.create(
-        registration=registration,
-        actor=actor,
-        from_state=from_state or "",
-        to_state=to,
-        reason=reason.strip(),
-        created_at=now,
-    )
+        event.registration = registration
+        event.save()
     from attendees.tasks import send_registration_event_email
     from invites.services.requests import request_registration_sync
 
