@@ -59,8 +59,8 @@ def _transition(
     reason: str = "",
     extra_fields: Iterable[str] = (),
 ) -> RegistrationEvent:
-    """Move a registration to `to`, record the event and queue the officer's e-mail (whose task
-    also brings their calendar invites in line when a seat is taken or given up)."""
+    """Move a registration to `to`, record the event and wake the workshop's mailer (which
+    also brings the officer's calendar invites in line when a seat is taken or given up)."""
     from_state = registration.state
     now = timezone.now()
     registration.state = to
@@ -82,7 +82,7 @@ def _transition(
         registration.save(update_fields=sorted(fields))
         event.registration = registration
         event.save()
-    from attendees.tasks import send_registration_event_email
+    from attendees.tasks import queue_registration_emails
     from invites.services.requests import request_registration_sync
 
     if State.CONFIRMED in (from_state, to):
@@ -90,7 +90,7 @@ def _transition(
         # published: the e-mail task queues it, so a registration rush publishes once per
         # request.
         request_registration_sync(registration.pk)
-    send_registration_event_email.delay_on_commit(event.pk)
+    queue_registration_emails(registration.workshop_id)
     return event
 
 

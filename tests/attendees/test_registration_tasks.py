@@ -91,3 +91,131 @@ def test_failed_mail_still_queues_the_invite_sync(event, invite_syncs, monkeypat
     with pytest.raises(OSError):
         send_registration_event_email(event.pk)
     assert invite_syncs == [event.registration_id]
+
+
+# --- the workshop's mail drain: one task per burst of changes ---------------------------------
+
+
+@pytest.fixture
+def drains(monkeypatch):
+    """Publishes of the drain task, recorded instead of run (as if the worker were busy)."""
+    from attendees import tasks
+
+    calls = []
+    monkeypatch.setattr(tasks.send_registration_emails, "delay", calls.append)
+    return calls
+
+
+def _register_committed(workshop, officer, capture):
+    with capture(execute=True):
+        return services.register(workshop_id=workshop.pk, officer=officer)
+
+
+def test_a_burst_of_registrations_queues_one_drain_that_mails_everyone(
+    region, agency, drains, django_capture_on_commit_callbacks
+):
+    from attendees.tasks import send_registration_emails
+    from tests.factories import OfficerFactory
+
+    workshop = WorkshopFactory(region=region, capacity=2)
+    officers = [OfficerFactory(agency=agency) for _ in range(5)]
+    for officer in officers:
+        _register_committed(workshop, officer, django_capture_on_commit_callbacks)
+    assert drains == [workshop.pk]  # four changes saw the pending drain and published nothing
+    assert _registration_mails() == []
+
+    assert send_registration_emails(workshop.pk) == 5
+    assert sorted(m.to[0] for m in _registration_mails()) == sorted(o.email for o in officers)
+    assert send_registration_emails(workshop.pk) == 0  # run twice: nothing sent twice
+    assert len(_registration_mails()) == 5
+
+    # The drain cleared the wake-up: the next change publishes again.
+    _register_committed(workshop, OfficerFactory(agency=agency), django_capture_on_commit_callbacks)
+    assert drains == [workshop.pk, workshop.pk]
+
+
+def test_each_workshop_has_its_own_drain(
+    region, agency, drains, django_capture_on_commit_callbacks
+):
+    from tests.factories import OfficerFactory
+
+    first, second = WorkshopFactory(region=region), WorkshopFactory(region=region)
+    _register_committed(first, OfficerFactory(agency=agency), django_capture_on_commit_callbacks)
+    _register_committed(second, OfficerFactory(agency=agency), django_capture_on_commit_callbacks)
+    assert drains == [first.pk, second.pk]
+
+
+def test_a_failed_publish_lets_the_next_change_publish(
+    region, agency, monkeypatch, django_capture_on_commit_callbacks
+):
+    from attendees import tasks
+    from tests.factories import OfficerFactory
+
+    workshop = WorkshopFactory(region=region)
+    published = []
+
+    def broker_down(workshop_id):
+        raise ConnectionError("redis down")
+
+    monkeypatch.setattr(tasks.send_registration_emails, "delay", broker_down)
+    reg = _register_committed(
+        workshop, OfficerFactory(agency=agency), django_capture_on_commit_callbacks
+    )
+    assert reg.pk  # committed all the same; the outbox sweep owes the e-mail
+    monkeypatch.setattr(tasks.send_registration_emails, "delay", published.append)
+    _register_committed(workshop, OfficerFactory(agency=agency), django_capture_on_commit_callbacks)
+    assert published == [workshop.pk]
+
+
+def test_one_refused_address_does_not_hold_up_the_others(
+    region, agency, drains, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.core.mail import EmailMultiAlternatives
+
+    from attendees.tasks import send_registration_emails
+    from outbox.models import Delivery
+    from tests.factories import OfficerFactory
+
+    workshop = WorkshopFactory(region=region)
+    refused = OfficerFactory(agency=agency)
+    others = [OfficerFactory(agency=agency) for _ in range(2)]
+    for officer in (refused, *others):
+        _register_committed(workshop, officer, django_capture_on_commit_callbacks)
+    real_send = EmailMultiAlternatives.send
+
+    def send(self, *args, **kwargs):
+        if self.to == [refused.email]:
+            raise OSError("550 mailbox unavailable")
+        return real_send(self, *args, **kwargs)
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", send)
+    with pytest.raises(OSError):  # the drain is retried with backoff for what is still owed
+        send_registration_emails.run(workshop.pk)
+    assert sorted(m.to[0] for m in _registration_mails()) == sorted(o.email for o in others)
+    failed = Delivery.objects.get(kind=Delivery.Kind.REGISTRATION_EVENT)
+    assert failed.recipient_id == refused.pk and failed.attempts == 1
+
+
+def test_a_dead_mail_server_stops_the_drain_after_three_failures(
+    region, agency, drains, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.core.mail import EmailMultiAlternatives
+
+    from attendees.tasks import send_registration_emails
+    from outbox.models import Delivery
+    from tests.factories import OfficerFactory
+
+    workshop = WorkshopFactory(region=region)
+    for _ in range(5):
+        _register_committed(
+            workshop, OfficerFactory(agency=agency), django_capture_on_commit_callbacks
+        )
+
+    def down(self, *args, **kwargs):
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", down)
+    with pytest.raises(ConnectionRefusedError):
+        send_registration_emails.run(workshop.pk)
+    assert Delivery.objects.filter(kind=Delivery.Kind.REGISTRATION_EVENT).count() == 3
+    assert RegistrationEvent.objects.filter(notified_at=None).count() == 5
