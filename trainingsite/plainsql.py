@@ -62,26 +62,35 @@ class PlainSelect:
                 converters.append((i, col, funcs))
         return sql, converters
 
-    def get(self, params: Sequence, *, using: str | None = None):
-        """The instance whose row matches, or None."""
-        alias = using or (
-            router.db_for_write(self.model) if self.for_update else router.db_for_read(self.model)
-        )
-        connection = connections[alias]
+    def alias(self) -> str:
+        if self.for_update:
+            return router.db_for_write(self.model)
+        return router.db_for_read(self.model)
+
+    def sql(self, connection) -> str:
         compiled = self._compiled.get(connection.vendor)
         if compiled is None:
             compiled = self._compiled.setdefault(connection.vendor, self._compile(connection))
-        sql, converters = compiled
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            row = cursor.fetchone()
+        return compiled[0]
+
+    def from_row(self, row, connection):
+        """The instance for a row this SELECT returned (None for None)."""
         if row is None:
             return None
         values = list(row)
-        for i, col, funcs in converters:
+        self.sql(connection)  # compiles the converters on first use
+        for i, col, funcs in self._compiled[connection.vendor][1]:
             for func in funcs:
                 values[i] = func(values[i], col, connection)
-        return self.model.from_db(alias, self.attnames, values)
+        return self.model.from_db(connection.alias, self.attnames, values)
+
+    def get(self, params: Sequence, *, using: str | None = None):
+        """The instance whose row matches, or None."""
+        connection = connections[using or self.alias()]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql(connection), params)
+            row = cursor.fetchone()
+        return self.from_row(row, connection)
 
 
 def _insert_fields(model) -> list:

@@ -22,7 +22,7 @@ from trainingsite.errors import ServiceError
 from trainingsite.plainsql import insert_with_child
 from workshops.models import Workshop, WorkshopSession
 
-from .seats import lock_workshop_for_register, read_seats
+from .seats import lock_and_read_seats
 
 State = Registration.State
 
@@ -211,12 +211,12 @@ def register(*, workshop_id: int, officer: User) -> Registration:
     workshop the officer cannot see. A waitlisted registration comes back with its
     `waitlist_position`.
 
-    Everything is read under the workshop's lock, in two statements (`seats`): no read before
+    Everything is read under the workshop's lock, in one round trip (`seats`): no read before
     it, as when registration opens every request is waiting for that lock anyway.
     """
     if officer.agency_id is None or not officer.has_program_access:
         raise RegistrationError(_("Only verified agency officers can register for workshops."))
-    workshop = lock_workshop_for_register(workshop_id)
+    workshop, seats = lock_and_read_seats(workshop_id, officer)
     if workshop is None or (
         workshop.status != Workshop.Status.PUBLISHED
         and not Workshop.objects.visible_to(officer).filter(pk=workshop.pk).exists()
@@ -226,7 +226,6 @@ def register(*, workshop_id: int, officer: User) -> Registration:
         raise WorkshopNotFound(_("This workshop does not exist."))
     now = timezone.now()
     _check_open(workshop, now)
-    seats = read_seats(workshop, officer)
     if seats.own_pk is not None:
         if seats.own_state in Registration.ACTIVE_STATES:
             raise RegistrationError(

@@ -2,9 +2,9 @@
 
 When registration opens, every officer's request queues on this one row lock, so the time a
 request holds it bounds how many registrations per second the site can take. These two reads
-are therefore plain SQL, built once per process from the models' metadata: the ORM's query
-building cost 2.3 ms of Python per request while the lock was held (bench/registration_rush.py).
-The writes that follow under the same lock stay ORM saves.
+are therefore plain SQL, built once per process from the models' metadata (the ORM's query
+building cost 2.3 ms of Python per request while the lock was held, bench/registration_rush.py),
+and travel in one round trip.
 
 Two statements, not one: in READ COMMITTED a statement reads the snapshot taken when it
 started, so counts read in the statement that waited for the lock could miss registrations
@@ -62,69 +62,82 @@ _LOCK = PlainSelect(Workshop, where="{id} = %s", fields=LOCKED_FIELDS, for_updat
 
 
 @functools.cache
-def _seats_sql(with_agency: bool) -> str:
+def _seats_sql() -> str:
     r = {name: _column(Registration, name) for name in ("id", "workshop", "officer", "state")}
-    agency = (
-        f"count(*) FILTER (WHERE u.{_column(User, 'agency')} = %(agency)s)" if with_agency else "0"
-    )
-    join = (
-        f"JOIN {_table(User)} u ON u.{_column(User, 'id')} = r.{r['officer']}"
-        if with_agency
-        else ""
-    )
     # One row per state holding confirmed/waitlisted rows or the officer's own row; the
     # EXISTS is the same on every row. Index scans on (workshop, state, …) and the unique
-    # (workshop, officer).
+    # (workshop, officer). Parameters: see _seats_params.
     return (
-        f"SELECT r.{r['state']}, count(*), max(r.{r['id']}) FILTER "
-        f"(WHERE r.{r['officer']} = %(officer)s), {agency}, "
-        f"EXISTS (SELECT 1 FROM {_table(Registration)} o WHERE o.{r['officer']} = %(officer)s "
-        f"AND o.{r['state']} = %(confirmed)s AND o.{r['workshop']} <> %(workshop)s) "
-        f"FROM {_table(Registration)} r {join} "
-        f"WHERE r.{r['workshop']} = %(workshop)s "
-        f"AND (r.{r['state']} IN (%(confirmed)s, %(waitlisted)s) "
-        f"OR r.{r['officer']} = %(officer)s) "
+        f"SELECT r.{r['state']}, count(*), max(r.{r['id']}) FILTER (WHERE r.{r['officer']} = %s), "
+        f"EXISTS (SELECT 1 FROM {_table(Registration)} o WHERE o.{r['officer']} = %s "
+        f"AND o.{r['state']} = %s AND o.{r['workshop']} <> %s) "
+        f"FROM {_table(Registration)} r WHERE r.{r['workshop']} = %s "
+        f"AND (r.{r['state']} IN (%s, %s) OR r.{r['officer']} = %s) "
         f"GROUP BY r.{r['state']}"
     )
 
 
-def lock_workshop_for_register(workshop_id) -> Workshop | None:
-    """Lock the workshop row (inside the caller's transaction) and return the fields a
-    registration checks, or None if there is no such workshop."""
+def _seats_params(workshop_id: int, officer: User) -> list:
+    confirmed, waitlisted = State.CONFIRMED.value, State.WAITLISTED.value
+    return [
+        officer.pk,
+        officer.pk,
+        confirmed,
+        workshop_id,
+        workshop_id,
+        confirmed,
+        waitlisted,
+        officer.pk,
+    ]
+
+
+def lock_and_read_seats(workshop_id, officer: User) -> tuple[Workshop | None, Seats | None]:
+    """Lock the workshop row (inside the caller's transaction), then read its seat counts and
+    the officer's own row: (None, None) if there is no such workshop.
+
+    On PostgreSQL both statements go in one round trip: the server runs the second when the
+    first has its lock, with a snapshot of its own. Every round trip taken while the lock is
+    held is paid by every registration queued behind it."""
     try:
         workshop_id = int(workshop_id)
     except (TypeError, ValueError):
-        return None
+        return None, None
     if not -(2**63) <= workshop_id < 2**63:  # not a bigint: no such row (PostgreSQL would raise)
-        return None
-    return _LOCK.get([workshop_id])
-
-
-def read_seats(workshop: Workshop, officer: User) -> Seats:
-    """Seat counts and the officer's own row; the caller holds the workshop's lock."""
-    with_agency = workshop.agency_seat_cap is not None
-    params = {
-        "workshop": workshop.pk,
-        "officer": officer.pk,
-        "agency": officer.agency_id,
-        "confirmed": State.CONFIRMED.value,
-        "waitlisted": State.WAITLISTED.value,
-    }
+        return None, None
+    params = _seats_params(workshop_id, officer)
     with connection.cursor() as cursor:
-        cursor.execute(_seats_sql(with_agency), params)
+        if connection.vendor == "postgresql":
+            cursor.execute(f"{_LOCK.sql(connection)}; {_seats_sql()}", [workshop_id, *params])
+            workshop = _LOCK.from_row(cursor.fetchone(), connection)
+            cursor.nextset()
+        else:  # SQLite runs one statement per call
+            cursor.execute(_LOCK.sql(connection), [workshop_id])
+            workshop = _LOCK.from_row(cursor.fetchone(), connection)
+            cursor.execute(_seats_sql(), params)
         rows = cursor.fetchall()
-    by_state = {state: (n, own, agency) for state, n, own, agency, _elsewhere in rows}
-    own = next(((pk, state) for state, (_n, pk, _a) in by_state.items() if pk), (None, None))
-    confirmed = by_state.get(State.CONFIRMED, (0, None, 0))
+    if workshop is None:
+        return None, None
+    return workshop, _seats(workshop, officer, rows)
+
+
+def _seats(workshop: Workshop, officer: User, rows: list) -> Seats:
+    by_state = {state: (n, own) for state, n, own, _elsewhere in rows}
+    own = next(((pk, state) for state, (_n, pk) in by_state.items() if pk), (None, None))
     if rows:
-        elsewhere = rows[0][4]
+        elsewhere = rows[0][3]
     else:
         # No row at all (an empty workshop): ask the one question on its own.
         elsewhere = Registration.objects.filter(officer=officer, state=State.CONFIRMED).exists()
+    agency_confirmed = 0
+    if workshop.agency_seat_cap is not None:
+        # Only capped workshops pay for the join to the officers' agencies.
+        agency_confirmed = Registration.objects.filter(
+            workshop=workshop, state=State.CONFIRMED, officer__agency_id=officer.agency_id
+        ).count()
     return Seats(
-        confirmed=confirmed[0],
-        agency_confirmed=confirmed[2],
-        waitlisted=by_state.get(State.WAITLISTED, (0, None, 0))[0],
+        confirmed=by_state.get(State.CONFIRMED, (0, None))[0],
+        agency_confirmed=agency_confirmed,
+        waitlisted=by_state.get(State.WAITLISTED, (0, None))[0],
         own_pk=own[0],
         own_state=own[1],
         confirmed_elsewhere=elsewhere,
