@@ -280,7 +280,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # injected <script> or inline handler never runs. Style attributes stay allowed (no script risk).
 from csp.constants import NONE, SELF  # noqa: E402
 
-MIDDLEWARE.insert(1, "csp.middleware.CSPMiddleware")
+# django-csp, with the header built once per process (trainingsite/middleware.py).
+MIDDLEWARE.insert(1, "trainingsite.middleware.CSPMiddleware")
 MIDDLEWARE.insert(2, "trainingsite.middleware.PermissionsPolicyMiddleware")
 MIDDLEWARE.append("trainingsite.middleware.StaffMFAMiddleware")
 CONTENT_SECURITY_POLICY = {
