@@ -1,9 +1,12 @@
 import logging
+from datetime import timedelta
 
 from celery import shared_task
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 
+from outbox import conf as outbox_conf
 from outbox.models import Delivery
 from outbox.once import send_once
 from outbox.retry import MAIL_RETRY
@@ -72,12 +75,13 @@ def queue_registration_emails(workshop_id: int) -> None:
     transaction.on_commit(wake, robust=True)
 
 
-@shared_task(bind=True, **MAIL_RETRY)
-def send_registration_emails(self, workshop_id: int) -> int:
+@shared_task(**MAIL_RETRY)
+def send_registration_emails(workshop_id: int) -> int:
     """Send every registration e-mail of the workshop not sent yet, oldest first; safe to run
     twice or concurrently (each e-mail is claimed once, see outbox.once). One failing e-mail
     does not hold up the others; a failure retries the whole drain with backoff (what is still
-    owed then), and the outbox sweep sends what outlives the retries. Returns how many this
+    owed then), and the outbox sweep sends what outlives the retries. Like the sweep, it leaves
+    given-up e-mails and events older than OUTBOX_MAX_AGE_HOURS alone. Returns how many this
     run sent."""
     from .models import RegistrationEvent
 
@@ -85,9 +89,10 @@ def send_registration_emails(self, workshop_id: int) -> int:
     given_up = Delivery.objects.filter(
         kind=Delivery.Kind.REGISTRATION_EVENT, sent_at=None, given_up_at__isnull=False
     )
+    oldest = timezone.now() - timedelta(hours=outbox_conf.max_age_hours())
     pending = (
         RegistrationEvent.objects.filter(
-            registration__workshop_id=workshop_id, notified_at__isnull=True
+            registration__workshop_id=workshop_id, notified_at__isnull=True, created_at__gte=oldest
         )
         .exclude(pk__in=given_up.values("object_id"))
         .order_by("pk")
@@ -110,7 +115,8 @@ def send_registration_emails(self, workshop_id: int) -> int:
 
 @shared_task(**MAIL_RETRY)
 def send_registration_event_email(event_id: int) -> bool:
-    """One registration e-mail, with retries: the outbox sweep's and a failed drain's way."""
+    """One registration e-mail, with retries: how the outbox sweep and the failed-deliveries
+    page send it."""
     return _send_registration_event(event_id)
 
 

@@ -87,8 +87,8 @@ def _transition(
 
     if State.CONFIRMED in (from_state, to):
         # The calendar work is recorded here (swept if every message is lost) but not
-        # published: the e-mail task queues it, so a registration rush publishes once per
-        # request.
+        # published: the workshop's mail drain queues it after the e-mail, so a request
+        # publishes nothing of its own (a burst of changes, one drain).
         request_registration_sync(registration.pk)
     queue_registration_emails(registration.workshop_id)
     return event

@@ -219,3 +219,34 @@ def test_a_dead_mail_server_stops_the_drain_after_three_failures(
         send_registration_emails.run(workshop.pk)
     assert Delivery.objects.filter(kind=Delivery.Kind.REGISTRATION_EVENT).count() == 3
     assert RegistrationEvent.objects.filter(notified_at=None).count() == 5
+
+
+def test_the_drain_leaves_what_the_sweep_leaves(
+    region, agency, drains, django_capture_on_commit_callbacks
+):
+    """Events older than OUTBOX_MAX_AGE_HOURS and given-up e-mails are not sent by a drain
+    woken by a new registration (no flood of stale mail)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from attendees.tasks import send_registration_emails
+    from outbox.models import Delivery
+    from tests.factories import OfficerFactory
+
+    workshop = WorkshopFactory(region=region)
+    old, given_up, new = (OfficerFactory(agency=agency) for _ in range(3))
+    for officer in (old, given_up, new):
+        _register_committed(workshop, officer, django_capture_on_commit_callbacks)
+    RegistrationEvent.objects.filter(registration__officer=old).update(
+        created_at=timezone.now() - dt.timedelta(days=30)
+    )
+    stuck = RegistrationEvent.objects.get(registration__officer=given_up)
+    Delivery.objects.create(
+        kind=Delivery.Kind.REGISTRATION_EVENT,
+        object_id=stuck.pk,
+        attempts=12,
+        given_up_at=timezone.now(),
+    )
+    assert send_registration_emails(workshop.pk) == 1
+    assert [m.to[0] for m in _registration_mails()] == [new.email]
