@@ -75,41 +75,39 @@ def queue_registration_emails(workshop_id: int) -> None:
     transaction.on_commit(wake, robust=True)
 
 
-@shared_task(**MAIL_RETRY)
+@shared_task
 def send_registration_emails(workshop_id: int) -> int:
     """Send every registration e-mail of the workshop not sent yet, oldest first; safe to run
-    twice or concurrently (each e-mail is claimed once, see outbox.once). One failing e-mail
-    does not hold up the others; a failure retries the whole drain with backoff (what is still
-    owed then), and the outbox sweep sends what outlives the retries. Like the sweep, it leaves
-    given-up e-mails and events older than OUTBOX_MAX_AGE_HOURS alone. Returns how many this
-    run sent."""
+    twice or concurrently (each e-mail is claimed once, see outbox.once). It leaves alone what
+    the outbox sweep leaves alone: events older than OUTBOX_MAX_AGE_HOURS, given-up e-mails and
+    e-mails attempted within the grace period, so wake-ups during a mail outage do not burn
+    through an e-mail's attempts; the sweep retries failures after the grace period. One
+    refused address does not hold up the others. Returns how many this run sent."""
+    from outbox.services import held_deliveries
+
     from .models import RegistrationEvent
 
     cache.delete(_wake_key(workshop_id))
-    given_up = Delivery.objects.filter(
-        kind=Delivery.Kind.REGISTRATION_EVENT, sent_at=None, given_up_at__isnull=False
-    )
+    held = held_deliveries(kind=Delivery.Kind.REGISTRATION_EVENT)
     oldest = timezone.now() - timedelta(hours=outbox_conf.max_age_hours())
     pending = (
         RegistrationEvent.objects.filter(
             registration__workshop_id=workshop_id, notified_at__isnull=True, created_at__gte=oldest
         )
-        .exclude(pk__in=given_up.values("object_id"))
+        .exclude(pk__in=held.values("object_id"))
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    sent, failure, streak = 0, None, 0
+    sent, failed = 0, 0
     for event_id in list(pending):
         try:
             sent += _send_registration_event(event_id)
-            streak = 0
-        except Exception as exc:  # recorded in the outbox by send_once
-            failure = failure or exc
-            streak += 1
-            if streak >= 3:
+            failed = 0
+        except Exception:  # recorded in the outbox by send_once; the sweep retries it
+            logger.warning("Registration e-mail #%s failed", event_id, exc_info=True)
+            failed += 1
+            if failed >= 3:
                 break  # the mail server is down: no use trying every e-mail now
-    if failure is not None:
-        raise failure
     return sent
 
 

@@ -162,6 +162,15 @@ def record_sent_many(*, kind: str, object_ids: list[int]) -> None:
     )
 
 
+def held_deliveries(*, kind: str, now=None) -> QuerySet:
+    """Failed work nobody should send now: given up, or attempted within the grace period
+    (its backoff retry, or the next sweep, owns it)."""
+    now = now or timezone.now()
+    grace = now - timedelta(minutes=conf.grace_minutes())
+    unsent = Delivery.objects.filter(kind=kind, sent_at=None)
+    return unsent.filter(given_up_at__isnull=False) | unsent.filter(last_attempt_at__gte=grace)
+
+
 def overdue_ids(*, kind: str, now=None) -> list[int]:
     """Unsent work older than the grace period (its own task should have run by then), younger
     than the maximum age, not given up and not just attempted (a backoff retry is pending)."""
@@ -174,9 +183,7 @@ def overdue_ids(*, kind: str, now=None) -> list[int]:
             f"{source.created_field}__gte": now - timedelta(hours=conf.max_age_hours()),
         }
     )
-    held = Delivery.objects.filter(kind=kind, sent_at=None).filter(
-        given_up_at__isnull=False
-    ) | Delivery.objects.filter(kind=kind, sent_at=None, last_attempt_at__gte=grace)
+    held = held_deliveries(kind=kind, now=now)
     rows = rows.exclude(pk__in=held.values("object_id"))
     if source.held_per_recipient:
         rows = rows.exclude(

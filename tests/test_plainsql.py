@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from attendees.auth_backends import AuthenticationBackend, ModelBackend
@@ -107,3 +108,42 @@ def test_a_signed_in_request_uses_the_plain_reads(client, agency):
     response = client.get("/my-training/")
     assert response.status_code == 200
     assert response.wsgi_request.user == officer
+
+
+@pytest.mark.parametrize(
+    "old_path",
+    [
+        "django.contrib.auth.backends.ModelBackend",
+        "allauth.account.auth_backends.AuthenticationBackend",
+    ],
+)
+def test_sessions_from_before_the_backend_move_stay_signed_in(client, agency, old_path):
+    officer = OfficerFactory(agency=agency)
+    client.cookies["sessionid"] = _session_for(officer, backend=old_path)
+    response = client.get("/my-training/")
+    assert response.status_code == 200
+    assert response.wsgi_request.user == officer
+
+
+def test_the_pair_insert_refuses_models_it_cannot_save_faithfully(region, agency):
+    from django.db.models.signals import post_save
+
+    from trainingsite import plainsql
+
+    def receiver(**kwargs):
+        pass
+
+    post_save.connect(receiver, sender=RegistrationEvent)
+    plainsql._PAIR_SQL.clear()
+    try:
+        reg = Registration(
+            workshop=WorkshopFactory(region=region),
+            officer=OfficerFactory(agency=agency),
+            state="confirmed",
+        )
+        with pytest.raises(ImproperlyConfigured, match="save receivers"):
+            insert_with_child(reg, RegistrationEvent(to_state="confirmed"), link="registration")
+    finally:
+        post_save.disconnect(receiver, sender=RegistrationEvent)
+        plainsql._PAIR_SQL.clear()
+    assert not Registration.objects.exists()

@@ -40,6 +40,7 @@ print(json.dumps({
     "session_secure": s.SESSION_COOKIE_SECURE,
     "vetting_days": s.VETTING_VALIDITY.days,
     "static_storage": s.STORAGES["staticfiles"]["BACKEND"],
+    "broker_transport": getattr(s, "CELERY_BROKER_TRANSPORT", None),
 }))
 """
 
@@ -97,6 +98,7 @@ def test_environment_overrides():
     assert s["cache"] == "trainingsite.cache.ResilientRedisCache"
     assert s["cache_location"] == "redis://cache.internal:6379/3"
     assert s["broker"] == "redis://cache.internal:6379/3" and s["eager"] is False
+    assert s["broker_transport"] == "trainingsite.broker:Transport"
     assert s["email_backend"] == "django.core.mail.backends.smtp.EmailBackend"
     assert (s["email_host"], s["email_port"], s["email_tls"]) == ("smtp.internal", 587, True)
     assert s["site_url"] == "https://training.example.org"
@@ -140,3 +142,10 @@ def test_check_deploy_is_clean_with_production_settings():
     assert result.returncode == 0, output
     assert "System check identified no issues (0 silenced)." in output
     assert "WARNINGS" not in output
+
+
+def test_a_tls_redis_keeps_kombus_own_transport():
+    # kombu reads TLS from the rediss:// scheme, which a named transport would hide.
+    s = _settings(REDIS_URL="rediss://cache.internal:6380/0")
+    assert s["broker"] == "rediss://cache.internal:6380/0"
+    assert s["broker_transport"] is None

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, router
+from django.db.models import NOT_PROVIDED, signals
 
 
 class PlainSelect:
@@ -112,6 +114,14 @@ def _saved(obj, pk, alias: str) -> None:
 _PAIR_SQL: dict[tuple, str] = {}
 
 
+def _check_plain_insert(model, fields) -> None:
+    # What a plain INSERT cannot honour: say so at first use rather than insert wrongly.
+    if signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model):
+        raise ImproperlyConfigured(f"{model.__name__} has save receivers: save it with the ORM")
+    if any(f.db_default is not NOT_PROVIDED for f in fields):
+        raise ImproperlyConfigured(f"{model.__name__} has a db_default: save it with the ORM")
+
+
 def insert_with_child(parent, child, *, link: str) -> None:
     """Insert new `parent` and new `child` whose foreign key `link` points to it, in one
     statement on PostgreSQL (two ORM saves elsewhere). Inside a contended lock this saves a
@@ -131,6 +141,8 @@ def insert_with_child(parent, child, *, link: str) -> None:
     key = (parent_model, child_model, link)
     sql = _PAIR_SQL.get(key)
     if sql is None:
+        _check_plain_insert(parent_model, parent_fields)
+        _check_plain_insert(child_model, child_fields)
         quote = connection.ops.quote_name
 
         def cols(fields):

@@ -112,8 +112,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
-if REDIS_URL:
-    # Kombu's Redis transport, reusing its publishing client (trainingsite/broker.py).
+if REDIS_URL.startswith("redis://"):
+    # Kombu's Redis transport, reusing its publishing client (trainingsite/broker.py). Not for
+    # rediss://: kombu reads TLS from the URL's scheme, which a named transport would hide.
     CELERY_BROKER_TRANSPORT = "trainingsite.broker:Transport"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True

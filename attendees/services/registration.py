@@ -217,14 +217,19 @@ def register(*, workshop_id: int, officer: User) -> Registration:
     if officer.agency_id is None or not officer.has_program_access:
         raise RegistrationError(_("Only verified agency officers can register for workshops."))
     workshop, seats = lock_and_read_seats(workshop_id, officer)
-    if workshop is None or (
-        workshop.status != Workshop.Status.PUBLISHED
-        and not Workshop.objects.visible_to(officer).filter(pk=workshop.pk).exists()
-    ):
-        # Published workshops are visible to everyone with program access; others only as
-        # `visible_to` says (an id out of scope reveals nothing).
-        raise WorkshopNotFound(_("This workshop does not exist."))
     now = timezone.now()
+    if workshop is None:
+        # Not published (or no such id), so nothing was locked. Published workshops are
+        # visible to everyone with program access, others only as `visible_to` says: out of
+        # scope is "not found" (the id reveals nothing), in scope gets the reason.
+        try:
+            shown = Workshop.objects.visible_to(officer).filter(pk=workshop_id).first()
+        except (ValueError, TypeError):
+            shown = None
+        if shown is None:
+            raise WorkshopNotFound(_("This workshop does not exist."))
+        _check_open(shown, now)
+        raise RegistrationError(_("This workshop is not open for registration."))
     _check_open(workshop, now)
     if seats.own_pk is not None:
         if seats.own_state in Registration.ACTIVE_STATES:

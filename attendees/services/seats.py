@@ -23,6 +23,7 @@ from trainingsite.plainsql import PlainSelect
 from workshops.models import Workshop
 
 State = Registration.State
+PUBLISHED = Workshop.Status.PUBLISHED.value
 
 # What a registration reads of its workshop under the lock.
 LOCKED_FIELDS = (
@@ -58,7 +59,11 @@ def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-_LOCK = PlainSelect(Workshop, where="{id} = %s", fields=LOCKED_FIELDS, for_update=True)
+# Only a published workshop is locked: nobody can lock a draft or another region's row, and
+# the reason for refusing any other is read without a lock (`register`).
+_LOCK = PlainSelect(
+    Workshop, where="{id} = %s AND {status} = %s", fields=LOCKED_FIELDS, for_update=True
+)
 
 
 @functools.cache
@@ -93,7 +98,7 @@ def _seats_params(workshop_id: int, officer: User) -> list:
 
 def lock_and_read_seats(workshop_id, officer: User) -> tuple[Workshop | None, Seats | None]:
     """Lock the workshop row (inside the caller's transaction), then read its seat counts and
-    the officer's own row: (None, None) if there is no such workshop.
+    the officer's own row: (None, None) if there is no such published workshop.
 
     On PostgreSQL both statements go in one round trip: the server runs the second when the
     first has its lock, with a snapshot of its own. Every round trip taken while the lock is
@@ -107,11 +112,13 @@ def lock_and_read_seats(workshop_id, officer: User) -> tuple[Workshop | None, Se
     params = _seats_params(workshop_id, officer)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"{_LOCK.sql(connection)}; {_seats_sql()}", [workshop_id, *params])
+            cursor.execute(
+                f"{_LOCK.sql(connection)}; {_seats_sql()}", [workshop_id, PUBLISHED, *params]
+            )
             workshop = _LOCK.from_row(cursor.fetchone(), connection)
             cursor.nextset()
         else:  # SQLite runs one statement per call
-            cursor.execute(_LOCK.sql(connection), [workshop_id])
+            cursor.execute(_LOCK.sql(connection), [workshop_id, PUBLISHED])
             workshop = _LOCK.from_row(cursor.fetchone(), connection)
             cursor.execute(_seats_sql(), params)
         rows = cursor.fetchall()
