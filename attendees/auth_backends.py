@@ -8,20 +8,16 @@ from __future__ import annotations
 
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
-from django.core.exceptions import ValidationError
 
 from attendees.models import User
-from trainingsite.plainsql import PlainSelect
+from trainingsite.plainsql import PlainSelect, primary_key
 
 _USER = PlainSelect(User, where="{id} = %s")
 
 
 def _load_user(backend, user_id):
-    try:
-        pk = User._meta.pk.to_python(user_id)
-    except ValidationError:
-        return None
-    if pk is None or not -(2**63) <= pk < 2**63:
+    pk = primary_key(User, user_id)
+    if pk is None:
         return None
     user = _USER.get([pk])
     return user if user is not None and backend.user_can_authenticate(user) else None

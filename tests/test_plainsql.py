@@ -134,7 +134,7 @@ def test_the_pair_insert_refuses_models_it_cannot_save_faithfully(region, agency
         pass
 
     post_save.connect(receiver, sender=RegistrationEvent)
-    plainsql._PAIR_SQL.clear()
+    plainsql._PAIRS.clear()
     try:
         reg = Registration(
             workshop=WorkshopFactory(region=region),
@@ -145,5 +145,5 @@ def test_the_pair_insert_refuses_models_it_cannot_save_faithfully(region, agency
             insert_with_child(reg, RegistrationEvent(to_state="confirmed"), link="registration")
     finally:
         post_save.disconnect(receiver, sender=RegistrationEvent)
-        plainsql._PAIR_SQL.clear()
+        plainsql._PAIRS.clear()
     assert not Registration.objects.exists()

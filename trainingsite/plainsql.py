@@ -15,9 +15,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import connections, router
 from django.db.models import NOT_PROVIDED, signals
+
+
+def primary_key(model, value):
+    """`value` as a primary key of `model`, or None if no row can have it (not a number, or
+    beyond a bigint): the ORM answers "no such row" there, PostgreSQL would raise."""
+    try:
+        pk = model._meta.pk.to_python(value)
+    except ValidationError:
+        return None
+    if isinstance(pk, int) and not -(2**63) <= pk < 2**63:
+        return None
+    return pk
 
 
 class PlainSelect:
@@ -69,19 +81,21 @@ class PlainSelect:
             return router.db_for_write(self.model)
         return router.db_for_read(self.model)
 
-    def sql(self, connection) -> str:
+    def _compiled_for(self, connection) -> tuple[str, list]:
         compiled = self._compiled.get(connection.vendor)
         if compiled is None:
             compiled = self._compiled.setdefault(connection.vendor, self._compile(connection))
-        return compiled[0]
+        return compiled
+
+    def sql(self, connection) -> str:
+        return self._compiled_for(connection)[0]
 
     def from_row(self, row, connection):
         """The instance for a row this SELECT returned (None for None)."""
         if row is None:
             return None
         values = list(row)
-        self.sql(connection)  # compiles the converters on first use
-        for i, col, funcs in self._compiled[connection.vendor][1]:
+        for i, col, funcs in self._compiled_for(connection)[1]:
             for func in funcs:
                 values[i] = func(values[i], col, connection)
         return self.model.from_db(connection.alias, self.attnames, values)
@@ -111,7 +125,8 @@ def _saved(obj, pk, alias: str) -> None:
     obj._state.db = alias
 
 
-_PAIR_SQL: dict[tuple, str] = {}
+# (parent model, child model, link) -> (SQL, parent fields, child fields)
+_PAIRS: dict[tuple, tuple[str, list, list]] = {}
 
 
 def _check_plain_insert(model, fields) -> None:
@@ -120,6 +135,33 @@ def _check_plain_insert(model, fields) -> None:
         raise ImproperlyConfigured(f"{model.__name__} has save receivers: save it with the ORM")
     if any(f.db_default is not NOT_PROVIDED for f in fields):
         raise ImproperlyConfigured(f"{model.__name__} has a db_default: save it with the ORM")
+
+
+def _pair_sql(parent_model, child_model, link: str, connection) -> tuple[str, list, list]:
+    link_field = child_model._meta.get_field(link)
+    parent_fields = _insert_fields(parent_model)
+    child_fields = [f for f in _insert_fields(child_model) if f is not link_field]
+    _check_plain_insert(parent_model, parent_fields)
+    _check_plain_insert(child_model, child_fields)
+    quote = connection.ops.quote_name
+
+    def cols(fields):
+        return ", ".join(quote(f.column) for f in fields)
+
+    def marks(fields):
+        return ", ".join(["%s"] * len(fields))
+
+    parent_pk, child_pk = parent_model._meta.pk.column, child_model._meta.pk.column
+    sql = (
+        f"WITH parent AS (INSERT INTO {quote(parent_model._meta.db_table)} "
+        f"({cols(parent_fields)}) VALUES ({marks(parent_fields)}) "
+        f"RETURNING {quote(parent_pk)}) "
+        f"INSERT INTO {quote(child_model._meta.db_table)} "
+        f"({quote(link_field.column)}, {cols(child_fields)}) "
+        f"VALUES ((SELECT {quote(parent_pk)} FROM parent), {marks(child_fields)}) "
+        f"RETURNING {quote(link_field.column)}, {quote(child_pk)}"
+    )
+    return sql, parent_fields, child_fields
 
 
 def insert_with_child(parent, child, *, link: str) -> None:
@@ -135,33 +177,11 @@ def insert_with_child(parent, child, *, link: str) -> None:
         setattr(child, link, parent)
         child.save(using=alias)
         return
-    link_field = child_model._meta.get_field(link)
-    parent_fields = _insert_fields(parent_model)
-    child_fields = [f for f in _insert_fields(child_model) if f is not link_field]
     key = (parent_model, child_model, link)
-    sql = _PAIR_SQL.get(key)
-    if sql is None:
-        _check_plain_insert(parent_model, parent_fields)
-        _check_plain_insert(child_model, child_fields)
-        quote = connection.ops.quote_name
-
-        def cols(fields):
-            return ", ".join(quote(f.column) for f in fields)
-
-        def marks(fields):
-            return ", ".join(["%s"] * len(fields))
-
-        parent_pk, child_pk = parent_model._meta.pk.column, child_model._meta.pk.column
-        sql = _PAIR_SQL.setdefault(
-            key,
-            f"WITH parent AS (INSERT INTO {quote(parent_model._meta.db_table)} "
-            f"({cols(parent_fields)}) VALUES ({marks(parent_fields)}) "
-            f"RETURNING {quote(parent_pk)}) "
-            f"INSERT INTO {quote(child_model._meta.db_table)} "
-            f"({quote(link_field.column)}, {cols(child_fields)}) "
-            f"VALUES ((SELECT {quote(parent_pk)} FROM parent), {marks(child_fields)}) "
-            f"RETURNING {quote(link_field.column)}, {quote(child_pk)}",
-        )
+    pair = _PAIRS.get(key)
+    if pair is None:
+        pair = _PAIRS.setdefault(key, _pair_sql(*key, connection))
+    sql, parent_fields, child_fields = pair
     params = _insert_params(parent, parent_fields, connection)
     params += _insert_params(child, child_fields, connection)
     with connection.cursor() as cursor:

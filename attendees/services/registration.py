@@ -44,9 +44,9 @@ class BulkResult:
 # --- helpers -------------------------------------------------------------------------------
 
 
-def _lock_workshop(workshop_id: int, *, fields: Iterable[str] = ()) -> Workshop:
+def _lock_workshop(workshop_id: int) -> Workshop:
     try:
-        return Workshop.objects.select_for_update(of=("self",)).only(*fields).get(pk=workshop_id)
+        return Workshop.objects.select_for_update(of=("self",)).get(pk=workshop_id)
     except (Workshop.DoesNotExist, ValueError, TypeError):
         raise RegistrationError(_("This workshop does not exist.")) from None
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from django.db import connection
 
 from attendees.models import Registration, User
-from trainingsite.plainsql import PlainSelect
+from trainingsite.plainsql import PlainSelect, primary_key
 from workshops.models import Workshop
 
 State = Registration.State
@@ -103,11 +103,8 @@ def lock_and_read_seats(workshop_id, officer: User) -> tuple[Workshop | None, Se
     On PostgreSQL both statements go in one round trip: the server runs the second when the
     first has its lock, with a snapshot of its own. Every round trip taken while the lock is
     held is paid by every registration queued behind it."""
-    try:
-        workshop_id = int(workshop_id)
-    except (TypeError, ValueError):
-        return None, None
-    if not -(2**63) <= workshop_id < 2**63:  # not a bigint: no such row (PostgreSQL would raise)
+    workshop_id = primary_key(Workshop, workshop_id)
+    if workshop_id is None:
         return None, None
     params = _seats_params(workshop_id, officer)
     with connection.cursor() as cursor:
