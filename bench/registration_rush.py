@@ -37,17 +37,18 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--officers", type=int, default=1000)
     p.add_argument("--seats", type=int, default=50)
     p.add_argument("--concurrency", type=int, default=32)
-    # One process with threads: on 2 cores shared with PostgreSQL and the client, a second
-    # Python process mostly competes with them (measured: 1 x 4 beat 2 x 2 and 2 x 4 here).
+    # gunicorn's default sync worker, as the README deploys it, one per core. Measured here in
+    # 5-round runs: 2 sync 0.27-0.30 of baseline, 3 sync 0.26-0.32, 4 sync 0.28-0.29,
+    # 2 gthread x 2 threads 0.25-0.27 (threads cost CPU on 2 cores shared with the client).
     p.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    p.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
-    p.add_argument("--worker-class", default="gthread", help="gunicorn worker class")
+    p.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker")
+    p.add_argument("--worker-class", default="sync", help="gunicorn worker class")
     p.add_argument("--port", type=int, default=8104)
     p.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432", help="server URL")
     p.add_argument("--db", default="ts_bench_rush_h3")
     p.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
     p.add_argument("--keep-db", action="store_true")
-    p.add_argument("--rounds", type=int, default=3, help="interleaved rounds; the median counts")
+    p.add_argument("--rounds", type=int, default=5, help="interleaved rounds; the median counts")
     p.add_argument("--timeout", type=float, default=300, help="overall limit, seconds")
     return p.parse_args()
 

@@ -13,16 +13,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from attendees.models import Registration, RegistrationEvent, User
 from trainingsite.errors import ServiceError
 from trainingsite.plainsql import insert_with_child
-from workshops.models import Workshop, WorkshopSession
+from workshops.models import Workshop
 
-from .seats import lock_and_read_seats
+from .seats import find_clash, lock_and_read_seats
 
 State = Registration.State
 
@@ -107,29 +107,6 @@ def _seat_for(workshop: Workshop, agency_id: int | None) -> bool:
     if total >= workshop.capacity:
         return False
     return workshop.agency_seat_cap is None or agency < workshop.agency_seat_cap
-
-
-def find_clash(*, officer_id: int, workshop: Workshop) -> Workshop | None:
-    """Another workshop the officer is confirmed for whose sessions overlap this one's (its
-    sessions or, if it has none, its own start and end)."""
-    # Most officers hold no other confirmed seat: one cheap read settles it for them.
-    confirmed = Registration.objects.filter(officer_id=officer_id, state=State.CONFIRMED)
-    others = [pk for pk in confirmed.values_list("workshop_id", flat=True) if pk != workshop.pk]
-    if not others:
-        return None
-    own = WorkshopSession.objects.filter(workshop_id=workshop.pk)
-    overlap = Exists(
-        own.filter(starts_at__lt=OuterRef("ends_at"), ends_at__gt=OuterRef("starts_at"))
-    )
-    if workshop.starts_at and workshop.ends_at:
-        overlap |= ~Exists(own) & Q(starts_at__lt=workshop.ends_at, ends_at__gt=workshop.starts_at)
-    session = (
-        WorkshopSession.objects.filter(overlap, workshop_id__in=others)
-        .exclude(workshop__status=Workshop.Status.CANCELLED)
-        .select_related("workshop")
-        .first()
-    )
-    return session.workshop if session else None
 
 
 def _clash_message(other: Workshop) -> str:
@@ -244,10 +221,8 @@ def register(*, workshop_id: int, officer: User) -> Registration:
                     "program coordinators if you think this is a mistake."
                 )
             )
-    if seats.confirmed_elsewhere:
-        clash = find_clash(officer_id=officer.pk, workshop=workshop)
-        if clash is not None:
-            raise RegistrationError(_clash_message(clash))
+    if seats.clash_id is not None:
+        raise RegistrationError(_clash_message(Workshop.objects.get(pk=seats.clash_id)))
 
     if seats.own_pk is not None:
         # Re-registering after a cancellation reuses the one row (the unique constraint).
