@@ -221,8 +221,10 @@ def register(*, workshop_id: int, officer: User) -> Registration:
                     "program coordinators if you think this is a mistake."
                 )
             )
-    if seats.clash_id is not None:
-        raise RegistrationError(_clash_message(Workshop.objects.get(pk=seats.clash_id)))
+    if seats.confirmed_elsewhere:
+        clash = find_clash(officer_id=officer.pk, workshop=workshop)
+        if clash is not None:
+            raise RegistrationError(_clash_message(clash))
 
     if seats.own_pk is not None:
         # Re-registering after a cancellation reuses the one row (the unique constraint).

@@ -2,10 +2,11 @@
 
 When registration opens, every officer's request queues on this one row lock, so the time a
 request holds it bounds how many registrations per second the site can take. The lock and the
-read after it (seat counts, the officer's own row, a clash with another workshop the officer is
-confirmed for) are therefore plain SQL, built once per process from the models' metadata, and
-travel in one round trip. The ORM's query building cost 2.3 ms of Python per request while the
-lock was held, and its clash check 5.5 ms (0.2 ms as SQL), bench/registration_rush.py.
+seat read after it travel in one round trip, and they and the clash check (run only for
+officers confirmed for another workshop) are plain SQL, built once per process from the models'
+metadata: the ORM's query building cost 2.3 ms of Python per request while the lock was held,
+and its clash check 5.5 ms (0.2 ms as SQL), bench/registration_rush.py. The clash check stays
+out of the seat read: planning it for every officer cost more than it saved.
 
 Two statements, not one: in READ COMMITTED a statement reads the snapshot taken when it
 started, so counts read in the statement that waited for the lock could miss registrations
@@ -48,8 +49,8 @@ class Seats:
     # The officer's own registration for this workshop, whatever its state (unique per pair).
     own_pk: int | None
     own_state: str | None
-    # Another workshop the officer is confirmed for whose sessions overlap this one's.
-    clash_id: int | None
+    # Whether the officer is confirmed for any other workshop (then a clash check is needed).
+    confirmed_elsewhere: bool
 
 
 def _column(model, name: str) -> str:
@@ -110,26 +111,30 @@ def find_clash(*, officer_id: int, workshop: Workshop) -> Workshop | None:
 @functools.cache
 def _seats_sql() -> str:
     r = {name: _column(Registration, name) for name in ("id", "workshop", "officer", "state")}
-    table = _table(Registration)
-    count = f"(SELECT count(*) FROM {table} WHERE {r['workshop']} = %s AND {r['state']} = %s)"
-    own = f"FROM {table} WHERE {r['workshop']} = %s AND {r['officer']} = %s"
-    # Exactly one row. Index scans on (workshop, state, …) and the unique (workshop, officer).
-    # Parameters: see _seats_params.
+    # One row per state holding confirmed/waitlisted rows or the officer's own row; the
+    # EXISTS is the same on every row. Index scans on (workshop, state, …) and the unique
+    # (workshop, officer). Parameters: see _seats_params.
     return (
-        f"SELECT {count}, {count}, (SELECT {r['id']} {own}), (SELECT {r['state']} {own}), "
-        f"({_clash_sql()})"
+        f"SELECT r.{r['state']}, count(*), max(r.{r['id']}) FILTER (WHERE r.{r['officer']} = %s), "
+        f"EXISTS (SELECT 1 FROM {_table(Registration)} o WHERE o.{r['officer']} = %s "
+        f"AND o.{r['state']} = %s AND o.{r['workshop']} <> %s) "
+        f"FROM {_table(Registration)} r WHERE r.{r['workshop']} = %s "
+        f"AND (r.{r['state']} IN (%s, %s) OR r.{r['officer']} = %s) "
+        f"GROUP BY r.{r['state']}"
     )
 
 
 def _seats_params(workshop_id: int, officer: User) -> list:
     confirmed, waitlisted = State.CONFIRMED.value, State.WAITLISTED.value
     return [
-        workshop_id,
+        officer.pk,
+        officer.pk,
         confirmed,
         workshop_id,
+        workshop_id,
+        confirmed,
         waitlisted,
-        *[workshop_id, officer.pk] * 2,
-        *_clash_params(officer.pk, workshop_id),
+        officer.pk,
     ]
 
 
@@ -155,14 +160,20 @@ def lock_and_read_seats(workshop_id, officer: User) -> tuple[Workshop | None, Se
             cursor.execute(_LOCK.sql(connection), [workshop_id, PUBLISHED])
             workshop = _LOCK.from_row(cursor.fetchone(), connection)
             cursor.execute(_seats_sql(), params)
-        row = cursor.fetchone()
+        rows = cursor.fetchall()
     if workshop is None:
         return None, None
-    return workshop, _seats(workshop, officer, row)
+    return workshop, _seats(workshop, officer, rows)
 
 
-def _seats(workshop: Workshop, officer: User, row: tuple) -> Seats:
-    confirmed, waitlisted, own_pk, own_state, clash_id = row
+def _seats(workshop: Workshop, officer: User, rows: list) -> Seats:
+    by_state = {state: (n, own) for state, n, own, _elsewhere in rows}
+    own = next(((pk, state) for state, (_n, pk) in by_state.items() if pk), (None, None))
+    if rows:
+        elsewhere = rows[0][3]
+    else:
+        # No row at all (an empty workshop): ask the one question on its own.
+        elsewhere = Registration.objects.filter(officer=officer, state=State.CONFIRMED).exists()
     agency_confirmed = 0
     if workshop.agency_seat_cap is not None:
         # Only capped workshops pay for the join to the officers' agencies.
@@ -170,10 +181,10 @@ def _seats(workshop: Workshop, officer: User, row: tuple) -> Seats:
             workshop=workshop, state=State.CONFIRMED, officer__agency_id=officer.agency_id
         ).count()
     return Seats(
-        confirmed=confirmed,
+        confirmed=by_state.get(State.CONFIRMED, (0, None))[0],
         agency_confirmed=agency_confirmed,
-        waitlisted=waitlisted,
-        own_pk=own_pk,
-        own_state=own_state,
-        clash_id=clash_id,
+        waitlisted=by_state.get(State.WAITLISTED, (0, None))[0],
+        own_pk=own[0],
+        own_state=own[1],
+        confirmed_elsewhere=elsewhere,
     )
