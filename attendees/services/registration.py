@@ -3,8 +3,10 @@
 Locking rule: every write that changes a registration's state first locks the workshop row
 (`_lock_workshop`), then reads or writes its registrations. Seat counts are therefore read and
 acted on by one transaction at a time per workshop, so concurrent requests can neither oversell
-nor promote two officers into one freed seat. Nothing here locks a user row, so there is no lock
-order to break with the vetting services.
+nor promote two officers into one freed seat. A registration then takes its officer's advisory
+lock (`seats`), so one officer's registrations for two clashing workshops cannot both pass the
+clash check. Nothing here locks a user row, so there is no lock order to break with the vetting
+services.
 """
 
 from __future__ import annotations

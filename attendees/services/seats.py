@@ -138,25 +138,46 @@ def _seats_params(workshop_id: int, officer: User) -> list:
     ]
 
 
-def lock_and_read_seats(workshop_id, officer: User) -> tuple[Workshop | None, Seats | None]:
-    """Lock the workshop row (inside the caller's transaction), then read its seat counts and
-    the officer's own row: (None, None) if there is no such published workshop.
+# A transaction-scoped advisory lock per officer, taken after the workshop's row lock: two
+# registrations of one officer (two tabs, two clashing workshops) run one after the other, so
+# the second sees the first's seat in its clash check. Always workshop first, then officer,
+# and one officer per transaction: no lock cycle. The key is (this lock's class, the officer's
+# id folded into an int4): a collision only makes two officers wait for each other.
+OFFICER_LOCK_CLASS = 0x5EA7
 
-    On PostgreSQL both statements go in one round trip: the server runs the second when the
-    first has its lock, with a snapshot of its own. Every round trip taken while the lock is
-    held is paid by every registration queued behind it."""
+
+@functools.cache
+def _officer_lock_sql() -> str:
+    # Taken only where the workshop row was just locked (no published row, no lock).
+    return (
+        f"SELECT pg_advisory_xact_lock(%s, %s) FROM {_table(Workshop)} "
+        f"WHERE {_column(Workshop, 'id')} = %s AND {_column(Workshop, 'status')} = %s"
+    )
+
+
+def lock_and_read_seats(workshop_id, officer: User) -> tuple[Workshop | None, Seats | None]:
+    """Lock the workshop row and the officer (inside the caller's transaction), then read the
+    seat counts and the officer's own row: (None, None) if there is no such published workshop.
+
+    On PostgreSQL the three statements go in one round trip: the server runs each when the one
+    before has its lock, and the read gets a snapshot of its own. Every round trip taken while
+    the lock is held is paid by every registration queued behind it."""
     workshop_id = primary_key(Workshop, workshop_id)
     if workshop_id is None:
         return None, None
     params = _seats_params(workshop_id, officer)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            lock = [workshop_id, PUBLISHED]
+            officer_key = [OFFICER_LOCK_CLASS, officer.pk % 2**31]
             cursor.execute(
-                f"{_LOCK.sql(connection)}; {_seats_sql()}", [workshop_id, PUBLISHED, *params]
+                f"{_LOCK.sql(connection)}; {_officer_lock_sql()}; {_seats_sql()}",
+                [*lock, *officer_key, *lock, *params],
             )
             workshop = _LOCK.from_row(cursor.fetchone(), connection)
             cursor.nextset()
-        else:  # SQLite runs one statement per call
+            cursor.nextset()
+        else:  # SQLite, the embedded default: one statement per call, no row or advisory locks
             cursor.execute(_LOCK.sql(connection), [workshop_id, PUBLISHED])
             workshop = _LOCK.from_row(cursor.fetchone(), connection)
             cursor.execute(_seats_sql(), params)
