@@ -18,14 +18,11 @@ covered by the short TTL).
 
 from __future__ import annotations
 
-import logging
 import secrets
 from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import transaction
-
-logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "access:generation"
 COORDINATORS_KEY = "access:coordinators"
@@ -51,15 +48,12 @@ def facts_for(user) -> Facts:
         return memo
     domain_key = _domain_key(user.agency_id, user.email_domain) if user.agency_id else None
     keys = [GENERATION_KEY, COORDINATORS_KEY] + ([domain_key] if domain_key else [])
-    try:
-        cached = cache.get_many(keys)
-    except Exception:  # Redis down: the database answers
-        logger.warning("Access facts cache unreachable; reading the database", exc_info=True)
-        cached = None
-    generation = (cached or {}).get(GENERATION_KEY)
+    # Redis down: every key misses (trainingsite/cache.py) and the database answers.
+    cached = cache.get_many(keys)
+    generation = cached.get(GENERATION_KEY)
 
     def current(key):
-        value = (cached or {}).get(key)
+        value = cached.get(key)
         if generation is not None and value is not None and value[0] == generation:
             return value[1]
         return None
@@ -73,7 +67,7 @@ def facts_for(user) -> Facts:
     if domain_key and domain_ok is None:
         domain_ok = _domain_ok(user)
         fresh[domain_key] = domain_ok
-    if fresh and cached is not None:
+    if fresh:
         _store(generation, fresh)
     memo = Facts(domain_ok=domain_ok, coordinator_ids=coordinator_ids)
     user._access_facts = memo
@@ -81,16 +75,13 @@ def facts_for(user) -> Facts:
 
 
 def _store(generation: str | None, values: dict) -> None:
-    try:
-        if generation is None:
-            # First use (or the token was evicted): start a generation. If another process
-            # started one meanwhile, ours is refused and our values are simply not current.
-            generation = secrets.token_hex(8)
-            if not cache.add(GENERATION_KEY, generation, None):
-                return
-        cache.set_many({key: (generation, value) for key, value in values.items()}, TTL)
-    except Exception:
-        logger.warning("Could not cache access facts", exc_info=True)
+    if generation is None:
+        # First use (or the token was evicted): start a generation. If another process
+        # started one meanwhile, ours is refused and our values are simply not current.
+        generation = secrets.token_hex(8)
+        if not cache.add(GENERATION_KEY, generation, None):
+            return
+    cache.set_many({key: (generation, value) for key, value in values.items()}, TTL)
 
 
 def _domain_ok(user) -> bool:
@@ -116,7 +107,6 @@ def bump_generation() -> None:
 
 
 def _bump() -> None:
-    try:
-        cache.set(GENERATION_KEY, secrets.token_hex(8), None)
-    except Exception:
-        logger.error("Could not invalidate cached access facts (Redis down?)", exc_info=True)
+    # While Redis is down this is dropped (logged by the cache backend), and nothing is
+    # served from the cache either; the facts cached before expire within TTL.
+    cache.set(GENERATION_KEY, secrets.token_hex(8), None)

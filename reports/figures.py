@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import (
     Avg,
     Count,
@@ -40,7 +41,7 @@ from attendance import conf as attendance_conf
 from attendance.models import AttendanceMark, Feedback
 from attendance.models.marks import ATTENDED_STATUSES
 from attendees.models import Registration
-from trainingsite.fragments import cache_get, cache_set_many, release
+from trainingsite.fragments import release
 from workshops.models import Workshop
 
 from .exports import ExportFilter, attendance_registrations, primary_track_name, scoped_workshops
@@ -361,9 +362,9 @@ def cached_program_figures(
     """`program_figures`, cached under the data version: any committed write to what they
     are computed from changes the key, and a workshop ending expires them."""
     key = key or figures_cache_key(user, start=start, end=end, region_id=region_id)
-    figures = cache_get(key) if key else None
+    figures = cache.get(key) if key else None
     if figures is None:
         figures = program_figures(user, start=start, end=end, region_id=region_id)
         if key and (seconds := cache_seconds(figures)):
-            cache_set_many({key: figures}, seconds)
+            cache.set(key, figures, seconds)
     return figures

@@ -5,6 +5,7 @@ import tempfile
 
 from django.contrib import messages
 from django.core import signing
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from attendees.roles import role_required
-from trainingsite.fragments import cache_get, cache_set_many
 from workshops.models import Workshop
 
 from .exports import Dataset, ExportFilter
@@ -143,7 +143,7 @@ def _report_body(request, *, start, end, region_id) -> tuple[str, ProgramFigures
     language and time zone. Returns the figures too when they had to be loaded."""
     key = figures_cache_key(request.user, start=start, end=end, region_id=region_id)
     html_key = key and f"{key}:html:{get_language()}:{timezone.get_current_timezone_name()}"
-    if html_key and (html := cache_get(html_key)) is not None:
+    if html_key and (html := cache.get(html_key)) is not None:
         return mark_safe(html), None  # noqa: S308 (rendered by our template)
     figures = cached_program_figures(
         request.user, start=start, end=end, region_id=region_id, key=key
@@ -154,7 +154,7 @@ def _report_body(request, *, start, end, region_id) -> tuple[str, ProgramFigures
         request=request,
     )
     if html_key and (seconds := cache_seconds(figures)):
-        cache_set_many({html_key: str(html)}, seconds)
+        cache.set(html_key, str(html), seconds)
     return html, figures
 
 

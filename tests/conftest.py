@@ -1,4 +1,7 @@
+import socket
+
 import pytest
+from django.core.cache import cache
 
 from attendees.models import Agency, User
 
@@ -120,3 +123,24 @@ def client_for(client):
         return client
 
     return _login
+
+
+def dead_redis_url() -> str:
+    """A port nothing listens on (bound then released)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return f"redis://127.0.0.1:{port}/0"
+
+
+@pytest.fixture
+def dead_cache(settings):
+    """The configured cache backend (trainingsite/cache.py) with Redis down."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "trainingsite.cache.ResilientRedisCache",
+            "LOCATION": dead_redis_url(),
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    return cache

@@ -1,36 +1,15 @@
 """A stopped Redis must not fail pages: the cache degrades to misses (trainingsite/cache.py)."""
 
-import socket
-
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
 from redis.exceptions import ConnectionError as RedisConnectionError
 
+from tests.conftest import dead_redis_url
 from tests.factories import PASSWORD
 from trainingsite import ratelimit
 
 pytestmark = pytest.mark.django_db
-
-
-def _dead_redis_url() -> str:
-    """A port nothing listens on (bound then released)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    return f"redis://127.0.0.1:{port}/0"
-
-
-@pytest.fixture
-def dead_cache(settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "trainingsite.cache.ResilientRedisCache",
-            "LOCATION": _dead_redis_url(),
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
-    }
-    return cache
 
 
 def test_plain_redis_cache_raises_when_redis_is_down(settings):
@@ -38,7 +17,7 @@ def test_plain_redis_cache_raises_when_redis_is_down(settings):
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": _dead_redis_url(),
+            "LOCATION": dead_redis_url(),
         }
     }
     with pytest.raises(RedisConnectionError):

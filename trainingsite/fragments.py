@@ -3,14 +3,14 @@
 A fragment's key names every input of its rendering (the caller passes them: the data shown,
 or a data version that changes with it) plus the active language; so an entry is never stale,
 it just stops being asked for. Never cache what shows live seat counts, a CSRF token or
-anything else that differs per request without being in the key.
+anything else that differs per request without being in the key. A Redis outage costs speed,
+never the page: the cache backend turns it into misses and dropped writes (trainingsite/cache.py).
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import logging
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -20,28 +20,6 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 TIMEOUT = 24 * 3600  # entries are never stale (see above): this only bounds the memory held
-
-log = logging.getLogger(__name__)
-
-
-# A cache outage costs speed, never the page: every read is a miss, every write is skipped.
-def cache_get_many(keys: list[str]) -> dict:
-    try:
-        return cache.get_many(keys)
-    except Exception:  # noqa: BLE001 (any backend error)
-        log.warning("cache unavailable: rendering without it", exc_info=True)
-        return {}
-
-
-def cache_get(key: str):
-    return cache_get_many([key]).get(key)
-
-
-def cache_set_many(values: dict, timeout: int) -> None:
-    try:
-        cache.set_many(values, timeout)
-    except Exception:  # noqa: BLE001
-        log.warning("cache unavailable: not storing", exc_info=True)
 
 
 @functools.cache
@@ -69,10 +47,10 @@ def _key(name: str, parts) -> str:
 def fragment(name: str, parts, render: Callable[[], str]) -> SafeString:
     """The cached rendering for `parts`, rendering (and storing) it on a miss."""
     key = _key(name, parts)
-    html = cache_get(key)
+    html = cache.get(key)
     if html is None:
         html = str(render())
-        cache_set_many({key: html}, TIMEOUT)
+        cache.set(key, html, TIMEOUT)
     return mark_safe(html)  # noqa: S308 (our own template output)
 
 
@@ -83,11 +61,11 @@ def fragments(
     renders the missing items (in one template pass) in order."""
     items = list(items)
     keys = [_key(name, parts(item)) for item in items]
-    found = cache_get_many(keys)
+    found = cache.get_many(keys)
     missing = [i for i, key in enumerate(keys) if key not in found]
     if missing:
         rendered = render([items[i] for i in missing])
         new = {keys[i]: str(html) for i, html in zip(missing, rendered, strict=True)}
-        cache_set_many(new, TIMEOUT)
+        cache.set_many(new, TIMEOUT)
         found.update(new)
     return [mark_safe(found[key]) for key in keys]  # noqa: S308

@@ -114,16 +114,10 @@ def test_catalog_page_numbers_behave_like_djangos_paginator(client_for, officer,
 
 
 def test_pages_still_render_when_the_cache_is_down(
-    settings, client_for, officer, coordinator, region
+    dead_cache, client_for, officer, coordinator, region
 ):
     workshop = WorkshopFactory(title="No cache", region=region)
     RegistrationFactory(workshop=workshop, officer=officer)
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
-        }
-    }
     client = client_for(officer)
     assert "No cache" in client.get(CATALOG).content.decode()
     assert "No cache" in client.get(_detail(workshop)).content.decode()
