@@ -30,10 +30,17 @@ def scratch_database(name: str) -> str:
     """Drop and create database `name`; return its URL."""
     import psycopg
 
+    drop_database(name)
     with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
     return f"{PG_SERVER}/{name}"
+
+
+def drop_database(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def production_env(database_url: str, **extra: str) -> dict[str, str]:
@@ -87,25 +94,37 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@dataclass(frozen=True)
+class Server:
+    port: int
+    pid: int  # the gunicorn master (its workers are its children)
+
+
 @contextmanager
-def gunicorn(
+def serve(
     env: dict[str, str],
     *,
+    app: str = "trainingsite.wsgi",
     workers: int = 4,
     threads: int = 1,
+    worker_class: str | None = None,
     port: int | None = None,
     log: Path | None = None,
+    backlog: int = 2048,
 ):
-    """Serve the real app with gunicorn on 127.0.0.1; yields the port; stops it afterwards.
+    """Serve `app` with gunicorn on 127.0.0.1; yields the Server; stops it afterwards.
     `log`: a file for the server's output (default: this process's stderr)."""
     port = port or free_port()
     output = open(log, "a") if log else None  # noqa: SIM115 - closed in the finally below
+    extra = ["--worker-class", worker_class] if worker_class else []
     proc = subprocess.Popen(
         [
-            PYTHON, "-m", "gunicorn", "trainingsite.wsgi",
+            PYTHON, "-m", "gunicorn", app,
             "--bind", f"127.0.0.1:{port}",
             "--workers", str(workers),
             "--threads", str(threads),
+            *extra,
+            "--backlog", str(backlog),
             "--log-level", "warning",
             "--keep-alive", "30",
         ],
@@ -126,12 +145,19 @@ def gunicorn(
                 time.sleep(0.2)
         else:
             raise RuntimeError("gunicorn did not start")
-        yield port
+        yield Server(port=port, pid=proc.pid)
     finally:
         proc.terminate()
         proc.wait(timeout=20)
         if output:
             output.close()
+
+
+@contextmanager
+def gunicorn(env: dict[str, str], **options):
+    """The real app on 127.0.0.1 (`serve`'s options); yields the port."""
+    with serve(env, **options) as server:
+        yield server.port
 
 
 @dataclass

@@ -20,7 +20,6 @@ import http.client
 import os
 import secrets
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -28,8 +27,17 @@ import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PY = sys.executable
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.harness import (  # noqa: E402
+    PG_SERVER,
+    django_setup,
+    drop_database,
+    manage,
+    production_env,
+    scratch_database,
+    serve,
+)
 
 
 def parse_args() -> argparse.Namespace:
@@ -44,7 +52,6 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker")
     p.add_argument("--worker-class", default="sync", help="gunicorn worker class")
     p.add_argument("--port", type=int, default=8104)
-    p.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432", help="server URL")
     p.add_argument("--db", default="ts_bench_rush_h3")
     p.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
     p.add_argument("--keep-db", action="store_true")
@@ -53,30 +60,23 @@ def parse_args() -> argparse.Namespace:
     return p.parse_args()
 
 
-def admin_sql(pg: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{pg}/postgres", autocommit=True) as conn:
-        conn.execute(sql)
-
-
-def setup_database(args, db_url: str) -> dict:
-    admin_sql(args.pg, f'DROP DATABASE IF EXISTS "{args.db}" WITH (FORCE)')
-    admin_sql(args.pg, f'CREATE DATABASE "{args.db}"')
-    env = {**os.environ, "DATABASE_URL": db_url, "REDIS_URL": ""}
-    subprocess.run(
-        [PY, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True
+def server_env(args, db_url: str) -> dict[str, str]:
+    return production_env(
+        db_url,
+        # Sessions are signed: the server must use the key this process signs them with.
+        SECRET_KEY=args.secret_key,
+        REDIS_URL=args.redis_url,
+        # A fresh cache namespace per run: nothing cached by an earlier run is ever warm.
+        CACHE_KEY_PREFIX=args.cache_prefix,
     )
 
-    os.environ["DATABASE_URL"] = db_url
-    os.environ["REDIS_URL"] = ""
-    # Sessions are signed: the server must use the same key as this process.
-    os.environ["SECRET_KEY"] = args.secret_key
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trainingsite.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
 
-    django.setup()
+def setup_database(args) -> tuple[str, dict]:
+    db_url = scratch_database(args.db)
+    # Migrated and seeded without Redis: nothing queued or cached before the server starts.
+    env = {**server_env(args, db_url), "REDIS_URL": ""}
+    manage(env, "migrate", "--no-input", "-v", "0")
+    django_setup(env)
     import datetime as dt
 
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
@@ -155,58 +155,8 @@ def setup_database(args, db_url: str) -> dict:
     from django.db import connections
 
     connections.close_all()
-    return {"rounds": rounds, "officer_ids": [u.pk for u in officers], "session_keys": cookies}
-
-
-def start_server(args, db_url: str) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DEBUG": "0",
-        "SECRET_KEY": args.secret_key,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SITE_URL": f"http://127.0.0.1:{args.port}",
-        "DATABASE_URL": db_url,
-        "REDIS_URL": args.redis_url,
-        # A fresh cache namespace per run: nothing cached by an earlier run is ever warm.
-        "CACHE_KEY_PREFIX": args.cache_prefix,
-        "CELERY_TASK_ALWAYS_EAGER": "0",
-        "SECURE_SSL_REDIRECT": "0",
-        "SESSION_COOKIE_SECURE": "0",
-        "CSRF_COOKIE_SECURE": "0",
-        "SECURE_HSTS_SECONDS": "0",
-        "LOG_LEVEL": "WARNING",
-    }
-    cmd = [
-        str(Path(PY).parent / "gunicorn"),
-        # The real site; bench/minimal_wsgi.py adds only the calibration view to it.
-        "bench.minimal_wsgi",
-        "--bind",
-        f"127.0.0.1:{args.port}",
-        "--workers",
-        str(args.workers),
-        "--threads",
-        str(args.threads),
-        "--worker-class",
-        args.worker_class,
-        "--backlog",
-        "2048",
-        "--timeout",
-        "60",
-        "--log-level",
-        "warning",
-    ]
-    server = subprocess.Popen(cmd, cwd=ROOT, env=env)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return server
-        except OSError:
-            time.sleep(0.3)
-    server.terminate()
-    raise SystemExit("gunicorn did not start")
+    data = {"rounds": rounds, "officer_ids": [u.pk for u in officers], "session_keys": cookies}
+    return db_url, data
 
 
 def cpu_seconds(pids: list[int]) -> float:
@@ -230,11 +180,11 @@ def server_pids(master: int) -> list[int]:
     return [master, *map(int, children)]
 
 
-def backend_pids(pg: str, db: str) -> list[int]:
+def backend_pids(db: str) -> list[int]:
     """PostgreSQL backends connected to `db` (the server's connections, kept by CONN_MAX_AGE)."""
     import psycopg
 
-    with psycopg.connect(f"{pg}/postgres", autocommit=True) as conn:
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
         rows = conn.execute(
             "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
             [db],
@@ -351,20 +301,20 @@ def purge_celery_queue(redis_url: str, cache_prefix: str) -> None:
         print(f"(could not purge the Celery queue: {err})")
 
 
-def backend_cpu(pg: str, db: str) -> dict[int, float]:
-    return {pid: cpu_seconds([pid]) for pid in backend_pids(pg, db)}
+def backend_cpu(db: str) -> dict[int, float]:
+    return {pid: cpu_seconds([pid]) for pid in backend_pids(db)}
 
 
 def one_round(args, db_url: str, data: dict, ids: dict, server) -> dict:
     """The rush, the bare-psycopg baseline and the minimal view, back to back, so that the
     ratio compares rates measured under the same machine conditions."""
     pids = server_pids(server.pid)
-    before = (cpu_seconds(pids), time.process_time(), machine_busy(), backend_cpu(args.pg, args.db))
+    before = (cpu_seconds(pids), time.process_time(), machine_busy(), backend_cpu(args.db))
     elapsed, latencies, statuses = http_rush(
         args, data, f"/workshops/{ids['workshop_id']}/register/"
     )
     busy1, total1 = machine_busy()
-    backends = backend_cpu(args.pg, args.db)
+    backends = backend_cpu(args.db)
     n = len(latencies)
     cpu = {
         "server": cpu_seconds(pids) - before[0],
@@ -398,18 +348,24 @@ def main() -> int:
     args = parse_args()
     args.secret_key = secrets.token_urlsafe(50)
     args.cache_prefix = f"rush-{secrets.token_hex(4)}"
-    db_url = f"{args.pg}/{args.db}"
     t0 = time.perf_counter()
     print(
         f"Setting up {args.db}: {args.officers} officers, {args.seats} seats, "
         f"{args.rounds} rounds…",
         flush=True,
     )
-    data = setup_database(args, db_url)
+    db_url, data = setup_database(args)
     print(f"  done in {time.perf_counter() - t0:.1f}s", flush=True)
-    server = start_server(args, db_url)
     results = []
-    try:
+    # The real site; bench/minimal_wsgi.py adds only the calibration view to it.
+    with serve(
+        server_env(args, db_url),
+        app="bench.minimal_wsgi",
+        workers=args.workers,
+        threads=args.threads,
+        worker_class=args.worker_class,
+        port=args.port,
+    ) as server:
         for number, ids in enumerate(data["rounds"], 1):
             r = one_round(args, db_url, data, ids, server)
             results.append(r)
@@ -420,12 +376,6 @@ def main() -> int:
                 f"waitlisted {r['waitlisted']}; server {r['cpu']['server']:.1f} ms/request",
                 flush=True,
             )
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
     purge_celery_queue(args.redis_url, args.cache_prefix)
 
     # The round with the median ratio stands for the run (the VM's speed drifts between
@@ -478,7 +428,7 @@ def main() -> int:
         f"{cpu['machine'] * 100:.0f}% of {os.cpu_count()} CPUs"
     )
     if not args.keep_db:
-        admin_sql(args.pg, f'DROP DATABASE IF EXISTS "{args.db}" WITH (FORCE)')
+        drop_database(args.db)
     return 0 if ok else 1
 
 

@@ -37,8 +37,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.harness import (  # noqa: E402
-    PG_SERVER,
     django_setup,
+    drop_database,
     gunicorn,
     hammer,
     manage,
@@ -319,10 +319,7 @@ def main() -> int:
             from django.db import connections
 
             connections.close_all()
-            import psycopg
-
-            with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{args.db}" WITH (FORCE)')
+            drop_database(args.db)
 
     print_table(
         "scale-out: one officer session across two servers over one PostgreSQL + Redis",

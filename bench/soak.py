@@ -51,6 +51,7 @@ from bench.harness import (  # noqa: E402
     PYTHON,
     ROOT,
     django_setup,
+    drop_database,
     gunicorn,
     manage,
     print_table,
@@ -684,12 +685,7 @@ def main() -> int:
             from django.db import connections
 
             connections.close_all()
-            import psycopg
-
-            from bench.harness import PG_SERVER
-
-            with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{args.db}" WITH (FORCE)')
+            drop_database(args.db)
 
 
 def run(args, env, data, redis, worker, beat, sink, logs) -> int:
