@@ -47,7 +47,10 @@ def load(registrations) -> list[dict]:
     events: dict[int, list[dict]] = {reg["pk"]: [] for reg in regs}
     history = RegistrationEvent.objects.filter(registration__in=registrations.values("pk"))
     for ev in history.order_by("created_at", "pk").values(*EVENT_FIELDS):
-        events[ev["registration_id"]].append(ev)
+        # A registration committed between the two queries has events but no row yet: it
+        # shows on the next load.
+        if (bucket := events.get(ev["registration_id"])) is not None:
+            bucket.append(ev)
     positions = waitlist_positions(regs)
     for reg in regs:
         reg["events"] = events[reg["pk"]]
