@@ -63,8 +63,6 @@ def parse_args() -> argparse.Namespace:
 def server_env(args, db_url: str) -> dict[str, str]:
     return production_env(
         db_url,
-        # Sessions are signed: the server must use the key this process signs them with.
-        SECRET_KEY=args.secret_key,
         REDIS_URL=args.redis_url,
         # A fresh cache namespace per run: nothing cached by an earlier run is ever warm.
         CACHE_KEY_PREFIX=args.cache_prefix,
@@ -73,7 +71,8 @@ def server_env(args, db_url: str) -> dict[str, str]:
 
 def setup_database(args) -> tuple[str, dict]:
     db_url = scratch_database(args.db)
-    # Migrated and seeded without Redis: nothing queued or cached before the server starts.
+    # The server's environment (its SECRET_KEY signs the sessions written here), without
+    # Redis: nothing is queued or cached before the server starts.
     env = {**server_env(args, db_url), "REDIS_URL": ""}
     manage(env, "migrate", "--no-input", "-v", "0")
     django_setup(env)
@@ -346,7 +345,6 @@ def one_round(args, db_url: str, data: dict, ids: dict, server) -> dict:
 
 def main() -> int:
     args = parse_args()
-    args.secret_key = secrets.token_urlsafe(50)
     args.cache_prefix = f"rush-{secrets.token_hex(4)}"
     t0 = time.perf_counter()
     print(

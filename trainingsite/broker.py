@@ -1,8 +1,8 @@
 """Kombu's Redis transport, publishing through one Redis client per channel.
 
 Kombu builds a new `redis.Redis` for every message it publishes (its constructor fills a table
-of ~170 response callbacks: about a fifth of the cost of a publish). A registration publishes one
-task per request, so in a registration rush that was pure overhead. A channel is used by one
+of ~170 response callbacks: about a fifth of the cost of a publish), which every request that
+queues a task (mail, invites, exports, a workshop's mail drain) paid. A channel is used by one
 thread at a time and each command borrows a socket from the channel's pool, so reusing the client
 changes nothing else; a new pool (after a reconnect) gets a new client.
 """

@@ -8,9 +8,10 @@ metadata: the ORM's query building cost 2.3 ms of Python per request while the l
 and its clash check 5.5 ms (0.2 ms as SQL), bench/registration_rush.py. The clash check stays
 out of the seat read: planning it for every officer cost more than it saved.
 
-Two statements, not one: in READ COMMITTED a statement reads the snapshot taken when it
-started, so counts read in the statement that waited for the lock could miss registrations
-committed while it waited. The counting statement starts after the lock is granted.
+Separate statements, not one: in READ COMMITTED a statement reads the snapshot taken when it
+started, so counts read in the statement that waited for a lock could miss registrations
+committed while it waited. The counting statement starts after both locks (workshop, officer)
+are granted.
 """
 
 from __future__ import annotations
