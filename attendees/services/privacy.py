@@ -179,10 +179,16 @@ def erase_officer(*, user_id: int, by: User | None, reason: str) -> User:
     if user.email.endswith("@invalid"):
         raise PrivacyError(_("This account has already been erased."))
 
-    for reg in Registration.objects.filter(officer=user).active().order_by("pk"):
+    regs = list(Registration.objects.filter(officer=user).active().order_by("workshop_id"))
+    # Every workshop locked first, in id order, and only then the promotions, which lock
+    # officers: the lock order of attendees/services/seats.py (no deadlock with a registration).
+    workshops = {r.workshop_id: registration_service._lock_workshop(r.workshop_id) for r in regs}
+    for reg in regs:
         # Through the registration service's own steps: history row + waitlist promotion.
-        workshop = registration_service._lock_workshop(reg.workshop_id)
+        workshop = workshops[reg.workshop_id]
         reg = Registration.objects.select_related("officer").get(pk=reg.pk)
+        if not reg.is_active:
+            continue  # withdrawn while this waited for the workshop's lock
         was_confirmed = reg.state == Registration.State.CONFIRMED
         registration_service._transition(
             reg, to=Registration.State.CANCELLED, actor=by, reason=ERASED_REASON

@@ -3,10 +3,10 @@
 Locking rule: every write that changes a registration's state first locks the workshop row
 (`_lock_workshop`), then reads or writes its registrations. Seat counts are therefore read and
 acted on by one transaction at a time per workshop, so concurrent requests can neither oversell
-nor promote two officers into one freed seat. A registration then takes its officer's advisory
-lock (`seats`), so one officer's registrations for two clashing workshops cannot both pass the
-clash check. Nothing here locks a user row, so there is no lock order to break with the vetting
-services.
+nor promote two officers into one freed seat. Every confirmation that checks clashes then takes
+the officer's advisory lock (`seats`, with the lock order), so one officer cannot pass two clash
+checks at once: two registrations, or a registration and a promotion or approval elsewhere.
+Nothing here locks a user row, so there is no lock order to break with the vetting services.
 """
 
 from __future__ import annotations
@@ -159,7 +159,7 @@ def _promote(workshop: Workshop, *, actor: User | None) -> list[Registration]:
         cap = workshop.agency_seat_cap
         if cap is not None and per_agency.get(agency_id, 0) >= cap:
             continue
-        if find_clash(officer_id=reg.officer_id, workshop=workshop):
+        if find_clash(officer_id=reg.officer_id, workshop=workshop, lock=True):
             continue
         _transition(
             reg,
@@ -340,7 +340,7 @@ def _approve_locked(reg: Registration, workshop: Workshop, *, by: User, message:
         raise RegistrationError(
             _("%(name)s: only pending registrations can be approved.") % {"name": reg.officer}
         )
-    clash = find_clash(officer_id=reg.officer_id, workshop=workshop)
+    clash = find_clash(officer_id=reg.officer_id, workshop=workshop, lock=True)
     if clash is not None:
         raise RegistrationError(
             _("%(name)s is confirmed for the clashing workshop “%(title)s”.")

@@ -100,11 +100,25 @@ def _clash_params(officer_id: int, workshop_id: int) -> list:
     return [officer_id, State.CONFIRMED.value, workshop_id, cancelled, *[workshop_id] * 3]
 
 
-def find_clash(*, officer_id: int, workshop: Workshop) -> Workshop | None:
+def find_clash(*, officer_id: int, workshop: Workshop, lock: bool = False) -> Workshop | None:
     """Another workshop the officer is confirmed for whose sessions overlap this one's (its
-    sessions or, if it has none, its own start and end)."""
+    sessions or, if it has none, its own start and end).
+
+    `lock`: the caller confirms the officer on their behalf (promotion, approval) and holds the
+    workshop's row lock. The check then first waits for the confirmation lock and the officer's,
+    so a registration of theirs in flight for a clashing workshop is committed, and seen, before
+    the check runs."""
+    params = _clash_params(officer_id, workshop.pk)
     with connection.cursor() as cursor:
-        cursor.execute(_clash_sql(), _clash_params(officer_id, workshop.pk))
+        if lock and connection.vendor == "postgresql":
+            cursor.execute(
+                f"{_CONFIRM_LOCK_SQL}; {_clash_sql()}",
+                [CONFIRMATION_LOCK_CLASS, *_officer_key(officer_id), *params],
+            )
+            cursor.nextset()
+            cursor.nextset()
+        else:
+            cursor.execute(_clash_sql(), params)
         row = cursor.fetchone()
     return Workshop.objects.get(pk=row[0]) if row else None
 
@@ -139,12 +153,27 @@ def _seats_params(workshop_id: int, officer: User) -> list:
     ]
 
 
-# A transaction-scoped advisory lock per officer, taken after the workshop's row lock: two
-# registrations of one officer (two tabs, two clashing workshops) run one after the other, so
-# the second sees the first's seat in its clash check. Always workshop first, then officer,
-# and one officer per transaction: no lock cycle. The key is (this lock's class, the officer's
-# id folded into an int4): a collision only makes two officers wait for each other.
+# A transaction-scoped advisory lock per officer, taken after the workshop's row lock by
+# everything that confirms an officer and checks clashes: two registrations of one officer (two
+# tabs, two clashing workshops), or a registration and a promotion or approval of the same
+# officer elsewhere, run one after the other, so the second sees the first's seat in its clash
+# check. The key is (this lock's class, the officer's id folded into an int4): a collision only
+# makes two officers wait for each other.
+#
+# Lock order, so that no two transactions wait for each other: workshop rows first (several
+# only when erasing an account, then in id order), then officers. A registration locks one
+# officer. A promotion or approval may lock several, in its waitlist's order, which differs
+# between workshops: it takes the confirmation lock first, so such transactions take turns.
 OFFICER_LOCK_CLASS = 0x5EA7
+CONFIRMATION_LOCK_CLASS = 0x5EA8
+
+
+def _officer_key(officer_id: int) -> list[int]:
+    return [OFFICER_LOCK_CLASS, officer_id % 2**31]
+
+
+# Two statements: the confirmation lock is granted before the officer's is asked for.
+_CONFIRM_LOCK_SQL = "SELECT pg_advisory_xact_lock(%s, 0); SELECT pg_advisory_xact_lock(%s, %s)"
 
 
 @functools.cache
@@ -170,7 +199,7 @@ def lock_and_read_seats(workshop_id, officer: User) -> tuple[Workshop | None, Se
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             lock = [workshop_id, PUBLISHED]
-            officer_key = [OFFICER_LOCK_CLASS, officer.pk % 2**31]
+            officer_key = _officer_key(officer.pk)
             cursor.execute(
                 f"{_LOCK.sql(connection)}; {_officer_lock_sql()}; {_seats_sql()}",
                 [*lock, *officer_key, *lock, *params],

@@ -197,3 +197,136 @@ def test_different_officers_do_not_wait_for_each_other(region, agency):
         let_go.set()
         one.join(timeout=30)
     assert reg.state == State.CONFIRMED
+
+
+def _hold_open(action, holding, let_go, outcome):
+    """Run `action` in a transaction left open until `let_go`; errors go to `outcome`."""
+    from django.db import transaction
+
+    try:
+        with transaction.atomic():
+            outcome["result"] = action()
+            holding.set()
+            assert let_go.wait(timeout=30)
+    except services.RegistrationError as err:
+        outcome["error"] = err.message
+        holding.set()
+    finally:
+        connections.close_all()
+
+
+def _waits_for(first, second):
+    """Start `first` and hold its transaction open, then run `second` in another thread.
+    Returns (whether `second` was still waiting after a second, first's and second's outcomes)."""
+    holding, let_go, one, two = threading.Event(), threading.Event(), {}, {}
+    t1 = threading.Thread(target=_hold_open, args=(first, holding, let_go, one))
+    t1.start()
+    assert holding.wait(timeout=30)
+
+    def run_second():
+        try:
+            two["result"] = second()
+        except services.RegistrationError as err:
+            two["error"] = err.message
+        finally:
+            connections.close_all()
+
+    t2 = threading.Thread(target=run_second)
+    t2.start()
+    t2.join(timeout=1)
+    waited = t2.is_alive()
+    let_go.set()
+    t1.join(timeout=30)
+    t2.join(timeout=30)
+    return waited, one, two
+
+
+@pytest.fixture
+def clashing_pair(region, agency):
+    """Workshop A, full (one seat, taken by `seated`), with `officer` first on its waitlist;
+    workshop B at the same time with free seats."""
+    from tests.factories import RegistrationFactory
+
+    a = WorkshopFactory(region=region, title="Tracing Monero", capacity=1)
+    b = WorkshopFactory(region=region, title="Mixers", starts_at=a.starts_at, ends_at=a.ends_at)
+    seated = OfficerFactory(agency=agency)
+    officer = OfficerFactory(agency=agency)
+    seat = RegistrationFactory(workshop=a, officer=seated)
+    services.register(workshop_id=a.pk, officer=officer)
+    return a, b, seat, officer
+
+
+def _confirmed_workshops(officer):
+    return set(
+        Registration.objects.filter(officer=officer, state=State.CONFIRMED).values_list(
+            "workshop_id", flat=True
+        )
+    )
+
+
+def test_promotion_waits_for_the_officers_registration_elsewhere_then_skips_them(
+    clashing_pair,
+):
+    """The officer registers for B while a seat frees in A: the promotion waits for that
+    registration (the officer's lock), then sees the clash and passes them over."""
+    a, b, seat, officer = clashing_pair
+    waited, one, two = _waits_for(
+        lambda: services.register(workshop_id=b.pk, officer=officer),
+        lambda: services.cancel_registration(registration_id=seat.pk, officer=seat.officer),
+    )
+    assert waited
+    assert one["result"].state == State.CONFIRMED and "error" not in two
+    assert _confirmed_workshops(officer) == {b.pk}
+    assert Registration.objects.get(workshop=a, officer=officer).state == State.WAITLISTED
+
+
+def test_registration_waits_for_a_promotion_of_the_officer_elsewhere_then_is_refused(
+    clashing_pair,
+):
+    a, b, seat, officer = clashing_pair
+    waited, one, two = _waits_for(
+        lambda: services.cancel_registration(registration_id=seat.pk, officer=seat.officer),
+        lambda: services.register(workshop_id=b.pk, officer=officer),
+    )
+    assert waited
+    assert "Tracing Monero" in two.get("error", "")
+    assert _confirmed_workshops(officer) == {a.pk}
+
+
+def test_approval_waits_for_the_officers_registration_elsewhere_then_refuses(
+    region, agency, coordinator
+):
+    a = WorkshopFactory(region=region, title="Tracing Monero", requires_approval=True)
+    b = WorkshopFactory(region=region, title="Mixers", starts_at=a.starts_at, ends_at=a.ends_at)
+    officer = OfficerFactory(agency=agency)
+    pending = services.register(workshop_id=a.pk, officer=officer)
+    waited, one, two = _waits_for(
+        lambda: services.register(workshop_id=b.pk, officer=officer),
+        lambda: services.approve_registration(registration_id=pending.pk, by=coordinator),
+    )
+    assert waited
+    assert "Mixers" in two.get("error", "")
+    assert _confirmed_workshops(officer) == {b.pk}
+
+
+def test_promotions_in_different_workshops_take_turns(region, agency):
+    """Promotions may lock several officers, each workshop in its own waitlist order: they take
+    turns (the confirmation lock), so two of them never wait for each other's officers."""
+    from tests.factories import RegistrationFactory
+
+    first, second = (WorkshopFactory(region=region, capacity=1) for _ in range(2))
+    seats = [
+        RegistrationFactory(workshop=w, officer=OfficerFactory(agency=agency))
+        for w in (first, second)
+    ]
+    for w in (first, second):
+        services.register(workshop_id=w.pk, officer=OfficerFactory(agency=agency))
+    waited, one, two = _waits_for(
+        lambda: services.cancel_registration(registration_id=seats[0].pk, officer=seats[0].officer),
+        lambda: services.cancel_registration(registration_id=seats[1].pk, officer=seats[1].officer),
+    )
+    # Different officers, different workshops: only the confirmation lock makes it wait.
+    assert waited
+    assert "error" not in one and "error" not in two
+    for w in (first, second):
+        assert Registration.objects.filter(workshop=w, state=State.CONFIRMED).count() == 1

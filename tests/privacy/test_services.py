@@ -5,6 +5,7 @@ import zipfile
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.db import connection
 from django.utils import timezone
 
 from attendance import services as attendance_services
@@ -108,3 +109,37 @@ def test_purge_removes_only_old_unconfirmed_accounts(agency):
     assert purge_unconfirmed_accounts() == 0
     assert not User.objects.filter(pk=old.pk).exists()
     assert User.objects.filter(pk=fresh.pk).exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL locks")
+def test_erasure_locks_every_workshop_before_any_officer(officer, region):
+    """Erasing an account with seats in several workshops promotes in each. It takes the
+    workshops' row locks first, then officers' (the lock order in attendees/services/seats.py):
+    an officer locked by a promotion in one workshop while their own registration holds the
+    next workshop would otherwise deadlock."""
+    from django.test.utils import CaptureQueriesContext
+
+    workshops = [WorkshopFactory(region=region, capacity=1) for _ in range(2)]
+    waiting = []
+    for workshop in workshops:
+        RegistrationFactory(workshop=workshop, officer=officer)
+        waiting.append(
+            RegistrationFactory(
+                workshop=workshop,
+                state=Registration.State.WAITLISTED,
+                confirmed_at=None,
+                waitlisted_at=timezone.now(),
+            )
+        )
+    with CaptureQueriesContext(connection) as ctx:
+        erase_officer(user_id=officer.pk, by=officer, reason="self-service")
+    sql = [q["sql"] for q in ctx.captured_queries]
+    workshop_locks = [
+        i for i, s in enumerate(sql) if "workshops_workshop" in s and "FOR UPDATE" in s
+    ]
+    officer_locks = [i for i, s in enumerate(sql) if "pg_advisory_xact_lock" in s]
+    assert len(workshop_locks) == 2 and officer_locks
+    assert max(workshop_locks) < min(officer_locks)
+    for reg in waiting:
+        reg.refresh_from_db()
+        assert reg.state == Registration.State.CONFIRMED
