@@ -93,7 +93,7 @@ def test_environment_overrides():
         DEFAULT_FROM_EMAIL="Program <noreply@training.example.org>",
         VETTING_VALIDITY_DAYS="180",
     )
-    assert s["db_engine"] == "django.db.backends.postgresql"
+    assert s["db_engine"] == "trainingsite.postgres"
     assert (s["db_name"], s["db_host"]) == ("training", "db.internal")
     assert s["cache"] == "trainingsite.cache.ResilientRedisCache"
     assert s["cache_location"] == "redis://cache.internal:6379/3"

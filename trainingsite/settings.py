@@ -94,6 +94,9 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEBUG else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's, with a health check that skips its `SELECT 1` when the socket already answers.
+    DATABASES["default"]["ENGINE"] = "trainingsite.postgres"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: Celery broker and cache when REDIS_URL is set; otherwise eager tasks and local memory.

@@ -5,7 +5,6 @@ import threading
 
 import psycopg
 import pytest
-from django.conf import settings
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
@@ -16,8 +15,7 @@ from attendees.tasks import send_registration_event_email
 from tests.factories import WorkshopFactory
 
 pytestmark = pytest.mark.skipif(
-    not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
-    reason="row locks need PostgreSQL",
+    connection.vendor != "postgresql", reason="row locks need PostgreSQL"
 )
 
 
