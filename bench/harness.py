@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import http.client
 import os
+import secrets
 import socket
 import statistics
 import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,6 +89,67 @@ def django_setup(env: dict[str, str]) -> None:
     import django
 
     django.setup()
+
+
+def seed_agency(label: str, domain: str):
+    """A region and an auto-vetted agency owning `domain` (after `django_setup`)."""
+    from attendees.models import Agency, AgencyDomain, Region
+
+    region = Region.objects.create(name=f"{label} region", slug=label.lower())
+    agency = Agency.objects.create(
+        name=f"{label} agency", country="SG", region=region, vetting_mode="auto"
+    )
+    AgencyDomain.objects.create(agency=agency, domain=domain)
+    return region, agency
+
+
+def seed_officers(agency, domain: str, count: int) -> list:
+    """`count` verified officers of `agency`, in one insert with an unusable password (no
+    hashing): they are signed in by sessions written straight to the session table."""
+    from django.contrib.auth.hashers import make_password
+    from django.utils import timezone
+
+    from attendees.models import User
+
+    now, unusable = timezone.now(), make_password(None)
+    return User.objects.bulk_create(
+        User(
+            email=f"officer{i}@{domain}",
+            full_name=f"Officer {i}",
+            agency=agency,
+            country="SG",
+            status=User.Status.VERIFIED,
+            vetted_at=now,
+            password=unusable,
+        )
+        for i in range(count)
+    )
+
+
+def request_headers(cookies: dict[str, str], form: dict | None) -> tuple[dict, str | None]:
+    """Headers and body for a request from a browser holding `cookies`; a form is posted with
+    the CSRF token the jar holds (one is made up and kept if there is none yet)."""
+    headers = {"Host": "127.0.0.1"}
+    body = None
+    if form is not None:
+        csrf = cookies.setdefault("csrftoken", secrets.token_hex(16))
+        body = urllib.parse.urlencode({"csrfmiddlewaretoken": csrf, **form})
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+    return headers, body
+
+
+def keep_cookies(cookies: dict[str, str], response: http.client.HTTPResponse) -> None:
+    """Apply a response's Set-Cookie headers to `cookies` as a browser would: a cookie set
+    empty or with Max-Age=0 is deleted."""
+    for header in response.headers.get_all("Set-Cookie") or []:
+        jar = SimpleCookie()
+        jar.load(header)
+        for name, morsel in jar.items():
+            if morsel["max-age"] == "0" or morsel.value == "":
+                cookies.pop(name, None)
+            else:
+                cookies[name] = morsel.value
 
 
 def free_port() -> int:

@@ -36,6 +36,8 @@ from bench.harness import (  # noqa: E402
     manage,
     production_env,
     scratch_database,
+    seed_agency,
+    seed_officers,
     serve,
 )
 
@@ -79,32 +81,14 @@ def setup_database(args) -> tuple[str, dict]:
     import datetime as dt
 
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.auth.hashers import make_password
     from django.contrib.sessions.models import Session
     from django.utils import timezone
 
-    from attendees.models import Agency, AgencyDomain, Region, User
     from workshops.models import Workshop, WorkshopSession
 
     now = timezone.now()
-    region = Region.objects.create(name="Bench region", slug="bench")
-    agency = Agency.objects.create(
-        name="Bench agency", country="SG", region=region, vetting_mode="auto"
-    )
-    AgencyDomain.objects.create(agency=agency, domain="rush.example.org")
-    unusable = make_password(None)
-    officers = User.objects.bulk_create(
-        User(
-            email=f"officer{i}@rush.example.org",
-            full_name=f"Officer {i}",
-            agency=agency,
-            country="SG",
-            status=User.Status.VERIFIED,
-            vetted_at=now,
-            password=unusable,
-        )
-        for i in range(args.officers)
-    )
+    region, agency = seed_agency("Bench", "rush.example.org")
+    officers = seed_officers(agency, "rush.example.org", args.officers)
     opens, closes = now - dt.timedelta(days=1), now + dt.timedelta(days=20)
 
     def new_workshop(title: str, day: int) -> Workshop:

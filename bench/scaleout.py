@@ -26,12 +26,10 @@ import datetime as dt
 import http.client
 import os
 import re
-import secrets
 import sys
 import threading
 import time
 import urllib.parse
-from http.cookies import SimpleCookie
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -41,9 +39,11 @@ from bench.harness import (  # noqa: E402
     drop_database,
     gunicorn,
     hammer,
+    keep_cookies,
     manage,
     print_table,
     production_env,
+    request_headers,
     scratch_database,
 )
 from bench.soak import Redis  # noqa: E402
@@ -106,13 +106,7 @@ class Browser:
         self.cookies = dict(cookies or {})
 
     def request(self, port: int, method: str, path: str, form: dict | None = None):
-        headers = {"Host": "127.0.0.1"}
-        body = None
-        if form is not None:
-            csrf = self.cookies.setdefault("csrftoken", secrets.token_hex(16))
-            body = urllib.parse.urlencode({"csrfmiddlewaretoken": csrf, **form})
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        headers, body = request_headers(self.cookies, form)
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         try:
             conn.request(method, path, body=body, headers=headers)
@@ -120,14 +114,7 @@ class Browser:
             content = response.read().decode("utf-8", "replace")
         finally:
             conn.close()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            jar = SimpleCookie()
-            jar.load(header)
-            for name, morsel in jar.items():
-                if morsel["max-age"] == "0" or morsel.value == "":
-                    self.cookies.pop(name, None)
-                else:
-                    self.cookies[name] = morsel.value
+        keep_cookies(self.cookies, response)
         return response.status, content, response.headers.get("Location", "")
 
 

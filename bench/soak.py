@@ -33,7 +33,6 @@ import http.client
 import os
 import random
 import re
-import secrets
 import signal
 import subprocess
 import sys
@@ -42,7 +41,6 @@ import threading
 import time
 import urllib.parse
 from collections import Counter, defaultdict
-from http.cookies import SimpleCookie
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -53,10 +51,14 @@ from bench.harness import (  # noqa: E402
     django_setup,
     drop_database,
     gunicorn,
+    keep_cookies,
     manage,
     print_table,
     production_env,
+    request_headers,
     scratch_database,
+    seed_agency,
+    seed_officers,
 )
 
 PASSWORD = "soak-Password-2026!"  # noqa: S105 - a throwaway account in a scratch database
@@ -178,34 +180,16 @@ def seed(args) -> dict:
     (one with few seats, so cancellations promote from the waitlist). Sessions are written to
     the session table directly; the password officers sign in through the login form."""
     from allauth.account.models import EmailAddress
-    from django.contrib.auth.hashers import make_password
     from django.db import connections
     from django.utils import timezone
 
-    from attendees.models import Agency, AgencyDomain, Region, User
+    from attendees.models import User
     from bench.pages import session_cookie
     from workshops.models import Workshop, WorkshopSession
 
     now = timezone.now()
-    region = Region.objects.create(name="Soak region", slug="soak")
-    agency = Agency.objects.create(
-        name="Soak agency", country="SG", region=region, vetting_mode="auto"
-    )
-    AgencyDomain.objects.create(agency=agency, domain=DOMAIN)
-    unusable = make_password(None)
-    n = args.clients * args.officers_per_client
-    officers = User.objects.bulk_create(
-        User(
-            email=f"officer{i}@{DOMAIN}",
-            full_name=f"Officer {i}",
-            agency=agency,
-            country="SG",
-            status=User.Status.VERIFIED,
-            vetted_at=now,
-            password=unusable,
-        )
-        for i in range(n)
-    )
+    region, agency = seed_agency("Soak", DOMAIN)
+    officers = seed_officers(agency, DOMAIN, args.clients * args.officers_per_client)
     signers = []
     for i in range(2):
         user = User.objects.create(
@@ -285,16 +269,7 @@ class Client:
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
 
     def request(self, action: str, method: str, path: str, form: dict | None = None):
-        headers = {
-            "Host": "127.0.0.1",
-            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
-        }
-        body = None
-        if form is not None:
-            csrf = self.cookies.setdefault("csrftoken", secrets.token_hex(16))
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-            body = urllib.parse.urlencode({"csrfmiddlewaretoken": csrf, **form})
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        headers, body = request_headers(self.cookies, form)
         started = time.perf_counter()
         try:
             self.conn.request(method, path, body=body, headers=headers)
@@ -307,14 +282,7 @@ class Client:
             self.stats.error(f"{self.phase()}: {method} {path}: {type(exc).__name__}: {exc}")
             return None, b"", {}
         self._count(action, response.status, started)
-        for header in response.headers.get_all("Set-Cookie") or []:
-            jar = SimpleCookie()
-            jar.load(header)
-            for name, morsel in jar.items():
-                if morsel["max-age"] == "0" or morsel.value == "":
-                    self.cookies.pop(name, None)
-                else:
-                    self.cookies[name] = morsel.value
+        keep_cookies(self.cookies, response)
         return response.status, content, response.headers
 
     def _count(self, action: str, status: int, started: float) -> None:
