@@ -1,3 +1,4 @@
+from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -64,3 +65,24 @@ class VettingDecisionAdmin(admin.ModelAdmin):
 @admin.register(OnboardingRequest)
 class OnboardingRequestAdmin(admin.ModelAdmin):
     list_display = ["agency_name", "country", "full_name", "email", "created_at", "handled_at"]
+
+
+# allauth's admin edits authenticators as raw JSON: TOTP secrets and recovery codes shown, and
+# any shape saved (a TOTP saved as a security key broke the page). Staff see who enrolled what
+# and may delete an authenticator (a lost phone); enrolling stays with the account holder.
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(admin.ModelAdmin):
+    list_display = ["user", "type", "created_at", "last_used_at"]
+    list_filter = ["type"]
+    search_fields = ["user__email"]
+    fields = ["user", "type", "created_at", "last_used_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -29,7 +29,7 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "trainingsite.admin_site.SiteAdminConfig",  # Django's admin, hostile input refused
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

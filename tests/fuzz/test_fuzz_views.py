@@ -53,7 +53,7 @@ FUZZ_SETTINGS = settings(
     print_blob=False,
 )
 
-# Django's admin has its own staff checks and input handling; it is not the site's code.
+# Django's admin is fuzzed model by model as a superuser in test_fuzz_admin.py.
 SKIPPED_PREFIXES = ("admin/",)
 # Arguments for library URLs that the permission matrix does not declare.
 LIBRARY_KWARGS = {
@@ -483,7 +483,7 @@ def test_hostile_input_never_errors_and_refusals_change_nothing(request, no_rate
 
 def test_every_url_is_fuzzed():
     """The parametrisation is the resolver's list: the site's URLs and the libraries' pages
-    (sign-in, sign-up, MFA, language); only Django's admin is left out."""
+    (sign-in, sign-up, MFA, language); Django's admin has its own test (test_fuzz_admin.py)."""
     assert set(EXPECTATIONS) <= set(URLS)
     assert {"account_login", "account_signup", "mfa_activate_totp", "set_language"} <= set(URLS)
     assert not any(str(p.pattern).startswith("admin") for p in URLS.values())

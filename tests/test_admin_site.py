@@ -1,0 +1,68 @@
+"""Django's admin as the site configures it (trainingsite/admin_site.py, attendees/admin.py)."""
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.contrib import admin
+from django.urls import reverse
+
+from attendees.models import Region
+from tests.factories import RegionFactory, StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def superuser_client(client):
+    client.force_login(StaffFactory(is_staff=True, is_superuser=True))
+    return client
+
+
+def test_the_site_is_ours():
+    from trainingsite.admin_site import AdminSite
+
+    assert isinstance(admin.site, AdminSite)
+
+
+def test_a_nul_character_is_refused_not_sent_to_the_database(superuser_client):
+    url = reverse("admin:invites_invitedelivery_changelist")
+    response = superuser_client.get(url, {"method__exact": "a\x00b"})
+    assert response.status_code == 400
+    assert "NUL" in response.content.decode()
+    assert superuser_client.get(url, {"method__exact": "REQUEST"}).status_code == 200
+
+
+def test_an_action_on_ids_that_are_not_ids_is_refused(superuser_client):
+    region = RegionFactory()
+    url = reverse("admin:attendees_region_changelist")
+    for bogus in ["", "x", "1.5"]:
+        response = superuser_client.post(
+            url, {"action": "delete_selected", "_selected_action": [str(region.pk), bogus]}
+        )
+        assert response.status_code == 400, bogus
+    assert Region.objects.filter(pk=region.pk).exists()
+    # Real ids reach Django's confirmation page.
+    response = superuser_client.post(
+        url, {"action": "delete_selected", "_selected_action": [str(region.pk)]}
+    )
+    assert response.status_code == 200 and "Are you sure" in response.content.decode()
+
+
+def test_authenticators_are_listed_without_their_secrets_and_cannot_be_edited(
+    superuser_client,
+):
+    staff = StaffFactory()  # TOTP enrolled
+    authenticator = Authenticator.objects.get(user=staff, type=Authenticator.Type.TOTP)
+    secret = authenticator.data["secret"]
+    change = reverse("admin:mfa_authenticator_change", args=[authenticator.pk])
+    page = superuser_client.get(change)
+    assert page.status_code == 200
+    assert secret not in page.content.decode()
+    assert superuser_client.get(reverse("admin:mfa_authenticator_add")).status_code == 403
+    posted = superuser_client.post(change, {"type": "webauthn", "data": "{}"})
+    assert posted.status_code == 403
+    authenticator.refresh_from_db()
+    assert authenticator.type == Authenticator.Type.TOTP
+    # Deleting one (a lost phone) stays possible.
+    delete = reverse("admin:mfa_authenticator_delete", args=[authenticator.pk])
+    assert superuser_client.post(delete, {"post": "yes"}).status_code == 302
+    assert not Authenticator.objects.filter(pk=authenticator.pk).exists()
