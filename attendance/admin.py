@@ -9,6 +9,15 @@ class CertificateAdmin(admin.ModelAdmin):
     search_fields = ["number"]
     readonly_fields = ["number", "printed", "registration", "issued_at", "emailed_at"]
 
+    # Issued by closing a workshop (attendance.services.closing), never by hand: an added
+    # certificate had no registration (a 500, found by tests/fuzz/test_fuzz_admin.py). Revoke
+    # instead of deleting, so that a verification link keeps saying what happened.
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(WorkshopClosure)
 class WorkshopClosureAdmin(admin.ModelAdmin):

@@ -66,3 +66,9 @@ def test_authenticators_are_listed_without_their_secrets_and_cannot_be_edited(
     delete = reverse("admin:mfa_authenticator_delete", args=[authenticator.pk])
     assert superuser_client.post(delete, {"post": "yes"}).status_code == 302
     assert not Authenticator.objects.filter(pk=authenticator.pk).exists()
+
+
+def test_certificates_are_not_added_or_deleted_by_hand(superuser_client):
+    assert superuser_client.get(reverse("admin:attendance_certificate_add")).status_code == 403
+    response = superuser_client.post(reverse("admin:attendance_certificate_add"), {"_save": ""})
+    assert response.status_code == 403
