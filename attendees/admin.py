@@ -86,3 +86,17 @@ class AuthenticatorAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, Authenticator.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        # As allauth does when an account holder removes one: recovery codes left without an
+        # authenticator would still stop the sign-in with a second-factor prompt.
+        user_ids = set(queryset.values_list("user_id", flat=True))
+        queryset.delete()
+        Authenticator.objects.filter(user_id__in=user_ids).exclude(
+            user_id__in=Authenticator.objects.exclude(
+                type=Authenticator.Type.RECOVERY_CODES
+            ).values("user_id")
+        ).delete()

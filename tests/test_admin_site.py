@@ -65,10 +65,31 @@ def test_authenticators_are_listed_without_their_secrets_and_cannot_be_edited(
     # Deleting one (a lost phone) stays possible.
     delete = reverse("admin:mfa_authenticator_delete", args=[authenticator.pk])
     assert superuser_client.post(delete, {"post": "yes"}).status_code == 302
-    assert not Authenticator.objects.filter(pk=authenticator.pk).exists()
+    # Its recovery codes go with it: they alone would still ask for a second factor.
+    assert not Authenticator.objects.filter(user=staff).exists()
+
+
+def test_deleting_one_of_two_authenticators_keeps_the_recovery_codes(superuser_client):
+    staff = StaffFactory()
+    totp = Authenticator.objects.get(user=staff, type=Authenticator.Type.TOTP)
+    Authenticator.objects.create(user=staff, type=Authenticator.Type.WEBAUTHN, data={})
+    changelist = reverse("admin:mfa_authenticator_changelist")
+    response = superuser_client.post(
+        changelist,
+        {"action": "delete_selected", "_selected_action": [str(totp.pk)], "post": "yes"},
+    )
+    assert response.status_code == 302
+    left = set(Authenticator.objects.filter(user=staff).values_list("type", flat=True))
+    assert left == {Authenticator.Type.WEBAUTHN, Authenticator.Type.RECOVERY_CODES}
 
 
 def test_certificates_are_not_added_or_deleted_by_hand(superuser_client):
     assert superuser_client.get(reverse("admin:attendance_certificate_add")).status_code == 403
     response = superuser_client.post(reverse("admin:attendance_certificate_add"), {"_save": ""})
     assert response.status_code == 403
+
+
+def test_signed_out_visitors_are_sent_to_sign_in_whatever_they_send(client):
+    url = reverse("admin:invites_invitedelivery_changelist")
+    response = client.get(url, {"method__exact": "a\x00b"})
+    assert response.status_code == 302 and "login" in response["Location"]

@@ -35,18 +35,19 @@ def _refusal(request, model) -> str | None:
 
 class AdminSite(admin.AdminSite):
     def admin_view(self, view, cacheable=False):
-        inner = super().admin_view(view, cacheable)
         # A ModelAdmin's views are its bound methods: their selections are its model's ids.
-        model = getattr(getattr(view, "__self__", None), "model", None)
+        owner = getattr(view, "__self__", None)
+        model = owner.model if isinstance(owner, admin.ModelAdmin) else None
 
-        @wraps(inner)
+        @wraps(view)
         def checked(request, *args, **kwargs):
             refusal = _refusal(request, model)
             if refusal is not None:
                 return HttpResponseBadRequest(refusal, content_type="text/plain; charset=utf-8")
-            return inner(request, *args, **kwargs)
+            return view(request, *args, **kwargs)
 
-        return checked
+        # Inside Django's wrapper: staff check, CSRF and no-cache headers come first.
+        return super().admin_view(checked, cacheable)
 
 
 class SiteAdminConfig(AdminConfig):

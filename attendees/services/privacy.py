@@ -173,7 +173,10 @@ def erase_officer(*, user_id: int, by: User | None, reason: str) -> User:
 
     if not reason or not reason.strip():
         raise PrivacyError(_("Give a reason for the erasure."))
-    user = User.objects.select_for_update().filter(pk=user_id).first()
+    # NO KEY: rows that merely point at the user (the events and invite requests of a
+    # registration or promotion committing meanwhile) must not wait for this lock while this
+    # waits for their workshop: a deadlock.
+    user = User.objects.select_for_update(no_key=True).filter(pk=user_id).first()
     if user is None or user.agency_id is None:
         raise PrivacyError(_("Only an officer's account can be erased here."))
     if user.email.endswith("@invalid"):

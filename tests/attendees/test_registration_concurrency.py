@@ -2,6 +2,7 @@
 connection, racing on one workshop."""
 
 import threading
+import time
 
 import pytest
 from django.db import connection, connections
@@ -129,46 +130,67 @@ def test_cancel_racing_capacity_raise_never_exceeds_capacity(region, agency):
     assert set(confirmed.values_list("pk", flat=True)) == {regs[1].pk, regs[2].pk, regs[3].pk}
 
 
+def _outcome(action, outcome) -> None:
+    """Run `action`: its result, its refusal message, or any other error, in `outcome`."""
+    try:
+        outcome["result"] = action()
+    except services.RegistrationError as err:
+        outcome["error"] = err.message
+    except Exception as err:  # noqa: BLE001 - a deadlock or any other failure fails the test
+        outcome["exception"] = repr(err)
+
+
 def _hold_open(action, holding, let_go, outcome):
-    """Run `action` in a transaction left open until `let_go`; errors go to `outcome`."""
+    """Run `action` in a transaction left open until `let_go`."""
     from django.db import transaction
 
     try:
         with transaction.atomic():
-            outcome["result"] = action()
+            _outcome(action, outcome)
             holding.set()
-            assert let_go.wait(timeout=30)
-    except services.RegistrationError as err:
-        outcome["error"] = err.message
-        holding.set()
+            assert let_go.wait(timeout=60)
     finally:
+        holding.set()
         connections.close_all()
 
 
-def _waits_for(first, second, patience: float = 1):
+def _waiting_for_a_lock() -> bool:
+    """Whether a connection to this test database waits for a lock (row or advisory)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+            "WHERE NOT l.granted AND a.datname = current_database())"
+        )
+        return cursor.fetchone()[0]
+
+
+def _waits_for(first, second):
     """Start `first` and hold its transaction open, then run `second` in another thread.
-    Returns (whether `second` was still running after `patience` seconds, first's and second's
-    outcomes); then `first` commits and both finish."""
+    Returns (whether `second` waited for a lock while `first` was open, first's and second's
+    outcomes); then `first` commits and both finish. No timing guess: PostgreSQL says who
+    waits."""
     holding, let_go, one, two = threading.Event(), threading.Event(), {}, {}
     t1 = threading.Thread(target=_hold_open, args=(first, holding, let_go, one))
     t1.start()
-    assert holding.wait(timeout=30)
+    assert holding.wait(timeout=60)
 
     def run_second():
         try:
-            two["result"] = second()
-        except services.RegistrationError as err:
-            two["error"] = err.message
+            _outcome(second, two)
         finally:
             connections.close_all()
 
     t2 = threading.Thread(target=run_second)
     t2.start()
-    t2.join(timeout=patience)
-    waited = t2.is_alive()
+    deadline = time.monotonic() + 60
+    waited = False
+    while t2.is_alive() and not waited and time.monotonic() < deadline:
+        waited = _waiting_for_a_lock()
+        time.sleep(0.01)
     let_go.set()
-    t1.join(timeout=30)
-    t2.join(timeout=30)
+    t1.join(timeout=60)
+    t2.join(timeout=60)
+    assert "exception" not in one and "exception" not in two, (one, two)
     return waited, one, two
 
 
@@ -193,7 +215,6 @@ def test_different_officers_do_not_wait_for_each_other(region, agency):
         lambda: services.register(workshop_id=first.pk, officer=OfficerFactory(agency=agency)),
         # Another officer, another workshop: nothing to wait for.
         lambda: services.register(workshop_id=second.pk, officer=OfficerFactory(agency=agency)),
-        patience=10,  # done long before the first commits, even on a loaded machine
     )
     assert not waited
     assert two["result"].state == State.CONFIRMED
@@ -233,7 +254,7 @@ def test_promotion_waits_for_the_officers_registration_elsewhere_then_skips_them
         lambda: services.cancel_registration(registration_id=seat.pk, officer=seat.officer),
     )
     assert waited
-    assert one["result"].state == State.CONFIRMED and "error" not in two
+    assert one["result"].state == State.CONFIRMED and "result" in two
     assert _confirmed_workshops(officer) == {b.pk}
     assert Registration.objects.get(workshop=a, officer=officer).state == State.WAITLISTED
 
@@ -285,6 +306,25 @@ def test_promotions_in_different_workshops_take_turns(region, agency):
     )
     # Different officers, different workshops: only the confirmation lock makes it wait.
     assert waited
-    assert "error" not in one and "error" not in two
+    assert "result" in one and "result" in two
     for w in (first, second):
         assert Registration.objects.filter(workshop=w, state=State.CONFIRMED).count() == 1
+
+
+def test_erasing_an_account_while_its_officer_cancels_does_not_deadlock(region, officer):
+    """The officer cancels (the workshop locked, an event naming them to commit) while their
+    account is erased (the account locked, then the workshop): the erasure waits, and the
+    cancellation commits without waiting for the account's lock."""
+    from attendees.services.privacy import erase_officer
+
+    workshop = WorkshopFactory(region=region)
+    reg = services.register(workshop_id=workshop.pk, officer=officer)
+    waited, one, two = _waits_for(
+        lambda: services.cancel_registration(registration_id=reg.pk, officer=officer),
+        lambda: erase_officer(user_id=officer.pk, by=None, reason="request"),
+    )
+    assert waited
+    assert "result" in one and "result" in two
+    reg.refresh_from_db()
+    assert reg.state == State.CANCELLED
+    assert reg.events.filter(to_state=State.CANCELLED).count() == 1

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import select
 
+import psycopg
 from django.db.backends.postgresql import base
 from psycopg import pq
 
@@ -25,7 +26,8 @@ from psycopg import pq
 class DatabaseWrapper(base.DatabaseWrapper):
     def close_if_health_check_failed(self):
         if (
-            self.connection is not None
+            not self.pool  # a pool checks its connections itself (Django's own rule)
+            and self.connection is not None
             and self.health_check_enabled
             and not self.health_check_done
             and self._nothing_from_server()
@@ -35,13 +37,16 @@ class DatabaseWrapper(base.DatabaseWrapper):
         super().close_if_health_check_failed()
 
     def _nothing_from_server(self) -> bool:
-        """Idle outside a transaction and no byte waiting from the server."""
+        """Idle outside a transaction and no byte waiting from the server (any doubt: no)."""
         pgconn = self.connection.pgconn
-        if (
-            pgconn.status != pq.ConnStatus.OK
-            or pgconn.transaction_status != pq.TransactionStatus.IDLE
-        ):
+        try:
+            if (
+                pgconn.status != pq.ConnStatus.OK
+                or pgconn.transaction_status != pq.TransactionStatus.IDLE
+            ):
+                return False
+            poller = select.poll()  # not select(): descriptors above 1023 are fine
+            poller.register(pgconn.socket, select.POLLIN)
+            return not poller.poll(0)
+        except (psycopg.Error, OSError, ValueError):
             return False
-        poller = select.poll()  # not select(): descriptors above 1023 are fine
-        poller.register(pgconn.socket, select.POLLIN)
-        return not poller.poll(0)
