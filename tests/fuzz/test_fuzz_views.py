@@ -446,6 +446,21 @@ def _payloads(target: Target, world, name: str) -> st.SearchStrategy:
     return form_payloads(target.form)
 
 
+def exchange(clients, target: Target, payload: dict, where: str):
+    """Send one example in a savepoint rolled back afterwards: (response, tables it changed).
+    Fails on a 500."""
+    with transaction.atomic():
+        before = table_digests()
+        try:
+            response = _send(_fresh(clients, target.role), target, payload)
+        except Exception as err:  # the test client re-raises what would be a 500
+            raise AssertionError(f"500: {where}: {err!r}") from err
+        assert response.status_code < 500, f"{response.status_code}: {where}"
+        changed = changed_tables(before, table_digests())
+        transaction.set_rollback(True)
+    return response, changed
+
+
 @pytest.mark.parametrize("name", sorted(URLS))
 def test_hostile_input_never_errors_and_refusals_change_nothing(request, no_rate_limits, name):
     world = build_world(request) if name in KWARGS else _accounts_only(request)
@@ -461,16 +476,8 @@ def test_hostile_input_never_errors_and_refusals_change_nothing(request, no_rate
             f"{target.kind.upper()} {name} ({target.path}) as {target.role} "
             f"with {_describe(payload)}"
         )
-        with transaction.atomic():
-            before = table_digests()
-            try:
-                response = _send(_fresh(clients, target.role), target, payload)
-            except Exception as err:  # the test client re-raises what would be a 500
-                raise AssertionError(f"500: {where}: {err!r}") from err
-            status = response.status_code
-            assert status < 500, f"{status}: {where}"
-            changed = changed_tables(before, table_digests())
-            transaction.set_rollback(True)
+        response, changed = exchange(clients, target, payload, where)
+        status = response.status_code
         if changed:
             # A refusal (form error, 4xx) must change nothing; a save answers with a redirect.
             saved = 300 <= status < 400 or _is_download(response)
