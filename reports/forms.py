@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from attendees.models import Agency, Region
+from workshops.forms.scheduling import IN_CALENDAR
 from workshops.models import Track, Workshop
 
 from .exports import ExportFilter
@@ -33,13 +34,18 @@ class ExportForm(forms.Form):
         required=False,
         empty_label=_("All my regions"),
     )
+    # Inside the calendar's ends: the filter adds a day to the end date (9999-12-31 + 1 day).
     date_from = forms.DateField(
         label=_("Workshops starting from"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
+        validators=IN_CALENDAR,
     )
     date_to = forms.DateField(
-        label=_("until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=IN_CALENDAR,
     )
     agency = forms.ModelChoiceField(
         label=_("Officers' agency"),
@@ -118,10 +124,16 @@ class ReportForm(forms.Form):
         choices=[("", _("Whole year")), (1, "Q1"), (2, "Q2"), (3, "Q3"), (4, "Q4")],
     )
     date_from = forms.DateField(
-        label=_("Or from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Or from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=IN_CALENDAR,
     )
     date_to = forms.DateField(
-        label=_("until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=IN_CALENDAR,
     )
     region = forms.ModelChoiceField(
         label=_("Region"),

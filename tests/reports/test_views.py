@@ -291,3 +291,18 @@ def test_purge_deletes_files_of_expired_exports_only(coordinator, program, setti
     new.refresh_from_db()
     assert default_storage.exists(new.file_name)
     assert purge_exports() == 0
+
+
+@pytest.mark.parametrize("form_url", [EXPORTS, REPORT])
+def test_dates_at_the_calendars_end_are_a_form_error(client_for, coordinator, form_url):
+    """The export's end date gets a day added (9999-12-31 overflowed: a 500, found by the
+    fuzz): dates outside the calendar's usable range are refused on the form."""
+    client = client_for(coordinator)
+    data = {"date_from": "2027-01-15", "date_to": "9999-12-31"}
+    if form_url == EXPORTS:
+        response = _post(client, **data)
+    else:
+        response = client.get(form_url, data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["date_to"]
+    assert not ExportJob.objects.exists()

@@ -433,3 +433,16 @@ def test_partials_offer_nothing_to_pending_officer(rf, pending_officer):
     http_request = rf.get("/")
     http_request.user = pending_officer
     assert "href" not in render_to_string("workshops/curriculum/_nav.html", request=http_request)
+
+
+def test_library_track_filter_takes_slugs_only(client_for, officer, published):
+    client = client_for(officer)
+    url = reverse("workshops:library")
+    assert (
+        "Clustering heuristics"
+        in client.get(url, {"track": "blockchain-forensics"}).content.decode()
+    )
+    for bogus in ["a\x00b", "no such track", "🚓"]:  # a NUL once reached PostgreSQL (a 500)
+        response = client.get(url, {"track": bogus})
+        assert response.status_code == 200
+        assert "Clustering heuristics" not in response.content.decode()

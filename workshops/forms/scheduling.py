@@ -19,7 +19,7 @@ from workshops.services.scheduling import SchedulingError, SessionInput, local_t
 # Dates typed into filters and copies stay clear of the calendar's ends (years 1 and 9999), so
 # month bounds, zone conversions and shifted sessions always exist.
 EARLIEST_DATE, LATEST_DATE = dt.date(1900, 1, 1), dt.date(9998, 12, 1)
-_IN_CALENDAR = [MinValueValidator(EARLIEST_DATE), MaxValueValidator(LATEST_DATE)]
+IN_CALENDAR = [MinValueValidator(EARLIEST_DATE), MaxValueValidator(LATEST_DATE)]
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -245,7 +245,7 @@ class DuplicateWorkshopForm(forms.Form):
         label=_("Or new first day"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        validators=_IN_CALENDAR,
+        validators=IN_CALENDAR,
     )
 
     def clean(self):
@@ -270,7 +270,7 @@ def _month_choices():
     return forms.DateField(
         input_formats=["%Y-%m"],
         required=False,
-        validators=_IN_CALENDAR,
+        validators=IN_CALENDAR,
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
         label=_("Month"),
     )

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.validators import slug_re
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -427,7 +428,8 @@ def library(request):
     track_slug = request.GET.get("track", "")
     tracks = Track.objects.prefetch_related(Prefetch("modules", modules, to_attr="live_modules"))
     if track_slug:
-        tracks = tracks.filter(slug=track_slug)
+        # Only a slug can name a track; anything else (a NUL, say) must not reach the database.
+        tracks = tracks.filter(slug=track_slug) if slug_re.fullmatch(track_slug) else tracks.none()
     tracks = [t for t in tracks if t.live_modules]
     return render(
         request,
