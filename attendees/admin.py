@@ -55,6 +55,10 @@ class VettingDecisionAdmin(admin.ModelAdmin):
     list_display = ["officer", "action", "decided_by", "created_at"]
     list_filter = ["action"]
 
+    # The record of what the vetting services decided: written by them, never by hand.
+    def has_add_permission(self, request):
+        return False
+
     def has_change_permission(self, request, obj=None):
         return False
 

@@ -93,3 +93,9 @@ def test_signed_out_visitors_are_sent_to_sign_in_whatever_they_send(client):
     url = reverse("admin:invites_invitedelivery_changelist")
     response = client.get(url, {"method__exact": "a\x00b"})
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_vetting_decisions_are_not_written_by_hand(superuser_client):
+    assert superuser_client.get(reverse("admin:attendees_vettingdecision_add")).status_code == 403
+    changelist = superuser_client.get(reverse("admin:attendees_vettingdecision_changelist"))
+    assert changelist.status_code == 200
