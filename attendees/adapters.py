@@ -1,13 +1,9 @@
 from allauth.account.adapter import DefaultAccountAdapter
-from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect
-from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import AgencyDomain, User
+from .models import User
 
 # Accounts that may not sign in at all, with the reason shown on the login form.
 REFUSED_STATES = {
@@ -29,9 +25,6 @@ def login_refusal(user) -> str | None:
     return str(message) if message else None
 
 
-ONBOARDING_PREFILL_KEY = "onboarding_prefill_email"
-
-
 class AccountAdapter(DefaultAccountAdapter):
     error_messages = {
         **DefaultAccountAdapter.error_messages,
@@ -40,27 +33,6 @@ class AccountAdapter(DefaultAccountAdapter):
             "15 minutes. Wait and try again, or reset your password."
         ),
     }
-
-    def clean_email(self, email: str) -> str:
-        email = super().clean_email(email)
-        if not AgencyDomain.objects.for_email(email).exists():
-            # Prefill for the onboarding form kept in the session: an e-mail in a query string
-            # ends up in access logs, browser history and Referer headers.
-            if getattr(self, "request", None) is not None and hasattr(self.request, "session"):
-                self.request.session[ONBOARDING_PREFILL_KEY] = email[:254]
-            raise forms.ValidationError(
-                format_html(
-                    '{} <a href="{}">{}</a>',
-                    _(
-                        "Only e-mail addresses of agencies registered with the program can sign "
-                        "up, and this address's domain is not one of them."
-                    ),
-                    reverse("onboarding_request"),
-                    _("Ask for your agency to be onboarded."),
-                ),
-                code="unregistered_domain",
-            )
-        return email.lower()
 
     def save_user(self, request, user, form, commit=True):
         from attendees.services import assign_agency_from_email
@@ -76,9 +48,7 @@ class AccountAdapter(DefaultAccountAdapter):
         and rejected accounts; the login form already says why."""
         refusal = login_refusal(user)
         if refusal:
-            from allauth.account.internal.stagekit import clear_login
-
-            clear_login(request)
+            # Runs before allauth's stages, so no half-done login is left in the session.
             messages.error(request, refusal)
             return redirect("account_login")
         return super().pre_login(request, user, **kwargs)

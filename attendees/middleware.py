@@ -3,9 +3,12 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from .access import AccessState
 from .access_cache import facts_for
+from .mfa import missing_step
 
 # Paths a signed-in user without program access may still use (to confirm, wait, fix their
 # profile, log out).
@@ -58,3 +61,40 @@ class UserLanguageMiddleware:
             translation.activate(user.language)
             request.LANGUAGE_CODE = translation.get_language()
         return self.get_response(request)
+
+
+# What a staff member may open before their second factor is done: the steps themselves
+# (enrol, enter a code, re-enter the password enrolling may ask for) and signing out.
+MFA_STEP_URLS = ("mfa_activate_totp", "mfa_reauthenticate", "account_reauthenticate")
+MFA_OPEN_PREFIXES = ("/static/", "/i18n/", "/healthz")
+
+
+class StaffMFAMiddleware:
+    """Trainers, coordinators and admins reach nothing until they have enrolled TOTP and entered
+    a code from it in this session: their accounts hold officers' personal data."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated and not self.is_open(request.path):
+            step = missing_step(request)
+            if step == "mfa_activate_totp":
+                messages.warning(
+                    request,
+                    _(
+                        "Staff accounts must use two-factor authentication: "
+                        "set up an authenticator app."
+                    ),
+                )
+                return redirect(step)
+            if step is not None:
+                url = reverse(step) + "?" + urlencode({"next": request.get_full_path()})
+                return redirect(url)
+        return self.get_response(request)
+
+    @staticmethod
+    def is_open(path: str) -> bool:
+        if path.startswith(MFA_OPEN_PREFIXES) or path == reverse("account_logout"):
+            return True
+        return any(path == reverse(name) for name in MFA_STEP_URLS)

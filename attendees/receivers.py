@@ -1,44 +1,47 @@
 from allauth.account.signals import email_confirmed
-from allauth.mfa.signals import authenticator_removed
+from allauth.mfa.models import Authenticator
+from allauth.mfa.signals import authenticator_added, authenticator_removed, authenticator_used
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
+
+from .mfa import forget_verified, mark_verified
+from .services import confirm_officer_email
+from .session_expiry import start_clock
 
 
 @receiver(email_confirmed)
 def on_email_confirmed(request, email_address, **kwargs):
-    from attendees.services import confirm_officer_email
+    confirm_officer_email(user_id=email_address.user_id, email=email_address.email)
 
-    confirm_officer_email(user_id=email_address.user_id)
+
+@receiver(authenticator_used)
+def remember_second_factor(request, user, authenticator, **kwargs):
+    # A code from the authenticator was entered in this session: at sign-in, or when a
+    # session opened without one was asked for it (attendees/middleware.py).
+    if request is not None and hasattr(request, "session"):
+        mark_verified(request.session, user)
+
+
+@receiver(authenticator_added)
+def remember_enrolment_code(request, user, authenticator, **kwargs):
+    # Enrolling takes a code from the new authenticator: it was used in this session.
+    if authenticator.type == Authenticator.Type.TOTP and request is not None:
+        mark_verified(request.session, user)
 
 
 @receiver(authenticator_removed)
-def on_authenticator_removed(request, user, authenticator, **kwargs):
-    from .mfa import SESSION_KEY
-
-    # Staff who remove their TOTP must enrol again before going on.
-    request.session.pop(SESSION_KEY, None)
-
-
-@receiver(user_logged_in)
-def remember_mfa_enrolment(request, user, **kwargs):
-    from .mfa import needs_mfa_enrolment
-
-    # Checked once at sign-in, so staff pages pay no query for it afterwards.
+def forget_second_factor(request, user, authenticator, **kwargs):
+    # Staff who remove their authenticator enrol a new one before going on. (One removed by an
+    # admin takes effect at the holder's next sign-in; deactivating the account ends it now.)
     if request is not None and hasattr(request, "session"):
-        needs_mfa_enrolment(user, request.session)
+        forget_verified(request.session)
 
 
-# --- staff session expiry (feat/h8) ---
 @receiver(user_logged_in)
 def start_staff_session_clock(sender, request, user, **kwargs):
     """Stamp the session at sign-in so the expiry middleware needs no extra write later."""
-    from .session_expiry import start_clock
-
     if request is not None and hasattr(request, "session"):
         start_clock(request.session)
-
-
-# --- end staff session expiry ---
 
 
 # --- cached access facts (attendees/access_cache.py) ---

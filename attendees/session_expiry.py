@@ -9,6 +9,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from .mfa import is_staff_member
+
 STARTED_KEY = "_staff_session_started"
 SEEN_KEY = "_staff_session_seen"
 
@@ -23,10 +25,6 @@ def start_clock(session) -> None:
     session[SEEN_KEY] = now
 
 
-def _is_staff(user) -> bool:
-    return bool(user.is_trainer or user.is_coordinator or user.is_program_admin)
-
-
 class StaffSessionExpiryMiddleware:
     """Sign staff out after STAFF_SESSION_MAX_AGE seconds in all, or STAFF_SESSION_IDLE without
     a request; officers keep the normal session age."""
@@ -36,14 +34,13 @@ class StaffSessionExpiryMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and _is_staff(user):
+        if user is not None and is_staff_member(user):
             now = int(time.time())
             if STARTED_KEY not in request.session:
                 start_clock(request.session)
             started = request.session[STARTED_KEY]
             seen = request.session.get(SEEN_KEY, now)
-            max_age = getattr(settings, "STAFF_SESSION_MAX_AGE", 8 * 3600)
-            idle = getattr(settings, "STAFF_SESSION_IDLE", 3600)
+            max_age, idle = settings.STAFF_SESSION_MAX_AGE, settings.STAFF_SESSION_IDLE
             if now - started > max_age or now - seen > idle:
                 logout(request)
                 messages.info(request, _("Your session has expired. Please sign in again."))

@@ -92,7 +92,7 @@ def session_cookie(user_id: int, *, staff: bool) -> str:
     )
     from django.utils.module_loading import import_string
 
-    from attendees.mfa import SESSION_KEY as MFA_KEY
+    from attendees.mfa import USED_SESSION_KEY as MFA_KEY
 
     user = get_user_model().objects.get(pk=user_id)
     store = import_string(settings.SESSION_ENGINE + ".SessionStore")()

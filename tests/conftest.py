@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 
 from attendees.models import Agency, User
+from tests.signin import sign_in
 
 from .factories import (
     PASSWORD,
@@ -119,7 +120,7 @@ def client_for(client):
     """`client_for(user)` returns the test client signed in as `user`."""
 
     def _login(user):
-        client.force_login(user)
+        sign_in(client, user)
         return client
 
     return _login

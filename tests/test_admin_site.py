@@ -7,13 +7,14 @@ from django.urls import reverse
 
 from attendees.models import Region
 from tests.factories import RegionFactory, StaffFactory
+from tests.signin import sign_in
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def superuser_client(client):
-    client.force_login(StaffFactory(is_staff=True, is_superuser=True))
+    sign_in(client, StaffFactory(is_staff=True, is_superuser=True))
     return client
 
 

@@ -21,6 +21,7 @@ from audit.models import AuditEntry
 from invites.models import CalendarFeed
 from tests.security.urltable import KWARGS, site_url_names
 from tests.security.world import ROLES, build_world
+from tests.signin import sign_in
 from workshops.models import Material, Module, Track, Workshop
 
 pytestmark = pytest.mark.django_db
@@ -159,7 +160,7 @@ EXPECTATIONS: dict[str, Expect] = {
 def _client(world, role) -> Client:
     client = Client()
     if world.users[role] is not None:
-        client.force_login(world.users[role])
+        sign_in(client, world.users[role])
     return client
 
 

@@ -86,6 +86,7 @@ def test_defaults_with_no_environment_are_embedded_dev():
 
 def test_environment_overrides():
     s = _settings(
+        DEBUG="1",
         DATABASE_URL="postgres://app:pw@db.internal:5432/training",
         REDIS_URL="redis://cache.internal:6379/3",
         EMAIL_URL="smtp+tls://mailer:secret@smtp.internal:587",
@@ -113,6 +114,59 @@ def test_production_settings_follow_debug_off():
     assert s["ssl_redirect"] is True and s["session_secure"] is True
     assert s["hsts"] >= 31536000
     assert s["static_storage"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+
+
+@pytest.mark.parametrize(
+    "configured",
+    [
+        {"SECRET_KEY": PROD_KEY},
+        {"SECRET_KEY": PROD_KEY, "ALLOWED_HOSTS": "training.example.org"},
+        {"SECRET_KEY": PROD_KEY, "EMAIL_URL": "smtp+tls://mailer:pw@smtp.internal:587"},
+    ],
+)
+def test_a_production_like_environment_runs_with_debug_off_unless_asked(configured):
+    s = _settings(**configured)
+    assert s["DEBUG"] is False
+    assert s["ssl_redirect"] is True and s["session_secure"] is True
+
+
+def test_a_production_like_environment_without_a_secret_key_refuses_to_start():
+    result = _run(["-c", DUMP], ALLOWED_HOSTS="training.example.org")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+ERROR_PAGE = """
+import django
+django.setup()
+from django.test import RequestFactory
+from django.views.debug import technical_500_response
+request = RequestFactory().get("/", HTTP_HOST="localhost")
+# runserver copies the process environment into every request's META.
+request.META.update({"EMAIL_URL": "smtp+tls://mailer:s3cr3t-mail@smtp.internal:587",
+                     "DATABASE_URL": "postgres://app:s3cr3t-db@db.internal/training"})
+try:
+    raise RuntimeError("boom")
+except RuntimeError as exc:
+    import sys
+    response = technical_500_response(request, *sys.exc_info())
+print(response.content.decode())
+"""
+
+
+def test_error_pages_never_show_credentials_from_settings_or_environment():
+    result = _run(
+        ["-c", ERROR_PAGE],
+        DEBUG="1",
+        EMAIL_URL="smtp+tls://mailer:s3cr3t-mail@smtp.internal:587",
+        REDIS_URL="redis://:s3cr3t-redis@cache.internal:6379/3",
+        CELERY_TASK_ALWAYS_EAGER="1",
+    )
+    assert result.returncode == 0, result.stderr
+    page = result.stdout
+    assert "boom" in page and "EMAIL_URL" in page  # the page rendered, settings listed
+    for secret in ("s3cr3t-mail", "s3cr3t-redis", "s3cr3t-db"):
+        assert secret not in page
 
 
 def test_security_switches_can_be_overridden_for_a_tls_proxy():

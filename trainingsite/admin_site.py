@@ -15,6 +15,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.apps import AdminConfig
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseBadRequest
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 
@@ -34,6 +35,10 @@ def _refusal(request, model) -> str | None:
 
 
 class AdminSite(admin.AdminSite):
+    def password_change(self, request, extra_context=None):
+        # The site's own page: a wrong current password there counts toward the sign-in lockout.
+        return redirect("account_change_password")
+
     def admin_view(self, view, cacheable=False):
         # A ModelAdmin's views are its bound methods: their selections are its model's ids.
         owner = getattr(view, "__self__", None)

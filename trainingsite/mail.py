@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
+
+# Line breaks and other control characters: a header must be one line (Django refuses the rest,
+# after the change that caused the mail was saved).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def header_text(value: str) -> str:
+    """Text fit for a mail header, whatever users typed into it (names, agencies, titles)."""
+    return " ".join(_CONTROL.sub(" ", value).split())
 
 
 def build_templated_email(
@@ -14,9 +25,9 @@ def build_templated_email(
     """Render `<template>_subject.txt`, `<template>.txt` and `<template>.html`."""
     context = {"PROGRAM_NAME": settings.PROGRAM_NAME, "SITE_URL": settings.SITE_URL, **context}
     with translation.override(language or settings.LANGUAGE_CODE):
-        subject = render_to_string(f"{template}_subject.txt", context).strip()
+        subject = render_to_string(f"{template}_subject.txt", context)
         text = render_to_string(f"{template}.txt", context)
         html = render_to_string(f"{template}.html", context)
-    message = EmailMultiAlternatives(subject=" ".join(subject.splitlines()), body=text, to=[to])
+    message = EmailMultiAlternatives(subject=header_text(subject), body=text, to=[to])
     message.attach_alternative(html, "text/html")
     return message

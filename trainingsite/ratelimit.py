@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from allauth.account.adapter import get_adapter
 from django.core.cache import cache
+
+
+def client_ip(request) -> str:
+    """The client's address, as allauth's sign-in limits see it: from the trusted proxy's header
+    when one is configured (ALLAUTH_TRUSTED_PROXY_COUNT, ALLAUTH_TRUSTED_CLIENT_IP_HEADER), else
+    REMOTE_ADDR. Every limit keyed on an address uses this one."""
+    return get_adapter(request).get_client_ip(request)
 
 
 def hit(key: str, *, limit: int, window_seconds: int) -> bool:

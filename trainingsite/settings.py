@@ -5,6 +5,7 @@ cache, mail written to var/mail/). DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_
 DEBUG=0 make production; security settings follow DEBUG so `check --deploy` is clean.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,7 +18,13 @@ VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 
-DEBUG = env.bool("DEBUG", default=True)
+# Safe by default: a deployment that configures anything production-like (a secret key, host
+# names, the site's address, real mail) runs with DEBUG off unless it asks for it; the embedded
+# dev defaults apply only on a bare machine.
+PRODUCTION_SIGNALS = ("SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL", "EMAIL_URL")
+DEBUG = env.bool("DEBUG", default=not any(os.environ.get(name) for name in PRODUCTION_SIGNALS))
+# Error pages and reports never show settings or environment values holding credentials.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "trainingsite.errors.CredentialsFilter"
 
 _DEV_SECRET_KEY = "dev-only-insecure-key-never-use-in-production"  # noqa: S105
 SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else "")
@@ -54,6 +61,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "trainingsite.middleware.CSPMiddleware",
+    "trainingsite.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -66,6 +75,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "attendees.middleware.AccessStateMiddleware",
     "attendees.middleware.UserLanguageMiddleware",
+    "attendees.middleware.StaffMFAMiddleware",
+    "attendees.session_expiry.StaffSessionExpiryMiddleware",
 ]
 
 ROOT_URLCONF = "trainingsite.urls"
@@ -168,11 +179,27 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "attendees.forms.SignupProfileForm"
-# The login form refuses suspended and rejected accounts with a clear message.
-ACCOUNT_FORMS = {"login": "attendees.forms.login.LoginForm"}
+# The login form refuses suspended and rejected accounts with a clear message; sign-up costs the
+# same whether or not the address has an account.
+ACCOUNT_FORMS = {
+    "login": "attendees.forms.signin.LoginForm",
+    "signup": "attendees.forms.signin.SignupForm",
+    "change_password": "attendees.forms.signin.ChangePasswordForm",
+    "add_email": "attendees.forms.signin.AddEmailForm",
+}
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+# Every sign-in takes the password and, for staff or anyone enrolled, a TOTP code: no flow
+# signs anyone in on their own (e-mail confirmation, password reset, a mailed code, a passkey).
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_LOGIN_BY_CODE_ENABLED = False
+MFA_PASSKEY_LOGIN_ENABLED = False
+# One address per account; a new one replaces it once confirmed, and an officer's stays on
+# their own agency's domains (attendees/forms/signin.py).
+ACCOUNT_CHANGE_EMAIL = True
+# The account holder hears of password, e-mail and authenticator changes.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = False
@@ -184,6 +211,10 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Behind a load balancer, the client's address comes from the header it sets: one address for
+# allauth's limits and the site's own (trainingsite/ratelimit.py). Unset, REMOTE_ADDR is used.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default=None)
 MFA_TOTP_ISSUER = PROGRAM_NAME
 
 # How long a vetting stays valid before the officer must re-confirm their agency e-mail.
@@ -284,10 +315,6 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # injected <script> or inline handler never runs. Style attributes stay allowed (no script risk).
 from csp.constants import NONE, SELF  # noqa: E402
 
-# django-csp, with the header built once per process (trainingsite/middleware.py).
-MIDDLEWARE.insert(1, "trainingsite.middleware.CSPMiddleware")
-MIDDLEWARE.insert(2, "trainingsite.middleware.PermissionsPolicyMiddleware")
-MIDDLEWARE.append("trainingsite.middleware.StaffMFAMiddleware")
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -325,7 +352,6 @@ UNCONFIRMED_ACCOUNT_DAYS = env.int("UNCONFIRMED_ACCOUNT_DAYS", default=14)
 # Staff sessions end after 8 hours in all or 1 hour idle (attendees/session_expiry.py).
 STAFF_SESSION_MAX_AGE = env.int("STAFF_SESSION_MAX_AGE", default=8 * 3600)
 STAFF_SESSION_IDLE = env.int("STAFF_SESSION_IDLE", default=3600)
-MIDDLEWARE.append("attendees.session_expiry.StaffSessionExpiryMiddleware")
 # --- end staff session expiry -------------------------------------------------------------------
 
 # --- outbox timing (issue #9): how long unsent e-mail waits for its own task, and how often

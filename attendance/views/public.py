@@ -12,11 +12,6 @@ from attendance.models.certificates import normalize_certificate_number
 from trainingsite import ratelimit
 
 
-def _client_ip(request) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is client-controlled unless a trusted proxy rewrites it.
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
 @login_not_required
 def verify(request, number: str | None = None):
     """Confirms one certificate by its number, showing only what is printed on it. It never
@@ -27,7 +22,7 @@ def verify(request, number: str | None = None):
     status = 200
     if number:
         allowed = ratelimit.hit(
-            f"verify:{_client_ip(request)}",
+            f"verify:{ratelimit.client_ip(request)}",
             limit=conf.get("CERTIFICATE_VERIFY_LIMIT"),
             window_seconds=conf.get("CERTIFICATE_VERIFY_WINDOW_SECONDS"),
         )

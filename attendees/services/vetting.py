@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from attendees.models import Agency, AgencyDomain, OnboardingRequest, User, VettingDecision
 from trainingsite.errors import ServiceError
+from trainingsite.mail import build_templated_email
 
 
 class VettingError(ServiceError):
@@ -51,23 +52,23 @@ def _record(
 
 
 @transaction.atomic
-def confirm_officer_email(*, user_id: int) -> User:
-    """An officer confirmed their agency e-mail: verify at once in `auto` agencies, queue for
-    review otherwise; an already verified officer re-confirming renews the vetting."""
+def confirm_officer_email(*, user_id: int, email: str) -> User:
+    """An officer confirmed an address of theirs. A new sign-up's confirmation of their agency
+    address moves them on: verified at once in `auto` agencies, queued for review otherwise.
+    Nothing else changes status or vetting: renewal takes the re-confirmation link sent to the
+    agency address (reconfirm.py), never a confirmation of another address."""
     user = User.objects.select_for_update(of=("self",)).select_related("agency").get(pk=user_id)
-    if user.agency_id is None:
+    if user.agency_id is None or user.status != User.Status.UNCONFIRMED:
         return user
-    now = timezone.now()
-    if user.status == User.Status.UNCONFIRMED:
-        if user.agency.vetting_mode == Agency.VettingMode.AUTO:
-            user.status, user.vetted_at = User.Status.VERIFIED, now
-            _record(officer=user, action=VettingDecision.Action.AUTO_VERIFIED)
-        else:
-            user.status = User.Status.PENDING
-            _record(officer=user, action=VettingDecision.Action.SUBMITTED)
-        user.save(update_fields=["status", "vetted_at"])
-    elif user.status == User.Status.VERIFIED:
-        renew_vetting(user=user)
+    if not AgencyDomain.objects.for_email(email).filter(agency_id=user.agency_id).exists():
+        return user
+    if user.agency.vetting_mode == Agency.VettingMode.AUTO:
+        user.status, user.vetted_at = User.Status.VERIFIED, timezone.now()
+        _record(officer=user, action=VettingDecision.Action.AUTO_VERIFIED)
+    else:
+        user.status = User.Status.PENDING
+        _record(officer=user, action=VettingDecision.Action.SUBMITTED)
+    user.save(update_fields=["status", "vetted_at"])
     return user
 
 
@@ -151,9 +152,6 @@ def submit_onboarding_request(
 ) -> OnboardingRequest:
     """Record the request and tell the program admins and the coordinators of the regions
     that already have agencies in that country (every coordinator if the country is new)."""
-    from django.conf import settings
-    from django.core.mail import send_mail
-
     request = OnboardingRequest.objects.create(
         full_name=full_name, email=email, agency_name=agency_name, country=country, message=message
     )
@@ -165,29 +163,19 @@ def submit_onboarding_request(
         if region_ids
         else Q(coordinated_regions__isnull=False)
     )
-    recipients = list(
+    recipients = (
         User.objects.filter(is_active=True, status=User.Status.VERIFIED)
         .filter(Q(is_program_admin=True) | staff)
-        .order_by("email")
-        .values_list("email", flat=True)
         .distinct()
+        .order_by("email")
     )
-    if recipients:
-        transaction.on_commit(
-            lambda: send_mail(
-                subject=_("Onboarding request: %(agency)s") % {"agency": request.agency_name},
-                message=_(
-                    "%(name)s <%(email)s> asks to onboard %(agency)s (%(country)s).\n\n%(msg)s"
-                )
-                % {
-                    "name": request.full_name,
-                    "email": request.email,
-                    "agency": request.agency_name,
-                    "country": request.country.name,
-                    "msg": request.message,
-                },
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=recipients,
-            )
+    for recipient in recipients:
+        # One message each, in the recipient's language: no coordinator sees the others' address.
+        mail = build_templated_email(
+            to=recipient.email,
+            template="attendees/email/onboarding_request",
+            context={"request": request},
+            language=recipient.language,
         )
+        transaction.on_commit(mail.send)
     return request

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from attendees import services
 from attendees.access import AccessState
 from attendees.forms import OnboardingRequestForm, ProfileForm
+from attendees.forms.signin import ONBOARDING_PREFILL_KEY
 from attendees.models import User
 from attendees.roles import has_role
 from trainingsite import ratelimit
@@ -92,7 +93,7 @@ ONBOARDING_LIMIT = 5  # requests per address per hour: the form is public and ma
 
 def _onboarding_allowed(request) -> bool:
     return ratelimit.hit(
-        f"onboarding-request:{request.META.get('REMOTE_ADDR', '')}",
+        f"onboarding-request:{ratelimit.client_ip(request)}",
         limit=ONBOARDING_LIMIT,
         window_seconds=3600,
     )
@@ -100,8 +101,6 @@ def _onboarding_allowed(request) -> bool:
 
 @login_not_required
 def onboarding_request(request):
-    from attendees.adapters import ONBOARDING_PREFILL_KEY
-
     initial = {"email": request.session.get(ONBOARDING_PREFILL_KEY, "")}
     form = OnboardingRequestForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

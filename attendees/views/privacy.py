@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from attendees.forms.signin import check_password
 from attendees.models import User
 from attendees.roles import role_required
 from attendees.services import privacy
@@ -24,8 +25,7 @@ class SelfErasureForm(forms.Form):
         self.user = user
 
     def clean_password(self):
-        if not self.user.check_password(self.cleaned_data["password"]):
-            raise forms.ValidationError(gettext_lazy("The password is not correct."))
+        check_password(self.user, self.cleaned_data["password"])
         return ""
 
 

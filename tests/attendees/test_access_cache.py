@@ -10,6 +10,7 @@ from attendees import access_cache
 from attendees.access import AccessState
 from attendees.models import User
 from tests.factories import RegionFactory
+from tests.signin import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +19,7 @@ PAGE = reverse("registration:my_training")
 
 def _client(user) -> Client:
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

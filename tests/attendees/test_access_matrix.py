@@ -4,6 +4,8 @@ wrong role → 403, right role → 200."""
 import pytest
 from django.urls import reverse
 
+from tests.signin import sign_in
+
 pytestmark = pytest.mark.django_db
 
 # url name, args factory, roles that get 200
@@ -36,7 +38,7 @@ def test_anonymous_is_sent_to_login(client, request, name, arg, allowed):
 
 @pytest.mark.parametrize(("name", "arg", "allowed"), [p for p in PAGES if p[0] != "profile"])
 def test_pending_officer_is_sent_to_waiting_page(client, request, name, arg, allowed):
-    client.force_login(request.getfixturevalue("pending_officer"))
+    sign_in(client, request.getfixturevalue("pending_officer"))
     response = client.get(_url(name, arg, request))
     assert response.url == reverse("access_status")
 
@@ -45,7 +47,7 @@ def test_pending_officer_is_sent_to_waiting_page(client, request, name, arg, all
 @pytest.mark.parametrize(("name", "arg", "allowed"), PAGES)
 def test_role_reaches_only_its_pages(client, request, role, name, arg, allowed):
     url = _url(name, arg, request)
-    client.force_login(request.getfixturevalue(role))
+    sign_in(client, request.getfixturevalue(role))
     assert client.get(url).status_code == (200 if role in allowed else 403)
 
 
@@ -59,7 +61,7 @@ def test_role_reaches_only_its_pages(client, request, role, name, arg, allowed):
     ],
 )
 def test_officer_gets_403_on_every_write(client, request, officer, name, arg):
-    client.force_login(officer)
+    sign_in(client, officer)
     assert client.post(_url(name, arg, request), {}).status_code == 403
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from attendees import services
 from attendees.access import AccessState
 from attendees.models import User, VettingDecision
+from tests.signin import sign_in
 from trainingsite.errors import ServiceError
 
 pytestmark = pytest.mark.django_db
@@ -86,10 +87,10 @@ def test_link_of_another_officer_is_refused(
 ):
     from tests.factories import OfficerFactory
 
-    client.force_login(expired_officer)
+    sign_in(client, expired_officer)
     url = _request_link(client, django_capture_on_commit_callbacks)
     other = OfficerFactory(agency=agency)
-    client.force_login(other)
+    sign_in(client, other)
     assert client.post(url).status_code == 400
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from attendees.models import Registration, RegistrationEvent, User
 from attendees.views.registration_rows import CSRF_SLOT, load
 from tests.factories import OfficerFactory, RegistrationFactory, WorkshopFactory
+from tests.signin import sign_in
 
 pytestmark = pytest.mark.django_db
 State = Registration.State
@@ -74,7 +75,7 @@ def test_rows_show_changes_at_once(client_for, coordinator, workshop, agency):
 def test_row_forms_carry_a_working_csrf_token(coordinator, workshop, agency):
     reg = RegistrationFactory(workshop=workshop, officer=OfficerFactory(agency=agency))
     client = Client(enforce_csrf_checks=True)
-    client.force_login(coordinator)
+    sign_in(client, coordinator)
     page = client.get(_url(workshop)).content.decode()
     assert CSRF_SLOT not in page
     form = page[page.index(reverse("registration:decide", args=[reg.pk])) :]

@@ -39,6 +39,7 @@ from tests.fuzz.snapshot import changed_tables, table_digests
 from tests.fuzz.strategies import Long, hostile_for, hostile_text, random_keys
 from tests.security.urltable import KWARGS, named_patterns
 from tests.security.world import World, build_world
+from tests.signin import sign_in
 from tests.test_permission_matrix import EXPECTATIONS
 
 pytestmark = pytest.mark.django_db
@@ -388,7 +389,7 @@ class _SessionClients(dict):
         client = Client()
         user = self.world.users[role]
         if user is not None:
-            client.force_login(user)
+            sign_in(client, user)
             # Re-authenticated just now with a password, so allauth's e-mail, password and MFA
             # pages show their forms instead of asking to re-authenticate first.
             session = client.session

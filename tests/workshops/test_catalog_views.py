@@ -12,6 +12,7 @@ from tests.factories import (
     TrackFactory,
     WorkshopFactory,
 )
+from tests.signin import sign_in
 from workshops.models import Workshop, WorkshopModule
 from workshops.templatetags.workshop_time import date_range, time_span
 
@@ -40,7 +41,7 @@ def test_catalog_lists_only_published_upcoming_workshops(client_for, officer, re
 
 @pytest.mark.parametrize("user", ["pending_officer", "unconfirmed_officer", "suspended_officer"])
 def test_catalog_is_closed_to_officers_without_access(request, client, user):
-    client.force_login(request.getfixturevalue(user))
+    sign_in(client, request.getfixturevalue(user))
     response = client.get(CATALOG)
     assert response.status_code == 302
     assert response.url.startswith(("/access/", "/accounts/login/"))
@@ -203,7 +204,7 @@ def test_draft_is_visible_to_its_region_coordinator(client_for, coordinator, reg
 
 def test_detail_is_404_for_officer_without_access(client, pending_officer, region):
     workshop = WorkshopFactory(region=region)
-    client.force_login(pending_officer)
+    sign_in(client, pending_officer)
     response = client.get(reverse("workshops:workshop_detail", args=[workshop.pk]))
     assert response.status_code in (302, 404)
 

@@ -15,6 +15,7 @@ from tests.factories import (
     WorkshopFactory,
     publish_directly,
 )
+from tests.signin import sign_in
 from workshops import services
 from workshops.models import Material, Module, WorkshopModule
 
@@ -361,12 +362,12 @@ def test_file_url_is_bound_to_the_user_and_short_lived(
     first = client_for(officer).get(url)
     assert first.status_code == 302 and "?t=" in first.url
     # Another officer presenting this officer's URL gets a fresh URL of their own, not the file.
-    client.force_login(other_agency_officer)
+    sign_in(client, other_agency_officer)
     replay = client.get(first.url)
     assert replay.status_code == 302
     assert replay.url != first.url
     # After the lifetime the same URL no longer serves the file.
-    client.force_login(officer)
+    sign_in(client, officer)
     later = time_module.time() + material_links.MAX_AGE_SECONDS + 5
     with mock.patch("django.core.signing.time.time", return_value=later):
         assert client.get(first.url).status_code == 302

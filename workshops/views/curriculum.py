@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from pypdf.errors import PyPdfError as PdfError
 
 from attendees.roles import role_required
+from trainingsite import ratelimit
 from trainingsite.errors import ServiceError
 from workshops import material_links, services
 from workshops.forms import MaterialForm, ModuleForm, ReviewCommentForm, TrackForm
@@ -340,9 +341,9 @@ def material_download(request, pk: int):
             # A PDF the stamper cannot parse is withheld rather than sent unmarked.
             raise Http404 from None
         handle = io.BytesIO(data)
-    # Leak deterrence (issue #9): who fetched what, when, from where.
+    # Leak deterrence: who fetched what, when, from where.
     MaterialDownload.objects.create(
-        material=material, user=request.user, ip_address=request.META.get("REMOTE_ADDR") or None
+        material=material, user=request.user, ip_address=ratelimit.client_ip(request)
     )
     response = FileResponse(
         handle,
