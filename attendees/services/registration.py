@@ -290,7 +290,7 @@ def register(*, workshop_id: int, officer: User) -> Registration:
 
 
 @dataclass(frozen=True)
-class WalkIn:
+class AdmittedWalkIn:
     registration: Registration
     # Seated beyond the capacity or the agency's cap: a coordinator of the region's call.
     over_capacity: bool
@@ -367,7 +367,7 @@ def _check_walk_in_registration(workshop: Workshop, officer: User, state: str | 
 
 
 @transaction.atomic
-def admit_walk_in(*, workshop_id: int, email: str, by: User, reason: str) -> WalkIn:
+def admit_walk_in(*, workshop_id: int, email: str, by: User, reason: str) -> AdmittedWalkIn:
     """Confirm a verified officer who turned up at a workshop `by` runs (teaches, or
     coordinates its region), under the rules of every other way to a seat: a published
     workshop, the officer's program access, no decision against them, no clash, the capacity
@@ -435,7 +435,7 @@ def admit_walk_in(*, workshop_id: int, email: str, by: User, reason: str) -> Wal
         reg = Registration(workshop=workshop, officer=officer, state="", created_at=now)
     _transition(reg, to=State.CONFIRMED, actor=by, reason=f"{label}: {reason}", notify=False)
     _audit_registration(reg, by=by, verb="walk_in", message=reason)
-    return WalkIn(registration=reg, over_capacity=full or capped)
+    return AdmittedWalkIn(registration=reg, over_capacity=full or capped)
 
 
 @transaction.atomic
