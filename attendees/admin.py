@@ -1,7 +1,14 @@
+from allauth.account.admin import EmailAddressAdmin as BaseEmailAddressAdmin
+from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from audit.services import record_audit
+from trainingsite.admin_site import ViewOnly
 
 from .models import Agency, AgencyDomain, OnboardingRequest, Region, User, VettingDecision
 
@@ -12,9 +19,12 @@ class RegionAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class AgencyDomainInline(admin.TabularInline):
+# An agency's status, vetting mode and domains decide who has access: they change at
+# /agencies/<id>/ through attendees.services.agencies (rules, AgencyEvent, audit log). The admin
+# creates an agency; its domains are then added there.
+class AgencyDomainInline(ViewOnly, admin.TabularInline):
     model = AgencyDomain
-    extra = 1
+    extra = 0
 
 
 @admin.register(Agency)
@@ -24,9 +34,40 @@ class AgencyAdmin(admin.ModelAdmin):
     search_fields = ["name", "domains__domain"]
     inlines = [AgencyDomainInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A new agency has no officers yet: its vetting mode is chosen with it.
+        return ["is_active"] if obj is None else ["is_active", "vetting_mode"]
+
+
+class StaffCreationForm(AdminUserCreationForm):
+    """Accounts created here are program staff. An address on an agency's domain is an
+    officer's: officers sign up themselves, and their agency follows the domain."""
+
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ["email", "full_name"]
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        if AgencyDomain.objects.filter(domain=email.rsplit("@", 1)[-1].lower()).exists():
+            raise ValidationError(
+                _(
+                    "This address is on an agency's e-mail domain: officers sign up "
+                    "themselves, and their agency follows the domain."
+                )
+            )
+        return email
+
+
+# Fields the admin never types: the vetting services decide an officer's status (/vetting/,
+# with a VettingDecision and the audit log), the agency follows the e-mail domain (sign-up,
+# re-confirmation), and focal points are named at /agencies/. Roles stay editable here.
+VETTING_FIELDS = ["email", "agency", "status", "vetted_at", "is_focal_point"]
+
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    add_form = StaffCreationForm
     ordering = ["email"]
     list_display = ["email", "full_name", "agency", "status", "is_trainer", "is_program_admin"]
     list_filter = ["status", "is_trainer", "is_program_admin", "is_focal_point", "agency__region"]
@@ -49,6 +90,27 @@ class UserAdmin(BaseUserAdmin):
         (None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})
     ]
 
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        if obj.agency_id is not None:
+            # An officer's access ends by suspension or erasure, each with its record.
+            return [*VETTING_FIELDS, "is_active"]
+        return VETTING_FIELDS
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            # Program staff are vetted by an administrator creating their account.
+            obj.status = User.Status.VERIFIED
+        super().save_model(request, obj, form, change)
+        if not change:
+            record_audit(
+                actor=request.user,
+                action="user.staff_created",
+                summary=f"Staff account #{obj.pk} created in the admin",
+                target=obj,
+            )
+
 
 @admin.register(VettingDecision)
 class VettingDecisionAdmin(admin.ModelAdmin):
@@ -69,6 +131,17 @@ class VettingDecisionAdmin(admin.ModelAdmin):
 @admin.register(OnboardingRequest)
 class OnboardingRequestAdmin(admin.ModelAdmin):
     list_display = ["agency_name", "country", "full_name", "email", "created_at", "handled_at"]
+
+
+# allauth's admin edits and verifies e-mail addresses: a verified address is how an officer
+# proves they hold an agency mailbox (then vetted by the confirmation's receiver), and the
+# address password resets go to. Staff see them; the account holder confirms their own.
+admin.site.unregister(EmailAddress)
+
+
+@admin.register(EmailAddress)
+class EmailAddressAdmin(ViewOnly, BaseEmailAddressAdmin):
+    actions = []
 
 
 # allauth's admin edits authenticators as raw JSON: TOTP secrets and recovery codes shown, and

@@ -1,13 +1,29 @@
 """Django's admin as the site configures it (trainingsite/admin_site.py, attendees/admin.py)."""
 
 import pytest
+from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.urls import reverse
 
-from attendees.models import Region
-from tests.factories import RegionFactory, StaffFactory
+from attendance.models import (
+    AttendanceChange,
+    Certificate,
+    ClosureEvent,
+    Completion,
+    WorkshopClosure,
+)
+from attendees.models import Agency, Region, Registration, User
+from audit.models import AuditEntry
+from tests.factories import (
+    ModuleFactory,
+    RegionFactory,
+    RegistrationFactory,
+    StaffFactory,
+    WorkshopFactory,
+)
 from tests.signin import sign_in
+from workshops.models import Module, Workshop
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +116,214 @@ def test_vetting_decisions_are_not_written_by_hand(superuser_client):
     assert superuser_client.get(reverse("admin:attendees_vettingdecision_add")).status_code == 403
     changelist = superuser_client.get(reverse("admin:attendees_vettingdecision_changelist"))
     assert changelist.status_code == 200
+
+
+# --- state the services own is shown in the admin, not typed into it ------------------------
+
+
+def _change(model, pk):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[pk])
+
+
+def _add(model):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_add")
+
+
+def _delete(model, pk):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_delete", args=[pk])
+
+
+def test_workshops_are_not_published_cancelled_edited_or_deleted_in_the_admin(
+    superuser_client, region, officer
+):
+    workshop = WorkshopFactory(region=region, capacity=5)
+    reg = RegistrationFactory(workshop=workshop, officer=officer)
+    assert superuser_client.get(_change(Workshop, workshop.pk)).status_code == 200  # view
+    posted = superuser_client.post(
+        _change(Workshop, workshop.pk), {"status": "cancelled", "capacity": "0"}
+    )
+    assert posted.status_code == 403
+    assert superuser_client.get(_add(Workshop)).status_code == 403
+    assert superuser_client.post(_delete(Workshop, workshop.pk), {"post": "yes"}).status_code == 403
+    workshop.refresh_from_db()
+    reg.refresh_from_db()
+    assert (workshop.status, workshop.capacity) == (Workshop.Status.PUBLISHED, 5)
+    assert reg.state == Registration.State.CONFIRMED
+
+
+def _user_form(user, **overrides) -> dict:
+    data = {
+        "email": user.email,
+        "full_name": user.full_name,
+        "rank": user.rank,
+        "unit": user.unit,
+        "country": str(user.country),
+        "time_zone": user.time_zone,
+        "language": user.language,
+        "is_active": "on",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_user_admin_leaves_vetting_email_and_agency_to_the_services(
+    superuser_client, pending_officer, other_agency
+):
+    response = superuser_client.post(
+        _change(User, pending_officer.pk),
+        _user_form(
+            pending_officer,
+            email="someone@gmail.example.com",
+            agency=str(other_agency.pk),
+            status="verified",
+            vetted_at_0="2030-01-01",
+            vetted_at_1="10:00:00",
+            is_focal_point="on",
+            is_active=None,  # unticked: an officer's access is not switched off here either
+            is_trainer="on",  # roles stay editable
+        ),
+    )
+    assert response.status_code == 302
+    user = User.objects.get(pk=pending_officer.pk)
+    assert user.email == pending_officer.email
+    assert user.agency_id == pending_officer.agency_id
+    assert user.status == User.Status.PENDING and user.vetted_at is None
+    assert user.is_focal_point is False and user.is_active is True
+    assert user.is_trainer is True
+
+
+def test_a_staff_account_may_still_be_deactivated_in_the_admin(superuser_client):
+    staff = StaffFactory()
+    response = superuser_client.post(_change(User, staff.pk), _user_form(staff, is_active=None))
+    assert response.status_code == 302
+    assert User.objects.get(pk=staff.pk).is_active is False
+
+
+def test_an_account_added_in_the_admin_is_verified_staff_and_audited(superuser_client):
+    data = {
+        "email": "new.trainer@training.example.org",
+        "full_name": "New Trainer",
+        "password1": "a-Long-pass-phrase-42",
+        "password2": "a-Long-pass-phrase-42",
+        "usable_password": "true",
+    }
+    assert superuser_client.post(_add(User), data).status_code == 302
+    user = User.objects.get(email=data["email"])
+    assert user.agency_id is None and user.status == User.Status.VERIFIED
+    assert AuditEntry.objects.filter(action="user.staff_created", target_id=str(user.pk)).exists()
+
+
+def test_an_agency_address_cannot_be_added_in_the_admin(superuser_client, agency):
+    email = f"someone@{agency.domains.first().domain}"
+    data = {
+        "email": email,
+        "full_name": "Not Staff",
+        "password1": "a-Long-pass-phrase-42",
+        "password2": "a-Long-pass-phrase-42",
+        "usable_password": "true",
+    }
+    response = superuser_client.post(_add(User), data)
+    assert response.status_code == 200
+    assert "agency" in response.content.decode()
+    assert not User.objects.filter(email=email).exists()
+
+
+def test_agency_status_vetting_mode_and_domains_change_only_through_the_services(
+    superuser_client, agency
+):
+    domain = agency.domains.get()
+    data = {
+        "name": agency.name,
+        "country": str(agency.country),
+        "region": str(agency.region_id),
+        "vetting_mode": "auto",
+        "is_active": "",
+        "domains-TOTAL_FORMS": "2",
+        "domains-INITIAL_FORMS": "1",
+        "domains-MIN_NUM_FORMS": "0",
+        "domains-MAX_NUM_FORMS": "1000",
+        "domains-0-id": str(domain.pk),
+        "domains-0-agency": str(agency.pk),
+        "domains-0-domain": "gmail.com",
+        "domains-0-DELETE": "on",
+        "domains-1-agency": str(agency.pk),
+        "domains-1-domain": "attacker.example",
+    }
+    superuser_client.post(_change(Agency, agency.pk), data)
+    agency.refresh_from_db()
+    assert agency.is_active is True
+    assert agency.vetting_mode == Agency.VettingMode.REVIEW
+    assert list(agency.domains.values_list("pk", "domain")) == [(domain.pk, domain.domain)]
+
+
+def test_email_addresses_are_not_added_changed_or_verified_in_the_admin(superuser_client, officer):
+    address = EmailAddress.objects.get(user=officer)
+    EmailAddress.objects.filter(pk=address.pk).update(verified=False)
+    changelist = reverse("admin:account_emailaddress_changelist")
+    assert superuser_client.get(_add(EmailAddress)).status_code == 403
+    posted = superuser_client.post(
+        _change(EmailAddress, address.pk),
+        {"user": str(officer.pk), "email": "taken.over@example.com", "verified": "on"},
+    )
+    assert posted.status_code == 403
+    superuser_client.post(
+        changelist, {"action": "make_verified", "_selected_action": [str(address.pk)]}
+    )
+    address.refresh_from_db()
+    assert (address.email, address.verified) == (officer.email, False)
+
+
+def test_a_certificate_revoked_in_the_admin_goes_through_the_service_for_good(
+    superuser_client, officer, region
+):
+    from attendance.services.certificates import issue_certificate
+
+    workshop = WorkshopFactory(region=region)
+    certificate = issue_certificate(
+        registration=RegistrationFactory(workshop=workshop, officer=officer), workshop=workshop
+    )
+    url = _change(Certificate, certificate.pk)
+    assert superuser_client.post(url, {"revoke_reason": "Issued in error"}).status_code == 302
+    certificate.refresh_from_db()
+    assert certificate.revoked_at is not None
+    entry = AuditEntry.objects.get(action="certificate.revoked")
+    assert entry.target_id == str(certificate.pk) and entry.actor is not None
+    # Not un-revoked by emptying the fields.
+    superuser_client.post(url, {"revoke_reason": "", "revoked_at_0": "", "revoked_at_1": ""})
+    certificate.refresh_from_db()
+    assert certificate.revoked_at is not None and certificate.revoke_reason == "Issued in error"
+
+
+def test_closures_and_what_closing_wrote_are_not_edited_in_the_admin(
+    superuser_client, region, officer
+):
+    workshop = WorkshopFactory(region=region)
+    closure = WorkshopClosure.objects.create(workshop=workshop)
+    url = _change(WorkshopClosure, closure.pk)
+    posted = superuser_client.post(
+        url,
+        {
+            "workshop": str(workshop.pk),
+            "completion_threshold": "1",
+            "checkin_opens_minutes": "30",
+            "closed_at_0": "2030-01-01",
+            "closed_at_1": "10:00:00",
+        },
+    )
+    assert posted.status_code == 403
+    closure.refresh_from_db()
+    assert closure.closed_at is None and closure.completion_threshold == 75
+    for model in (WorkshopClosure, Completion, ClosureEvent, AttendanceChange):
+        assert superuser_client.get(_add(model)).status_code == 403, model
+
+
+def test_modules_and_who_may_download_their_materials_are_not_edited_in_the_admin(
+    superuser_client,
+):
+    module = ModuleFactory()
+    assert superuser_client.get(_change(Module, module.pk)).status_code == 200
+    posted = superuser_client.post(_change(Module, module.pk), {"title": "Renamed"})
+    assert posted.status_code == 403
+    assert superuser_client.get(_add(Module)).status_code == 403
+    module.refresh_from_db()
+    assert module.title != "Renamed"

@@ -57,3 +57,17 @@ class AdminSite(admin.AdminSite):
 
 class SiteAdminConfig(AdminConfig):
     default_site = "trainingsite.admin_site.AdminSite"
+
+
+class ViewOnly:
+    """For a ModelAdmin or an inline whose rows a service writes, under rules the admin's forms
+    would skip: staff see them, and neither add, change nor delete them here."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from trainingsite.admin_site import ViewOnly
 from workshops.models import Material, Module, ModuleRevision, Track
 
 # --- curriculum (feat/h2a) -------------------------------------------------------------------
@@ -11,21 +12,20 @@ class TrackAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class MaterialInline(admin.TabularInline):
+class MaterialInline(ViewOnly, admin.TabularInline):
     model = Material
-    # The file itself is not editable here: materials have no public URL, and uploads go
-    # through the checked upload page.
+    # The file itself is not shown: materials have no public URL. Uploads, and who may
+    # download (`attendees_only`), go through the checked upload page.
     fields = ["title", "kind", "original_name", "size", "attendees_only"]
-    readonly_fields = ["original_name", "size"]
+    readonly_fields = fields
     extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Module)
-class ModuleAdmin(admin.ModelAdmin):
+class ModuleAdmin(ViewOnly, admin.ModelAdmin):
+    """View only: modules are written at /curriculum/ through workshops.services.curriculum
+    (authors, prerequisites without cycles, review before publishing)."""
+
     list_display = ["title", "track", "level", "status", "published_revision"]
     list_filter = ["status", "track", "level"]
     search_fields = ["title", "slug"]

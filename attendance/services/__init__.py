@@ -4,14 +4,13 @@ from .checkin import CheckInError, check_in, get_or_create_checkin_code, regener
 from .closing import ClosingError, close_workshop, reopen_workshop, update_attendance_settings
 from .feedback import FeedbackError, submit_feedback
 from .marking import AttendanceError, mark_all_present, record_marks
-from .walkins import WalkInError, add_walk_in
+from .walkins import add_walk_in
 
 __all__ = [
     "AttendanceError",
     "CheckInError",
     "ClosingError",
     "FeedbackError",
-    "WalkInError",
     "add_walk_in",
     "check_in",
     "close_workshop",

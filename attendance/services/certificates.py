@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 
 from attendance.models import Certificate
-from attendees.models import Registration
+from attendees.models import Registration, User
 from workshops.models import Workshop
 
 
@@ -80,14 +80,17 @@ def issue_certificate(*, registration: Registration, workshop: Workshop) -> Cert
     return certificate
 
 
-def revoke_certificate(*, certificate: Certificate, reason: str) -> Certificate:
+def revoke_certificate(
+    *, certificate: Certificate, reason: str, by: User | None = None
+) -> Certificate:
+    """Revoke for good (`by`: the staff member, None when a service decides it)."""
     certificate.revoked_at = timezone.now()
     certificate.revoke_reason = reason
     certificate.save(update_fields=["revoked_at", "revoke_reason"])
     from audit.services import record_audit
 
     record_audit(
-        actor=None,
+        actor=by,
         action="certificate.revoked",
         summary=f"Certificate {certificate.number} revoked",
         target=certificate,

@@ -6,7 +6,13 @@ acted on by one transaction at a time per workshop, so concurrent requests can n
 nor promote two officers into one freed seat. Every confirmation that checks clashes then takes
 the officer's advisory lock (`seats`, with the lock order), so one officer cannot pass two clash
 checks at once: two registrations, or a registration and a promotion or approval elsewhere.
-Nothing here locks a user row, so there is no lock order to break with the vetting services.
+What creates a seat (a registration, a walk-in) first shares the officer's account row, which
+the erasure and vetting services lock before anything else (`seats`): an erasure or suspension
+committed first is seen and refuses the seat; one that comes later waits for the seat to be
+committed, and an erasure then cancels it.
+
+Every way to a seat goes through here: an officer registers, a focal point endorses, a
+coordinator approves, the waitlist moves up, or the trainer adds a walk-in on the day.
 """
 
 from __future__ import annotations
@@ -60,9 +66,12 @@ def _transition(
     actor: User | None,
     reason: str = "",
     extra_fields: Iterable[str] = (),
+    notify: bool = True,
 ) -> RegistrationEvent:
     """Move a registration to `to`, record the event and wake the workshop's mailer (which
-    also brings the officer's calendar invites in line when a seat is taken or given up)."""
+    also brings the officer's calendar invites in line when a seat is taken or given up).
+    `notify=False`: the officer is told otherwise (in person), so no e-mail is sent and the
+    calendar sync is queued at once."""
     from_state = registration.state
     now = timezone.now()
     registration.state = to
@@ -74,7 +83,13 @@ def _transition(
         registration.waitlisted_at = now
         fields.add("waitlisted_at")
     event = RegistrationEvent(
-        actor=actor, from_state=from_state or "", to_state=to, reason=reason.strip(), created_at=now
+        actor=actor,
+        from_state=from_state or "",
+        to_state=to,
+        reason=reason.strip(),
+        created_at=now,
+        # Marked as told: the mailer and the outbox sweep skip it.
+        notified_at=None if notify else now,
     )
     if registration.pk is None:
         # A new registration and its first event in one statement: this runs under the
@@ -87,6 +102,13 @@ def _transition(
     from attendees.tasks import queue_registration_emails
     from invites.services.requests import request_registration_sync
 
+    if not notify:
+        if State.CONFIRMED in (from_state, to):
+            from invites.tasks import sync_registration_invites
+
+            # No e-mail goes first: the sync is recorded and published after commit.
+            sync_registration_invites.delay_on_commit(registration.pk)
+        return event
     if State.CONFIRMED in (from_state, to):
         # The calendar work is recorded here (swept if every message is lost) but not
         # published: the workshop's mail drain queues it after the e-mail, so a request
@@ -119,11 +141,15 @@ def _clash_message(other: Workshop) -> str:
     ) % {"title": other.title, "when": when}
 
 
-def _check_open(workshop: Workshop, now) -> None:
+def _check_published(workshop: Workshop) -> None:
+    if workshop.status == Workshop.Status.CANCELLED:
+        raise RegistrationError(_("This workshop has been cancelled."))
     if workshop.status != Workshop.Status.PUBLISHED:
-        if workshop.status == Workshop.Status.CANCELLED:
-            raise RegistrationError(_("This workshop has been cancelled."))
         raise RegistrationError(_("This workshop is not open for registration."))
+
+
+def _check_open(workshop: Workshop, now) -> None:
+    _check_published(workshop)
     if workshop.starts_at and workshop.starts_at <= now:
         raise RegistrationError(_("This workshop has already started."))
     if now < workshop.registration_opens_at:
@@ -209,6 +235,9 @@ def register(*, workshop_id: int, officer: User) -> Registration:
             raise WorkshopNotFound(_("This workshop does not exist."))
         _check_open(shown, now)
         raise RegistrationError(_("This workshop is not open for registration."))
+    if not seats.account_ok:
+        # Erased, suspended or deactivated while this request waited (read under its lock).
+        raise RegistrationError(_("Only verified agency officers can register for workshops."))
     _check_open(workshop, now)
     if seats.own_pk is not None:
         if seats.own_state in Registration.ACTIVE_STATES:
@@ -255,6 +284,158 @@ def register(*, workshop_id: int, officer: User) -> Registration:
         # Every waitlisted row joined before this one (under this lock), so it is last.
         reg.waitlist_position = seats.waitlisted + 1
     return reg
+
+
+# --- walk-ins: a trainer seats an officer who turned up ------------------------------------
+
+
+@dataclass(frozen=True)
+class AdmittedWalkIn:
+    registration: Registration
+    # Seated beyond the capacity or the agency's cap: a coordinator of the region's call.
+    over_capacity: bool
+
+
+def _no_such_officer() -> str:
+    return _("No verified officer with program access has this e-mail address.")
+
+
+def _check_walk_in_status(workshop: Workshop) -> None:
+    """Refusal for a workshop that is not published (these are never locked)."""
+    if workshop.status == Workshop.Status.DRAFT:
+        raise RegistrationError(_("This workshop is a draft: walk-ins join published workshops."))
+    if workshop.status == Workshop.Status.COMPLETED:
+        raise RegistrationError(_("This workshop is completed and closed: it takes no walk-ins."))
+    _check_published(workshop)
+
+
+def _check_walk_in_day(workshop: Workshop, now) -> None:
+    """A walk-in joins on a day, in the workshop's zone, on which one of its sessions runs, up to
+    the end of that day's last session: at the door before the first session, during the day,
+    never on a day before the workshop, between its days, or after it ended. The registration
+    window does not apply. Caller holds the workshop lock (sessions change under it)."""
+    spans = list(workshop.sessions.values_list("starts_at", "ends_at"))
+    if not spans and workshop.starts_at and workshop.ends_at:
+        spans = [(workshop.starts_at, workshop.ends_at)]
+    if not spans:
+        raise RegistrationError(_("This workshop has no sessions."))
+    if now >= max(end for _start, end in spans):
+        raise RegistrationError(_("This workshop has ended: walk-ins join while it runs."))
+    tz = workshop.tzinfo
+    today = now.astimezone(tz).date()
+    ends = [
+        end
+        for start, end in spans
+        if start.astimezone(tz).date() <= today <= end.astimezone(tz).date()
+    ]
+    if not ends or now >= max(ends):
+        raise RegistrationError(
+            _(
+                "Walk-ins join on a day of the workshop (%(zone)s time), until that day's last "
+                "session ends."
+            )
+            % {"zone": workshop.time_zone}
+        )
+
+
+def _check_walk_in_registration(workshop: Workshop, officer: User, state: str | None) -> None:
+    """What the officer's own registration allows. A decision already taken (declined,
+    removed) stands. A nomination is the agency's: without its focal point's endorsement there
+    is no walk-in. An approval still pending is given by the walk-in itself (the trainer's act,
+    in the history and the audit log), as for any officer who turns up."""
+    name = {"name": officer}
+    if state == State.CONFIRMED:
+        raise RegistrationError(_("This officer is already on the confirmed roster."))
+    if state in (State.DECLINED, State.REMOVED):
+        raise RegistrationError(
+            _(
+                "%(name)s's registration for this workshop was declined or removed: a walk-in "
+                "does not overrule that decision."
+            )
+            % name
+        )
+    if state == State.NOMINATION or (
+        workshop.requires_nomination and state not in (State.PENDING, State.WAITLISTED)
+    ):
+        raise RegistrationError(
+            _(
+                "This workshop needs a nomination by the officer's agency, and %(name)s has no "
+                "endorsement from its focal point: a walk-in does not replace it."
+            )
+            % name
+        )
+
+
+@transaction.atomic
+def admit_walk_in(*, workshop_id: int, email: str, by: User, reason: str) -> AdmittedWalkIn:
+    """Confirm a verified officer who turned up at a workshop `by` runs (teaches, or
+    coordinates its region), under the rules of every other way to a seat: a published
+    workshop, the officer's program access, no decision against them, no clash, the capacity
+    and the agency's cap. What differs: it is done on the day (`_check_walk_in_day`) rather
+    than in the registration window, the trainer's act approves it, only a coordinator of the
+    region may seat it beyond the capacity or the agency's cap, and the officer, who is in the
+    room, gets no e-mail (the history says who added them and why)."""
+    reason = reason.strip()
+    if not reason:
+        raise RegistrationError(_("Give a reason for the walk-in: it is kept in the history."))
+    if not Workshop.objects.run_by(by).filter(pk=workshop_id).exists():
+        raise RegistrationError(_("You do not run this workshop."))
+    officer = (
+        User.objects.officers().filter(email__iexact=email.strip()).select_related("agency").first()
+    )
+    if officer is None or not officer.has_program_access:
+        raise RegistrationError(_no_such_officer())
+    coordinator = Workshop.objects.editable_by(by).filter(pk=workshop_id).exists()
+
+    workshop, seats = lock_and_read_seats(workshop_id, officer)
+    if workshop is None:
+        # Not published, so not locked: the reason is read as it is.
+        shown = Workshop.objects.filter(pk=workshop_id).first()
+        if shown is not None:
+            _check_walk_in_status(shown)
+        raise RegistrationError(_("This workshop is not open for registration."))
+    if not seats.account_ok:
+        # Erased, suspended or deactivated while this waited (read under the account's lock).
+        raise RegistrationError(_no_such_officer())
+    now = timezone.now()
+    _check_walk_in_day(workshop, now)
+    _check_walk_in_registration(workshop, officer, seats.own_state)
+    if seats.confirmed_elsewhere:
+        clash = find_clash(officer_id=officer.pk, workshop=workshop)
+        if clash is not None:
+            raise RegistrationError(
+                _("%(name)s is confirmed for the clashing workshop “%(title)s”.")
+                % {"name": officer, "title": clash.title}
+            )
+    full = seats.confirmed >= workshop.capacity
+    cap = workshop.agency_seat_cap
+    capped = cap is not None and seats.agency_confirmed >= cap
+    if full and not coordinator:
+        raise RegistrationError(
+            _("The workshop is full: only a coordinator of the region can add a walk-in.")
+        )
+    if capped and not coordinator:
+        raise RegistrationError(
+            _(
+                "%(agency)s already has its %(cap)d seats on this workshop: only a coordinator "
+                "of the region can add a walk-in beyond the agency's cap."
+            )
+            % {"agency": officer.agency.name, "cap": cap}
+        )
+    if full:
+        label = _("Walk-in (over capacity)")
+    elif capped:
+        label = _("Walk-in (over the agency's cap)")
+    else:
+        label = _("Walk-in")
+
+    if seats.own_pk is not None:
+        reg = Registration.objects.select_related("officer").get(pk=seats.own_pk)
+    else:
+        reg = Registration(workshop=workshop, officer=officer, state="", created_at=now)
+    _transition(reg, to=State.CONFIRMED, actor=by, reason=f"{label}: {reason}", notify=False)
+    _audit_registration(reg, by=by, verb="walk_in", message=reason)
+    return AdmittedWalkIn(registration=reg, over_capacity=full or capped)
 
 
 @transaction.atomic

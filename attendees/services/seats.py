@@ -10,8 +10,14 @@ out of the seat read: planning it for every officer cost more than it saved.
 
 Separate statements, not one: in READ COMMITTED a statement reads the snapshot taken when it
 started, so counts read in the statement that waited for a lock could miss registrations
-committed while it waited. The counting statement starts after both locks (workshop, officer)
-are granted.
+committed while it waited. The counting statement starts after every lock (account, workshop,
+officer) is granted.
+
+The officer's account row is read FOR SHARE first: an erasure or a vetting decision on it (both
+lock the row for update before anything else) either committed before, and the registration
+sees the account as it left it, or waits for the registration to commit, and then sees its seat
+(an erasure cancels it). Read without that lock, a registration could commit a seat on an
+account erased meanwhile.
 """
 
 from __future__ import annotations
@@ -39,11 +45,15 @@ LOCKED_FIELDS = (
     "agency_seat_cap",
     "requires_approval",
     "requires_nomination",
+    "time_zone",  # a walk-in's day is the workshop's
 )
 
 
 @dataclass(frozen=True)
 class Seats:
+    # The officer's account, read under its row lock, is active and verified (the rest of
+    # program access, agency domain and vetting expiry, is not changed by locking writes).
+    account_ok: bool
     confirmed: int
     agency_confirmed: int  # confirmed officers of the registering officer's agency
     waitlisted: int
@@ -153,6 +163,16 @@ def _seats_params(workshop_id: int, officer: User) -> list:
     ]
 
 
+@functools.cache
+def _account_sql() -> str:
+    u = {f: _column(User, f) for f in ("id", "is_active", "status")}
+    return f"SELECT {u['is_active']}, {u['status']} FROM {_table(User)} WHERE {u['id']} = %s"
+
+
+def _account_ok(row) -> bool:
+    return row is not None and bool(row[0]) and row[1] == User.Status.VERIFIED
+
+
 # A transaction-scoped advisory lock per officer, taken after the workshop's row lock by
 # everything that confirms an officer and checks clashes: two registrations of one officer (two
 # tabs, two clashing workshops), or a registration and a promotion or approval of the same
@@ -160,10 +180,12 @@ def _seats_params(workshop_id: int, officer: User) -> list:
 # check. The key is (this lock's class, the officer's id folded into an int4): a collision only
 # makes two officers wait for each other.
 #
-# Lock order, so that no two transactions wait for each other: workshop rows first (several
-# only when erasing an account, then in id order), then officers. A registration locks one
-# officer. A promotion or approval may lock several, in its waitlist's order, which differs
-# between workshops: it takes the confirmation lock first, so such transactions take turns.
+# Lock order, so that no two transactions wait for each other: the officer's account row
+# first (a registration shares it; an erasure or a vetting decision locks it for update), then
+# workshop rows (several only when erasing an account, then in id order), then officers.
+# Nothing locks an account row while it holds a workshop's. A registration locks one officer.
+# A promotion or approval may lock several, in its waitlist's order, which differs between
+# workshops: it takes the confirmation lock first, so such transactions take turns.
 OFFICER_LOCK_CLASS = 0x5EA7
 CONFIRMATION_LOCK_CLASS = 0x5EA8
 
@@ -186,10 +208,11 @@ def _officer_lock_sql() -> str:
 
 
 def lock_and_read_seats(workshop_id, officer: User) -> tuple[Workshop | None, Seats | None]:
-    """Lock the workshop row and the officer (inside the caller's transaction), then read the
-    seat counts and the officer's own row: (None, None) if there is no such published workshop.
+    """Share the officer's account row, lock the workshop row and the officer (inside the
+    caller's transaction), then read the seat counts and the officer's own row: (None, None) if
+    there is no such published workshop.
 
-    On PostgreSQL the three statements go in one round trip: the server runs each when the one
+    On PostgreSQL the four statements go in one round trip: the server runs each when the one
     before has its lock, and the read gets a snapshot of its own. Every round trip taken while
     the lock is held is paid by every registration queued behind it."""
     workshop_id = primary_key(Workshop, workshop_id)
@@ -201,23 +224,28 @@ def lock_and_read_seats(workshop_id, officer: User) -> tuple[Workshop | None, Se
             lock = [workshop_id, PUBLISHED]
             officer_key = _officer_key(officer.pk)
             cursor.execute(
-                f"{_LOCK.sql(connection)}; {_officer_lock_sql()}; {_seats_sql()}",
-                [*lock, *officer_key, *lock, *params],
+                f"{_account_sql()} FOR SHARE; {_LOCK.sql(connection)}; {_officer_lock_sql()}; "
+                f"{_seats_sql()}",
+                [officer.pk, *lock, *officer_key, *lock, *params],
             )
+            account = cursor.fetchone()
+            cursor.nextset()
             workshop = _LOCK.from_row(cursor.fetchone(), connection)
             cursor.nextset()
             cursor.nextset()
         else:  # SQLite, the embedded default: one statement per call, no row or advisory locks
+            cursor.execute(_account_sql(), [officer.pk])
+            account = cursor.fetchone()
             cursor.execute(_LOCK.sql(connection), [workshop_id, PUBLISHED])
             workshop = _LOCK.from_row(cursor.fetchone(), connection)
             cursor.execute(_seats_sql(), params)
         rows = cursor.fetchall()
     if workshop is None:
         return None, None
-    return workshop, _seats(workshop, officer, rows)
+    return workshop, _seats(workshop, officer, rows, account_ok=_account_ok(account))
 
 
-def _seats(workshop: Workshop, officer: User, rows: list) -> Seats:
+def _seats(workshop: Workshop, officer: User, rows: list, *, account_ok: bool) -> Seats:
     by_state = {state: (n, own) for state, n, own, _elsewhere in rows}
     own = next(((pk, state) for state, (_n, pk) in by_state.items() if pk), (None, None))
     if rows:
@@ -232,6 +260,7 @@ def _seats(workshop: Workshop, officer: User, rows: list) -> Seats:
             workshop=workshop, state=State.CONFIRMED, officer__agency_id=officer.agency_id
         ).count()
     return Seats(
+        account_ok=account_ok,
         confirmed=by_state.get(State.CONFIRMED, (0, None))[0],
         agency_confirmed=agency_confirmed,
         waitlisted=by_state.get(State.WAITLISTED, (0, None))[0],

@@ -328,3 +328,60 @@ def test_erasing_an_account_while_its_officer_cancels_does_not_deadlock(region, 
     reg.refresh_from_db()
     assert reg.state == State.CANCELLED
     assert reg.events.filter(to_state=State.CANCELLED).count() == 1
+
+
+def _erase(officer):
+    from attendees.services.privacy import erase_officer
+
+    return lambda: erase_officer(user_id=officer.pk, by=None, reason="request")
+
+
+def test_a_registration_waits_for_the_erasure_of_its_account_then_is_refused(region, officer):
+    """The account is erased while the officer's request is in flight (the officer object it
+    carries still says verified): the registration waits for the account's lock and then sees
+    the erasure."""
+    workshop = WorkshopFactory(region=region)
+    waited, one, two = _waits_for(
+        _erase(officer), lambda: services.register(workshop_id=workshop.pk, officer=officer)
+    )
+    assert waited
+    assert "result" in one
+    assert "Only verified agency officers" in two.get("error", "")
+    assert not Registration.objects.filter(officer=officer).active().exists()
+
+
+def test_an_erasure_waits_for_a_registration_in_flight_then_cancels_its_seat(region, officer):
+    workshop = WorkshopFactory(region=region)
+    waited, one, two = _waits_for(
+        lambda: services.register(workshop_id=workshop.pk, officer=officer), _erase(officer)
+    )
+    assert waited
+    assert one["result"].state == State.CONFIRMED and "result" in two
+    reg = Registration.objects.get(workshop=workshop, officer=officer)
+    assert reg.state == State.CANCELLED
+    assert not Registration.objects.filter(officer=officer).active().exists()
+
+
+def test_a_walk_in_waits_for_the_erasure_of_the_officers_account_then_is_refused(
+    region, officer, coordinator
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from attendance.services import add_walk_in
+
+    now = timezone.now()
+    workshop = WorkshopFactory(
+        region=region, sessions=[(now - dt.timedelta(minutes=10), now + dt.timedelta(hours=2))]
+    )
+    waited, one, two = _waits_for(
+        _erase(officer),
+        lambda: add_walk_in(
+            workshop_id=workshop.pk, by=coordinator, email=officer.email, reason="Came"
+        ),
+    )
+    assert waited
+    assert "result" in one
+    assert "No verified officer" in two.get("error", "")
+    assert not Registration.objects.filter(officer=officer).active().exists()

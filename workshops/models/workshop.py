@@ -40,6 +40,16 @@ class WorkshopQuerySet(models.QuerySet):
     def taught_by(self, user) -> WorkshopQuerySet:
         return self.filter(trainers=user)
 
+    def run_by(self, user) -> WorkshopQuerySet:
+        """Workshops a staff member runs on the day (roster, attendance, walk-ins): trainers the
+        ones they teach, coordinators their regions' (all for program admins)."""
+        if not user.is_authenticated or not user.has_program_access:
+            return self.none()
+        scope = Q(pk__in=Workshop.objects.editable_by(user).values("pk"))
+        if user.is_trainer:
+            scope |= Q(pk__in=Workshop.objects.taught_by(user).values("pk"))
+        return self.filter(scope)
+
     def published(self) -> WorkshopQuerySet:
         return self.filter(status=Workshop.Status.PUBLISHED)
 
