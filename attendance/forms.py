@@ -57,6 +57,24 @@ class CheckInForm(forms.Form):
     )
 
 
+class HolderNameForm(forms.Form):
+    """How the public verification page shows the holder of one certificate."""
+
+    CHOICES = {"profile": None, "full": True, "initials": False}
+    show = forms.ChoiceField(
+        label=_("Whoever verifies this number sees"),
+        choices=[
+            ("profile", _("as in your profile")),
+            ("full", _("your full name")),
+            ("initials", _("your initials only")),
+        ],
+    )
+
+    @property
+    def choice(self) -> bool | None:
+        return self.CHOICES[self.cleaned_data["show"]]
+
+
 class VerifyForm(forms.Form):
     number = forms.CharField(
         label=_("Certificate number"),

@@ -24,6 +24,11 @@ urlpatterns = [
         officer.certificate_pdf,
         name="certificate_pdf",
     ),
+    path(
+        "my-training/certificates/<int:pk>/holder-name/",
+        officer.certificate_holder_name,
+        name="certificate_holder_name",
+    ),
     path("my-training/feedback/<int:pk>/", officer.feedback, name="feedback"),
     # Public.
     path("verify/", public.verify, name="verify"),

@@ -79,7 +79,7 @@ class UserAdmin(BaseUserAdmin):
             _("Profile"),
             {"fields": ["full_name", "rank", "unit", "agency", "country", "time_zone", "language"]},
         ),
-        (_("Vetting"), {"fields": ["status", "vetted_at"]}),
+        (_("Vetting"), {"fields": ["status", "vetted_at", "vetted_name"]}),
         (
             _("Roles"),
             {"fields": ["is_focal_point", "is_trainer", "is_program_admin", "coordinated_regions"]},

@@ -116,6 +116,12 @@ ACCOUNTS = [
         "Rui Marques",
         {"agency": "pj.example.pt", "status": "suspended"},
     ),
+    (
+        "Officer, name change (Netherlands)",
+        "renamed@politie.example.nl",
+        "Femke van Dijk-Visser",
+        {"agency": "politie.example.nl", "rank": "Inspector", "vetted_name": "Femke van Dijk"},
+    ),
 ]
 
 # States in which an account has been vetted at some point (and keeps its vetting date).
@@ -141,7 +147,11 @@ def seed() -> list[tuple[str, str, str]]:
         region_slugs = extra.pop("regions", [])
         domain = extra.pop("agency", None)
         status = extra.pop("status", User.Status.VERIFIED)
-        defaults = {"full_name": full_name, "status": status, **extra}
+        # Vetted officers carry a vetted name (the demo's name change request: another one).
+        vetted_name = extra.pop("vetted_name", full_name)
+        if not domain or status not in VETTED_STATES:
+            vetted_name = ""
+        defaults = {"full_name": full_name, "status": status, "vetted_name": vetted_name, **extra}
         if domain:
             agency = AgencyDomain.objects.get(domain=domain).agency
             defaults.update(agency=agency, country=agency.country)

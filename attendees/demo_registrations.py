@@ -26,6 +26,7 @@ def _officer(email: str, full_name: str, domain: str, rank: str = "Inspector") -
         email=email,
         defaults={
             "full_name": full_name,
+            "vetted_name": full_name,
             "agency": agency,
             "country": agency.country,
             "rank": rank,

@@ -12,6 +12,7 @@ urlpatterns = [
     path("vetting/", vetting.vetting_queue, name="vetting_queue"),
     path("vetting/<int:pk>/", vetting.vetting_detail, name="vetting_detail"),
     path("vetting/<int:pk>/decide/", vetting.vetting_decide, name="vetting_decide"),
+    path("vetting/<int:pk>/name/", vetting.vetting_name_decide, name="vetting_name_decide"),
     path("my-agency/", vetting.my_agency, name="my_agency"),
     path("agencies/", agencies.agency_list, name="agency_list"),
     path("agencies/<int:pk>/", agencies.agency_detail, name="agency_detail"),

@@ -87,6 +87,10 @@ class OfficerFactory(UserFactory):
     )
     rank = "Inspector"
     country = factory.SelfAttribute("agency.country")
+    # Vetting named officers who were verified (and kept it through a suspension).
+    vetted_name = factory.LazyAttribute(
+        lambda o: o.full_name if o.status in (User.Status.VERIFIED, User.Status.SUSPENDED) else ""
+    )
 
 
 class StaffFactory(UserFactory):

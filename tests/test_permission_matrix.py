@@ -70,6 +70,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "vetting_queue": E({"focal_a"} | COORDINATORS),
     "vetting_detail": E({"focal_a"} | COORDINATORS_OF_REGION),
     "vetting_decide": P({"focal_a"} | COORDINATORS_OF_REGION),
+    "vetting_name_decide": P({"focal_a"} | COORDINATORS_OF_REGION),
     "my_agency": E({"focal_a"}),
     "agency_list": E(COORDINATORS),
     "agency_detail": E(COORDINATORS_OF_REGION),
@@ -140,6 +141,8 @@ EXPECTATIONS: dict[str, Expect] = {
     "attendance:checkin": E(OFFICERS),
     "attendance:training_record": E(VERIFIED),
     "attendance:certificate_pdf": E({"officer_a"}),
+    # The holder's own choice of what /verify/ shows: nobody else's, not even staff's.
+    "attendance:certificate_holder_name": P({"officer_a"}),
     "attendance:feedback": E({"officer_a"}),
     # Public certificate check: shows only what is printed on the certificate.
     "attendance:verify": E(VERIFIED | NOT_VETTED, public=True, before_vetting=True),
@@ -172,7 +175,17 @@ def _fingerprint() -> str:
     """A digest of every row a denied POST could try to change."""
     parts = [
         list(Registration.objects.order_by("pk").values_list("pk", "state")),
-        list(User.objects.order_by("pk").values_list("pk", "status", "is_focal_point", "email")),
+        list(
+            User.objects.order_by("pk").values_list(
+                "pk",
+                "status",
+                "is_focal_point",
+                "email",
+                "vetted_name",
+                "declined_name",
+                "show_name_on_verify",
+            )
+        ),
         list(Agency.objects.order_by("pk").values_list("pk", "is_active", "vetting_mode")),
         list(AgencyDomain.objects.order_by("pk").values_list("pk", "domain")),
         list(Workshop.objects.order_by("pk").values_list("pk", "status", "title")),
@@ -181,7 +194,9 @@ def _fingerprint() -> str:
         list(Material.objects.order_by("pk").values_list("pk")),
         list(WorkshopClosure.objects.order_by("pk").values_list("pk", "closed_at")),
         list(AttendanceMark.objects.order_by("pk").values_list("pk", "status")),
-        list(Certificate.objects.order_by("pk").values_list("pk", "revoked_at")),
+        list(
+            Certificate.objects.order_by("pk").values_list("pk", "revoked_at", "show_holder_name")
+        ),
         list(CalendarFeed.objects.order_by("pk").values_list("pk", "token")),
         AuditEntry.objects.count(),
     ]

@@ -27,6 +27,7 @@ def token_is_valid(token: str | None, material_id: int, user_id: int) -> bool:
 
 
 def stamp_text(user, when) -> str:
+    """The vetted name (never the display name the user may retype), agency and time."""
     agency = user.agency.name if user.agency_id else ""
-    parts = [user.full_name or user.email, agency, when.strftime("%Y-%m-%d %H:%M UTC")]
+    parts = [user.name_of_record, agency, when.strftime("%Y-%m-%d %H:%M UTC")]
     return " · ".join(p for p in parts if p)

@@ -54,6 +54,11 @@ class Certificate(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoke_reason = models.TextField(blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # The holder's choice for the public verification page: their full name (True), initials
+    # (False), or whatever their profile says (None). Nobody else may set it.
+    show_holder_name = models.BooleanField(
+        _("show the holder's full name when verified"), null=True, blank=True
+    )
 
     objects = CertificateQuerySet.as_manager()
 
@@ -79,6 +84,23 @@ class Certificate(models.Model):
     @property
     def total_hours(self) -> str:
         return format_hours(self.printed.get("total_minutes", 0))
+
+    @property
+    def holder_initials(self) -> str:
+        return initials(self.printed.get("officer_name", ""))
+
+    def holder_name_public(self, holder) -> bool:
+        """Whether /verify/ shows the full printed name; `holder` is the registration's
+        officer (passed in so a caller that loaded it does not query again)."""
+        if self.show_holder_name is not None:
+            return self.show_holder_name
+        return holder.show_name_on_verify
+
+
+def initials(name: str) -> str:
+    """ "Ana Bela Costa" → "A. B. C.": what a verifier may see of a holder by default."""
+    words = name.replace("-", " ").split()
+    return " ".join(f"{w[0].upper()}." for w in words[:5])
 
 
 def format_hours(minutes: int) -> str:

@@ -1,5 +1,6 @@
 """Writes for attendance, one module per concept, re-exported here."""
 
+from .certificates import CertificateNotFound, choose_holder_name_display
 from .checkin import CheckInError, check_in, get_or_create_checkin_code, regenerate_checkin_code
 from .closing import ClosingError, close_workshop, reopen_workshop, update_attendance_settings
 from .feedback import FeedbackError, submit_feedback
@@ -8,11 +9,13 @@ from .walkins import add_walk_in
 
 __all__ = [
     "AttendanceError",
+    "CertificateNotFound",
     "CheckInError",
     "ClosingError",
     "FeedbackError",
     "add_walk_in",
     "check_in",
+    "choose_holder_name_display",
     "close_workshop",
     "get_or_create_checkin_code",
     "mark_all_present",

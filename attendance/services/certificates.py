@@ -5,10 +5,16 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from attendance.models import Certificate
 from attendees.models import Registration, User
+from trainingsite.errors import ServiceError
 from workshops.models import Workshop
+
+
+class CertificateNotFound(ServiceError):
+    pass
 
 
 def _dates_text(workshop: Workshop) -> str:
@@ -50,7 +56,8 @@ def build_printed(*, registration: Registration, workshop: Workshop) -> dict:
     officer = registration.officer
     return {
         "program": settings.PROGRAM_NAME,
-        "officer_name": officer.full_name,
+        # The vetted name, never the display name the officer may retype on their profile.
+        "officer_name": officer.name_of_record,
         "agency": officer.agency.name if officer.agency_id else "",
         "workshop_title": workshop.title,
         "dates": _dates_text(workshop),
@@ -96,4 +103,34 @@ def revoke_certificate(
         target=certificate,
         reason=str(reason)[:500],
     )
+    return certificate
+
+
+@transaction.atomic
+def choose_holder_name_display(*, certificate_id: int, officer, show: bool | None) -> Certificate:
+    """The holder's choice for the public verification page: full name (True), initials
+    (False) or their profile's default (None). Only the holder's own valid certificates are
+    found: any other id is CertificateNotFound."""
+    from audit.services import record_audit
+
+    certificate = (
+        Certificate.objects.of_officer(officer)
+        .active()
+        .select_for_update()
+        .filter(pk=certificate_id)
+        .first()
+    )
+    if certificate is None:
+        raise CertificateNotFound(_("No such certificate."))
+    if certificate.show_holder_name != show:
+        certificate.show_holder_name = show
+        certificate.save(update_fields=["show_holder_name"])
+        choice = {True: "full name", False: "initials", None: "profile default"}[show]
+        record_audit(
+            actor=officer,
+            action="certificate.holder_name",
+            summary=f"Certificate {certificate.number}: verification shows the {choice}",
+            target=certificate,
+            shown=show,
+        )
     return certificate

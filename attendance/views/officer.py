@@ -6,9 +6,10 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from attendance import services
-from attendance.forms import CheckInForm, FeedbackForm
+from attendance.forms import CheckInForm, FeedbackForm, HolderNameForm
 from attendance.models import Certificate, Feedback
 from attendance.pdf import render_certificate_pdf
 from attendance.reports import training_record as build_training_record
@@ -36,18 +37,49 @@ def checkin(request):
     return render(request, "attendance/checkin.html", {"form": form, "mark": mark}, status=status)
 
 
-def training_record(request):
+def _training_record_page(request, status: int = 200):
     record = build_training_record(request.user)
     pending_feedback = [
         c.registration
         for c in record.completions
         if not hasattr(c.registration, "feedback") or c.registration.feedback is None
     ]
+    for certificate in record.certificates:
+        certificate.name_public = certificate.holder_name_public(request.user)
     return render(
         request,
         "attendance/training_record.html",
         {"record": record, "pending_feedback": pending_feedback},
+        status=status,
     )
+
+
+def training_record(request):
+    return _training_record_page(request)
+
+
+@require_POST
+def certificate_holder_name(request, pk: int):
+    """The holder chooses how the public verification page shows them on one certificate;
+    anyone else's certificate is a 404."""
+    certificate = get_object_or_404(Certificate.objects.of_officer(request.user).active(), pk=pk)
+    form = HolderNameForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose how the verification page shows your name."))
+        return _training_record_page(request, status=400)
+    try:
+        certificate = services.choose_holder_name_display(
+            certificate_id=certificate.pk, officer=request.user, show=form.choice
+        )
+    except ServiceError as err:
+        messages.error(request, err.message)
+        return _training_record_page(request, status=400)
+    if certificate.holder_name_public(request.user):
+        done = _("Saved: whoever verifies %(number)s sees your full name.")
+    else:
+        done = _("Saved: whoever verifies %(number)s sees your initials only.")
+    messages.success(request, done % {"number": certificate.number})
+    return redirect("attendance:training_record")
 
 
 def certificate_pdf(request, pk: int):

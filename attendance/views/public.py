@@ -14,8 +14,10 @@ from trainingsite import ratelimit
 
 @login_not_required
 def verify(request, number: str | None = None):
-    """Confirms one certificate by its number, showing only what is printed on it. It never
-    lists certificates, and look-ups are rate limited per IP address."""
+    """Confirms one certificate by its number, showing only what a verifier needs: the holder
+    as initials unless the holder chose to show their full (vetted, printed) name, never their
+    agency, rank or e-mail. It never lists certificates, and look-ups are rate limited per IP
+    address."""
     number = number or request.GET.get("number")
     form = VerifyForm(initial={"number": number or ""})
     context = {"form": form, "looked_up": False}
@@ -32,11 +34,17 @@ def verify(request, number: str | None = None):
             return response
         canonical = normalize_certificate_number(number)
         certificate = (
-            Certificate.objects.filter(number=canonical).first() if canonical is not None else None
-        )
+            Certificate.objects.filter(number=canonical).select_related("registration__officer")
+            if canonical is not None
+            else Certificate.objects.none()
+        ).first()
         context.update({"looked_up": True, "certificate": certificate, "number": number[:40]})
         if certificate is None:
             status = 404
+        else:
+            context["show_name"] = certificate.is_valid and certificate.holder_name_public(
+                certificate.registration.officer
+            )
     response = render(request, "attendance/verify.html", context, status=status)
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Cache-Control"] = "no-store"

@@ -31,11 +31,24 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["full_name", "rank", "unit", "time_zone", "language"]
+        fields = ["full_name", "rank", "unit", "time_zone", "language", "show_name_on_verify"]
+        help_texts = {
+            "show_name_on_verify": _(
+                "Off: someone who checks one of your certificate numbers sees your initials "
+                "only. You can also choose for each certificate on your training record."
+            ),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["full_name"].required = True
+        if self.instance.agency_id is None:
+            del self.fields["show_name_on_verify"]  # staff hold no certificates
+        elif self.instance.status == User.Status.VERIFIED:
+            self.fields["full_name"].help_text = _(
+                "Shown on this site. Certificates and stamped documents carry the name your "
+                "agency vetted; a change waits for your focal point or a program coordinator."
+            )
         self.helper = FormHelper()
         self.helper.form_tag = False
 
@@ -61,6 +74,23 @@ class VettingDecisionForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required to reject or suspend; it is sent to the officer."),
+    )
+    # The name the page showed: approving or reinstating vets it (see services.vet_name).
+    name = forms.CharField(required=False, max_length=200, strip=False, widget=forms.HiddenInput)
+
+
+class NameDecisionForm(forms.Form):
+    """Accept or decline a verified officer's change of name; `name` is the name shown."""
+
+    ACTIONS = [("accept", _("Accept")), ("decline", _("Decline"))]
+    action = forms.ChoiceField(choices=ACTIONS, widget=forms.HiddenInput)
+    name = forms.CharField(max_length=200, strip=False, widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required to decline; it is sent to the officer."),
     )
 
 

@@ -6,7 +6,7 @@ from functools import cached_property
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -49,6 +49,16 @@ class UserQuerySet(models.QuerySet):
             return self
         return self.filter(Q(full_name__icontains=text) | Q(email__icontains=text))
 
+    def name_change_requests(self) -> UserQuerySet:
+        """Verified officers whose display name differs from their vetted name and was not
+        declined: changes that wait for a focal point or coordinator (scope with vettable_by)."""
+        return (
+            self.officers()
+            .verified()
+            .exclude(full_name=F("vetted_name"))
+            .exclude(full_name=F("declined_name"))
+        )
+
 
 class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
@@ -80,7 +90,19 @@ class User(AbstractBaseUser, PermissionsMixin):
         SUSPENDED = "suspended", _("Suspended")
 
     email = models.EmailField(_("e-mail address"), unique=True)
+    # The display name: the officer edits it freely on their profile.
     full_name = models.CharField(_("full name"), max_length=200)
+    # The name certificates print and restricted PDFs are stamped with. Only vetting sets it
+    # (verification, approval, reinstatement, an accepted name change), from the name the
+    # vetting saw, so an officer cannot title themself "Director General" on a certificate.
+    vetted_name = models.CharField(_("vetted name"), max_length=200, blank=True)
+    # A display name the vetting declined: it is not asked for again.
+    declined_name = models.CharField(_("declined name"), max_length=200, blank=True)
+    # Whether the public verification page shows the holder's full vetted name rather than
+    # initials, for certificates where the holder did not choose otherwise.
+    show_name_on_verify = models.BooleanField(
+        _("show my full name when someone verifies my certificates"), default=False
+    )
     rank = models.CharField(_("rank or title"), max_length=100, blank=True)
     unit = models.CharField(_("unit"), max_length=200, blank=True)
     # Derived from the e-mail domain at sign-up, never chosen freely. Null for program staff.
@@ -143,6 +165,30 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
     @property
+    def name_of_record(self) -> str:
+        """The name certificates print and PDFs are stamped with: the vetted name, else the
+        e-mail address (staff, or an account verified by hand), never the display name."""
+        return self.vetted_name or self.email
+
+    @property
+    def name_change_pending(self) -> bool:
+        """The rule of UserQuerySet.name_change_requests, for one loaded user."""
+        return (
+            self.agency_id is not None
+            and self.status == self.Status.VERIFIED
+            and self.full_name not in (self.vetted_name, self.declined_name)
+        )
+
+    @property
+    def name_change_declined(self) -> bool:
+        return (
+            self.agency_id is not None
+            and self.status == self.Status.VERIFIED
+            and self.full_name != self.vetted_name
+            and self.full_name == self.declined_name
+        )
+
+    @property
     def email_domain(self) -> str:
         return self.email.rsplit("@", 1)[-1].lower()
 
@@ -192,6 +238,8 @@ class VettingDecision(models.Model):
         RECONFIRMED = "reconfirmed", _("Agency e-mail re-confirmed")
         FOCAL_NAMED = "focal_named", _("Named focal point")
         FOCAL_REMOVED = "focal_removed", _("Removed as focal point")
+        NAME_APPROVED = "name_approved", _("Name change accepted")
+        NAME_DECLINED = "name_declined", _("Name change declined")
 
     officer = models.ForeignKey(User, on_delete=models.CASCADE, related_name="vetting_decisions")
     decided_by = models.ForeignKey(
@@ -199,6 +247,9 @@ class VettingDecision(models.Model):
     )
     action = models.CharField(_("action"), max_length=20, choices=Action)
     reason = models.TextField(_("reason"), blank=True)
+    # The name this decision vetted (verification, approval, reinstatement, an accepted name
+    # change) or declined.
+    name = models.CharField(_("name"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     # Set when the officer was told of the decision; the mail task claims it to send once.
     notified_at = models.DateTimeField(null=True, blank=True)

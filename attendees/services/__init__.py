@@ -10,6 +10,7 @@ from .agencies import (
     set_vetting_mode,
     suspend_agency,
 )
+from .names import accept_name_change, decline_name_change
 from .profile import update_profile
 from .reconfirm import (
     ReconfirmError,
@@ -74,11 +75,13 @@ __all__ = [
     "remove_registration",
     # --- end registration ---
     "VettingError",
+    "accept_name_change",
     "add_agency_domain",
     "approve_officer",
     "assign_agency_from_email",
     "check_reconfirm_token",
     "confirm_officer_email",
+    "decline_name_change",
     "make_reconfirm_token",
     "normalize_domain",
     "reactivate_agency",

@@ -28,10 +28,16 @@ def assign_agency_from_email(*, user: User) -> None:
 
 
 def _record(
-    *, officer: User, action: str, by: User | None = None, reason: str = "", notify: bool = False
+    *,
+    officer: User,
+    action: str,
+    by: User | None = None,
+    reason: str = "",
+    notify: bool = False,
+    name: str = "",
 ) -> VettingDecision:
     decision = VettingDecision.objects.create(
-        officer=officer, decided_by=by, action=action, reason=reason
+        officer=officer, decided_by=by, action=action, reason=reason, name=name
     )
     if by is not None:
         from audit.services import record_audit
@@ -64,11 +70,13 @@ def confirm_officer_email(*, user_id: int, email: str) -> User:
         return user
     if user.agency.vetting_mode == Agency.VettingMode.AUTO:
         user.status, user.vetted_at = User.Status.VERIFIED, timezone.now()
-        _record(officer=user, action=VettingDecision.Action.AUTO_VERIFIED)
+        # The name given at sign-up is the one this verification vets.
+        user.vetted_name, user.declined_name = user.full_name, ""
+        _record(officer=user, action=VettingDecision.Action.AUTO_VERIFIED, name=user.full_name)
     else:
         user.status = User.Status.PENDING
         _record(officer=user, action=VettingDecision.Action.SUBMITTED)
-    user.save(update_fields=["status", "vetted_at"])
+    user.save(update_fields=["status", "vetted_at", "vetted_name", "declined_name"])
     return user
 
 
@@ -90,15 +98,34 @@ def _lock_vettable(officer_id: int, by: User, *, coordinator_only: bool = False)
     return officer
 
 
+def vet_name(officer: User, seen_name: str | None) -> None:
+    """Make the officer's display name their vetted name (caller holds the row lock).
+    `seen_name` is the name the decider was shown: if the officer changed it meanwhile, the
+    decision is refused rather than vetting a name nobody saw."""
+    if seen_name is not None and seen_name != officer.full_name:
+        raise VettingError(
+            _("The officer changed their name since you opened this page: check it again.")
+        )
+    officer.vetted_name, officer.declined_name = officer.full_name, ""
+
+
 @transaction.atomic
-def approve_officer(*, officer_id: int, by: User, reason: str = "") -> User:
+def approve_officer(
+    *, officer_id: int, by: User, reason: str = "", seen_name: str | None = None
+) -> User:
     officer = _lock_vettable(officer_id, by)
     if officer.status != User.Status.PENDING:
         raise VettingError(_("Only officers pending vetting can be approved."))
+    vet_name(officer, seen_name)
     officer.status, officer.vetted_at = User.Status.VERIFIED, timezone.now()
-    officer.save(update_fields=["status", "vetted_at"])
+    officer.save(update_fields=["status", "vetted_at", "vetted_name", "declined_name"])
     _record(
-        officer=officer, action=VettingDecision.Action.APPROVED, by=by, reason=reason, notify=True
+        officer=officer,
+        action=VettingDecision.Action.APPROVED,
+        by=by,
+        reason=reason,
+        notify=True,
+        name=officer.vetted_name,
     )
     return officer
 
@@ -134,14 +161,22 @@ def suspend_officer(*, officer_id: int, by: User, reason: str) -> User:
 
 
 @transaction.atomic
-def reinstate_officer(*, officer_id: int, by: User, reason: str = "") -> User:
+def reinstate_officer(
+    *, officer_id: int, by: User, reason: str = "", seen_name: str | None = None
+) -> User:
     officer = _lock_vettable(officer_id, by, coordinator_only=True)
     if officer.status not in (User.Status.SUSPENDED, User.Status.REJECTED):
         raise VettingError(_("Only suspended or rejected officers can be reinstated."))
+    vet_name(officer, seen_name)
     officer.status, officer.vetted_at = User.Status.VERIFIED, timezone.now()
-    officer.save(update_fields=["status", "vetted_at"])
+    officer.save(update_fields=["status", "vetted_at", "vetted_name", "declined_name"])
     _record(
-        officer=officer, action=VettingDecision.Action.REINSTATED, by=by, reason=reason, notify=True
+        officer=officer,
+        action=VettingDecision.Action.REINSTATED,
+        by=by,
+        reason=reason,
+        notify=True,
+        name=officer.vetted_name,
     )
     return officer
 

@@ -9,7 +9,7 @@ from attendees import services
 from attendees.access import AccessState
 from attendees.forms import OnboardingRequestForm, ProfileForm
 from attendees.forms.signin import ONBOARDING_PREFILL_KEY
-from attendees.models import User
+from attendees.models import User, VettingDecision
 from attendees.roles import has_role
 from trainingsite import ratelimit
 from trainingsite.errors import ServiceError
@@ -70,22 +70,30 @@ def reconfirm(request, token: str):
 
 
 def profile(request):
-    """The signed-in user's own profile; the language chosen here drives the interface."""
+    """The signed-in user's own profile; the language chosen here drives the interface. It
+    says which name certificates carry while a change of name waits for a decision."""
     user = request.user
-    form = ProfileForm(request.POST or None, instance=user)
+    # A copy for the form: validating it must not retitle the signed-in user on this page.
+    form = ProfileForm(request.POST or None, instance=User.objects.get(pk=user.pk))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.update_profile(
                 user=User.objects.get(pk=user.pk),
                 **{f: data[f] for f in ("full_name", "rank", "unit", "time_zone", "language")},
+                show_name_on_verify=data.get("show_name_on_verify"),
             )
         except ServiceError as err:
             form.add_error(None, err.message)
         else:
             messages.success(request, _("Your profile is saved."))
             return redirect("profile")
-    return render(request, "attendees/profile.html", {"form": form})
+    declined = None
+    if user.name_change_declined:
+        declined = user.vetting_decisions.filter(
+            action=VettingDecision.Action.NAME_DECLINED, name=user.full_name
+        ).first()
+    return render(request, "attendees/profile.html", {"form": form, "name_declined": declined})
 
 
 ONBOARDING_LIMIT = 5  # requests per address per hour: the form is public and mails staff

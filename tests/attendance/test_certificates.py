@@ -11,6 +11,7 @@ from attendance.models import Certificate
 from attendance.models.certificates import new_certificate_number, normalize_certificate_number
 from attendance.pdf import render_certificate_pdf
 from attendance.tasks import send_certificate_email
+from attendees.models import User
 from tests.factories import OfficerFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
@@ -127,3 +128,19 @@ def test_cjk_name_renders(trainer, past_workshop, agency):
     )
     certificate = _complete(trainer, registration)
     assert render_certificate_pdf(certificate).startswith(b"%PDF")
+
+
+def test_certificate_prints_the_vetted_name_not_the_display_name(trainer, registration, officer):
+    User.objects.filter(pk=officer.pk).update(full_name="Director General Alice")
+    certificate = _complete(trainer, registration)
+    assert certificate.printed["officer_name"] == "Officer Alice"
+    text = _pdf_text(render_certificate_pdf(certificate))
+    assert "Officer Alice" in text and "Director General" not in text
+
+
+def test_certificate_of_an_account_no_vetting_named_prints_no_display_name(
+    trainer, registration, officer
+):
+    User.objects.filter(pk=officer.pk).update(vetted_name="", full_name="Director General Alice")
+    certificate = _complete(trainer, registration)
+    assert certificate.printed["officer_name"] == officer.email

@@ -349,6 +349,16 @@ def test_pdf_download_is_stamped_with_the_officer_and_agency(client_for, officer
     assert officer.agency.name in text
 
 
+def test_pdf_is_stamped_with_the_vetted_name_not_the_display_name(client_for, officer, published):
+    from attendees.models import User
+
+    User.objects.filter(pk=officer.pk).update(full_name="Director General Alice")
+    material = MaterialFactory(module=published)
+    text = _pdf_text(_download(client_for(officer), material))
+    assert "Officer Alice" in text
+    assert "Director General" not in text
+
+
 def test_file_url_is_bound_to_the_user_and_short_lived(
     client_for, officer, other_agency_officer, published, client
 ):
