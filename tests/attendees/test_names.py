@@ -40,7 +40,7 @@ def test_auto_verification_vets_the_name_given_at_signup(agency):
     user = OfficerFactory(
         agency=agency, full_name="Signed Up", status=User.Status.UNCONFIRMED, vetted_at=None
     )
-    services.confirm_officer_email(user_id=user.pk)
+    services.confirm_officer_email(user_id=user.pk, email=user.email)
     user.refresh_from_db()
     assert (user.status, user.vetted_name) == (User.Status.VERIFIED, "Signed Up")
     assert user.vetting_decisions.get().name == "Signed Up"
