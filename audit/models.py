@@ -12,12 +12,13 @@ class AppendOnlyError(Exception):
 
 class AuditEntry(models.Model):
     """One sensitive action: who did what to which object, when. Never changed or deleted by
-    the site: save() refuses updates and delete() refuses."""
+    the site: save() refuses updates and delete() refuses. The one exception is erasing a
+    person (audit.services.anonymise_person), which removes their identity in place."""
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    # Kept even if the actor's account is later erased or anonymised.
+    # Kept if the actor's account is deleted; replaced when the actor is erased.
     actor_label = models.CharField(max_length=254, blank=True)
     action = models.CharField(_("action"), max_length=64, db_index=True)
     target_type = models.CharField(max_length=64, blank=True)

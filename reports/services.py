@@ -11,6 +11,7 @@ from django.core import signing
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from audit.services import record_audit
@@ -113,6 +114,29 @@ def purge_expired_exports(*, now=None) -> int:
     cutoff = now - dt.timedelta(hours=conf.get("REPORTS_EXPORT_LINK_HOURS"))
     removed = 0
     for job in ExportJob.objects.filter(finished_at__lt=cutoff).exclude(file_name=""):
+        default_storage.delete(job.file_name)
+        ExportJob.objects.filter(pk=job.pk).update(file_name="")
+        removed += 1
+    return removed
+
+
+def exports_that_may_list(*, workshop_ids) -> QuerySet[ExportJob]:
+    """Jobs whose file may list an officer registered for these workshops: all of them but the
+    exports of one other workshop (a registration never changes workshop, while any other
+    filter, a region or a date, may have matched the officer when the file was built)."""
+    workshop_ids = list(workshop_ids)
+    if not workshop_ids:
+        return ExportJob.objects.none()
+    return ExportJob.objects.filter(
+        Q(filters__workshop_id__isnull=True) | Q(filters__workshop_id__in=workshop_ids)
+    )
+
+
+def drop_export_files(*, jobs: QuerySet[ExportJob]) -> int:
+    """Delete the stored files of these jobs now; the jobs stay, and their links answer as
+    expired. Returns the files deleted."""
+    removed = 0
+    for job in jobs.exclude(file_name=""):
         default_storage.delete(job.file_name)
         ExportJob.objects.filter(pk=job.pk).update(file_name="")
         removed += 1

@@ -2,7 +2,9 @@
 
 A fragment's key names every input of its rendering (the caller passes them: the data shown,
 or a data version that changes with it) plus the active language; so an entry is never stale,
-it just stops being asked for. Never cache what shows live seat counts, a CSRF token or
+it just stops being asked for. Fragments that show a person (roster rows) are also listed under
+a group, so that erasing the person can delete them (`forget_group`) instead of leaving their
+name in the cache until it expires. Never cache what shows live seat counts, a CSRF token or
 anything else that differs per request without being in the key. A Redis outage costs speed,
 never the page: the cache backend turns it into misses and dropped writes (trainingsite/cache.py).
 """
@@ -55,10 +57,16 @@ def fragment(name: str, parts, render: Callable[[], str]) -> SafeString:
 
 
 def fragments(
-    name: str, items: Iterable, parts: Callable, render: Callable[[list], list[str]]
+    name: str,
+    items: Iterable,
+    parts: Callable,
+    render: Callable[[list], list[str]],
+    *,
+    group: str = "",
 ) -> list[SafeString]:
     """One fragment per item in one round trip: `parts(item)` keys an item, `render(missing)`
-    renders the missing items (in one template pass) in order."""
+    renders the missing items (in one template pass) in order. Fragments rendered here are
+    listed under `group`, if given."""
     items = list(items)
     keys = [_key(name, parts(item)) for item in items]
     found = cache.get_many(keys)
@@ -67,5 +75,34 @@ def fragments(
         rendered = render([items[i] for i in missing])
         new = {keys[i]: str(html) for i, html in zip(missing, rendered, strict=True)}
         cache.set_many(new, TIMEOUT)
+        if group:
+            _list_in_group(group, list(new))
         found.update(new)
     return [mark_safe(found[key]) for key in keys]  # noqa: S308
+
+
+def _group_key(group: str) -> str:
+    return f"frag-group:{group}"
+
+
+def _list_in_group(group: str, keys: list[str]) -> None:
+    """One more list of a group's keys, numbered by an atomic counter (no read-modify-write to
+    lose a concurrent list); the counter outlives every list it numbered."""
+    counter = _group_key(group)
+    cache.add(counter, 0, TIMEOUT)
+    try:
+        number = cache.incr(counter)
+    except ValueError:  # expired meanwhile, or Redis down: nothing is cached either
+        return
+    cache.touch(counter, TIMEOUT)
+    cache.set(f"{counter}:{number}", keys, TIMEOUT)
+
+
+def forget_group(group: str) -> int:
+    """Delete every fragment listed under `group` (and the lists); returns the fragments."""
+    counter = _group_key(group)
+    count = cache.get(counter) or 0
+    lists = [f"{counter}:{number}" for number in range(1, count + 1)]
+    keys = {key for listed in cache.get_many(lists).values() for key in listed}
+    cache.delete_many([*keys, *lists, counter])
+    return len(keys)

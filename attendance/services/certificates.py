@@ -37,6 +37,13 @@ def _place_text(workshop: Workshop) -> str:
     return ", ".join(unique)
 
 
+# The keys of `printed` that describe the workshop. Every other key describes the holder
+# (name, agency, and whatever is printed about them later) and is dropped when they are erased.
+WORKSHOP_FACTS = frozenset(
+    {"program", "workshop_title", "dates", "place", "modules", "total_minutes", "trainers"}
+)
+
+
 def build_printed(*, registration: Registration, workshop: Workshop) -> dict:
     """The facts printed on the certificate, frozen at issue."""
     modules = [
@@ -134,3 +141,15 @@ def choose_holder_name_display(*, certificate_id: int, officer, show: bool | Non
             shown=show,
         )
     return certificate
+
+
+def erase_holders(*, registrations) -> int:
+    """Keep only the workshop facts of every certificate (valid or revoked) of these
+    registrations: nothing on them names the holder any more. Returns the certificates."""
+    count = 0
+    for certificate in Certificate.objects.filter(registration__in=registrations).only("printed"):
+        facts = {k: v for k, v in certificate.printed.items() if k in WORKSHOP_FACTS}
+        if facts != certificate.printed:
+            Certificate.objects.filter(pk=certificate.pk).update(printed=facts)
+        count += 1
+    return count

@@ -9,14 +9,15 @@ import zipfile
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from attendees.models import Registration, User, VettingDecision
+from attendees.services import forget
 from audit.services import record_audit
 from trainingsite.errors import ServiceError
+from trainingsite.redaction import redact_text
 
 ERASED_REASON = "erased"
 
@@ -45,6 +46,8 @@ def build_personal_export(*, user: User) -> dict:
         "profile": {
             "email": user.email,
             "full_name": user.full_name,
+            "vetted_name": user.vetted_name,
+            "show_name_on_verify": user.show_name_on_verify,
             "rank": user.rank,
             "unit": user.unit,
             "country": str(user.country),
@@ -161,11 +164,9 @@ def export_personal_data(*, user: User, by: User) -> bytes:
 @transaction.atomic
 def erase_officer(*, user_id: int, by: User | None, reason: str) -> User:
     """Anonymise an officer: personal fields cleared, sign-in disabled, certificates revoked,
-    active registrations cancelled (the waitlist moves up). Statistics rows (registrations,
-    marks, completions, feedback) stay, pointing at the anonymised account."""
-    from allauth.account.models import EmailAddress
-    from allauth.mfa.models import Authenticator
-
+    active registrations cancelled (the waitlist moves up), and their identity removed from
+    every copy (attendees/services/forget.py). Statistics rows (registrations, marks,
+    completions, feedback ratings) stay, pointing at the anonymised account."""
     from attendance.models import Certificate
     from attendance.services.certificates import revoke_certificate
     from attendees.services import registration as registration_service
@@ -181,6 +182,7 @@ def erase_officer(*, user_id: int, by: User | None, reason: str) -> User:
         raise PrivacyError(_("Only an officer's account can be erased here."))
     if user.email.endswith("@invalid"):
         raise PrivacyError(_("This account has already been erased."))
+    identity = forget.Identity.of(user)
 
     regs = list(Registration.objects.filter(officer=user).active().order_by("workshop_id"))
     # Every workshop locked first, in id order, and only then the promotions, which lock
@@ -201,33 +203,25 @@ def erase_officer(*, user_id: int, by: User | None, reason: str) -> User:
     for certificate in Certificate.objects.active().filter(registration__officer=user):
         revoke_certificate(certificate=certificate, reason=ERASED_REASON)
 
-    user.email = f"erased-{user.pk}@invalid"
+    user.email = forget.erased_label(user.pk)
     user.full_name = _("Erased officer")
-    user.rank = user.unit = ""
+    user.vetted_name = user.declined_name = user.rank = user.unit = ""
     user.is_focal_point = False
     user.is_active = False
     user.set_unusable_password()
     user.save()
-    EmailAddress.objects.filter(user=user).delete()
-    Authenticator.objects.filter(user=user).delete()
     CalendarFeed.objects.filter(user=user).update(token=new_feed_token())
-    _delete_sessions(user.pk)
+    forget.forget_copies(identity=identity)
+    forget.forget_officer_extras(identity=identity)
     record_audit(
         actor=by,
         action="privacy.erase",
         summary=f"Erased officer #{user.pk}",
         target=user,
-        reason=reason.strip()[:500],
+        # The log keeps why; what the eraser typed loses the officer's address and name.
+        reason=redact_text(reason.strip(), identity.near_terms)[:500],
     )
     return user
-
-
-def _delete_sessions(user_id: int) -> None:
-    """Database sessions of the user (the session store is the database)."""
-    key = str(user_id)
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if session.get_decoded().get("_auth_user_id") == key:
-            session.delete()
 
 
 def purge_unconfirmed_accounts(*, now: dt.datetime | None = None) -> int:
@@ -241,6 +235,13 @@ def purge_unconfirmed_accounts(*, now: dt.datetime | None = None) -> int:
     stale = stale.filter(registrations__isnull=True)
     count = 0
     for user in stale:
-        user.delete()
+        _purge(user)
         count += 1
     return count
+
+
+@transaction.atomic
+def _purge(user: User) -> None:
+    """Delete the account; its copies outside rows that go with it lose its identity."""
+    forget.forget_copies(identity=forget.Identity.of(user))
+    user.delete()

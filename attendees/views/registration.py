@@ -145,7 +145,9 @@ def _workshop_page(request, workshop, *, bulk_form=None, row_error=None, status=
     context = {
         "workshop": workshop,
         "lists": lists,
-        "rows": registration_rows.render_rows(request, lists, row_error or {}),
+        "rows": registration_rows.render_rows(
+            request, lists, row_error or {}, workshop_id=workshop.pk
+        ),
         "counts": counts,
         "bulk_form": bulk_form,
         "row_error": row_error or {},

@@ -4,8 +4,9 @@ A 300-officer workshop has 300 rows, each with its history and its own actions f
 them is most of the page's cost. Each row is rendered from a plain dict holding everything it
 shows (`row_data`), and cached under a digest of that dict, the language and the viewer's time
 zone (trainingsite.fragments): a row changes key when anything it shows changes, so no write
-needs to invalidate it. The CSRF token differs per response, so rows carry a slot that is
-filled after they are joined.
+needs to invalidate it. Rows are listed under their workshop's fragment group, which erasing an
+officer deletes (a row shows names and e-mails). The CSRF token differs per response, so rows
+carry a slot that is filled after they are joined.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from attendees.models import Registration, RegistrationEvent
+from attendees.services.forget import roster_rows_group
 from trainingsite.fragments import fragments
 
 State = Registration.State
@@ -115,7 +117,9 @@ def row_data(reg: dict, section: str, error: dict | None, labels: dict) -> dict:
     }
 
 
-def render_rows(request, lists: dict[str, list], row_error: dict) -> dict[str, SafeString]:
+def render_rows(
+    request, lists: dict[str, list], row_error: dict, *, workshop_id: int
+) -> dict[str, SafeString]:
     """Each list's rows as one HTML string."""
     zone = request.user.time_zone
     labels = {value: str(label) for value, label in State.choices}
@@ -132,7 +136,15 @@ def render_rows(request, lists: dict[str, list], row_error: dict) -> dict[str, S
         )
         return html.split(ROW_END)[:-1]
 
-    html = iter(fragments("registration-row", everything, lambda row: (zone, row), render))
+    html = iter(
+        fragments(
+            "registration-row",
+            everything,
+            lambda row: (zone, row),
+            render,
+            group=roster_rows_group(workshop_id),
+        )
+    )
     token = escape(get_token(request))
     return {
         section: mark_safe(  # noqa: S308 (our template's rows; the token is escaped)

@@ -63,3 +63,80 @@ def test_anonymous_is_sent_to_login(client):
     response = client.get(reverse("audit:log"))
     assert response.status_code == 302
     assert reverse("account_login") in response.url
+
+
+def test_anonymising_a_person_rewrites_their_identity_only(
+    coordinator, officer, program_admin, agency
+):
+    from attendees.models import Agency, User
+    from audit.services import anonymise_person
+
+    by_them = record_audit(actor=officer, action="privacy.export", summary="Export")
+    about_them = record_audit(
+        actor=coordinator,
+        action="vetting.rejected",
+        summary="Rejected",
+        target=officer,
+        reason="Alice of the Cyber Unit",
+    )
+    near_them = record_audit(
+        actor=program_admin,
+        action="agency.focal_named",
+        summary="Focal",
+        target=agency,
+        detail="Officer Alice",
+    )
+    naming = record_audit(
+        actor=program_admin, action="outbox.retry", summary="Retry", error=f"<{officer.email}>"
+    )
+    other = record_audit(
+        actor=coordinator,
+        action="x",
+        summary="Alice of the Cyber Unit",
+        note=["Officer Alice", "Officer Bob"],
+    )
+
+    changed = anonymise_person(
+        user_id=officer.pk,
+        about=[User.objects.filter(pk=officer.pk)],
+        near=[Agency.objects.filter(pk=agency.pk)],
+        address=officer.email,
+        names=["Officer Alice"],
+        details=["Alice", "Cyber Unit"],
+        label="erased-1@invalid",
+    )
+
+    assert changed == 4
+    assert AuditEntry.objects.get(pk=by_them.pk).actor_label == "erased-1@invalid"
+    assert AuditEntry.objects.get(pk=about_them.pk).data == {"reason": "[erased] of the [erased]"}
+    assert AuditEntry.objects.get(pk=near_them.pk).data == {"detail": "[erased]"}
+    assert AuditEntry.objects.get(pk=naming.pk).data == {"error": "<[erased]>"}
+    # A name is looked for only near the person, details only in their own entries (both are
+    # typed by the person); nobody else's entry changes.
+    untouched = AuditEntry.objects.get(pk=other.pk)
+    assert (untouched.actor_label, untouched.summary, untouched.data) == (
+        coordinator.email,
+        "Alice of the Cyber Unit",
+        {"note": ["Officer Alice", "Officer Bob"]},
+    )
+    assert AuditEntry.objects.count() == 5
+
+
+def test_entries_stay_append_only_after_anonymising(officer):
+    from attendees.models import User
+    from audit.services import anonymise_person
+
+    entry = record_audit(actor=officer, action="privacy.export", summary="Export")
+    anonymise_person(
+        user_id=officer.pk,
+        about=[User.objects.filter(pk=officer.pk)],
+        address=officer.email,
+        label="erased@invalid",
+    )
+    entry = AuditEntry.objects.get(pk=entry.pk)
+    assert entry.actor_label == "erased@invalid"
+    entry.summary = "edited"
+    with pytest.raises(AppendOnlyError):
+        entry.save()
+    with pytest.raises(AppendOnlyError):
+        entry.delete()

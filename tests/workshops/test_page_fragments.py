@@ -134,3 +134,25 @@ def test_a_new_release_never_reads_fragments_of_the_previous_one(monkeypatch):
     assert fragments.fragment("t", (1,), lambda: "new") == "old"  # cached
     monkeypatch.setattr(fragments, "release", lambda: "next-deploy")
     assert fragments.fragment("t", (1,), lambda: "new") == "new"
+
+
+def test_forgetting_a_group_deletes_every_fragment_listed_under_it():
+    from django.core.cache import cache
+
+    from trainingsite.fragments import forget_group, fragments
+
+    def render(items):
+        return [f"<p>{item}</p>" for item in items]
+
+    first = fragments("row", ["a", "b"], lambda i: i, render, group="w1")
+    fragments("row", ["a", "c"], lambda i: i, render, group="w1")  # "c" listed separately
+    fragments("row", ["d"], lambda i: i, render, group="w2")
+    assert [str(html) for html in first] == ["<p>a</p>", "<p>b</p>"]
+
+    assert forget_group("w1") == 3
+    calls = []
+    fragments(
+        "row", ["a", "b", "c", "d"], lambda i: i, lambda items: calls.append(items) or render(items)
+    )
+    assert calls == [["a", "b", "c"]]  # "d" of the other group is still cached
+    assert forget_group("w1") == 0 and cache.get("frag-group:w1") is None
