@@ -9,9 +9,9 @@ from .services.certificates import revoke_certificate
 
 @admin.register(Certificate)
 class CertificateAdmin(admin.ModelAdmin):
-    list_display = ["number", "registration", "issued_at", "revoked_at", "emailed_at"]
+    list_display = ["number", "registration", "issued_at", "revoked_at"]
     search_fields = ["number"]
-    readonly_fields = ["number", "printed", "registration", "issued_at", "emailed_at", "revoked_at"]
+    readonly_fields = ["number", "printed", "registration", "issued_at", "revoked_at"]
 
     # Issued by closing a workshop (attendance.services.closing), never by hand: an added
     # certificate had no registration (a 500, found by tests/fuzz/test_fuzz_admin.py). Revoke

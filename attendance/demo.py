@@ -61,7 +61,6 @@ def seed() -> list:
                     from_state=old,
                     to_state=registration.state,
                     reason="Demo: attended the past workshop",
-                    notified_at=now,
                 )
         closure, _created = WorkshopClosure.objects.get_or_create(workshop=workshop)
         if closure.is_closed:

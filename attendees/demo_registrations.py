@@ -63,7 +63,6 @@ def _put(workshop, officer: User, state: str, *, history: list[str] | None = Non
             actor=officer if not previous else None,
             from_state=previous,
             to_state=step,
-            notified_at=now,
         )
         previous = step
 

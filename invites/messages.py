@@ -5,53 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from email.mime.base import MIMEBase
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.utils import formats, translation
 from django.utils.html import escape
 
+from outbox.messages import Message
 from trainingsite.mail import build_templated_email
 
 from .events import SessionEvent
 from .ical import invite_calendar_bytes
-
-CALENDAR_MIMETYPE = "text/calendar"
-
-
-class CalendarInviteEmail(EmailMultiAlternatives):
-    """Encodes calendar parts in base64: Django rewrites CRLF in 8bit text parts, and
-    RFC 5545 requires CRLF line ends."""
-
-    calendar: bytes = b""
-    method: str = ""
-
-    def add_calendar(self, calendar: bytes, *, method: str) -> None:
-        """The last alternative (most preferred) and an invite.ics attachment."""
-        self.calendar = calendar
-        self.method = method
-        self.attach_alternative(calendar, CALENDAR_MIMETYPE)
-        attachment = MIMEBase("application", "ics", name="invite.ics")
-        attachment.set_payload(calendar)
-        _base64(attachment)
-        attachment.add_header("Content-Disposition", "attachment", filename="invite.ics")
-        self.attach(attachment)
-
-    def _create_mime_attachment(self, content, mimetype):
-        if mimetype != CALENDAR_MIMETYPE:
-            return super()._create_mime_attachment(content, mimetype)
-        part = MIMEBase("text", "calendar", method=self.method, charset="UTF-8")
-        part.set_payload(content)
-        _base64(part)
-        return part
-
-
-def _base64(part: MIMEBase) -> None:
-    from email import encoders
-
-    encoders.encode_base64(part)
 
 
 def message_id_for(*, uid: str, sequence: int, method: str) -> str:
@@ -82,7 +46,7 @@ def build_invite_email(
     dtstamp: dt.datetime,
     is_update: bool,
     texts: dict | None = None,
-) -> CalendarInviteEmail:
+) -> Message:
     """One session's REQUEST (new or update) or CANCEL, in the recipient's language.
 
     `texts`, shared by the messages of one batch, keeps the rendered subject and bodies per
@@ -108,7 +72,7 @@ def build_invite_email(
         rendered = texts[key]
     subject, body, alternatives = rendered
     name = recipient.full_name
-    message = CalendarInviteEmail(
+    message = Message(
         subject=subject,
         body=body.replace(NAME_SLOT, name),
         to=[recipient.email],
@@ -121,7 +85,9 @@ def build_invite_email(
     )
     for content, mimetype in alternatives:
         message.attach_alternative(content.replace(NAME_SLOT, escape(name)), mimetype)
-    message.add_calendar(calendar, method=method)
+    # Most preferred last: the calendar part; and the same calendar as a file to import.
+    message.attach_calendar(calendar, method=method)
+    message.attach("invite.ics", calendar, "application/ics")
     return message
 
 

@@ -70,7 +70,9 @@ class InviteDeliveryQuerySet(models.QuerySet):
 
 
 class InviteDelivery(models.Model):
-    """What one recipient's calendar holds for one session: the last iTIP message sent.
+    """What one recipient's calendar holds for one session: the last iTIP message queued. A
+    queued message may have gone out, so it counts as sent: a REQUEST possibly delivered is
+    cancelled with the next sequence, and a CANCEL of an event never received is harmless.
 
     The row outlives the session (session set to NULL, `session_ref` kept) so that a removed
     session can still be cancelled with the UID, times and sequence last sent.
@@ -127,8 +129,8 @@ class InviteDelivery(models.Model):
 
 
 class ReminderDelivery(models.Model):
-    """Claims one reminder per registration and offset: inserted before sending, so a second
-    beat run or a concurrent worker never sends it again."""
+    """One reminder per registration and offset, recorded in the transaction that queues it,
+    so a second beat run or a concurrent worker never queues it again."""
 
     registration = models.ForeignKey(
         "attendees.Registration", on_delete=models.CASCADE, related_name="reminders"
@@ -149,47 +151,3 @@ class ReminderDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.registration_id} −{self.days_before}d"
-
-
-class InviteRequestQuerySet(models.QuerySet):
-    def for_users(self, workshop_id: int, user_ids) -> InviteRequestQuerySet:
-        return self.filter(workshop_id=workshop_id, user_id__in=list(user_ids))
-
-    def for_workshop_fan_out(self, workshop_id: int) -> InviteRequestQuerySet:
-        return self.filter(workshop_id=workshop_id, user=None)
-
-
-class InviteRequest(models.Model):
-    """Invite work owed, inserted in the transaction that made it owed (the outbox of invites)
-    and deleted once done.
-
-    A row with a user asks for that user's calendar to be synced with the workshop; a row
-    without one asks for the workshop's fan-out, which replaces it by per-user rows. A sync
-    deletes only the rows it saw before reading the data, so a change committed meanwhile keeps
-    its own row. The outbox sweep re-enqueues rows left behind (Redis down at commit, a worker
-    that died mid-batch, SMTP down beyond the task's retries). Inserts never wait on a lock, so
-    a registration does not wait for a batch being sent.
-    """
-
-    workshop = models.ForeignKey(
-        "workshops.Workshop", on_delete=models.CASCADE, related_name="invite_requests"
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="invite_requests",
-    )
-    requested_at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    objects = InviteRequestQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["pk"]
-        verbose_name = _("invite request")
-        verbose_name_plural = _("invite requests")
-        indexes = [models.Index(fields=["workshop", "user"])]
-
-    def __str__(self) -> str:
-        return f"{self.workshop_id}/{self.user_id or '*'} @ {self.requested_at:%Y-%m-%d %H:%M}"

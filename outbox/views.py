@@ -6,27 +6,27 @@ from django.views.decorators.http import require_POST
 from attendees.roles import role_required
 from trainingsite.errors import ServiceError
 
-from .models import Delivery
-from .services import retry_delivery
+from .models import Mail
+from .services import retry_mail
 
 
 @role_required("coordinator")
 def failed_deliveries(request):
-    deliveries = (
-        Delivery.objects.visible_to(request.user)
+    mails = (
+        Mail.objects.visible_to(request.user)
         .given_up()
         .select_related("workshop", "recipient")
-        .order_by("-given_up_at", "-pk")[:200]
+        .order_by("-claimed_at", "-pk")[:200]
     )
-    return render(request, "outbox/failed_deliveries.html", {"deliveries": deliveries})
+    return render(request, "outbox/failed_deliveries.html", {"mails": mails})
 
 
 @require_POST
 @role_required("coordinator")
 def retry(request, pk: int):
-    delivery = get_object_or_404(Delivery.objects.visible_to(request.user), pk=pk)
+    mail = get_object_or_404(Mail.objects.visible_to(request.user), pk=pk)
     try:
-        retry_delivery(delivery=delivery, actor=request.user)
+        retry_mail(mail=mail, actor=request.user)
     except ServiceError as err:
         messages.error(request, err.message)
     else:

@@ -1,20 +1,30 @@
 """Large exports. `build_export.delay_on_commit(job_id)` from services.queue_export; the claim
-(QUEUED → RUNNING by a conditional update) makes a second run do nothing. Jobs whose message
-was lost are queued again by the outbox sweep (reports/recovery.py)."""
+(QUEUED → RUNNING by a conditional update) makes a second run do nothing, and the link e-mail is
+queued in the transaction that marks the job done. Builds whose task was lost are queued again
+by `recover_exports`."""
 
 from __future__ import annotations
 
+import logging
+from datetime import timedelta
+
 from celery import shared_task
 from django.core.files.storage import default_storage
-from django.urls import reverse
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from outbox.once import send_once
-from trainingsite.mail import build_templated_email
-
 from . import conf
+from .mails import export_ready_mail
 from .models import ExportJob
-from .services import purge_expired_exports, sign_download, write_export_file
+from .services import purge_expired_exports, write_export_file
+
+logger = logging.getLogger(__name__)
+Status = ExportJob.Status
+# A queued build's own task runs within seconds; older than this, it was lost.
+RECOVERY_GRACE = timedelta(minutes=5)
+# Older jobs are left alone: their link would have expired by now.
+RECOVERY_MAX_AGE = timedelta(hours=24)
 
 
 @shared_task
@@ -25,9 +35,8 @@ def build_export(job_id: str) -> bool:
     )
     if not claimed:
         return False
-    # The first run to finish wins: a build taken for dead and queued again by the sweep
-    # (reports/recovery.py) may still finish (a slow build is never starved by its re-runs);
-    # the later one drops its file.
+    # The first run to finish wins: a build taken for dead and queued again (recovery.py) may
+    # still finish (a slow build is never starved by its re-runs); the later one drops its file.
     ours = ExportJob.objects.filter(
         pk=job_id, status__in=[ExportJob.Status.QUEUED, ExportJob.Status.RUNNING]
     )
@@ -39,49 +48,42 @@ def build_export(job_id: str) -> bool:
             status=ExportJob.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
         )
         raise
-    if not ours.update(
-        status=ExportJob.Status.DONE, file_name=name, row_count=rows, finished_at=timezone.now()
-    ):
+    with transaction.atomic():
+        done = ours.update(
+            status=ExportJob.Status.DONE, file_name=name, row_count=rows, finished_at=timezone.now()
+        )
+        if done:
+            job.refresh_from_db()
+            export_ready_mail(job)
+    if not done:
         default_storage.delete(name)
-        return False
-    send_export_link(job_id)
-    return True
+    return bool(done)
 
 
-def send_export_link(job_id: str) -> bool:
-    """E-mail the link once: the job is locked while the message goes out and marked in the
-    same transaction (outbox/once.py), so concurrent or repeated runs send one link."""
-
-    def send(job: ExportJob) -> None:
-        user = job.requested_by
-        path = reverse("reports:download", args=[sign_download(job)])
-        build_templated_email(
-            to=user.email,
-            template="reports/email/export_ready",
-            context={
-                "job": job,
-                "user": user,
-                "path": path,
-                "hours": conf.get("REPORTS_EXPORT_LINK_HOURS"),
-            },
-            language=user.language,
-        ).send()
-
-    sent = send_once(
-        ExportJob,
-        job_id,
-        unsent={"status": ExportJob.Status.DONE, "emailed_at": None},
-        mark_field="emailed_at",
-        send=send,
-        select_related=("requested_by",),
+@shared_task
+def recover_exports() -> int:
+    """Beat: queue again the build of every job whose task was lost (broker down at enqueue,
+    Redis restarted empty, worker killed mid-build): queued past the grace period, or running
+    past the stale limit (put back to QUEUED first). Returns the builds enqueued; a broker
+    still down is logged and left to the next run."""
+    now = timezone.now()
+    stale = now - timedelta(minutes=conf.get("REPORTS_EXPORT_STALE_MINUTES"))
+    ExportJob.objects.filter(status=Status.RUNNING, started_at__lt=stale).update(
+        status=Status.QUEUED, started_at=None
     )
-    return sent is not None
-
-
-@shared_task(name="reports.tasks.send_export_link")
-def send_export_link_task(job_id: str) -> bool:
-    """The outbox sweep's re-send of a link whose e-mail failed after the build."""
-    return send_export_link(job_id)
+    overdue = ExportJob.objects.filter(
+        Q(status=Status.QUEUED, created_at__lt=now - RECOVERY_GRACE),
+        created_at__gte=now - RECOVERY_MAX_AGE,
+    )
+    enqueued = 0
+    for job_id in overdue.order_by("created_at").values_list("pk", flat=True)[:500]:
+        try:
+            build_export.delay(str(job_id))
+        except Exception as exc:  # broker down, or an eager run that failed (the job shows it)
+            logger.warning("Could not enqueue the build of export %s: %s", job_id, exc)
+            continue
+        enqueued += 1
+    return enqueued
 
 
 @shared_task

@@ -21,7 +21,9 @@ from .factories import (
 def _isolated_settings(settings, tmp_path):
     """Tests never write mail or uploads outside their own temp folder, and never sleep on
     rate limits left by another test."""
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Every message goes through the outbox, which sends into Django's test outbox.
+    settings.EMAIL_BACKEND = "outbox.backends.OutboxBackend"
+    settings.OUTBOX_EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.CELERY_TASK_ALWAYS_EAGER = True
     # PBKDF2 at production strength costs ~0.3 s a user; tests create hundreds.

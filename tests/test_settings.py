@@ -24,7 +24,7 @@ print(json.dumps({
     "cache_location": s.CACHES["default"].get("LOCATION", ""),
     "broker": s.CELERY_BROKER_URL,
     "eager": s.CELERY_TASK_ALWAYS_EAGER,
-    "email_backend": s.EMAIL_BACKEND,
+    "email_backend": s.OUTBOX_EMAIL_BACKEND,
     "email_path": str(getattr(s, "EMAIL_FILE_PATH", "")),
     "email_host": getattr(s, "EMAIL_HOST", ""),
     "email_port": getattr(s, "EMAIL_PORT", 0),

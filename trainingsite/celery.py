@@ -10,26 +10,34 @@ app = Celery("trainingsite", task_cls="trainingsite.celery_base:Task")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# Periodic jobs; beat must run once per deployment (see README, production topology).
+# Periodic jobs; beat must run once per deployment (see README, production topology). Every
+# job is idempotent.
 app.conf.beat_schedule = {
-    # --- invites: workshop reminders (INVITE_REMINDER_DAYS before the first session) ---
-    "invites-send-due-reminders": {
-        "task": "invites.tasks.send_due_reminders",
-        "schedule": crontab(minute=5),
-    },
-    # reports: delete e-mailed export files once their download link has expired.
-    "reports-purge-exports": {"task": "reports.tasks.purge_exports", "schedule": 3600.0},
-    # --- outbox (issue #9): re-enqueue e-mails whose task never ran (Redis/worker/SMTP down) ---
+    # Mail whose send was lost, is due for a retry, or whose sender died mid-send.
     "outbox-sweep": {
         "task": "outbox.tasks.sweep_outbox",
         "schedule": settings.OUTBOX_SWEEP_SECONDS,
     },
+    # Calendars a lost sync left out of line with the registrations.
+    "invites-reconcile": {
+        "task": "invites.tasks.reconcile_invites",
+        "schedule": settings.RECOVERY_SWEEP_SECONDS,
+    },
+    # Export builds whose task was lost (broker down, worker killed).
+    "reports-recover-exports": {
+        "task": "reports.tasks.recover_exports",
+        "schedule": settings.RECOVERY_SWEEP_SECONDS,
+    },
+    # Reminders INVITE_REMINDER_DAYS before a workshop's first session.
+    "invites-send-due-reminders": {
+        "task": "invites.tasks.send_due_reminders",
+        "schedule": crontab(minute=5),
+    },
+    # Export files whose download link has expired.
+    "reports-purge-exports": {"task": "reports.tasks.purge_exports", "schedule": 3600.0},
+    # Sign-ups never confirmed within UNCONFIRMED_ACCOUNT_DAYS.
+    "attendees-purge-unconfirmed": {
+        "task": "attendees.tasks.purge_unconfirmed_accounts_task",
+        "schedule": crontab(minute=40, hour=3),
+    },
 }
-
-# --- privacy (feat/h8): purge sign-ups never confirmed within UNCONFIRMED_ACCOUNT_DAYS -------
-app.autodiscover_tasks(related_name="tasks_privacy")
-app.conf.beat_schedule["attendees-purge-unconfirmed"] = {
-    "task": "attendees.tasks_privacy.purge_unconfirmed_accounts",
-    "schedule": crontab(minute=40, hour=3),
-}
-# --- end privacy ----------------------------------------------------------------------------

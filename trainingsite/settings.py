@@ -139,14 +139,30 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_BACKEND = None
 CELERY_TIMEZONE = "UTC"
 
-# Mail: SMTP from EMAIL_URL (e.g. smtp+tls://user:pass@host:587); otherwise one file per
-# message in var/mail/.
+# Mail: every message goes into the outbox (outbox/), in the transaction of the change that
+# causes it; the outbox sends it with OUTBOX_EMAIL_BACKEND: SMTP from EMAIL_URL (e.g.
+# smtp+tls://user:pass@host:587), otherwise one file per message in var/mail/.
 EMAIL_URL = env.str("EMAIL_URL", default="")
 if EMAIL_URL:
-    vars().update(env.email_url("EMAIL_URL"))
+    smtp = env.email_url("EMAIL_URL")
+    OUTBOX_EMAIL_BACKEND = smtp.pop("EMAIL_BACKEND")
+    vars().update(smtp)
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    OUTBOX_EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
+EMAIL_BACKEND = "outbox.backends.OutboxBackend"
+# A failed send waits OUTBOX_RETRY_SECONDS, doubling up to an hour; given up after
+# OUTBOX_MAX_ATTEMPTS. Beat sweeps every OUTBOX_SWEEP_SECONDS; a send claimed longer than
+# OUTBOX_CLAIM_TIMEOUT seconds ago died with its worker. The soak shortens them to seconds.
+OUTBOX_RETRY_SECONDS = env.float("OUTBOX_RETRY_SECONDS", default=60)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=10)
+OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=60)
+OUTBOX_CLAIM_TIMEOUT = env.float("OUTBOX_CLAIM_TIMEOUT", default=600)
+# Messages sent over one SMTP connection (a sweep's or a calendar fan-out's batch).
+OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=50)
+# How often beat looks for work whose task was lost: calendars out of line with registrations,
+# export builds that never ran.
+RECOVERY_SWEEP_SECONDS = env.float("RECOVERY_SWEEP_SECONDS", default=300)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Crypto Investigations Training Program <training@example.org>"
@@ -337,10 +353,8 @@ CURRICULUM_MATERIAL_MAX_BYTES = env.int("CURRICULUM_MATERIAL_MAX_MB", default=50
 # --- end curriculum materials ---
 
 # --- Calendar invites (invites app) ---
-# Reminder e-mails this many days before a workshop's first session (comma-separated), and
-# how many invite messages one batch task sends over one SMTP connection.
+# Reminder e-mails this many days before a workshop's first session (comma-separated).
 INVITE_REMINDER_DAYS = env.list("INVITE_REMINDER_DAYS", cast=int, default=[7, 1])
-INVITE_BATCH_SIZE = env.int("INVITE_BATCH_SIZE", default=50)
 # --- end calendar invites ---
 
 # --- privacy (feat/h8) ------------------------------------------------------------------------
@@ -353,11 +367,6 @@ UNCONFIRMED_ACCOUNT_DAYS = env.int("UNCONFIRMED_ACCOUNT_DAYS", default=14)
 STAFF_SESSION_MAX_AGE = env.int("STAFF_SESSION_MAX_AGE", default=8 * 3600)
 STAFF_SESSION_IDLE = env.int("STAFF_SESSION_IDLE", default=3600)
 # --- end staff session expiry -------------------------------------------------------------------
-
-# --- outbox timing (issue #9): how long unsent e-mail waits for its own task, and how often
-# beat sweeps it back onto the queue. The soak benchmark shortens both to seconds.
-OUTBOX_GRACE_MINUTES = env.float("OUTBOX_GRACE_MINUTES", default=5)
-OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=300)
 
 # --- exports: above this many rows an export is built by a worker and e-mailed as a link
 # (reports/conf.py has the other defaults); the soak benchmark lowers it.

@@ -53,7 +53,6 @@ class Certificate(models.Model):
     issued_at = models.DateTimeField(default=timezone.now)
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoke_reason = models.TextField(blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
     # The holder's choice for the public verification page: their full name (True), initials
     # (False), or whatever their profile says (None). Nobody else may set it.
     show_holder_name = models.BooleanField(

@@ -7,8 +7,10 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from attendance.mails import certificate_mail
 from attendance.models import Certificate
 from attendees.models import Registration, User
+from outbox.services import queue_mail
 from trainingsite.errors import ServiceError
 from workshops.models import Workshop
 
@@ -76,8 +78,6 @@ def build_printed(*, registration: Registration, workshop: Workshop) -> dict:
 
 
 def issue_certificate(*, registration: Registration, workshop: Workshop) -> Certificate:
-    from attendance.tasks import send_certificate_email
-
     printed = build_printed(registration=registration, workshop=workshop)
     for _attempt in range(3):
         try:
@@ -90,7 +90,12 @@ def issue_certificate(*, registration: Registration, workshop: Workshop) -> Cert
                 return Certificate.objects.active().get(registration=registration)
     else:
         raise RuntimeError("could not allocate a certificate number")
-    send_certificate_email.delay_on_commit(certificate.pk)
+    queue_mail(
+        certificate_mail(certificate),
+        kind="certificate",
+        recipient=registration.officer,
+        workshop=workshop,
+    )
     return certificate
 
 

@@ -132,8 +132,6 @@ class RegistrationEvent(models.Model):
     to_state = models.CharField(max_length=12, choices=Registration.State)
     reason = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
-    # Set when the officer was told; the mail task claims it so a retry never sends twice.
-    notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -251,8 +251,6 @@ class VettingDecision(models.Model):
     # change) or declined.
     name = models.CharField(_("name"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
-    # Set when the officer was told of the decision; the mail task claims it to send once.
-    notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

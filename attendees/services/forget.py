@@ -23,7 +23,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.db import models, transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from attendance.models import Certificate, ClosureEvent, Feedback, WalkIn
 from attendance.services.certificates import erase_holders
@@ -37,8 +36,8 @@ from attendees.models import (
     VettingDecision,
 )
 from audit.services import anonymise_person
-from invites.models import CalendarFeed, InviteDelivery, InviteRequest
-from outbox.models import Delivery
+from invites.models import CalendarFeed, InviteDelivery
+from outbox.models import Mail
 from reports.models import ExportJob
 from reports.services import drop_export_files, exports_that_may_list
 from trainingsite.fragments import forget_group
@@ -106,7 +105,8 @@ def forget_copies(*, identity: Identity) -> None:
     their account (its own rows are the caller's)."""
     pk = identity.user_id
     registrations = Registration.objects.filter(officer_id=pk)
-    deliveries = Delivery.objects.filter(recipient_id=pk)
+    # Every mail to them, sent or not: each holds their address and what it told them.
+    mails = Mail.objects.filter(Q(recipient_id=pk) | Q(to__iexact=identity.email))
 
     workshop_ids = set(registrations.values_list("workshop_id", flat=True))
     anonymise_person(
@@ -115,7 +115,7 @@ def forget_copies(*, identity: Identity) -> None:
             User.objects.filter(pk=pk),
             registrations,
             Certificate.objects.filter(registration__in=registrations),
-            deliveries,
+            mails,
         ],
         near=[Agency.objects.filter(pk=identity.agency_id)],
         address=identity.email,
@@ -136,7 +136,6 @@ def forget_copies(*, identity: Identity) -> None:
         (Certificate, "revoke_reason", Q(registration__officer_id=pk), None),
         (ClosureEvent, "reason", Q(actor_id=pk), near_workshops),
         (ClosureEvent, "summary", Q(actor_id=pk), near_workshops),
-        (Delivery, "last_error", Q(recipient_id=pk), None),
         (ExportJob, "error", Q(requested_by_id=pk), None),
     ]
     for model, field, about, near in text_fields:
@@ -151,9 +150,9 @@ def forget_copies(*, identity: Identity) -> None:
     # Sign-in and mail state of an account that will never sign in or be written to again.
     EmailAddress.objects.filter(user_id=pk).delete()  # its confirmations with it
     Authenticator.objects.filter(user_id=pk).delete()
-    deliveries.delete()
+    # Unsent ones included: an erased account has no address to send them to.
+    mails.delete()
     InviteDelivery.objects.filter(user_id=pk).delete()
-    InviteRequest.objects.filter(user_id=pk).delete()
 
     # Exports listing them, and their own (a deleted account's jobs go, the files would stay).
     drop_export_files(
@@ -176,14 +175,6 @@ def forget_officer_extras(*, identity: Identity) -> None:
     """What only erasing an officer does (a purged sign-up never confirmed its address)."""
     # Their own request for their agency to join, before it was in the program.
     OnboardingRequest.objects.filter(email__iexact=identity.email).delete()
-    # Messages still owed to them: an erased account has no address to send them to.
-    now = timezone.now()
-    RegistrationEvent.objects.filter(
-        registration__officer_id=identity.user_id, notified_at=None
-    ).update(notified_at=now)
-    VettingDecision.objects.filter(officer_id=identity.user_id, notified_at=None).update(
-        notified_at=now
-    )
 
 
 def _redact_field(

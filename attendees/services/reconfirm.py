@@ -10,9 +10,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from attendees.mails import reconfirm_mail
 from attendees.models import User
+from outbox.services import queue_mail
 from trainingsite.errors import ServiceError
-from trainingsite.mail import build_templated_email
 
 from .vetting import renew_vetting
 
@@ -39,19 +40,14 @@ def make_reconfirm_token(*, user: User) -> str:
     )
 
 
+@transaction.atomic
 def send_reconfirmation_email(*, user: User) -> None:
     """Mail a link to the officer's agency address: following it proves they still hold it."""
     if user.agency_id is None or user.status != User.Status.VERIFIED:
         raise ReconfirmError(_("Only verified officers re-confirm their agency e-mail."))
     url = settings.SITE_URL + reverse("reconfirm", args=[make_reconfirm_token(user=user)])
     hours = int(settings.RECONFIRM_LINK_MAX_AGE.total_seconds() // 3600)
-    message = build_templated_email(
-        to=user.email,
-        template="attendees/email/reconfirm",
-        context={"officer": user, "url": url, "hours": hours},
-        language=user.language,
-    )
-    transaction.on_commit(message.send)
+    queue_mail(reconfirm_mail(officer=user, url=url, hours=hours), kind="reconfirm", recipient=user)
 
 
 def check_reconfirm_token(*, token: str, user: User) -> None:

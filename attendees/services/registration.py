@@ -25,7 +25,9 @@ from django.db.models import Count, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from attendees.mails import registration_event_mail
 from attendees.models import Registration, RegistrationEvent, User
+from outbox.services import queue_mail
 from trainingsite.errors import ServiceError
 from trainingsite.plainsql import insert_with_child
 from workshops.models import Workshop
@@ -68,10 +70,9 @@ def _transition(
     extra_fields: Iterable[str] = (),
     notify: bool = True,
 ) -> RegistrationEvent:
-    """Move a registration to `to`, record the event and wake the workshop's mailer (which
-    also brings the officer's calendar invites in line when a seat is taken or given up).
-    `notify=False`: the officer is told otherwise (in person), so no e-mail is sent and the
-    calendar sync is queued at once."""
+    """Move a registration to `to`, record the event and queue the officer's e-mail about it;
+    a seat taken or given up also brings their calendar in line (after commit).
+    `notify=False`: the officer is told otherwise (in person), so no e-mail is sent."""
     from_state = registration.state
     now = timezone.now()
     registration.state = to
@@ -83,13 +84,7 @@ def _transition(
         registration.waitlisted_at = now
         fields.add("waitlisted_at")
     event = RegistrationEvent(
-        actor=actor,
-        from_state=from_state or "",
-        to_state=to,
-        reason=reason.strip(),
-        created_at=now,
-        # Marked as told: the mailer and the outbox sweep skip it.
-        notified_at=None if notify else now,
+        actor=actor, from_state=from_state or "", to_state=to, reason=reason.strip(), created_at=now
     )
     if registration.pk is None:
         # A new registration and its first event in one statement: this runs under the
@@ -99,22 +94,17 @@ def _transition(
         registration.save(update_fields=sorted(fields))
         event.registration = registration
         event.save()
-    from attendees.tasks import queue_registration_emails
-    from invites.services.requests import request_registration_sync
-
-    if not notify:
-        if State.CONFIRMED in (from_state, to):
-            from invites.tasks import sync_registration_invites
-
-            # No e-mail goes first: the sync is recorded and published after commit.
-            sync_registration_invites.delay_on_commit(registration.pk)
-        return event
+    if notify:
+        queue_mail(
+            registration_event_mail(event),
+            kind="registration",
+            recipient=registration.officer,
+            workshop=registration.workshop,
+        )
     if State.CONFIRMED in (from_state, to):
-        # The calendar work is recorded here (swept if every message is lost) but not
-        # published: the workshop's mail drain queues it after the e-mail, so a request
-        # publishes nothing of its own (a burst of changes, one drain).
-        request_registration_sync(registration.pk)
-    queue_registration_emails(registration.workshop_id)
+        from invites.tasks import sync_registration_invites
+
+        sync_registration_invites.delay_on_commit(registration.pk)
     return event
 
 

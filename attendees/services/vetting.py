@@ -7,9 +7,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from attendees.mails import onboarding_request_mail, vetting_decision_mail
 from attendees.models import Agency, AgencyDomain, OnboardingRequest, User, VettingDecision
+from audit.services import record_audit
+from outbox.services import queue_mail
 from trainingsite.errors import ServiceError
-from trainingsite.mail import build_templated_email
 
 
 class VettingError(ServiceError):
@@ -40,8 +42,6 @@ def _record(
         officer=officer, decided_by=by, action=action, reason=reason, name=name
     )
     if by is not None:
-        from audit.services import record_audit
-
         # Staff decisions (approve/reject/suspend/reinstate) also go to the audit log.
         record_audit(
             actor=by,
@@ -51,9 +51,7 @@ def _record(
             reason=reason[:500],
         )
     if notify:
-        from attendees.tasks import send_vetting_decision_email
-
-        send_vetting_decision_email.delay_on_commit(decision.pk)
+        queue_mail(vetting_decision_mail(decision), kind="vetting", recipient=officer)
     return decision
 
 
@@ -206,11 +204,9 @@ def submit_onboarding_request(
     )
     for recipient in recipients:
         # One message each, in the recipient's language: no coordinator sees the others' address.
-        mail = build_templated_email(
-            to=recipient.email,
-            template="attendees/email/onboarding_request",
-            context={"request": request},
-            language=recipient.language,
+        queue_mail(
+            onboarding_request_mail(request=request, to=recipient),
+            kind="onboarding",
+            recipient=recipient,
         )
-        transaction.on_commit(mail.send)
     return request

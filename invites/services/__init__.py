@@ -1,9 +1,8 @@
-from .delivery import deliver_invites, plan_workshop_batches
+from .delivery import plan_workshop_batches, sync_invites
 from .feeds import get_or_create_calendar_feed, record_feed_content, reset_calendar_feed_token
 from .reminders import due_reminders, reminder_offsets, send_reminders
 
 __all__ = [
-    "deliver_invites",
     "due_reminders",
     "get_or_create_calendar_feed",
     "plan_workshop_batches",
@@ -11,4 +10,5 @@ __all__ = [
     "reminder_offsets",
     "reset_calendar_feed_token",
     "send_reminders",
+    "sync_invites",
 ]

@@ -1,8 +1,8 @@
 """Bring each recipient's calendar in line with the database, one iTIP message per session.
 
 A recipient wants a session in their calendar while the workshop is live (published or
-completed) and they are a confirmed officer or one of its trainers. The last message sent per
-recipient and session is recorded in InviteDelivery; a sync sends only the difference:
+completed) and they are a confirmed officer or one of its trainers. The last message queued
+per recipient and session is recorded in InviteDelivery; a sync queues only the difference:
 
 - no message yet, or last one a CANCEL → REQUEST (sequence 0, or last + 1);
 - last one a REQUEST with other content → REQUEST, sequence + 1, new DTSTAMP;
@@ -16,29 +16,20 @@ new invites or updates, since those carry the joining link.
 from __future__ import annotations
 
 import datetime as dt
-import json
-import smtplib
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import get_connection
-from django.db import connection as db_connection
 from django.db import transaction
 from django.utils import timezone
 
 from attendees.access import prime_access_states
 from attendees.models import Registration, User
+from outbox.services import queue_mails
 from workshops.models import Workshop
 
 from ..events import LIVE_STATUSES, SessionEvent, load_workshop, session_events
 from ..messages import build_invite_email, message_id_for
 from ..models import InviteDelivery
-from .requests import complete_requests, pending_for_users, record_failed_users
-
-# Errors after which a later retry may succeed; anything else is a bug and surfaces.
-TRANSIENT_MAIL_ERRORS = (smtplib.SMTPException, OSError)
-# The server refused one message but the connection still works: the batch goes on.
-MESSAGE_REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError)
 
 
 @dataclass(frozen=True)
@@ -155,24 +146,10 @@ def plan_workshop_batches(*, workshop_id: int, batch_size: int) -> list[tuple[li
     return batches
 
 
-# Users whose messages are recorded per transaction: a worker that dies mid-batch re-sends at
-# most this many users' messages (with the same Message-IDs, which mail systems de-duplicate),
-# while the whole batch still goes over one SMTP connection.
-USERS_PER_COMMIT = 25
-
-
-def deliver_invites(*, workshop_id: int, user_ids: list[int]) -> int:
-    """Send these users what they are owed for the workshop over one SMTP connection and
-    record what the server accepted. Returns the number sent.
-
-    Users are handled USERS_PER_COMMIT at a time, each group in a transaction that locks its
-    delivery rows: a concurrent sync of the same users waits, then finds nothing left to send.
-    Users whose messages all went out have their pending InviteRequests deleted. A message
-    the server refuses (a recipient, a 4xx on DATA) fails that user only; a broken connection
-    fails everyone left. Failures are counted in the outbox and raised for the task to retry.
-    """
-    # Read before the data (see InviteRequest): these requests are covered by this sync.
-    pending = pending_for_users(workshop_id=workshop_id, user_ids=user_ids)
+def sync_invites(*, workshop_id: int, user_ids: list[int]) -> int:
+    """Queue in the outbox what these users are owed for the workshop, and record it as sent
+    (see InviteDelivery), in one transaction that locks their delivery rows: a concurrent sync of
+    the same users waits, then finds nothing left to queue. Returns the messages queued."""
     workshop = load_workshop(workshop_id)
     wanted = wanted_user_ids(workshop, among=user_ids)
     users = {u.pk: u for u in User.objects.filter(pk__in=user_ids).order_by("pk")}
@@ -180,37 +157,27 @@ def deliver_invites(*, workshop_id: int, user_ids: list[int]) -> int:
     _create_missing_rows(workshop, wanted)
     events = EventCache(workshop)
     texts: dict = {}  # rendered once per language and event for the whole batch
-    smtp = _Connection()
-    ordered = list(users)
-    failed: set[int] = set()
-    failure: Exception | None = None
-    sent = 0
-    try:
-        for start in range(0, len(ordered), USERS_PER_COMMIT):
-            group = ordered[start : start + USERS_PER_COMMIT]
-            with transaction.atomic():
-                planned = _plan_locked(workshop, group, users, wanted, events)
-                rows_sent, group_failed, error = _send_planned(planned, users, smtp, texts)
-                _save_sent(rows_sent)
-                complete_requests(
-                    [pk for uid in group if uid not in group_failed for pk in pending.get(uid, [])]
+    with transaction.atomic():
+        planned = _plan_locked(workshop, list(users), users, wanted, events)
+        mails = []
+        for item in planned:
+            message = _record_message(item, users[item.delivery.user_id], texts)
+            mails.append(
+                (
+                    message,
+                    {
+                        "kind": "invite",
+                        "recipient": users[item.delivery.user_id],
+                        "workshop": workshop,
+                    },
                 )
-            sent += len(rows_sent)
-            failed |= group_failed
-            failure = error or failure
-            if smtp.broken:
-                # The rest waits for the retry; count it as failed so it shows if it never goes.
-                rest = ordered[start + len(group) :]
-                failed |= {uid for uid in rest if uid in pending or uid in wanted}
-                break
-    finally:
-        smtp.close()
-    if failure is not None:
-        record_failed_users(
-            workshop_id=workshop_id, user_ids=failed, pending=pending, error=failure
+            )
+        InviteDelivery.objects.bulk_update(
+            [item.delivery for item in planned],
+            ["sequence", "method", "content_hash", "sent_event", "message_id", "sent_at"],
         )
-        raise failure
-    return sent
+        queue_mails(mails)
+    return len(planned)
 
 
 def _create_missing_rows(workshop: Workshop, wanted: set[int]) -> None:
@@ -265,84 +232,9 @@ def _plan_locked(
     return planned
 
 
-class _Connection:
-    """One SMTP connection for a whole batch, opened at its first message."""
-
-    def __init__(self):
-        self.connection = None
-        self.broken = False
-
-    def send(self, message) -> int:
-        if self.connection is None:
-            self.connection = get_connection()
-            self.connection.open()
-        message.connection = self.connection
-        return self.connection.send_messages([message])
-
-    def close(self) -> None:
-        if self.connection is not None:
-            try:
-                self.connection.close()
-            except TRANSIENT_MAIL_ERRORS:
-                pass
-
-
-def _save_sent(rows: list[InviteDelivery]) -> None:
-    """Record what was sent in one statement: Django's bulk_update builds a CASE per field and
-    row, which costs more than the messages themselves in a fan-out."""
-    if not rows:
-        return
-    if db_connection.vendor != "postgresql":  # the embedded SQLite default has no unnest()
-        fields = ["sequence", "method", "content_hash", "sent_event", "message_id", "sent_at"]
-        InviteDelivery.objects.bulk_update(rows, fields)
-        return
-    with db_connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {InviteDelivery._meta.db_table} AS d SET sequence = v.sequence, "
-            "method = v.method, content_hash = v.content_hash, sent_event = v.sent_event, "
-            "message_id = v.message_id, sent_at = v.sent_at "
-            "FROM unnest(%s::bigint[], %s::integer[], %s::text[], %s::text[], %s::jsonb[], "
-            "%s::text[], %s::timestamptz[]) "
-            "AS v(id, sequence, method, content_hash, sent_event, message_id, sent_at) "
-            "WHERE d.id = v.id",
-            [
-                [r.pk for r in rows],
-                [r.sequence for r in rows],
-                [r.method for r in rows],
-                [r.content_hash for r in rows],
-                [json.dumps(r.sent_event) for r in rows],
-                [r.message_id for r in rows],
-                [r.sent_at for r in rows],
-            ],
-        )
-
-
-def _send_planned(
-    planned: list[PlannedMessage], users: dict[int, User], smtp: _Connection, texts: dict
-) -> tuple[list[InviteDelivery], set[int], Exception | None]:
-    """Send in order; returns (rows updated with what was sent, users that failed, last
-    error). A connection error stops the sending and marks `smtp` broken."""
-    sent: list[InviteDelivery] = []
-    failed: set[int] = set()
-    failure: Exception | None = None
-    for index, item in enumerate(planned):
-        user_id = item.delivery.user_id
-        try:
-            _send_one(smtp, item, users[user_id], texts)
-        except MESSAGE_REFUSED as exc:
-            failed.add(user_id)
-            failure = exc
-            continue
-        except TRANSIENT_MAIL_ERRORS as exc:
-            smtp.broken = True
-            failed |= {later.delivery.user_id for later in planned[index:]}
-            return sent, failed, exc
-        sent.append(item.delivery)
-    return sent, failed, failure
-
-
-def _send_one(smtp: _Connection, item: PlannedMessage, user: User, texts: dict) -> None:
-    """Send one message; once the server accepted it, update the row (not saved)."""
+def _record_message(item: PlannedMessage, user: User, texts: dict):
+    """The message for one planned item; its delivery row is updated to say it was sent
+    (saved by the caller, in the transaction that queues the message)."""
     delivery = item.delivery
     sequence = delivery.next_sequence
     is_update = delivery.sequence is not None and delivery.method == InviteDelivery.Method.REQUEST
@@ -357,11 +249,10 @@ def _send_one(smtp: _Connection, item: PlannedMessage, user: User, texts: dict) 
         is_update=is_update,
         texts=texts,
     )
-    if smtp.send(message) != 1:
-        raise smtplib.SMTPException("The mail backend did not accept the invite.")
     delivery.sequence = sequence
     delivery.method = item.method
     delivery.content_hash = item.event.fingerprint
     delivery.sent_event = item.event.to_json()
     delivery.message_id = message_id_for(uid=delivery.uid, sequence=sequence, method=item.method)
     delivery.sent_at = dtstamp
+    return message

@@ -6,17 +6,16 @@ import datetime as dt
 import zoneinfo
 
 from django.conf import settings
-from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone, translation
 
 from attendees.models import Registration
+from outbox.services import queue_mails
 from trainingsite.mail import build_templated_email
 from workshops.models import Workshop
 
 from ..events import workshop_location, workshop_page_url
 from ..models import ReminderDelivery
-from .delivery import TRANSIENT_MAIL_ERRORS
 
 
 def reminder_offsets() -> list[int]:
@@ -47,16 +46,6 @@ def due_reminders(*, days_before: int, now: dt.datetime | None = None):
         .exclude(reminders__days_before=days_before)
         .order_by("pk")
     )
-
-
-def _claim(registration: Registration, days_before: int) -> ReminderDelivery | None:
-    try:
-        with transaction.atomic():
-            return ReminderDelivery.objects.create(
-                registration=registration, days_before=days_before
-            )
-    except IntegrityError:
-        return None
 
 
 def _format(value: dt.datetime, time_zone: str) -> str:
@@ -90,9 +79,22 @@ def _build_reminder(registration: Registration, days_before: int):
     )
 
 
+def _claim(registration: Registration, days_before: int, now: dt.datetime) -> bool:
+    """Record the reminder (unique per registration and offset): False if another run did."""
+    try:
+        with transaction.atomic():
+            ReminderDelivery.objects.create(
+                registration=registration, days_before=days_before, claimed_at=now, sent_at=now
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+@transaction.atomic
 def send_reminders(*, registration_ids: list[int], days_before: int) -> int:
-    """Claim, then send each due reminder over one connection. A claim is released when its
-    mail fails, so the retry sends exactly the ones still missing."""
+    """Queue each due reminder in the outbox with the row that records it, so a second run
+    queues nothing. Returns how many were queued."""
     now = timezone.now()
     registrations = (
         due_reminders(days_before=days_before, now=now)
@@ -100,31 +102,16 @@ def send_reminders(*, registration_ids: list[int], days_before: int) -> int:
         .select_related("officer", "workshop")
         .prefetch_related("workshop__sessions")
     )
-    claims = []
-    for registration in registrations:
-        if not registration.officer.has_program_access:
-            continue
-        claim = _claim(registration, days_before)
-        if claim is not None:
-            claims.append((claim, registration))
-    if not claims:
-        return 0
-    sent = 0
-    connection = get_connection()
-    try:
-        connection.open()
-        for claim, registration in claims:
-            message = _build_reminder(registration, days_before)
-            message.connection = connection
-            connection.send_messages([message])
-            ReminderDelivery.objects.filter(pk=claim.pk).update(sent_at=timezone.now())
-            sent += 1
-    except TRANSIENT_MAIL_ERRORS:
-        ReminderDelivery.objects.filter(pk__in=[c.pk for c, _r in claims[sent:]]).delete()
-        raise
-    finally:
-        try:
-            connection.close()
-        except TRANSIENT_MAIL_ERRORS:
-            pass
-    return sent
+    owed = [
+        r for r in registrations if r.officer.has_program_access and _claim(r, days_before, now)
+    ]
+    queue_mails(
+        [
+            (
+                _build_reminder(r, days_before),
+                {"kind": "reminder", "recipient": r.officer, "workshop": r.workshop},
+            )
+            for r in owed
+        ]
+    )
+    return len(owed)

@@ -2,6 +2,7 @@ import io
 import re
 
 import pytest
+from attendance.tasks import send_certificate_email
 from django.core import mail
 from django.urls import reverse
 from pypdf import PdfReader
@@ -10,7 +11,6 @@ from attendance import services
 from attendance.models import Certificate
 from attendance.models.certificates import new_certificate_number, normalize_certificate_number
 from attendance.pdf import render_certificate_pdf
-from attendance.tasks import send_certificate_email
 from attendees.models import User
 from tests.factories import OfficerFactory, RegistrationFactory
 

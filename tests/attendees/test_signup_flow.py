@@ -7,6 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from attendees.models import Agency, OnboardingRequest, User, VettingDecision
+from tests.commit import after_commit
 from tests.factories import AgencyFactory, CoordinatorFactory, ProgramAdminFactory
 from tests.signin import sign_in
 
@@ -24,7 +25,8 @@ SIGNUP = {
 
 
 def _signup(client, email):
-    return client.post(reverse("account_signup"), {**SIGNUP, "email": email})
+    with after_commit():
+        return client.post(reverse("account_signup"), {**SIGNUP, "email": email})
 
 
 def _confirm_from_outbox(client, email):
@@ -32,7 +34,8 @@ def _confirm_from_outbox(client, email):
     url = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^\s]+/)", message.body).group(1)
     page = client.get(url)
     assert page.status_code == 200
-    return client.post(url)
+    with after_commit():
+        return client.post(url)
 
 
 def test_signup_page_uses_bootstrap_fields(client):

@@ -98,6 +98,7 @@ def test_dead_smtp_fails_records_retries_then_sweep_sends_exactly_once(smtp, reg
 @pytest.mark.django_db
 def test_failure_recorded_and_send_retried_with_backoff_policy():
     from attendance.tasks import send_certificate_email
+
     from attendees.tasks import send_registration_event_email
 
     for task in (send_registration_event_email, send_certificate_email):

@@ -9,13 +9,13 @@ from django.core import mail
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
+from reports.recovery import overdue_export_ids
 
 from outbox.services import sweep
 from outbox.tasks import sweep_outbox
 from reports import tasks
 from reports.exports import ExportFilter
 from reports.models import ExportJob
-from reports.recovery import overdue_export_ids
 from reports.services import queue_export
 from trainingsite.celery import app
 

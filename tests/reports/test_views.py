@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from audit.models import AuditEntry
 from reports.models import ExportJob
+from tests.commit import after_commit
 from tests.factories import OfficerFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
@@ -175,8 +176,9 @@ def test_build_export_task_twice_sends_one_mail(coordinator, program, settings):
     from reports.tasks import build_export
 
     job = ExportJob.objects.create(requested_by=coordinator, kind="attendance", format="csv")
-    assert build_export(str(job.pk)) is True
-    assert build_export(str(job.pk)) is False
+    with after_commit():
+        assert build_export(str(job.pk)) is True
+        assert build_export(str(job.pk)) is False
     assert len(mail.outbox) == 1
     job.refresh_from_db()
     assert job.row_count == 10

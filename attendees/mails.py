@@ -1,0 +1,54 @@
+"""The e-mails about accounts and registrations, rendered in the recipient's language when the
+change they report is made (so each says what that change did, whatever happens next)."""
+
+from __future__ import annotations
+
+from django.core.mail import EmailMessage
+
+from trainingsite.mail import build_templated_email
+
+from .models import OnboardingRequest, RegistrationEvent, User, VettingDecision
+
+
+def vetting_decision_mail(decision: VettingDecision) -> EmailMessage:
+    officer = decision.officer
+    return build_templated_email(
+        to=officer.email,
+        template="attendees/email/vetting_decision",
+        context={"decision": decision, "officer": officer},
+        language=officer.language,
+    )
+
+
+def reconfirm_mail(*, officer: User, url: str, hours: int) -> EmailMessage:
+    return build_templated_email(
+        to=officer.email,
+        template="attendees/email/reconfirm",
+        context={"officer": officer, "url": url, "hours": hours},
+        language=officer.language,
+    )
+
+
+def onboarding_request_mail(*, request: OnboardingRequest, to: User) -> EmailMessage:
+    return build_templated_email(
+        to=to.email,
+        template="attendees/email/onboarding_request",
+        context={"request": request},
+        language=to.language,
+    )
+
+
+def registration_event_mail(event: RegistrationEvent) -> EmailMessage:
+    registration = event.registration
+    officer = registration.officer
+    return build_templated_email(
+        to=officer.email,
+        template="attendees/email/registration_event",
+        context={
+            "event": event,
+            "registration": registration,
+            "workshop": registration.workshop,
+            "officer": officer,
+        },
+        language=officer.language,
+    )
