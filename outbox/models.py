@@ -10,6 +10,8 @@ drop the duplicate.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -31,6 +33,13 @@ class MailQuerySet(models.QuerySet):
 
     def unsent(self) -> MailQuerySet:
         return self.filter(status__in=(Mail.Status.READY, Mail.Status.SENDING))
+
+    def expired(self, now=None) -> MailQuerySet:
+        """Sent or given up more than OUTBOX_KEEP_DAYS ago: each holds its recipient's address
+        and what it told them, kept only as long as someone may ask what was sent."""
+        cutoff = (now or timezone.now()) - timedelta(days=settings.OUTBOX_KEEP_DAYS)
+        done = self.filter(status__in=(Mail.Status.SENT, Mail.Status.FAILED))
+        return done.filter(created_at__lt=cutoff)
 
     def due(self, now=None) -> MailQuerySet:
         return self.filter(status=Mail.Status.READY, next_attempt_at__lte=now or timezone.now())
@@ -58,6 +67,9 @@ class Mail(models.Model):
     workshop = models.ForeignKey(
         "workshops.Workshop", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The object the mail is about ("certificate:12"), so a change that makes it wrong (a
+    # revocation) can withdraw it before it goes out.
+    topic = models.CharField(max_length=80, blank=True, db_index=True)
     # Kept across every retry, so a resend after an unknown outcome can be recognised.
     message_id = models.CharField(max_length=255, db_index=True)
     subject = models.TextField(_("subject"))

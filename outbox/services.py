@@ -28,15 +28,18 @@ def new_message_id() -> str:
     return make_msgid(domain=urlsplit(settings.SITE_URL).hostname or "localhost")
 
 
-def queue_mail(message: EmailMessage, *, kind: str, recipient=None, workshop=None) -> list[Mail]:
+def queue_mail(
+    message: EmailMessage, *, kind: str, recipient=None, workshop=None, topic: str = ""
+) -> list[Mail]:
     """Write the message to the outbox, one row per recipient, in the caller's transaction;
     it is sent once that commits (and by the sweep if that send is lost)."""
-    return queue_mails([(message, {"kind": kind, "recipient": recipient, "workshop": workshop})])
+    about = {"kind": kind, "recipient": recipient, "workshop": workshop, "topic": topic}
+    return queue_mails([(message, about)])
 
 
 def queue_mails(items: list[tuple[EmailMessage, dict]]) -> list[Mail]:
-    """Several messages, `(message, {"kind": …, "recipient": …, "workshop": …})` each, with one
-    send task for all of them."""
+    """Several messages, `(message, {"kind": …, "recipient": …, "workshop": …, "topic": …})`
+    each, with one send task for all of them."""
     now = timezone.now()
     rows = []
     for message, about in items:
@@ -49,6 +52,7 @@ def queue_mails(items: list[tuple[EmailMessage, dict]]) -> list[Mail]:
                     to=address,
                     recipient=about.get("recipient"),
                     workshop=about.get("workshop"),
+                    topic=about.get("topic", ""),
                     message_id=given_id or new_message_id(),
                     subject=header_text(message.subject),
                     content=content,
@@ -61,6 +65,13 @@ def queue_mails(items: list[tuple[EmailMessage, dict]]) -> list[Mail]:
     if ids:
         send_mails.delay_on_commit(ids)
     return mails
+
+
+def withdraw_mails(*, topic: str) -> int:
+    """Drop the mails about `topic` not sent yet (one being sent at this moment still goes);
+    in the caller's transaction. Returns how many were withdrawn."""
+    deleted, _by_model = Mail.objects.filter(topic=topic, status=Mail.Status.READY).delete()
+    return deleted
 
 
 @transaction.atomic

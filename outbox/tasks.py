@@ -2,6 +2,7 @@ from celery import shared_task
 from django.conf import settings
 
 from . import sending
+from .models import Mail
 
 
 @shared_task
@@ -20,3 +21,10 @@ def sweep_outbox() -> int:
     for start in range(0, len(ids), size):
         send_mails.delay(ids[start : start + size])
     return len(ids)
+
+
+@shared_task
+def purge_mails() -> int:
+    """Beat, daily: delete mails past OUTBOX_KEEP_DAYS."""
+    deleted, _by_model = Mail.objects.expired().delete()
+    return deleted

@@ -68,12 +68,16 @@ def recover_exports() -> int:
     still down is logged and left to the next run."""
     now = timezone.now()
     stale = now - timedelta(minutes=conf.get("REPORTS_EXPORT_STALE_MINUTES"))
-    ExportJob.objects.filter(status=Status.RUNNING, started_at__lt=stale).update(
+    recent = Q(created_at__gte=now - RECOVERY_MAX_AGE)
+    ExportJob.objects.filter(recent, status=Status.RUNNING, started_at__lt=stale).update(
         status=Status.QUEUED, started_at=None
     )
+    # Older than a link would live: given up, so it shows as failed rather than queued for good.
+    ExportJob.objects.filter(~recent, status__in=[Status.QUEUED, Status.RUNNING]).update(
+        status=Status.FAILED, error="The build was lost and is too old to run again."
+    )
     overdue = ExportJob.objects.filter(
-        Q(status=Status.QUEUED, created_at__lt=now - RECOVERY_GRACE),
-        created_at__gte=now - RECOVERY_MAX_AGE,
+        recent, status=Status.QUEUED, created_at__lt=now - RECOVERY_GRACE
     )
     enqueued = 0
     for job_id in overdue.order_by("created_at").values_list("pk", flat=True)[:500]:

@@ -18,6 +18,8 @@ app.conf.beat_schedule = {
         "task": "outbox.tasks.sweep_outbox",
         "schedule": settings.OUTBOX_SWEEP_SECONDS,
     },
+    # Mails past OUTBOX_KEEP_DAYS.
+    "outbox-purge": {"task": "outbox.tasks.purge_mails", "schedule": crontab(minute=20, hour=3)},
     # Calendars a lost sync left out of line with the registrations.
     "invites-reconcile": {
         "task": "invites.tasks.reconcile_invites",

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from attendance.mails import certificate_mail
 from attendance.models import Certificate
 from attendees.models import Registration, User
-from outbox.services import queue_mail
+from audit.services import record_audit
+from outbox.services import queue_mail, withdraw_mails
 from trainingsite.errors import ServiceError
 from workshops.models import Workshop
 
@@ -77,6 +78,10 @@ def build_printed(*, registration: Registration, workshop: Workshop) -> dict:
     }
 
 
+def mail_topic(certificate: Certificate) -> str:
+    return f"certificate:{certificate.pk}"
+
+
 def issue_certificate(*, registration: Registration, workshop: Workshop) -> Certificate:
     printed = build_printed(registration=registration, workshop=workshop)
     for _attempt in range(3):
@@ -95,6 +100,7 @@ def issue_certificate(*, registration: Registration, workshop: Workshop) -> Cert
         kind="certificate",
         recipient=registration.officer,
         workshop=workshop,
+        topic=mail_topic(certificate),
     )
     return certificate
 
@@ -102,12 +108,12 @@ def issue_certificate(*, registration: Registration, workshop: Workshop) -> Cert
 def revoke_certificate(
     *, certificate: Certificate, reason: str, by: User | None = None
 ) -> Certificate:
-    """Revoke for good (`by`: the staff member, None when a service decides it)."""
+    """Revoke for good (`by`: the staff member, None when a service decides it). Its e-mail, if
+    not sent yet, is withdrawn: a revoked certificate is never mailed."""
     certificate.revoked_at = timezone.now()
     certificate.revoke_reason = reason
     certificate.save(update_fields=["revoked_at", "revoke_reason"])
-    from audit.services import record_audit
-
+    withdraw_mails(topic=mail_topic(certificate))
     record_audit(
         actor=by,
         action="certificate.revoked",
@@ -123,8 +129,6 @@ def choose_holder_name_display(*, certificate_id: int, officer, show: bool | Non
     """The holder's choice for the public verification page: full name (True), initials
     (False) or their profile's default (None). Only the holder's own valid certificates are
     found: any other id is CertificateNotFound."""
-    from audit.services import record_audit
-
     certificate = (
         Certificate.objects.of_officer(officer)
         .active()

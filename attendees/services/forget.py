@@ -105,8 +105,15 @@ def forget_copies(*, identity: Identity) -> None:
     their account (its own rows are the caller's)."""
     pk = identity.user_id
     registrations = Registration.objects.filter(officer_id=pk)
-    # Every mail to them, sent or not: each holds their address and what it told them.
-    mails = Mail.objects.filter(Q(recipient_id=pk) | Q(to__iexact=identity.email))
+    # Every mail to them or about them by address (a coordinator told of their onboarding
+    # request), sent or not: each holds their address and more.
+    email = identity.email
+    mails = Mail.objects.filter(
+        Q(recipient_id=pk)
+        | Q(to__iexact=email)
+        | Q(subject__icontains=email)
+        | Q(content__icontains=email)
+    )
 
     workshop_ids = set(registrations.values_list("workshop_id", flat=True))
     anonymise_person(
@@ -137,6 +144,7 @@ def forget_copies(*, identity: Identity) -> None:
         (ClosureEvent, "reason", Q(actor_id=pk), near_workshops),
         (ClosureEvent, "summary", Q(actor_id=pk), near_workshops),
         (ExportJob, "error", Q(requested_by_id=pk), None),
+        (Mail, "last_error", Q(recipient_id=pk), None),
     ]
     for model, field, about, near in text_fields:
         _redact_field(model, field, about=about, near=near, identity=identity)

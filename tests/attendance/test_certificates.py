@@ -2,16 +2,21 @@ import io
 import re
 
 import pytest
-from attendance.tasks import send_certificate_email
 from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from attendance import services
 from attendance.models import Certificate
 from attendance.models.certificates import new_certificate_number, normalize_certificate_number
 from attendance.pdf import render_certificate_pdf
+from attendance.services.certificates import revoke_certificate
 from attendees.models import User
+from outbox.models import Mail
+from outbox.tasks import send_mails, sweep_outbox
+from tests.commit import after_commit
 from tests.factories import OfficerFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
@@ -90,36 +95,69 @@ def test_revoked_certificate_cannot_be_downloaded(client_for, certificate, offic
     assert client_for(officer).get(url).status_code == 404
 
 
-def test_email_task_sends_once(certificate):
-    mail.outbox.clear()
-    Certificate.objects.filter(pk=certificate.pk).update(emailed_at=None)
-    assert send_certificate_email(certificate.pk) is True
-    assert send_certificate_email(certificate.pk) is False
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
+def test_certificate_is_mailed_once_with_its_pdf(trainer, registration, officer):
+    with after_commit():
+        certificate = _complete(trainer, registration)
+    (row,) = Mail.objects.filter(kind="certificate")
+    assert (row.recipient, row.workshop_id) == (officer, registration.workshop_id)
+    # A duplicate send task and the sweep find it sent.
+    assert send_mails([row.pk]) == 0
+    assert sweep_outbox() == 0
+    (message,) = mail.outbox
+    assert message.to == [officer.email]
     assert certificate.number in message.body
+    name, content, mimetype = message.attachments[0]
+    assert name == f"certificate-{certificate.number}.pdf"
+    assert mimetype == "application/pdf"
+    assert "Officer Alice" in _pdf_text(content)
+
+
+class DownThenUp(LocmemBackend):
+    """A mail server that refuses connections while `down`."""
+
+    down = True
+
+    def send_messages(self, messages):
+        if type(self).down:
+            raise ConnectionRefusedError(111, "Connection refused")
+        return super().send_messages(messages)
+
+
+@pytest.fixture
+def mail_server_down(settings):
+    settings.OUTBOX_EMAIL_BACKEND = f"{__name__}.DownThenUp"
+    DownThenUp.down = True
+    return DownThenUp
+
+
+def _mail_server_back(server):
+    server.down = False
+    Mail.objects.filter(status=Mail.Status.READY).update(next_attempt_at=timezone.now())
+
+
+def test_certificate_mail_failure_is_retried_and_sent_once(mail_server_down, trainer, registration):
+    with after_commit():
+        certificate = _complete(trainer, registration)
+    row = Mail.objects.get(kind="certificate")
+    assert (row.status, row.attempts) == (Mail.Status.READY, 1)
+    assert mail.outbox == []
+
+    _mail_server_back(mail_server_down)
+    assert sweep_outbox() == 1
+    assert sweep_outbox() == 0
+    (message,) = mail.outbox
     assert message.attachments[0][0] == f"certificate-{certificate.number}.pdf"
 
 
-def test_email_task_skips_revoked_certificate(certificate):
-    mail.outbox.clear()
-    Certificate.objects.filter(pk=certificate.pk).update(
-        emailed_at=None, revoked_at=certificate.issued_at
-    )
-    assert send_certificate_email(certificate.pk) is False
+def test_a_certificate_revoked_before_its_mail_went_out_is_not_mailed(
+    mail_server_down, trainer, registration
+):
+    with after_commit():
+        certificate = _complete(trainer, registration)
+        revoke_certificate(certificate=certificate, reason="Attendance corrected")
+    _mail_server_back(mail_server_down)
+    sweep_outbox()
     assert mail.outbox == []
-
-
-def test_email_failure_releases_the_claim(certificate, monkeypatch):
-    Certificate.objects.filter(pk=certificate.pk).update(emailed_at=None)
-
-    def boom(self, *args, **kwargs):
-        raise ConnectionError("smtp down")
-
-    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", boom)
-    with pytest.raises(ConnectionError):
-        send_certificate_email(certificate.pk)
-    assert Certificate.objects.get(pk=certificate.pk).emailed_at is None
 
 
 def test_cjk_name_renders(trainer, past_workshop, agency):

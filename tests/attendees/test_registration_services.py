@@ -5,8 +5,9 @@ from django.core import mail
 from django.utils import timezone
 
 from attendees import services
-from attendees.models import Registration, RegistrationEvent, User
+from attendees.models import Registration, User
 from attendees.services import RegistrationError
+from outbox.models import Mail
 from tests.factories import OfficerFactory, RegistrationFactory, WorkshopFactory
 from workshops.models import Workshop
 
@@ -459,13 +460,16 @@ def test_every_transition_enqueues_mail_and_confirmed_ones_sync_invites(
     )
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         reg = services.register(workshop_id=workshop.pk, officer=officer)
-    assert len(callbacks) == 1  # one message, only after commit: the e-mail task queues the sync
-    assert RegistrationEvent.objects.get().notified_at is None
+    # The e-mail is written with the change; it and the invite sync go only after commit.
+    (row,) = Mail.objects.all()
+    assert (row.kind, row.to, row.status) == ("registration", officer.email, Mail.Status.READY)
+    assert calls == [] and mail.outbox == []
     for cb in callbacks:
         cb()
     assert calls == [reg.pk]
-    assert RegistrationEvent.objects.get().notified_at is not None
     assert len(mail.outbox) == 1
+    row.refresh_from_db()
+    assert row.status == Mail.Status.SENT
 
 
 def test_suspended_user_cannot_register(workshop, officer):

@@ -1,57 +1,50 @@
+"""The e-mail about a registration change: queued in the outbox with the change, sent once after
+it commits, in the officer's language, before the calendar invites the change brings; a refused
+address or a dead mail server loses nothing and holds up no one else."""
+
+import smtplib
+
 import pytest
 from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
+from django.utils import timezone
 
 from attendees import services
-from attendees.models import RegistrationEvent
-from attendees.tasks import send_registration_event_email
-from invites.messages import CalendarInviteEmail
-from tests.factories import WorkshopFactory
+from attendees.models import Registration
+from outbox.models import Mail
+from outbox.tasks import send_mails, sweep_outbox
+from tests.commit import after_commit
+from tests.factories import OfficerFactory, WorkshopFactory
 
 pytestmark = pytest.mark.django_db
+Status = Mail.Status
+
+
+class Refusing(LocmemBackend):
+    """Refuses the addresses in `refused` for good (550); everything while `down`."""
+
+    refused: set[str] = set()
+    down = False
+
+    def send_messages(self, messages):
+        if type(self).down:
+            raise ConnectionRefusedError(111, "Connection refused")
+        for message in messages:
+            if message.to[0] in type(self).refused:
+                raise smtplib.SMTPRecipientsRefused({message.to[0]: (550, b"unavailable")})
+        return super().send_messages(messages)
 
 
 @pytest.fixture
-def event(region, officer, django_capture_on_commit_callbacks):
-    workshop = WorkshopFactory(region=region, title="Bitcoin tracing")
-    with django_capture_on_commit_callbacks(execute=False):
-        services.register(workshop_id=workshop.pk, officer=officer)
-    return RegistrationEvent.objects.get()
+def refusing(settings):
+    settings.OUTBOX_EMAIL_BACKEND = f"{__name__}.Refusing"
+    Refusing.refused, Refusing.down = set(), False
+    return Refusing
 
 
-def _registration_mails():
-    return [m for m in mail.outbox if not isinstance(m, CalendarInviteEmail)]
-
-
-def test_registration_mail_sent_once_when_task_runs_twice(event, officer):
-    assert send_registration_event_email(event.pk) is True
-    assert send_registration_event_email(event.pk) is False
-    assert len(_registration_mails()) == 1
-    message = mail.outbox[0]
-    assert message.to == [officer.email]
-    assert "Bitcoin tracing" in message.subject
-    assert "You are confirmed" in message.body
-    html = message.alternatives[0][0]
-    assert "<strong>" in html and "Bitcoin tracing" in html
-
-
-def test_registration_mail_in_officer_language(event, officer):
-    officer.language = "fr"
-    officer.save(update_fields=["language"])
-    send_registration_event_email(event.pk)
-    assert "/my-training/" in mail.outbox[0].body
-
-
-def test_failed_send_releases_the_claim(event, monkeypatch):
-    from django.core.mail import EmailMultiAlternatives
-
-    def boom(self, *args, **kwargs):
-        raise OSError("smtp down")
-
-    monkeypatch.setattr(EmailMultiAlternatives, "send", boom)
-    with pytest.raises(OSError):
-        send_registration_event_email(event.pk)
-    event.refresh_from_db()
-    assert event.notified_at is None
+@pytest.fixture
+def workshop(region):
+    return WorkshopFactory(region=region, title="Bitcoin tracing")
 
 
 @pytest.fixture
@@ -63,194 +56,147 @@ def invite_syncs(monkeypatch):
     return calls
 
 
-def test_confirmed_change_queues_the_invite_sync_once(event, invite_syncs):
-    send_registration_event_email(event.pk)
-    send_registration_event_email(event.pk)  # a duplicate run: already claimed, nothing queued
-    assert invite_syncs == [event.registration_id]
+def _register(workshop, officer):
+    """A registration, committed."""
+    with after_commit():
+        return services.register(workshop_id=workshop.pk, officer=officer)
+
+
+def _registration_mails():
+    return [m for m in mail.outbox if not m.calendars]
+
+
+def _due_now():
+    Mail.objects.filter(status=Status.READY).update(next_attempt_at=timezone.now())
+
+
+def test_registration_mail_sent_once_even_when_sent_twice(workshop, officer, invite_syncs):
+    _register(workshop, officer)
+    (row,) = Mail.objects.filter(kind="registration")
+    assert (row.to, row.recipient, row.workshop) == (officer.email, officer, workshop)
+    # A duplicate send task and the sweep find it sent.
+    assert send_mails([row.pk]) == 0
+    assert sweep_outbox() == 0
+    (message,) = _registration_mails()
+    assert message.to == [officer.email]
+    assert "Bitcoin tracing" in message.subject
+    assert "You are confirmed" in message.body
+    html = message.alternatives[0][0]
+    assert "<strong>" in html and "Bitcoin tracing" in html
+    assert message.extra_headers["Message-ID"] == row.message_id
+
+
+def test_registration_mail_in_officer_language(workshop, officer, invite_syncs):
+    officer.language = "fr"
+    officer.save(update_fields=["language"])
+    _register(workshop, officer)
+    (message,) = _registration_mails()
+    assert "/my-training/" in message.body
+    assert "Voir tous vos ateliers" in message.body
+
+
+def test_confirmed_change_queues_the_invite_sync_once(workshop, officer, invite_syncs):
+    registration = _register(workshop, officer)
+    assert invite_syncs == [registration.pk]
+    sweep_outbox()  # sending the e-mail again (nothing to send) queues no second sync
+    assert invite_syncs == [registration.pk]
 
 
 def test_waitlisting_queues_no_invite_sync(region, agency, invite_syncs):
-    from attendees.models import Registration
-    from tests.factories import OfficerFactory
-
     workshop = WorkshopFactory(region=region, capacity=0)
-    reg = services.register(workshop_id=workshop.pk, officer=OfficerFactory(agency=agency))
-    assert reg.state == Registration.State.WAITLISTED
-    send_registration_event_email(reg.events.get().pk)
+    registration = _register(workshop, OfficerFactory(agency=agency))
+    assert registration.state == Registration.State.WAITLISTED
     assert invite_syncs == []
     assert len(mail.outbox) == 1
 
 
-def test_failed_mail_still_queues_the_invite_sync(event, invite_syncs, monkeypatch):
-    from django.core.mail import EmailMultiAlternatives
+def test_failed_mail_still_syncs_the_invites_which_follow_it(workshop, officer, refusing):
+    refusing.down = True
+    _register(workshop, officer)
+    registration_mail = Mail.objects.get(kind="registration")
+    assert (registration_mail.status, registration_mail.attempts) == (Status.READY, 1)
+    # The calendar sync ran all the same; its invites wait behind the e-mail they follow.
+    invites = Mail.objects.filter(kind="invite", to=officer.email)
+    assert invites.count() == workshop.sessions.count() >= 1
+    assert set(invites.values_list("attempts", flat=True)) == {0}
+    assert mail.outbox == []
 
-    def boom(self, *args, **kwargs):
-        raise OSError("smtp down")
-
-    monkeypatch.setattr(EmailMultiAlternatives, "send", boom)
-    with pytest.raises(OSError):
-        send_registration_event_email(event.pk)
-    assert invite_syncs == [event.registration_id]
-
-
-# --- the workshop's mail drain: one task per burst of changes ---------------------------------
-
-
-@pytest.fixture
-def drains(monkeypatch):
-    """Publishes of the drain task, recorded instead of run (as if the worker were busy)."""
-    from attendees import tasks
-
-    calls = []
-    monkeypatch.setattr(tasks.send_registration_emails, "delay", calls.append)
-    return calls
+    refusing.down = False
+    _due_now()
+    sweep_outbox()
+    assert sweep_outbox() == 0
+    assert [bool(m.calendars) for m in mail.outbox] == [False] + [True] * invites.count()
+    assert set(Mail.objects.values_list("status", flat=True)) == {Status.SENT}
 
 
-def _register_committed(workshop, officer, capture):
-    with capture(execute=True):
-        return services.register(workshop_id=workshop.pk, officer=officer)
-
-
-def test_a_burst_of_registrations_queues_one_drain_that_mails_everyone(
-    region, agency, drains, django_capture_on_commit_callbacks
-):
-    from attendees.tasks import send_registration_emails
-    from tests.factories import OfficerFactory
-
+def test_a_burst_of_registrations_mails_everyone_once(region, agency, invite_syncs):
     workshop = WorkshopFactory(region=region, capacity=2)
     officers = [OfficerFactory(agency=agency) for _ in range(5)]
     for officer in officers:
-        _register_committed(workshop, officer, django_capture_on_commit_callbacks)
-    assert drains == [workshop.pk]  # four changes saw the pending drain and published nothing
-    assert _registration_mails() == []
-
-    assert send_registration_emails(workshop.pk) == 5
+        _register(workshop, officer)
+    assert sweep_outbox() == 0
     assert sorted(m.to[0] for m in _registration_mails()) == sorted(o.email for o in officers)
-    assert send_registration_emails(workshop.pk) == 0  # run twice: nothing sent twice
-    assert len(_registration_mails()) == 5
-
-    # The drain cleared the wake-up: the next change publishes again.
-    _register_committed(workshop, OfficerFactory(agency=agency), django_capture_on_commit_callbacks)
-    assert drains == [workshop.pk, workshop.pk]
+    states = Registration.objects.values_list("state", flat=True)
+    assert sorted(states) == ["confirmed", "confirmed", "waitlisted", "waitlisted", "waitlisted"]
 
 
-def test_each_workshop_has_its_own_drain(
-    region, agency, drains, django_capture_on_commit_callbacks
-):
-    from tests.factories import OfficerFactory
-
-    first, second = WorkshopFactory(region=region), WorkshopFactory(region=region)
-    _register_committed(first, OfficerFactory(agency=agency), django_capture_on_commit_callbacks)
-    _register_committed(second, OfficerFactory(agency=agency), django_capture_on_commit_callbacks)
-    assert drains == [first.pk, second.pk]
-
-
-def test_a_failed_publish_lets_the_next_change_publish(
-    region, agency, monkeypatch, django_capture_on_commit_callbacks
-):
-    from attendees import tasks
-    from tests.factories import OfficerFactory
-
-    workshop = WorkshopFactory(region=region)
-    published = []
-
-    def broker_down(workshop_id):
-        raise ConnectionError("redis down")
-
-    monkeypatch.setattr(tasks.send_registration_emails, "delay", broker_down)
-    reg = _register_committed(
-        workshop, OfficerFactory(agency=agency), django_capture_on_commit_callbacks
-    )
-    assert reg.pk  # committed all the same; the outbox sweep owes the e-mail
-    monkeypatch.setattr(tasks.send_registration_emails, "delay", published.append)
-    _register_committed(workshop, OfficerFactory(agency=agency), django_capture_on_commit_callbacks)
-    assert published == [workshop.pk]
-
-
-def test_one_refused_address_does_not_hold_up_the_others(
-    region, agency, drains, monkeypatch, django_capture_on_commit_callbacks
-):
-    from django.core.mail import EmailMultiAlternatives
-
-    from attendees.tasks import send_registration_emails
-    from outbox.models import Delivery
-    from tests.factories import OfficerFactory
-
+def test_one_refused_address_does_not_hold_up_the_others(region, agency, refusing, invite_syncs):
     workshop = WorkshopFactory(region=region)
     refused = OfficerFactory(agency=agency)
     others = [OfficerFactory(agency=agency) for _ in range(2)]
+    refusing.refused = {refused.email}
     for officer in (refused, *others):
-        _register_committed(workshop, officer, django_capture_on_commit_callbacks)
-    real_send = EmailMultiAlternatives.send
-
-    def send(self, *args, **kwargs):
-        if self.to == [refused.email]:
-            raise OSError("550 mailbox unavailable")
-        return real_send(self, *args, **kwargs)
-
-    monkeypatch.setattr(EmailMultiAlternatives, "send", send)
-    assert send_registration_emails.run(workshop.pk) == 2
+        _register(workshop, officer)
     assert sorted(m.to[0] for m in _registration_mails()) == sorted(o.email for o in others)
-    failed = Delivery.objects.get(kind=Delivery.Kind.REGISTRATION_EVENT)
-    assert failed.recipient_id == refused.pk and failed.attempts == 1
+    failed = Mail.objects.get(to=refused.email)
+    assert failed.status == Status.FAILED and failed.attempts == 1  # a 550 is final
+    assert failed.recipient_id == refused.pk and "550" in failed.last_error
+    # Given up: neither a later registration's send nor the sweep tries it again.
+    _register(workshop, OfficerFactory(agency=agency))
+    _due_now()
+    assert sweep_outbox() == 0
+    assert Mail.objects.get(pk=failed.pk).attempts == 1
+    assert len(_registration_mails()) == 3
 
 
-def test_a_dead_mail_server_stops_the_drain_after_three_failures(
-    region, agency, drains, monkeypatch, django_capture_on_commit_callbacks
+def test_a_dead_mail_server_costs_each_mail_one_attempt_per_retry(
+    region, agency, refusing, invite_syncs
 ):
-    from django.core.mail import EmailMultiAlternatives
-
-    from attendees.tasks import send_registration_emails
-    from outbox.models import Delivery
-    from tests.factories import OfficerFactory
-
+    """During an outage, every new registration's send leaves the earlier mails waiting for
+    their retry time: a rush of registrations cannot use up their attempts."""
     workshop = WorkshopFactory(region=region)
+    refusing.down = True
     for _ in range(5):
-        _register_committed(
-            workshop, OfficerFactory(agency=agency), django_capture_on_commit_callbacks
-        )
+        _register(workshop, OfficerFactory(agency=agency))
+    assert sweep_outbox() == 0  # none due yet
+    rows = Mail.objects.filter(kind="registration")
+    assert rows.count() == 5
+    assert set(rows.values_list("status", "attempts")) == {(Status.READY, 1)}
 
-    def down(self, *args, **kwargs):
-        raise ConnectionRefusedError(111, "Connection refused")
-
-    monkeypatch.setattr(EmailMultiAlternatives, "send", down)
-    assert send_registration_emails.run(workshop.pk) == 0
-    assert Delivery.objects.filter(kind=Delivery.Kind.REGISTRATION_EVENT).count() == 3
-    assert RegistrationEvent.objects.filter(notified_at=None).count() == 5
-    # Woken again at once (the rush goes on): the three just attempted wait for the sweep's
-    # grace period, so a wake-up storm cannot use up an e-mail's attempts.
-    send_registration_emails.run(workshop.pk)
-    attempts = Delivery.objects.filter(kind=Delivery.Kind.REGISTRATION_EVENT)
-    assert attempts.count() == 5
-    assert max(attempts.values_list("attempts", flat=True)) == 1
+    refusing.down = False
+    _due_now()
+    assert sweep_outbox() == 5
+    assert sweep_outbox() == 0
+    assert len(_registration_mails()) == 5
+    assert set(rows.values_list("status", "attempts")) == {(Status.SENT, 2)}
 
 
-def test_the_drain_leaves_what_the_sweep_leaves(
-    region, agency, drains, django_capture_on_commit_callbacks
+def test_a_lost_send_of_one_registration_is_sent_by_the_sweep_and_others_go_at_once(
+    region, agency, monkeypatch, invite_syncs
 ):
-    """Events older than OUTBOX_MAX_AGE_HOURS and given-up e-mails are not sent by a drain
-    woken by a new registration (no flood of stale mail)."""
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from attendees.tasks import send_registration_emails
-    from outbox.models import Delivery
-    from tests.factories import OfficerFactory
-
     workshop = WorkshopFactory(region=region)
-    old, given_up, new = (OfficerFactory(agency=agency) for _ in range(3))
-    for officer in (old, given_up, new):
-        _register_committed(workshop, officer, django_capture_on_commit_callbacks)
-    RegistrationEvent.objects.filter(registration__officer=old).update(
-        created_at=timezone.now() - dt.timedelta(days=30)
-    )
-    stuck = RegistrationEvent.objects.get(registration__officer=given_up)
-    Delivery.objects.create(
-        kind=Delivery.Kind.REGISTRATION_EVENT,
-        object_id=stuck.pk,
-        attempts=12,
-        given_up_at=timezone.now(),
-    )
-    assert send_registration_emails(workshop.pk) == 1
-    assert [m.to[0] for m in _registration_mails()] == [new.email]
+    first, second = OfficerFactory(agency=agency), OfficerFactory(agency=agency)
+
+    def broker_down(ids):
+        raise ConnectionError("redis down")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(send_mails, "delay", broker_down)
+        registration = _register(workshop, first)
+    assert registration.pk  # committed all the same; the outbox owes the e-mail
+    assert mail.outbox == []
+    _register(workshop, second)
+    assert [m.to[0] for m in mail.outbox] == [second.email]
+    assert sweep_outbox() == 1
+    assert sweep_outbox() == 0
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([first.email, second.email])

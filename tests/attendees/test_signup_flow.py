@@ -7,6 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from attendees.models import Agency, OnboardingRequest, User, VettingDecision
+from outbox.models import Mail
 from tests.commit import after_commit
 from tests.factories import AgencyFactory, CoordinatorFactory, ProgramAdminFactory
 from tests.signin import sign_in
@@ -187,11 +188,13 @@ def test_onboarding_form_prefills_email_and_shows_errors(client):
 
 def test_unverified_coordinator_gets_no_onboarding_mail(client, region):
     CoordinatorFactory(regions=[region], status=User.Status.SUSPENDED)
-    client.post(
-        reverse("onboarding_request"),
-        {"full_name": "A B", "email": "a@b.example", "agency_name": "X", "country": "SG"},
-    )
+    with after_commit():
+        client.post(
+            reverse("onboarding_request"),
+            {"full_name": "A B", "email": "a@b.example", "agency_name": "X", "country": "SG"},
+        )
     assert mail.outbox == []
+    assert not Mail.objects.exists()
 
 
 def test_onboarding_form_is_rate_limited_per_address(client, settings):

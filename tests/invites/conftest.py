@@ -19,7 +19,7 @@ def pytest_configure(config):
 def _invite_settings(settings):
     settings.SITE_URL = "https://training.example.org"
     settings.DEFAULT_FROM_EMAIL = "Crypto Investigations Training Program <training@example.org>"
-    settings.INVITE_BATCH_SIZE = 50
+    settings.OUTBOX_BATCH_SIZE = 50
     settings.INVITE_REMINDER_DAYS = [7, 1]
 
 

@@ -10,9 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from attendees.models import Registration, User
+from invites import tasks
 from invites.models import InviteDelivery
-from invites.services import deliver_invites, plan_workshop_batches
-from invites.tasks import sync_registration_invites, sync_workshop_invites
+from invites.services import plan_workshop_batches, sync_invites
+from outbox.models import Mail
+from outbox.tasks import sweep_outbox
+from tests.commit import after_commit
 from tests.factories import OfficerFactory, RegistrationFactory, TrainerFactory, WorkshopFactory
 from workshops.models import Workshop, WorkshopSession
 
@@ -22,6 +25,26 @@ from .icscheck import parse_outbox, start_by_own_vtimezone
 pytestmark = pytest.mark.django_db
 
 LISBON = zoneinfo.ZoneInfo("Europe/Lisbon")
+
+
+# The syncs, committed: the messages they queue in the outbox are sent.
+def sync_registration_invites(registration_id: int) -> int:
+    with after_commit():
+        return tasks.sync_registration_invites(registration_id)
+
+
+def sync_workshop_invites(workshop_id: int) -> int:
+    with after_commit():
+        return tasks.sync_workshop_invites(workshop_id)
+
+
+def sync_users(workshop, users) -> int:
+    with after_commit():
+        return sync_invites(workshop_id=workshop.pk, user_ids=[u.pk for u in users])
+
+
+def due_now():
+    Mail.objects.filter(status=Mail.Status.READY).update(next_attempt_at=timezone.now())
 
 
 def sent(to=None):
@@ -490,17 +513,24 @@ class FlakySMTPBackend(LocmemBackend):
 def test_an_smtp_failure_keeps_what_was_sent_and_the_retry_sends_the_rest(
     settings, lisbon_workshop, officer
 ):
-    settings.EMAIL_BACKEND = f"{__name__}.FlakySMTPBackend"
+    settings.OUTBOX_EMAIL_BACKEND = f"{__name__}.FlakySMTPBackend"
     FlakySMTPBackend.accept = 1
     registration = RegistrationFactory(workshop=lisbon_workshop, officer=officer)
-    with pytest.raises(smtplib.SMTPServerDisconnected):
-        deliver_invites(workshop_id=lisbon_workshop.pk, user_ids=[officer.pk])
-    assert InviteDelivery.objects.filter(method="REQUEST").count() == 1
+    assert sync_users(lisbon_workshop, [officer]) == 2
+    assert len(mail.outbox) == 1
+    # Both are recorded as sent: the second waits in the outbox for its retry, and a sync
+    # queues nothing more (the calendar holds what the outbox will deliver).
+    assert InviteDelivery.objects.filter(method="REQUEST").count() == 2
+    assert sync_registration_invites(registration.pk) == 0
+    assert sweep_outbox() == 0  # not due yet: never retried at once
     assert len(mail.outbox) == 1
 
     FlakySMTPBackend.accept = 100
-    assert sync_registration_invites(registration.pk) == 1
+    due_now()
+    assert sweep_outbox() == 1
+    assert sweep_outbox() == 0
     invites = sent()
+    assert len(invites) == 2
     assert len({str(i.event["UID"]) for i in invites}) == 2
     assert {i.event["SEQUENCE"] for i in invites} == {0}
 
@@ -508,8 +538,8 @@ def test_an_smtp_failure_keeps_what_was_sent_and_the_retry_sends_the_rest(
 def test_fan_out_batches_hold_at_most_the_batch_size_over_one_connection_each(
     settings, lisbon_workshop, officer
 ):
-    settings.INVITE_BATCH_SIZE = 4
-    settings.EMAIL_BACKEND = f"{__name__}.FlakySMTPBackend"
+    settings.OUTBOX_BATCH_SIZE = 4
+    settings.OUTBOX_EMAIL_BACKEND = f"{__name__}.FlakySMTPBackend"
     FlakySMTPBackend.accept = 1000
     FlakySMTPBackend.opened = 0
     lisbon_workshop.trainers.clear()
@@ -524,7 +554,7 @@ def test_fan_out_batches_hold_at_most_the_batch_size_over_one_connection_each(
 
 
 class SlowBackend(LocmemBackend):
-    """Holds each message a moment, so two concurrent syncs overlap."""
+    """Holds each message a moment: the first sync is still sending when the second plans."""
 
     def send_messages(self, messages):
         import time
@@ -539,7 +569,7 @@ def test_two_concurrent_syncs_send_one_set_of_invites(settings, lisbon_workshop,
 
     from django.db import connection
 
-    settings.EMAIL_BACKEND = f"{__name__}.SlowBackend"
+    settings.OUTBOX_EMAIL_BACKEND = f"{__name__}.SlowBackend"
     RegistrationFactory(workshop=lisbon_workshop, officer=officer)
     results, errors = [], []
     barrier = threading.Barrier(2)
@@ -547,7 +577,7 @@ def test_two_concurrent_syncs_send_one_set_of_invites(settings, lisbon_workshop,
     def run():
         try:
             barrier.wait()
-            results.append(deliver_invites(workshop_id=lisbon_workshop.pk, user_ids=[officer.pk]))
+            results.append(sync_invites(workshop_id=lisbon_workshop.pk, user_ids=[officer.pk]))
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
         finally:
@@ -613,7 +643,7 @@ def test_texts_rendered_once_per_batch_carry_each_recipients_own_name(lisbon_wor
     officers = [OfficerFactory(full_name=name, language="en") for name in names]
     for officer in officers:
         RegistrationFactory(workshop=lisbon_workshop, officer=officer)
-    assert deliver_invites(workshop_id=lisbon_workshop.pk, user_ids=[o.pk for o in officers]) == 6
+    assert sync_users(lisbon_workshop, officers) == 6
     parsed = sent()
     for officer in officers:
         invites = [i for i in parsed if i.message["To"] == officer.email]
@@ -630,7 +660,7 @@ def test_texts_rendered_once_per_batch_carry_each_recipients_own_name(lisbon_wor
 def test_html_escapes_the_recipients_name(lisbon_workshop):
     officer = OfficerFactory(full_name="Eve <script>alert(1)</script>", language="en")
     RegistrationFactory(workshop=lisbon_workshop, officer=officer)
-    deliver_invites(workshop_id=lisbon_workshop.pk, user_ids=[officer.pk])
+    sync_users(lisbon_workshop, [officer])
     body = mail.outbox[0].alternatives[0][0]
     assert "<script>" not in body and "Eve &lt;script&gt;alert(1)&lt;/script&gt;" in body
 
@@ -681,34 +711,30 @@ class DyingBackend(LocmemBackend):
         return super().send_messages(messages)
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_worker_dying_mid_batch_resends_at_most_one_commit_group(settings, region, monkeypatch):
-    from invites.models import InviteRequest
-    from invites.services import delivery
-
-    monkeypatch.setattr(delivery, "USERS_PER_COMMIT", 4)
+def test_a_worker_dying_mid_fan_out_resends_only_the_message_it_was_sending(settings, region):
     workshop = WorkshopFactory(region=region)
     officers = OfficerFactory.create_batch(10)
     for officer in officers:
         RegistrationFactory(workshop=workshop, officer=officer)
-        InviteRequest.objects.create(workshop=workshop, user=officer)
-    ids = sorted(o.pk for o in officers)
 
-    settings.EMAIL_BACKEND = f"{__name__}.DyingBackend"
-    DyingBackend.accept = 6  # dies on the 7th message: group 2 (messages 5-8) is under way
-    with pytest.raises(KeyboardInterrupt):
-        deliver_invites(workshop_id=workshop.pk, user_ids=ids)
+    settings.OUTBOX_EMAIL_BACKEND = f"{__name__}.DyingBackend"
+    DyingBackend.accept = 6  # dies during the 7th message
+    with pytest.raises(KeyboardInterrupt), after_commit():
+        tasks.sync_workshop_invites(workshop.pk)
     assert len(mail.outbox) == 6
-    # Group 1 was committed; group 2's two accepted messages were not recorded.
-    assert set(InviteDelivery.objects.filter(sequence=0).values_list("user_id", flat=True)) == set(
-        ids[:4]
-    )
-    assert sorted(InviteRequest.objects.values_list("user_id", flat=True)) == ids[4:]
+    (dying,) = Mail.objects.filter(status=Mail.Status.SENDING)
 
-    settings.EMAIL_BACKEND = f"{__name__}.FlakySMTPBackend"
-    FlakySMTPBackend.accept, FlakySMTPBackend.opened = 1000, 0
-    mail.outbox.clear()
-    # Users 5-10 are sent now; only 5 and 6 (the unrecorded part of group 2) get it twice.
-    assert deliver_invites(workshop_id=workshop.pk, user_ids=ids) == 6
-    assert FlakySMTPBackend.opened == 1  # three commit groups, one connection
-    assert not InviteRequest.objects.exists()
+    settings.OUTBOX_EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # The sweep sends what was never claimed; the claim of the dead send expires and is retried.
+    assert sweep_outbox() == 3
+    Mail.objects.filter(pk=dying.pk).update(claimed_at=timezone.now() - dt.timedelta(hours=1))
+    sweep_outbox()
+    due_now()
+    assert sweep_outbox() == 1
+    assert sweep_outbox() == 0
+    # Every officer got their invite once (the dying one's again, under the same Message-ID,
+    # in case it had gone out), and no sync queues it again.
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(o.email for o in officers)
+    assert mail.outbox[-1].extra_headers["Message-ID"] == dying.message_id
+    assert set(Mail.objects.values_list("status", flat=True)) == {Mail.Status.SENT}
+    assert sync_workshop_invites(workshop.pk) == 0

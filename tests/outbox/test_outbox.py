@@ -1,32 +1,30 @@
-"""The outbox: a registration commits whatever Redis, the worker or the mail server do; the
-sweep sends what is overdue once they are back; nothing is sent twice; failures are counted and
-given up visibly, and a coordinator can retry them."""
+"""The outbox: every mail is a row written with the change that causes it; it is sent once that
+commits, whatever Redis, the worker or the mail server do meanwhile; nothing is sent twice from
+one claim, a crash mid-send is resent with the same Message-ID, one person's mails keep their
+order, failures are retried with one policy and given up visibly, and a coordinator can retry."""
 
+import smtplib
 from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.db import transaction
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from attendance.models import Certificate
 from attendees import services
-from attendees.models import Registration, RegistrationEvent
+from attendees.models import Registration
 from audit.models import AuditEntry
-from invites.messages import CalendarInviteEmail
-from invites.models import InviteRequest
-from outbox.models import Delivery
-from outbox.services import overdue_ids, sweep
+from outbox import sending
+from outbox.models import Mail
+from outbox.services import queue_mail
 from outbox.tasks import sweep_outbox
+from tests.commit import after_commit
 from tests.factories import RegistrationFactory, WorkshopFactory
 from trainingsite.celery import app
 
-Kind = Delivery.Kind
-
-
-def _backdate_events(minutes: int = 10) -> None:
-    RegistrationEvent.objects.update(created_at=timezone.now() - timedelta(minutes=minutes))
+Status = Mail.Status
 
 
 def _use_broker(url):
@@ -36,10 +34,106 @@ def _use_broker(url):
     app.amqp._producer_pool = None
 
 
+def _due_now():
+    Mail.objects.filter(status=Status.READY).update(next_attempt_at=timezone.now())
+
+
+def _plain(to, subject):
+    from django.core.mail import EmailMultiAlternatives
+
+    return EmailMultiAlternatives(subject=subject, body=f"Body of {subject}", to=[to])
+
+
+class Recording(LocmemBackend):
+    """Locmem, also noting whether a database transaction was open during each send."""
+
+    in_transaction: list[bool] = []
+
+    def send_messages(self, messages):
+        type(self).in_transaction.append(connection.in_atomic_block)
+        return super().send_messages(messages)
+
+
+class Failing(LocmemBackend):
+    """Refuses everything with `error` (or passes once `error` is None)."""
+
+    error: BaseException | None = smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+    seen: list[str] = []
+
+    def send_messages(self, messages):
+        type(self).seen.extend(m.extra_headers["Message-ID"] for m in messages)
+        if type(self).error is not None:
+            raise type(self).error
+        return super().send_messages(messages)
+
+
+@pytest.fixture
+def failing(settings):
+    settings.OUTBOX_EMAIL_BACKEND = f"{__name__}.Failing"
+    Failing.error = smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+    Failing.seen = []
+    return Failing
+
+
+# --- written with the change, sent after it -------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_rolled_back_change_queues_nothing(region, officer):
+    workshop = WorkshopFactory(region=region)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.register(workshop_id=workshop.pk, officer=officer)
+        assert Mail.objects.filter(to=officer.email, kind="registration").exists()
+        raise RuntimeError("the request failed after the registration")
+    assert not Mail.objects.exists()
+
+
 @pytest.mark.django_db(transaction=True)
-def test_registration_commits_with_broker_down_and_sweep_sends_it_once_broker_is_back(
+def test_no_transaction_is_open_while_the_mail_server_talks(settings, officer):
+    settings.OUTBOX_EMAIL_BACKEND = f"{__name__}.Recording"
+    Recording.in_transaction = []
+    with transaction.atomic():
+        queue_mail(_plain(officer.email, "One"), kind="test")
+        queue_mail(_plain(officer.email, "Two"), kind="test")
+    assert Recording.in_transaction == [False, False]
+    assert [m.subject for m in mail.outbox] == ["One", "Two"]
+    assert set(Mail.objects.values_list("status", flat=True)) == {Status.SENT}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_claim_is_committed_before_smtp_is_asked(settings, officer):
+    """While the message goes out, another connection sees it claimed (sending)."""
+    import threading
+
+    from django.db import connections
+
+    seen = {}
+
+    class Peeking(LocmemBackend):
+        def send_messages(self, messages):
+            def peek():
+                seen["status"] = Mail.objects.get().status
+                connections.close_all()
+
+            thread = threading.Thread(target=peek)
+            thread.start()
+            thread.join(10)
+            return super().send_messages(messages)
+
+    settings.OUTBOX_EMAIL_BACKEND = f"{__name__}.Peeking"
+    globals()["Peeking"] = Peeking
+    (row,) = queue_mail(_plain(officer.email, "Hi"), kind="test")
+    assert seen == {"status": Status.SENDING}
+    row.refresh_from_db()
+    assert row.status == Status.SENT and row.attempts == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_registration_commits_with_the_broker_down_and_the_sweep_sends_it_once_back(
     settings, region, officer
 ):
+    from invites.tasks import reconcile_invites
+
     workshop = WorkshopFactory(region=region, title="Tracing mixers")
     app.conf.task_always_eager = False
     _use_broker("redis://127.0.0.1:1/0")  # nothing listens there: like a stopped Redis
@@ -51,153 +145,188 @@ def test_registration_commits_with_broker_down_and_sweep_sends_it_once_broker_is
         _use_broker(settings.CELERY_BROKER_URL)
     assert Registration.objects.filter(officer=officer, workshop=workshop).exists()
     assert mail.outbox == []
-    event = RegistrationEvent.objects.get()
-    assert event.notified_at is None
+    assert Mail.objects.get().status == Status.READY
 
-    assert sweep_outbox() == 0  # still within the grace period: its own task may yet run
-    _backdate_events()
     assert sweep_outbox() == 1
     assert sweep_outbox() == 0
-    # The e-mail, and the calendar invite whose sync was lost with the broker too.
-    assert len(mail.outbox) == 2
-    assert "Tracing mixers" in mail.outbox[0].subject
-    assert isinstance(mail.outbox[1], CalendarInviteEmail)
-    assert mail.outbox[1].to == [officer.email]
-    event.refresh_from_db()
-    assert event.notified_at is not None
+    assert reconcile_invites() >= 1  # the calendar sync was lost with the broker too
+    assert reconcile_invites() >= 1
+    subjects = [m.subject for m in mail.outbox]
+    assert "Tracing mixers" in subjects[0]
+    invites = [m for m in mail.outbox if m.calendars]
+    assert len(invites) == len(workshop.sessions.all()) and len(mail.outbox) == 1 + len(invites)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_dead_smtp_fails_records_retries_then_sweep_sends_exactly_once(smtp, region, officer):
+def test_dead_smtp_records_the_failure_then_the_sweep_sends_exactly_once(smtp, region, officer):
     workshop = WorkshopFactory(region=region)
     with transaction.atomic():
         services.register(workshop_id=workshop.pk, officer=officer)
-    registration = Registration.objects.get()
-    assert registration.state == Registration.State.CONFIRMED  # committed despite SMTP
-    event = RegistrationEvent.objects.get()
-    assert event.notified_at is None
-    delivery = Delivery.objects.get(kind=Kind.REGISTRATION_EVENT, object_id=event.pk)
-    # Eager mode stops at the first Retry; a worker would retry with backoff (policy test below).
-    assert delivery.attempts == 1
-    assert "Connection refused" in delivery.last_error or "111" in delivery.last_error
-    assert delivery.given_up_at is None and delivery.sent_at is None
-    assert delivery.workshop_id == workshop.pk and delivery.recipient_id == officer.pk
+    assert Registration.objects.get().state == Registration.State.CONFIRMED  # despite SMTP
+    first = Mail.objects.get(kind="registration")
+    assert first.status == Status.READY and first.attempts == 1
+    assert "Connection refused" in first.last_error or "111" in first.last_error
+    assert first.next_attempt_at > timezone.now()  # never retried at once
+    assert first.workshop_id == workshop.pk and first.recipient_id == officer.pk
+    assert sweep_outbox() == 0  # not due yet
 
     smtp.start()
-    _backdate_events()
-    Delivery.objects.update(last_attempt_at=timezone.now() - timedelta(minutes=10))
-    assert sweep_outbox() == 1
+    _due_now()
+    assert sweep_outbox() >= 1
     assert sweep_outbox() == 0
-    # The e-mail, then the calendar invite (refused by the dead server the first time too).
-    assert len(smtp.sink.messages) == 2
+    # The e-mail, then the calendar invites (refused by the dead server the first time too).
+    assert len(smtp.sink.messages) == Mail.objects.count() >= 2
+    assert b"text/calendar" not in smtp.sink.messages[0]
     assert b"text/calendar" in smtp.sink.messages[1]
-    delivery.refresh_from_db()
-    assert delivery.sent_at is not None
+    assert set(Mail.objects.values_list("status", flat=True)) == {Status.SENT}
+
+
+# --- one retry policy -------------------------------------------------------------------------
+
+
+def test_retry_delays_grow_are_never_zero_and_are_capped(settings):
+    settings.OUTBOX_RETRY_SECONDS = 60
+    delays = [sending.retry_delay(n).total_seconds() for n in range(1, 12)]
+    assert all(d >= 60 for d in delays)
+    assert delays[1] >= 120 and delays[3] >= 480
+    assert max(delays) <= sending.MAX_DELAY * 1.25
 
 
 @pytest.mark.django_db
-def test_failure_recorded_and_send_retried_with_backoff_policy():
-    from attendance.tasks import send_certificate_email
-
-    from attendees.tasks import send_registration_event_email
-
-    for task in (send_registration_event_email, send_certificate_email):
-        assert OSError in task.autoretry_for
-        assert task.retry_backoff is True and task.max_retries == 5
+def test_a_message_keeps_its_message_id_across_retries(failing, officer):
+    with after_commit():
+        (row,) = queue_mail(_plain(officer.email, "Hi"), kind="test")
+    for _ in range(2):
+        _due_now()
+        with after_commit():
+            sweep_outbox()
+    failing.error = None
+    _due_now()
+    with after_commit():
+        sweep_outbox()
+    assert len(failing.seen) == 4 and set(failing.seen) == {row.message_id}
+    assert mail.outbox[0].extra_headers["Message-ID"] == row.message_id
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (Status.SENT, 4)
 
 
 @pytest.mark.django_db
-def test_work_in_backoff_is_left_to_its_retry(
-    smtp, region, officer, django_capture_on_commit_callbacks
+def test_given_up_after_max_attempts_and_then_left_alone(settings, failing, officer):
+    settings.OUTBOX_MAX_ATTEMPTS = 2
+    with after_commit():
+        (row,) = queue_mail(_plain(officer.email, "Hi"), kind="test")
+    _due_now()
+    with after_commit():
+        sweep_outbox()
+    row.refresh_from_db()
+    assert row.status == Status.FAILED and row.attempts == 2
+    failing.error = None
+    Mail.objects.update(next_attempt_at=timezone.now() - timedelta(days=1))
+    with after_commit():
+        assert sweep_outbox() == 0
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_a_permanent_refusal_is_given_up_at_once(failing, officer):
+    failing.error = smtplib.SMTPRecipientsRefused({officer.email: (550, b"no such user")})
+    with after_commit():
+        (row,) = queue_mail(_plain(officer.email, "Hi"), kind="test")
+    row.refresh_from_db()
+    assert row.status == Status.FAILED and row.attempts == 1
+    assert "550" in row.last_error
+
+
+# --- order, and what a crash leaves -----------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_one_persons_mails_go_out_in_the_order_of_the_changes(
+    failing, officer, other_agency_officer
 ):
-    workshop = WorkshopFactory(region=region)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.register(workshop_id=workshop.pk, officer=officer)
-    assert Delivery.objects.get(kind=Kind.REGISTRATION_EVENT).attempts == 1
-    _backdate_events()
-    # Just failed (last attempt now): the task's own backoff retry owns it.
-    assert overdue_ids(kind=Kind.REGISTRATION_EVENT) == []
+    with after_commit():
+        queue_mail(_plain(officer.email, "1 confirmed"), kind="test")
+        queue_mail(_plain(officer.email, "2 cancelled"), kind="test")
+        queue_mail(_plain(other_agency_officer.email, "other"), kind="test")
+    # The first failed; the second waits behind it, and is not sent before it.
+    failing.error = None
+    Mail.objects.filter(subject="2 cancelled").update(next_attempt_at=timezone.now())
+    with after_commit():
+        sweep_outbox()
+    assert [m.subject for m in mail.outbox if m.to == [officer.email]] == []
+    _due_now()
+    with after_commit():
+        sweep_outbox()
+    assert [m.subject for m in mail.outbox if m.to == [officer.email]] == [
+        "1 confirmed",
+        "2 cancelled",
+    ]
 
 
 @pytest.mark.django_db
-def test_gives_up_after_max_attempts_and_sweep_leaves_it(
-    settings, smtp, region, officer, django_capture_on_commit_callbacks
-):
+def test_a_mail_given_up_holds_nothing_back(settings, failing, officer):
     settings.OUTBOX_MAX_ATTEMPTS = 1
-    workshop = WorkshopFactory(region=region)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.register(workshop_id=workshop.pk, officer=officer)
-    # The e-mail and the calendar invites both failed once and were given up.
-    assert {d.kind for d in Delivery.objects.given_up()} == {Kind.REGISTRATION_EVENT, Kind.INVITE}
-    smtp.start()
-    _backdate_events()
-    InviteRequest.objects.update(requested_at=timezone.now() - timedelta(minutes=10))
-    Delivery.objects.update(last_attempt_at=timezone.now() - timedelta(minutes=10))
-    assert sweep() == 0
-    assert smtp.sink.messages == []
+    with after_commit():
+        queue_mail(_plain(officer.email, "refused"), kind="test")
+    failing.error = None
+    with after_commit():
+        queue_mail(_plain(officer.email, "later"), kind="test")
+    assert [m.subject for m in mail.outbox] == ["later"]
 
 
 @pytest.mark.django_db
-def test_sweep_ignores_recent_old_and_already_sent_work(region, officer):
-    workshop = WorkshopFactory(region=region)
-    reg = RegistrationFactory(workshop=workshop, officer=officer)
-    now = timezone.now()
-    recent = RegistrationEvent.objects.create(registration=reg, to_state="confirmed")
-    ancient = RegistrationEvent.objects.create(
-        registration=reg, to_state="confirmed", created_at=now - timedelta(days=30)
+def test_a_sender_that_died_mid_send_is_resent_with_the_same_message_id(settings, officer):
+    (row,) = queue_mail(_plain(officer.email, "Hi"), kind="test")  # not yet committed: not sent
+    assert sending.claim(row.pk) is not None  # the worker took it, then died before marking
+    row.refresh_from_db()
+    assert row.status == Status.SENDING
+    assert sweep_outbox() == 0  # the claim is recent: that sender may still be at work
+    Mail.objects.update(
+        claimed_at=timezone.now() - timedelta(seconds=settings.OUTBOX_CLAIM_TIMEOUT + 1)
     )
-    sent = RegistrationEvent.objects.create(
-        registration=reg,
-        to_state="confirmed",
-        created_at=now - timedelta(minutes=30),
-        notified_at=now,
-    )
-    due = RegistrationEvent.objects.create(
-        registration=reg, to_state="confirmed", created_at=now - timedelta(minutes=30)
-    )
-    ids = overdue_ids(kind=Kind.REGISTRATION_EVENT)
-    assert ids == [due.pk]
-    assert recent.pk not in ids and ancient.pk not in ids and sent.pk not in ids
+    sweep_outbox()  # the claim is old: counted as a failed attempt
+    _due_now()
+    with after_commit():
+        sweep_outbox()
+    (sent,) = mail.outbox
+    assert sent.extra_headers["Message-ID"] == row.message_id
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (Status.SENT, 2)
 
 
 @pytest.mark.django_db
-def test_unsent_certificate_email_is_swept_once(region, officer):
-    reg = RegistrationFactory(workshop=WorkshopFactory(region=region), officer=officer)
-    certificate = Certificate.objects.create(
-        registration=reg,
-        printed={"name": "Officer", "workshop": "W"},
-        issued_at=timezone.now() - timedelta(minutes=20),
-    )
-    revoked = Certificate.objects.create(
-        registration=RegistrationFactory(workshop=reg.workshop),
-        issued_at=timezone.now() - timedelta(minutes=20),
-        revoked_at=timezone.now(),
-    )
-    assert overdue_ids(kind=Kind.CERTIFICATE) == [certificate.pk]
-    assert revoked.pk not in overdue_ids(kind=Kind.CERTIFICATE)
-    assert sweep() == 1
-    assert sweep() == 0
-    certificate.refresh_from_db()
-    assert certificate.emailed_at is not None
+def test_two_senders_of_one_mail_send_it_once(officer):
+    (row,) = queue_mail(_plain(officer.email, "Hi"), kind="test")
+    assert sending.send_mails([row.pk]) == 1
+    assert sending.send_mails([row.pk]) == 0
     assert len(mail.outbox) == 1
-    assert mail.outbox[0].attachments[0][0] == f"certificate-{certificate.number}.pdf"
+
+
+@pytest.mark.django_db
+def test_allauths_mails_go_through_the_outbox(client, officer):
+    with after_commit():
+        client.post(reverse("account_reset_password"), {"email": officer.email})
+    row = Mail.objects.get(kind="account")
+    assert row.to == officer.email and row.status == Status.SENT
+    assert mail.outbox[0].subject == row.subject
 
 
 # --- the failed-deliveries page ---------------------------------------------------------------
 
 
 def _given_up(workshop, officer, error="SMTPRecipientsRefused: 550 no such user"):
-    reg = RegistrationFactory(workshop=workshop, officer=officer)
-    event = RegistrationEvent.objects.create(registration=reg, to_state="confirmed")
-    return Delivery.objects.create(
-        kind=Kind.REGISTRATION_EVENT,
-        object_id=event.pk,
-        workshop=workshop,
+    RegistrationFactory(workshop=workshop, officer=officer)
+    (row,) = queue_mail(
+        _plain(officer.email, f"About {workshop.title}"),
+        kind="registration",
         recipient=officer,
-        attempts=12,
-        last_error=error,
-        given_up_at=timezone.now(),
+        workshop=workshop,
     )
+    Mail.objects.filter(pk=row.pk).update(
+        status=Status.FAILED, attempts=10, last_error=error, claimed_at=timezone.now()
+    )
+    row.refresh_from_db()
+    return row
 
 
 @pytest.mark.django_db
@@ -226,12 +355,12 @@ def test_program_admin_sees_every_region(client_for, program_admin, region, othe
 @pytest.mark.django_db
 @pytest.mark.parametrize("who", ["officer", "trainer", "focal_point"])
 def test_failed_deliveries_page_forbidden_to_non_coordinators(request, client_for, who, region):
-    delivery = _given_up(WorkshopFactory(region=region), RegistrationFactory().officer)
+    row = _given_up(WorkshopFactory(region=region), RegistrationFactory().officer)
     client = client_for(request.getfixturevalue(who))
     assert client.get(reverse("outbox:failed")).status_code == 403
-    assert client.post(reverse("outbox:retry", args=[delivery.pk])).status_code == 403
-    delivery.refresh_from_db()
-    assert delivery.given_up_at is not None
+    assert client.post(reverse("outbox:retry", args=[row.pk])).status_code == 403
+    row.refresh_from_db()
+    assert row.status == Status.FAILED
 
 
 @pytest.mark.django_db
@@ -257,34 +386,90 @@ def test_list_query_count_does_not_grow_with_rows(
 
 
 @pytest.mark.django_db
-def test_retry_requeues_sends_once_and_is_audited(
-    client_for, coordinator, region, officer, django_capture_on_commit_callbacks
-):
-    delivery = _given_up(WorkshopFactory(region=region), officer)
+def test_retry_requeues_sends_once_and_is_audited(client_for, coordinator, region, officer):
+    row = _given_up(WorkshopFactory(region=region), officer)
     client = client_for(coordinator)
-    assert client.get(reverse("outbox:retry", args=[delivery.pk])).status_code == 405
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("outbox:retry", args=[delivery.pk]))
+    assert client.get(reverse("outbox:retry", args=[row.pk])).status_code == 405
+    with after_commit():
+        response = client.post(reverse("outbox:retry", args=[row.pk]))
     assert response.status_code == 302
-    assert [m.to for m in mail.outbox] == [[officer.email]] * 2  # the e-mail and the invite
-    assert isinstance(mail.outbox[1], CalendarInviteEmail)
-    delivery.refresh_from_db()
-    assert delivery.sent_at is not None and delivery.attempts == 0
+    assert [m.to for m in mail.outbox] == [[officer.email]]
+    row.refresh_from_db()
+    assert row.status == Status.SENT and row.attempts == 1
     entry = AuditEntry.objects.get(action="outbox.retry")
-    assert entry.actor == coordinator and entry.target_id == str(delivery.pk)
+    assert entry.actor == coordinator and entry.target_id == str(row.pk)
     # A second POST (double click): nothing more is sent.
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("outbox:retry", args=[delivery.pk]))
-    assert len(mail.outbox) == 2
+    with after_commit():
+        client.post(reverse("outbox:retry", args=[row.pk]))
+    assert len(mail.outbox) == 1
 
 
 @pytest.mark.django_db
-def test_retry_of_another_regions_delivery_is_404(
+def test_retry_of_another_regions_mail_is_404(
     client_for, coordinator, other_region, other_agency_officer
 ):
-    delivery = _given_up(WorkshopFactory(region=other_region), other_agency_officer)
-    response = client_for(coordinator).post(reverse("outbox:retry", args=[delivery.pk]))
+    row = _given_up(WorkshopFactory(region=other_region), other_agency_officer)
+    response = client_for(coordinator).post(reverse("outbox:retry", args=[row.pk]))
     assert response.status_code == 404
-    delivery.refresh_from_db()
-    assert delivery.given_up_at is not None
-    assert not AuditEntry.objects.filter(action="outbox.retry").exists()
+    row.refresh_from_db()
+    assert row.status == Status.FAILED
+
+
+# --- what an independent crash test found ----------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_mails_about_one_registration_say_what_each_change_did_in_order(failing, region, officer):
+    workshop = WorkshopFactory(region=region, title="Ledgers")
+    with after_commit():
+        registration = services.register(workshop_id=workshop.pk, officer=officer)
+        services.cancel_registration(registration_id=registration.pk, officer=officer)
+    failing.error = None  # the mail server is back
+    _due_now()
+    with after_commit():
+        sweep_outbox()
+    told = [m for m in mail.outbox if not m.calendars]
+    assert [m.subject for m in told] == ["Ledgers: Confirmed", "Ledgers: Cancelled"]
+    assert "You are confirmed" in told[0].body and "is cancelled" in told[1].body
+
+
+@pytest.mark.django_db
+def test_an_invite_that_may_have_gone_out_is_cancelled_when_the_seat_is_given_up(
+    settings, region, officer
+):
+    """The mail server took the invite, then the worker died before recording it. The seat is
+    given up: the officer's calendar still gets its CANCEL (with the next SEQUENCE)."""
+    from invites.models import InviteDelivery
+    from tests.invites.icscheck import parse_outbox
+
+    workshop = WorkshopFactory(region=region)
+    registration = services.register(workshop_id=workshop.pk, officer=officer)
+    from invites.tasks import sync_registration_invites
+
+    sync_registration_invites(registration.pk)
+    told = Mail.objects.get(kind="registration")
+    sending.mark_sent(sending.claim(told.pk))
+    for row in Mail.objects.filter(kind="invite"):
+        assert sending.claim(row.pk) is not None  # taken; SMTP accepts; the worker dies
+        sending.build_message(
+            to=row.to, subject=row.subject, message_id=row.message_id, content=row.content
+        ).send()
+    assert {d.method for d in InviteDelivery.objects.filter(user=officer)} == {"REQUEST"}
+
+    with after_commit():
+        services.cancel_registration(registration_id=registration.pk, officer=officer)
+    Mail.objects.update(claimed_at=timezone.now() - timedelta(hours=1))
+    for _ in range(3):
+        _due_now()
+        with after_commit():
+            sweep_outbox()
+    invites = parse_outbox([m for m in mail.outbox if m.calendars])
+    by_uid = {}
+    for invite in invites:
+        by_uid.setdefault(str(invite.event["UID"]), []).append(
+            (invite.method, int(invite.event["SEQUENCE"]))
+        )
+    # Each session: the REQUEST (once more: it may not have arrived), then its CANCEL.
+    assert by_uid and all(v[-1] == ("CANCEL", 1) for v in by_uid.values())
+    assert all(("REQUEST", 0) in v for v in by_uid.values())
+    assert not Mail.objects.unsent().exists()

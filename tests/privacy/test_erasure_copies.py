@@ -31,10 +31,11 @@ from attendees.models import (
     VettingDecision,
 )
 from attendees.services.privacy import erase_officer, purge_unconfirmed_accounts
+from attendees.services.vetting import submit_onboarding_request
 from audit.models import AuditEntry
 from audit.services import record_audit
-from invites.models import InviteDelivery, InviteRequest
-from outbox.models import Delivery
+from invites.models import InviteDelivery
+from outbox.models import Mail
 from reports.models import ExportJob
 from reports.tasks import build_export
 from tests.factories import MaterialFactory, OfficerFactory, RegistrationFactory, WorkshopFactory
@@ -242,7 +243,6 @@ def test_vetting_decision_reasons_lose_the_officer(person, coordinator):
         decided_by=coordinator,
         action="rejected",
         reason=f"Zelda's {UNIT} did not answer",
-        notified_at=timezone.now(),
     )
     _erase(person)
     decision.refresh_from_db()
@@ -349,44 +349,82 @@ def test_walk_in_and_closing_notes_lose_the_officer(person, reg, trainer):
 # --- outbox, invites, downloads ----------------------------------------------------------------
 
 
-def test_failed_deliveries_to_the_officer_are_deleted(person, reg, other_agency_officer):
-    event = reg.events.create(to_state="confirmed")
-    mine = Delivery.objects.create(
-        kind=Delivery.Kind.REGISTRATION_EVENT,
-        object_id=event.pk,
-        recipient=person,
-        workshop=reg.workshop,
-        last_error=f"SMTPRecipientsRefused: {{'{person.email}': (550, b'unknown')}}",
+def _mail(to, *, status=Mail.Status.SENT, recipient=None, **fields) -> Mail:
+    return Mail.objects.create(
+        kind=fields.pop("kind", "registration"),
+        to=to,
+        recipient=recipient,
+        message_id=f"<{to}.{Mail.objects.count()}@training.example.org>",
+        subject=fields.pop("subject", "Ledger tracing: confirmed"),
+        content={"body": fields.pop("body", "You are confirmed.")},
+        status=status,
+        **fields,
     )
-    others = Delivery.objects.create(
-        kind=Delivery.Kind.CERTIFICATE,
-        object_id=1,
+
+
+def test_every_mail_to_the_officer_sent_or_not_is_deleted(person, reg, other_agency_officer):
+    mine = [
+        _mail(person.email, recipient=person, workshop=reg.workshop),
+        _mail(person.email, status=Mail.Status.READY, recipient=person),
+        _mail(
+            person.email,
+            status=Mail.Status.FAILED,
+            recipient=person,
+            last_error=f"SMTPRecipientsRefused: {{'{person.email}': (550, b'unknown')}}",
+        ),
+        # Sent to their address before the account knew it (sign-up), in another case.
+        _mail(person.email.upper(), kind="account", subject="Confirm your e-mail"),
+    ]
+    others = _mail(other_agency_officer.email, recipient=other_agency_officer)
+    _erase(person)
+    assert not Mail.objects.filter(pk__in=[m.pk for m in mine]).exists()
+    assert Mail.objects.filter(pk=others.pk).exists()
+
+
+def test_failed_mails_to_others_quoting_the_officer_lose_the_address(person, other_agency_officer):
+    others = _mail(
+        other_agency_officer.email,
+        status=Mail.Status.FAILED,
         recipient=other_agency_officer,
         last_error=f"Bounce quoting {person.email}",
     )
     _erase(person)
-    assert not Delivery.objects.filter(pk=mine.pk).exists()
     others.refresh_from_db()
     assert others.last_error == "Bounce quoting [erased]"
 
 
-def test_calendar_deliveries_and_invite_requests_are_deleted(person, reg):
+def test_mails_to_staff_about_the_officers_onboarding_request_lose_the_officer(
+    person, coordinator, program_admin
+):
+    submit_onboarding_request(
+        full_name=NAME, email=person.email, agency_name="Agency A", country="SG"
+    )
+    told = Mail.objects.filter(kind="onboarding")
+    assert told.count() >= 1
+    _erase(person)
+    for row in Mail.objects.filter(kind="onboarding"):
+        assert_forgotten(row.subject + json.dumps(row.content), _identity(person))
+
+
+def test_calendar_deliveries_are_deleted(person, reg):
     session = reg.workshop.sessions.get()
     InviteDelivery.objects.create(
         user=person, workshop=reg.workshop, session=session, session_ref=session.pk
     )
-    InviteRequest.objects.create(workshop=reg.workshop, user=person)
     _erase(person)
     assert not InviteDelivery.objects.filter(user=person).exists()
-    assert not InviteRequest.objects.filter(user=person).exists()
 
 
 def test_nothing_is_mailed_to_the_erased_account(person, reg, django_capture_on_commit_callbacks):
+    address = person.email
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         _erase(person)
     assert not [m for m in mail.outbox if any(a.endswith("@invalid") for a in m.to)]
-    assert not RegistrationEvent.objects.filter(registration=reg, notified_at=None).exists()
+    # Not to the old address either: what the erasure itself queued (the cancellation) is gone.
+    assert not [m for m in mail.outbox if address in m.to]
+    assert not Mail.objects.filter(to__iexact=address).exists()
+    assert not Mail.objects.filter(recipient=person).exists()
 
 
 def test_material_downloads_lose_the_ip_address(person):
@@ -508,7 +546,6 @@ def test_the_vetted_name_and_the_names_decisions_vetted_are_erased(person, coord
         decided_by=coordinator,
         action=VettingDecision.Action.NAME_APPROVED,
         name=NAME,
-        notified_at=timezone.now(),
     )
     _erase(User.objects.get(pk=person.pk))
     person.refresh_from_db()

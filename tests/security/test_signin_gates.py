@@ -185,8 +185,7 @@ def test_wrong_passwords_on_every_page_count_toward_one_lockout(settings, client
 
 
 def test_failed_sign_ins_lock_out_the_forwarded_client_not_the_proxy(settings, client, agency):
-    from tests.commit import after_commit
-from tests.factories import OfficerFactory
+    from tests.factories import OfficerFactory
 
     _lock_cache(settings)
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
