@@ -16,7 +16,7 @@ from attendees.roles import role_required
 from workshops.models import Workshop
 
 from .exports import Dataset, ExportFilter
-from .figures import cached_program_figures
+from .figures import cached_program_figures, program_figures
 from .forms import ExportForm, ReportForm
 from .models import ExportJob
 from .report_sheets import report_sheets
@@ -165,9 +165,8 @@ def program_report_xlsx(request):
         return redirect("reports:program")
     start, end = form.period()
     region = form.cleaned_data.get("region")
-    figures = cached_program_figures(
-        request.user, start=start, end=end, region_id=region and region.pk
-    )
+    # A download is computed afresh: a file carries no "as of" line.
+    figures = program_figures(request.user, start=start, end=end, region_id=region and region.pk)
     flt = ExportFilter(
         region_ids=[region.pk] if region else [],
         date_from=start.isoformat(),

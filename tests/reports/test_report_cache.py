@@ -4,11 +4,15 @@ when they were computed, in the viewer's time zone."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import time
+from zoneinfo import ZoneInfo
 
+import openpyxl
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from attendance.models import Completion
 from attendees.models import User
@@ -45,8 +49,9 @@ def test_report_page_says_when_its_figures_were_computed_in_the_viewers_zone(
 ):
     User.objects.filter(pk=coordinator.pk).update(time_zone="Asia/Singapore")
     response = client_for(coordinator).get(REPORT, PERIOD)
-    local = response.context["figures"].as_of.astimezone(dt.timezone(dt.timedelta(hours=8)))
-    assert f"Figures as of {local:%-d %b %Y %H:%M} (Asia/Singapore)." in response.content.decode()
+    as_of = response.context["figures"].as_of.astimezone(ZoneInfo("Asia/Singapore"))
+    shown = date_format(as_of.replace(tzinfo=None), "DATETIME_FORMAT")
+    assert f"Figures as of {shown} (Asia/Singapore)." in response.content.decode()
 
 
 def test_cached_figures_equal_computed_ones_and_are_scoped_per_viewer(
@@ -69,3 +74,15 @@ def test_a_region_given_to_a_coordinator_is_in_their_next_report(
     coordinator.coordinated_regions.add(other_region)
     after = client.get(REPORT, PERIOD).context["figures"]
     assert after.workshops_scheduled > before.workshops_scheduled
+
+
+def test_report_download_is_computed_afresh_while_the_page_is_cached(
+    program, coordinator, client_for
+):
+    client = client_for(coordinator)
+    assert client.get(REPORT, PERIOD).context["figures"].officers_trained == 6
+    Completion.objects.filter(completed=True).update(completed=False)
+    response = client.get(reverse("reports:program_xlsx"), PERIOD)
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    summary = dict(workbook["Summary"].iter_rows(min_row=2, values_only=True))
+    assert summary["Officers trained"] == "0"
