@@ -335,8 +335,8 @@ CACHE_SECONDS = 300
 def cached_program_figures(
     user, *, start: dt.date, end: dt.date, region_id: int | None = None
 ) -> ProgramFigures:
-    """`program_figures`, computed at most once every CACHE_SECONDS for viewers of the same
-    scope (the viewer's regions, never the viewer), period and region."""
+    """`program_figures`, shared for up to CACHE_SECONDS by viewers of the same scope (the
+    viewer's regions, never the viewer), period and region."""
     if user.is_program_admin:
         scope = "all"
     else:
