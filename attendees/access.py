@@ -22,11 +22,9 @@ class AccessState(models.TextChoices):
 
 def access_state(user, *, domain_ok: bool | None = None) -> str:
     """Computed on each request so that removing a domain or suspending an agency takes effect
-    at once, with no batch job to forget (the agency's domains come from a cache that every such
-    change invalidates on commit: attendees/access_cache.py). `domain_ok`, when given, is the
+    at once, with no batch job and no cache to forget. `domain_ok`, when given, is the
     agency-domain check already made (see `prime_access_states`)."""
-    from attendees.access_cache import facts_for
-    from attendees.models import User
+    from attendees.models import AgencyDomain, User
 
     status = user.status
     if status == User.Status.SUSPENDED or not user.is_active:
@@ -41,7 +39,9 @@ def access_state(user, *, domain_ok: bool | None = None) -> str:
         # Program staff (trainers, coordinators, admins) are vetted by being created by an admin.
         return AccessState.OK
     if domain_ok is None:
-        domain_ok = facts_for(user).domain_ok
+        domain_ok = (
+            AgencyDomain.objects.for_email(user.email).filter(agency_id=user.agency_id).exists()
+        )
     if not domain_ok:
         return AccessState.AGENCY_REVOKED
     expires = user.vetting_expires_at

@@ -7,7 +7,6 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from .access import AccessState
-from .access_cache import facts_for
 from .mfa import missing_step
 
 # Paths a signed-in user without program access may still use (to confirm, wait, fix their
@@ -34,10 +33,6 @@ class AccessStateMiddleware:
     def __call__(self, request):
         user = request.user
         if user.is_authenticated:
-            if user.pk not in facts_for(user).coordinator_ids:
-                # Known from the cached coordinator list: no query for the (empty) regions.
-                # (Sets the cached property on the wrapped user; request.user is lazy.)
-                user.coordinated_region_ids = []
             state = user.access_state
             if state in (AccessState.SUSPENDED, AccessState.REJECTED):
                 logout(request)

@@ -42,29 +42,3 @@ def start_staff_session_clock(sender, request, user, **kwargs):
     """Stamp the session at sign-in so the expiry middleware needs no extra write later."""
     if request is not None and hasattr(request, "session"):
         start_clock(request.session)
-
-
-# --- cached access facts (attendees/access_cache.py) ---
-def _access_changed(sender, **kwargs):
-    from .access_cache import bump_generation
-
-    bump_generation()
-
-
-def connect_access_cache() -> None:
-    from django.db.models.signals import m2m_changed, post_delete, post_save
-
-    from .models import Agency, AgencyDomain, Region, User
-
-    for model in (Agency, AgencyDomain, Region):
-        post_save.connect(_access_changed, sender=model, dispatch_uid=f"access-{model.__name__}")
-        post_delete.connect(
-            _access_changed, sender=model, dispatch_uid=f"access-del-{model.__name__}"
-        )
-    m2m_changed.connect(
-        _access_changed, sender=User.coordinated_regions.through, dispatch_uid="access-regions"
-    )
-
-
-connect_access_cache()
-# --- end cached access facts ---

@@ -41,7 +41,6 @@ from attendance import conf as attendance_conf
 from attendance.models import AttendanceMark, Feedback
 from attendance.models.marks import ATTENDED_STATUSES
 from attendees.models import Registration
-from trainingsite.fragments import release
 from workshops.models import Workshop
 
 from .exports import ExportFilter, attendance_registrations, primary_track_name, scoped_workshops
@@ -113,9 +112,8 @@ class ProgramFigures:
     regions: list[RegionLine] = field(default_factory=list)
     workshops: list[WorkshopLine] = field(default_factory=list)
     top_agencies: list[tuple[str, str, int, int]] = field(default_factory=list)
-    # The next end of a scheduled workshop not yet held: "held" figures change then, with no
-    # write to the database (so cached figures expire at that moment).
-    changes_at: dt.datetime | None = None
+    # When they were computed (cached figures are shown with it); not a figure.
+    as_of: dt.datetime | None = field(default=None, compare=False)
 
     @property
     def completion_rate(self) -> float | None:
@@ -170,7 +168,7 @@ def program_figures(
     scheduled = scoped_workshops(user, flt).filter(status__in=SCHEDULED_STATUSES)
     held_ids = scheduled.filter(ends_at__lte=now).values("pk")
     min_answers = attendance_conf.get("FEEDBACK_MIN_ANSWERS")
-    figures = ProgramFigures(start=start, end=end, feedback_min_answers=min_answers)
+    figures = ProgramFigures(start=start, end=end, feedback_min_answers=min_answers, as_of=now)
 
     # 1. Workshops with seat counts and feedback.
     rows = (
@@ -205,8 +203,6 @@ def program_figures(
     for pk, title, region, starts, tz, ends, capacity, conf_n, wait_n, fb_n, ov, tr in rows:
         shown = fb_n >= min_answers
         held = ends is not None and ends <= now
-        if ends is not None and not held:
-            figures.changes_at = min(ends, figures.changes_at or ends)
         figures.workshops.append(
             WorkshopLine(
                 pk=pk,
@@ -332,39 +328,23 @@ def program_figures(
     return figures
 
 
-# Cached figures live at most this long even if no write and no workshop end comes first.
-CACHE_SECONDS = 3600
-
-
-def figures_cache_key(user, *, start: dt.date, end: dt.date, region_id: int | None) -> str | None:
-    """The cache key of these figures for this viewer at the current data version (None where
-    data versions are not kept). The viewer's scope is part of it, never the viewer."""
-    from .dataversion import current
-
-    version = current("report")
-    if version is None:
-        return None
-    scope = "all" if user.is_program_admin else ",".join(map(str, user.coordinated_region_ids))
-    min_answers = attendance_conf.get("FEEDBACK_MIN_ANSWERS")
-    return f"report:{release()}:{version}:{scope}:{start}:{end}:{region_id or ''}:{min_answers}"
-
-
-def cache_seconds(figures: ProgramFigures) -> int:
-    """How long cached figures (or anything rendered from them) stay right."""
-    if figures.changes_at is None:
-        return CACHE_SECONDS
-    return max(0, min(CACHE_SECONDS, int((figures.changes_at - timezone.now()).total_seconds())))
+# Figures may be this old when shown: the page says when they were computed.
+CACHE_SECONDS = 300
 
 
 def cached_program_figures(
-    user, *, start: dt.date, end: dt.date, region_id: int | None = None, key: str | None = None
+    user, *, start: dt.date, end: dt.date, region_id: int | None = None
 ) -> ProgramFigures:
-    """`program_figures`, cached under the data version: any committed write to what they
-    are computed from changes the key, and a workshop ending expires them."""
-    key = key or figures_cache_key(user, start=start, end=end, region_id=region_id)
-    figures = cache.get(key) if key else None
-    if figures is None:
-        figures = program_figures(user, start=start, end=end, region_id=region_id)
-        if key and (seconds := cache_seconds(figures)):
-            cache.set(key, figures, seconds)
-    return figures
+    """`program_figures`, shared for up to CACHE_SECONDS by viewers of the same scope (the
+    viewer's regions, never the viewer), period and region."""
+    if user.is_program_admin:
+        scope = "all"
+    else:
+        scope = ",".join(map(str, sorted(user.coordinated_region_ids)))
+    min_answers = attendance_conf.get("FEEDBACK_MIN_ANSWERS")
+    key = f"report:{scope}:{start}:{end}:{region_id or ''}:{min_answers}"
+    return cache.get_or_set(
+        key,
+        lambda: program_figures(user, start=start, end=end, region_id=region_id),
+        CACHE_SECONDS,
+    )

@@ -54,25 +54,3 @@ class ExportJob(models.Model):
     @property
     def download_name(self) -> str:
         return f"{self.kind}-{self.created_at:%Y%m%d-%H%M}.{self.format}"
-
-
-class DataVersion(models.Model):
-    """How many committed write statements each database backend has made to a topic's tables.
-
-    Database triggers (migration 0002, PostgreSQL) add one to the writing backend's own row, so
-    writers never wait on each other, and a reader sums the committed rows: the sum changes
-    once a write commits and never repeats, whatever wrote (services, bulk updates, the admin,
-    raw SQL). See reports/dataversion.py.
-    """
-
-    backend = models.IntegerField()
-    topic = models.CharField(max_length=20)
-    bumps = models.BigIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["backend", "topic"], name="dataversion_backend_topic")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.topic}@{self.backend}: {self.bumps}"

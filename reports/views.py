@@ -5,14 +5,10 @@ import tempfile
 
 from django.contrib import messages
 from django.core import signing
-from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -20,7 +16,7 @@ from attendees.roles import role_required
 from workshops.models import Workshop
 
 from .exports import Dataset, ExportFilter
-from .figures import ProgramFigures, cache_seconds, cached_program_figures, figures_cache_key
+from .figures import cached_program_figures, program_figures
 from .forms import ExportForm, ReportForm
 from .models import ExportJob
 from .report_sheets import report_sheets
@@ -138,39 +134,26 @@ def _report_form(request) -> ReportForm:
     return ReportForm(data, user=request.user)
 
 
-def _report_body(request, *, start, end, region_id) -> tuple[str, ProgramFigures | None]:
-    """The rendered figures (HTML), cached with them: under the figures' data-version key, per
-    language and time zone. Returns the figures too when they had to be loaded."""
-    key = figures_cache_key(request.user, start=start, end=end, region_id=region_id)
-    html_key = key and f"{key}:html:{get_language()}:{timezone.get_current_timezone_name()}"
-    if html_key and (html := cache.get(html_key)) is not None:
-        return mark_safe(html), None  # noqa: S308 (rendered by our template)
-    figures = cached_program_figures(
-        request.user, start=start, end=end, region_id=region_id, key=key
-    )
-    html = render_to_string(
-        "reports/_program_report_body.html",
-        {"figures": figures, "chart_data": figures.chart_data()},
-        request=request,
-    )
-    if html_key and (seconds := cache_seconds(figures)):
-        cache.set(html_key, str(html), seconds)
-    return html, figures
-
-
 @require_GET
 @role_required("coordinator")
 def program_report(request):
     form = _report_form(request)
-    body = figures = None
+    figures = None
     if form.is_valid():
         start, end = form.period()
         region = form.cleaned_data.get("region")
-        body, figures = _report_body(request, start=start, end=end, region_id=region and region.pk)
+        figures = cached_program_figures(
+            request.user, start=start, end=end, region_id=region and region.pk
+        )
     return render(
         request,
         "reports/program_report.html",
-        {"form": form, "body": body, "figures": figures, "query": request.GET.urlencode()},
+        {
+            "form": form,
+            "figures": figures,
+            "chart_data": figures and figures.chart_data(),
+            "query": request.GET.urlencode(),
+        },
     )
 
 
@@ -182,9 +165,8 @@ def program_report_xlsx(request):
         return redirect("reports:program")
     start, end = form.period()
     region = form.cleaned_data.get("region")
-    figures = cached_program_figures(
-        request.user, start=start, end=end, region_id=region and region.pk
-    )
+    # A download is computed afresh: a file carries no "as of" line.
+    figures = program_figures(request.user, start=start, end=end, region_id=region and region.pk)
     flt = ExportFilter(
         region_ids=[region.pk] if region else [],
         date_from=start.isoformat(),

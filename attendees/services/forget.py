@@ -8,6 +8,8 @@ for: their e-mail (unique) everywhere; their full name also in text near them (t
 records, their workshops' notes, the admin's history of their rows); the words of their name,
 rank and unit also in text by or about them. Names, rank and unit are typed by the person, so
 they are never looked for in everyone's text: a name like "approved" must not blank the log.
+Cached roster rows need nothing here: keyed on what they show, they are never served after the
+erasure and expire within minutes (attendees/views/registration_rows.py).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth import SESSION_KEY
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 
 from attendance.models import Certificate, ClosureEvent, Feedback, WalkIn
@@ -40,7 +42,6 @@ from invites.models import CalendarFeed, InviteDelivery
 from outbox.models import Mail
 from reports.models import ExportJob
 from reports.services import drop_export_files, exports_that_may_list
-from trainingsite.fragments import forget_group
 from trainingsite.redaction import clean_terms, redact_json, redact_text
 from workshops.models import MaterialDownload
 
@@ -52,11 +53,6 @@ SESSION_USER_KEYS = frozenset({SESSION_KEY, "user_pk", "account_authentication_m
 def erased_label(user_id: int) -> str:
     """What stands for an erased account: its e-mail, and the actor label of its entries."""
     return f"erased-{user_id}@invalid"
-
-
-def roster_rows_group(workshop_id: int) -> str:
-    """The cached-fragment group of a workshop's registration rows, which show names."""
-    return f"registration-rows:{workshop_id}"
 
 
 @dataclass(frozen=True)
@@ -166,16 +162,6 @@ def forget_copies(*, identity: Identity) -> None:
     drop_export_files(
         jobs=exports_that_may_list(workshop_ids=workshop_ids)
         | ExportJob.objects.filter(requested_by_id=pk)
-    )
-
-    # Roster rows showing them as the officer, the endorser or the actor of an event.
-    shown_in = set(
-        Registration.objects.filter(
-            Q(officer_id=pk) | Q(endorsed_by_id=pk) | Q(events__actor_id=pk)
-        ).values_list("workshop_id", flat=True)
-    )
-    transaction.on_commit(
-        lambda: [forget_group(roster_rows_group(w)) for w in sorted(shown_in)], robust=True
     )
 
 

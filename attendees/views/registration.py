@@ -142,12 +142,15 @@ def _workshop_page(request, workshop, *, bulk_form=None, row_error=None, status=
     }
     if bulk_form is None:
         bulk_form = BulkDecisionForm(registrations=Registration.objects.none())
+    rows = registration_rows.rows_by_section(lists, row_error or {})
     context = {
         "workshop": workshop,
         "lists": lists,
-        "rows": registration_rows.render_rows(
-            request, lists, row_error or {}, workshop_id=workshop.pk
-        ),
+        "rows": rows,
+        "rows_cache_seconds": registration_rows.CACHE_SECONDS,
+        "decide_forms": [
+            row["pk"] for section in rows.values() for row in section if row["actions"]
+        ],
         "counts": counts,
         "bulk_form": bulk_form,
         "row_error": row_error or {},

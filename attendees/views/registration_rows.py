@@ -1,28 +1,19 @@
-"""The coordinator's registration lists as cached row fragments.
+"""The coordinator's registration lists as plain rows.
 
-A 300-officer workshop has 300 rows, each with its history and its own actions form: rendering
-them is most of the page's cost. Each row is rendered from a plain dict holding everything it
-shows (`row_data`), and cached under a digest of that dict, the language and the viewer's time
-zone (trainingsite.fragments): a row changes key when anything it shows changes, so no write
-needs to invalidate it. Rows are listed under their workshop's fragment group, which erasing an
-officer deletes (a row shows names and e-mails). The CSRF token differs per response, so rows
-carry a slot that is filled after they are joined.
+A 300-officer workshop has 300 rows, each with its history and its own actions form: they are
+read as `.values()` dicts (two queries, waitlist positions in Python) and each row is a dict of
+what it shows (`row_data`). Rendering them is most of the page's cost, so each list's HTML is
+cached under its rows, the language and the time zone: any change to what a row shows is a new
+key, and nothing has to be invalidated.
 """
 
 from __future__ import annotations
 
-from django.middleware.csrf import get_token
-from django.template.loader import render_to_string
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
-
 from attendees.models import Registration, RegistrationEvent
-from attendees.services.forget import roster_rows_group
-from trainingsite.fragments import fragments
 
 State = Registration.State
-CSRF_SLOT = "__csrf_token_slot__"
-ROW_END = "<!--row-end-->"
+# Rows show officers' names: erasing one leaves a cached copy for at most this long.
+CACHE_SECONDS = 300
 # The actions each list offers (pending rows: approve only while "pending", not "nomination").
 ACTIONS = {
     "confirmed": ("remove",),
@@ -77,9 +68,8 @@ def _person(full_name: str | None, email: str | None) -> str:
 
 
 def row_data(reg: dict, section: str, error: dict | None, labels: dict) -> dict:
-    """Everything the row shows, and nothing else: it is also the row's cache key. `labels`:
-    the state labels in the active language (get_state_display per row costs more than the
-    rest of the row)."""
+    """Everything the row shows. `labels`: the state labels in the active language, looked up
+    once (get_state_display per row rebuilds the choices each call)."""
     if section == "pending":
         actions = ("approve", "decline") if reg["state"] == State.PENDING else ("decline",)
     else:
@@ -117,38 +107,10 @@ def row_data(reg: dict, section: str, error: dict | None, labels: dict) -> dict:
     }
 
 
-def render_rows(
-    request, lists: dict[str, list], row_error: dict, *, workshop_id: int
-) -> dict[str, SafeString]:
-    """Each list's rows as one HTML string."""
-    zone = request.user.time_zone
+def rows_by_section(lists: dict[str, list], row_error: dict) -> dict[str, list[dict]]:
+    """Each list's rows as `row_data` dicts."""
     labels = {value: str(label) for value, label in State.choices}
-    rows = {
+    return {
         section: [row_data(reg, section, row_error.get(reg["pk"]), labels) for reg in regs]
         for section, regs in lists.items()
-    }
-    everything = [row for section_rows in rows.values() for row in section_rows]
-
-    def render(missing: list[dict]) -> list[str]:
-        html = render_to_string(
-            "attendees/registration/_rows.html",
-            {"rows": missing, "user": request.user, "csrf_slot": CSRF_SLOT, "row_end": ROW_END},
-        )
-        return html.split(ROW_END)[:-1]
-
-    html = iter(
-        fragments(
-            "registration-row",
-            everything,
-            lambda row: (zone, row),
-            render,
-            group=roster_rows_group(workshop_id),
-        )
-    )
-    token = escape(get_token(request))
-    return {
-        section: mark_safe(  # noqa: S308 (our template's rows; the token is escaped)
-            "".join(next(html) for _row in section_rows).replace(CSRF_SLOT, token)
-        )
-        for section, section_rows in rows.items()
     }

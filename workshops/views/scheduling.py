@@ -9,18 +9,15 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_countries import countries
 
-from attendees.models import Registration
+from attendees.models import Registration, User
 from attendees.roles import role_required
-from trainingsite.fragments import fragment, fragments
 from workshops.forms import (
     CancelWorkshopForm,
     CatalogFilterForm,
@@ -39,7 +36,6 @@ from workshops.forms.scheduling import (
 from workshops.models import Workshop, WorkshopModule, WorkshopSession
 from workshops.services import scheduling as services
 from workshops.services.scheduling import SchedulingError
-from workshops.views.paging import counted_page
 
 CATALOG_PAGE_SIZE = 12
 SCHEDULE_PAGE_SIZE = 25
@@ -81,52 +77,6 @@ def _search_q(text: str) -> Q:
     )
 
 
-def _catalog_filters(request, form) -> str:
-    """The filter form as HTML, cached per submitted values and choice version: rendering its
-    selects costs more than the rest of the page."""
-    from reports.dataversion import current
-
-    def render():
-        return render_to_string("workshops/_catalog_filters.html", {"form": form}, request=request)
-
-    version = current("choices")
-    if version is None:
-        return render()
-    submitted = sorted((k, request.GET.getlist(k)) for k in form.fields if k in request.GET)
-    return fragment("catalog-filters", (version, submitted), render)
-
-
-def _card_parts(workshop, viewer_zone: str) -> tuple:
-    """Everything a catalog card shows except its seat badge, which stays live."""
-    w = workshop
-    return (w.pk, w.title, w.format, w.language, w.starts_at, w.ends_at, w.city, w.country.code,
-            w.region.name, viewer_zone)  # fmt: skip
-
-
-SEAT_BADGE_SLOT = "<!--seat-badge-->"
-
-
-def _cards(request, workshops) -> list[dict]:
-    """Catalog cards from the cache, split around the seat badge the page renders live."""
-    zone = request.user.time_zone
-
-    def render(missing):
-        return [
-            render_to_string(
-                "workshops/_workshop_card.html",
-                {"workshop": w, "user": request.user, "seat_badge_slot": SEAT_BADGE_SLOT},
-            )
-            for w in missing
-        ]
-
-    html = fragments("catalog-card", workshops, lambda w: _card_parts(w, zone), render)
-    cards = []
-    for workshop, card in zip(workshops, html, strict=True):
-        head, _slot, tail = card.partition(SEAT_BADGE_SLOT)
-        cards.append({"workshop": workshop, "head": mark_safe(head), "tail": mark_safe(tail)})  # noqa: S308
-    return cards
-
-
 def catalog(request):
     form = CatalogFilterForm(request.GET or None)
     workshops = Workshop.objects.for_catalog(request.user)
@@ -149,67 +99,43 @@ def catalog(request):
             workshops = workshops.filter(language=data["language"])
         if data["q"]:
             workshops = workshops.filter(_search_q(data["q"].strip()))
-    # Live seat counts (never cached): someone may be about to register.
+    # Live seat counts: someone may be about to register.
     workshops = workshops.with_seat_counts()
     if form.is_valid() and form.cleaned_data["available"]:
         workshops = workshops.filter(confirmed_count__lt=F("capacity"))
     workshops = workshops.select_related("region").order_by("starts_at", "pk")
-    page = counted_page(workshops, CATALOG_PAGE_SIZE, request.GET.get("page"))
+    page = Paginator(workshops, CATALOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    # The filter form is cached (rendering its fields costs more than the rest of the page),
+    # keyed on what it shows: the submitted values and these choices.
+    choices = [
+        list(form.fields["region"].queryset.values_list("pk", "name")),
+        list(form.fields["track"].queryset.values_list("slug", "name")),
+    ]
     return render(
         request,
         "workshops/catalog.html",
         {
             "page": page,
-            "cards": _cards(request, page.object_list),
-            "filters": _catalog_filters(request, form),
+            "form": form,
+            "filter_choices": choices,
             "querystring": _querystring_without_page(request),
         },
     )
-
-
-PROGRAMME_SPLIT = "<!--programme-split-->"
-
-
-def _programme(request, workshop) -> list[str]:
-    """The workshop's description, sessions and modules; its trainers; its calendar links: three
-    pieces of HTML (where the page places them), cached under
-    the "workshops" data version (any committed change to a workshop, session, module or
-    trainer changes it), per workshop and viewer time zone. Seats and registrations are not in
-    it: the page renders those live."""
-    from reports.dataversion import current
-
-    def render():
-        sessions = workshop.sessions.order_by("starts_at", "pk")
-        modules = workshop.workshop_modules.select_related("revision__module__track")
-        return render_to_string(
-            "workshops/_programme.html",
-            {
-                "workshop": workshop,
-                "sessions": sessions,
-                "modules": [
-                    {"revision": wm.revision, "objectives": _lines(wm.revision.objectives)}
-                    for wm in modules
-                ],
-                "trainers": workshop.trainers.order_by("full_name", "email"),
-                "user": request.user,
-                "split": PROGRAMME_SPLIT,
-            },
-        )
-
-    version = current("workshops")
-    html = (
-        render()
-        if version is None
-        else fragment("workshop-programme", (version, workshop.pk, request.user.time_zone), render)
-    )
-    return [mark_safe(part) for part in html.split(PROGRAMME_SPLIT)]  # noqa: S308
 
 
 def workshop_detail(request, pk: int):
     workshop = get_object_or_404(
         Workshop.objects.visible_to(request.user)
         .with_seat_counts()
-        .select_related("region", "host_agency"),
+        .select_related("region", "host_agency")
+        .prefetch_related(
+            Prefetch("sessions", queryset=WorkshopSession.objects.order_by("starts_at", "pk")),
+            Prefetch(
+                "workshop_modules",
+                queryset=WorkshopModule.objects.select_related("revision__module__track"),
+            ),
+            Prefetch("trainers", queryset=User.objects.order_by("full_name", "email")),
+        ),
         pk=pk,
     )
     my_registration = (
@@ -219,21 +145,23 @@ def workshop_detail(request, pk: int):
         .first()
     )
     can_edit = Workshop.objects.editable_by(request.user).filter(pk=workshop.pk).exists()
-    is_trainer = request.user.is_trainer and workshop.trainers.filter(pk=request.user.pk).exists()
+    is_trainer = any(t.pk == request.user.pk for t in workshop.trainers.all())
     show_joining = (
         can_edit
         or is_trainer
         or (my_registration is not None and my_registration.state == Registration.State.CONFIRMED)
     )
-    programme, trainers, calendar = _programme(request, workshop)
+    modules = [
+        {"revision": wm.revision, "objectives": _lines(wm.revision.objectives)}
+        for wm in workshop.workshop_modules.all()
+    ]
     return render(
         request,
         "workshops/workshop_detail.html",
         {
             "workshop": workshop,
-            "programme": programme,
-            "trainers": trainers,
-            "calendar": calendar,
+            "sessions": workshop.sessions.all(),
+            "modules": modules,
             "my_registration": my_registration,
             "show_joining": show_joining,
             "can_edit": can_edit,

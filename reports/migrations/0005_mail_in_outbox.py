@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0003_dataversion_workshops'),
+        ('reports', '0004_drop_dataversion'),
     ]
 
     operations = [

@@ -1,5 +1,5 @@
-"""Cached parts of the catalog and the workshop page: seat counts stay live, and any change to
-what a cached part shows is on the next page (whatever wrote it: service, ORM, bulk update)."""
+"""The catalog (its filter form is cached) and the workshop page: seat counts stay live, and any
+change to what a page shows is on the next page (whatever wrote it: service, ORM, bulk update)."""
 
 from __future__ import annotations
 
@@ -125,34 +125,3 @@ def test_pages_still_render_when_the_cache_is_down(
     rows = reverse("registration:workshop_registrations", args=[workshop.pk])
     assert officer.full_name in client.get(rows).content.decode()
     assert client.get(reverse("reports:program")).status_code == 200
-
-
-def test_a_new_release_never_reads_fragments_of_the_previous_one(monkeypatch):
-    from trainingsite import fragments
-
-    assert fragments.fragment("t", (1,), lambda: "old") == "old"
-    assert fragments.fragment("t", (1,), lambda: "new") == "old"  # cached
-    monkeypatch.setattr(fragments, "release", lambda: "next-deploy")
-    assert fragments.fragment("t", (1,), lambda: "new") == "new"
-
-
-def test_forgetting_a_group_deletes_every_fragment_listed_under_it():
-    from django.core.cache import cache
-
-    from trainingsite.fragments import forget_group, fragments
-
-    def render(items):
-        return [f"<p>{item}</p>" for item in items]
-
-    first = fragments("row", ["a", "b"], lambda i: i, render, group="w1")
-    fragments("row", ["a", "c"], lambda i: i, render, group="w1")  # "c" listed separately
-    fragments("row", ["d"], lambda i: i, render, group="w2")
-    assert [str(html) for html in first] == ["<p>a</p>", "<p>b</p>"]
-
-    assert forget_group("w1") == 3
-    calls = []
-    fragments(
-        "row", ["a", "b", "c", "d"], lambda i: i, lambda items: calls.append(items) or render(items)
-    )
-    assert calls == [["a", "b", "c"]]  # "d" of the other group is still cached
-    assert forget_group("w1") == 0 and cache.get("frag-group:w1") is None
