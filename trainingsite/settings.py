@@ -56,7 +56,8 @@ INSTALLED_APPS = [
     "attendance",
     "reports",
     "audit",
-    "outbox",  # issue #9: failed-delivery tracking and the overdue-work sweep
+    "outbox",
+    "privacy",
 ]
 
 MIDDLEWARE = [

@@ -648,3 +648,21 @@ def cancel_workshop_registrations(*, workshop_id: int, by: User | None, reason: 
         )
         count += 1
     return count
+
+
+@transaction.atomic
+def withdraw_registrations(*, officer: User, by: User | None, reason: str) -> int:
+    """Cancel every active registration of `officer` (their account is being closed), each
+    through the usual steps: history row, e-mail, calendar, and the waitlist moves up. Every
+    workshop is locked first, in id order, and only then the promotions, which lock officers:
+    the lock order of seats.py, so no deadlock with a registration. Returns how many."""
+    active = Registration.objects.filter(officer=officer).active().order_by("workshop_id")
+    workshops = {r.workshop_id: _lock_workshop(r.workshop_id) for r in active}
+    withdrawn = 0
+    for registration in active.select_related("officer", "workshop"):
+        was_confirmed = registration.state == State.CONFIRMED
+        _transition(registration, to=State.CANCELLED, actor=by, reason=reason)
+        if was_confirmed:
+            _promote(workshops[registration.workshop_id], actor=None)
+        withdrawn += 1
+    return withdrawn

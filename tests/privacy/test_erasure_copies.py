@@ -1,5 +1,5 @@
 """Erasing an officer removes their identity from every place it was copied to (the inventory in
-attendees/services/forget.py), and the nightly purge of unconfirmed sign-ups leaves no copy."""
+privacy/copies.py), and the nightly purge of unconfirmed sign-ups leaves no copy."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ from attendees.models import (
     User,
     VettingDecision,
 )
-from attendees.services.privacy import erase_officer, purge_unconfirmed_accounts
+from privacy.services import erase_officer, purge_unconfirmed_accounts
 from attendees.services.vetting import submit_onboarding_request
 from attendees.views import registration_rows
 from audit.models import AuditEntry

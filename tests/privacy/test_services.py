@@ -11,7 +11,7 @@ from django.utils import timezone
 from attendance import services as attendance_services
 from attendance.models import AttendanceMark, Certificate
 from attendees.models import Registration, User
-from attendees.services.privacy import (
+from privacy.services import (
     PrivacyError,
     erase_officer,
     export_personal_data,
