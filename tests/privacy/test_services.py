@@ -11,14 +11,14 @@ from django.utils import timezone
 from attendance import services as attendance_services
 from attendance.models import AttendanceMark, Certificate
 from attendees.models import Registration, User
+from audit.models import AuditEntry
+from invites.models import CalendarFeed
 from privacy.services import (
     PrivacyError,
     erase_officer,
     export_personal_data,
     purge_unconfirmed_accounts,
 )
-from audit.models import AuditEntry
-from invites.models import CalendarFeed
 from tests.factories import OfficerFactory, RegistrationFactory, WorkshopFactory
 
 pytestmark = pytest.mark.django_db
