@@ -210,7 +210,7 @@ def erase_officer(*, user_id: int, by: User | None, reason: str) -> User:
 def purge_unconfirmed_accounts(*, now: dt.datetime | None = None) -> int:
     """Delete sign-ups never confirmed within UNCONFIRMED_ACCOUNT_DAYS; returns how many."""
     now = now or timezone.now()
-    days = getattr(settings, "UNCONFIRMED_ACCOUNT_DAYS", 14)
+    days = settings.UNCONFIRMED_ACCOUNT_DAYS
     stale = get_user_model().objects.filter(
         status=User.Status.UNCONFIRMED, date_joined__lt=now - dt.timedelta(days=days)
     )

@@ -371,8 +371,22 @@ STAFF_SESSION_MAX_AGE = env.int("STAFF_SESSION_MAX_AGE", default=8 * 3600)
 STAFF_SESSION_IDLE = env.int("STAFF_SESSION_IDLE", default=3600)
 # --- end staff session expiry -------------------------------------------------------------------
 
-# --- exports: above this many rows an export is built by a worker and e-mailed as a link
-# (reports/conf.py has the other defaults); the soak benchmark lowers it.
+# Exports: above this many rows an export is built by a worker and e-mailed as a link (the
+# soak benchmark lowers it); the link and the stored file last REPORTS_EXPORT_LINK_HOURS; a
+# build running longer than REPORTS_EXPORT_STALE_MINUTES is taken for dead (worker killed) and
+# queued again; exports stream REPORTS_EXPORT_CHUNK_SIZE rows per database round trip.
 REPORTS_ASYNC_EXPORT_ROWS = env.int("REPORTS_ASYNC_EXPORT_ROWS", default=50_000)
-# A build running longer is taken for dead (worker killed) and queued again by the outbox sweep.
+REPORTS_EXPORT_LINK_HOURS = env.int("REPORTS_EXPORT_LINK_HOURS", default=24)
 REPORTS_EXPORT_STALE_MINUTES = env.float("REPORTS_EXPORT_STALE_MINUTES", default=30)
+REPORTS_EXPORT_CHUNK_SIZE = 2_000
+
+# Attendance: self check-in this many minutes after a session started counts as late; wrong
+# check-in codes an officer may type per window; certificate look-ups per client address per
+# window on the public verification page; feedback results shown to staff from this many
+# answers on (fewer could identify who wrote what).
+ATTENDANCE_LATE_AFTER_MINUTES = env.int("ATTENDANCE_LATE_AFTER_MINUTES", default=15)
+ATTENDANCE_CHECKIN_GUESSES = 10
+ATTENDANCE_CHECKIN_WINDOW_SECONDS = 15 * 60
+CERTIFICATE_VERIFY_LIMIT = env.int("CERTIFICATE_VERIFY_LIMIT", default=30)
+CERTIFICATE_VERIFY_WINDOW_SECONDS = 10 * 60
+FEEDBACK_MIN_ANSWERS = env.int("FEEDBACK_MIN_ANSWERS", default=5)
