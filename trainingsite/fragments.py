@@ -92,7 +92,9 @@ def _list_in_group(group: str, keys: list[str]) -> None:
     cache.add(counter, 0, TIMEOUT)
     try:
         number = cache.incr(counter)
-    except ValueError:  # expired meanwhile, or Redis down: nothing is cached either
+    except ValueError:  # expired meanwhile
+        return
+    if number is None:  # Redis down (django-redis ignored it): nothing is cached either
         return
     cache.touch(counter, TIMEOUT)
     cache.set(f"{counter}:{number}", keys, TIMEOUT)

@@ -186,7 +186,7 @@ def erase_officer(*, user_id: int, by: User | None, reason: str) -> User:
 
     regs = list(Registration.objects.filter(officer=user).active().order_by("workshop_id"))
     # Every workshop locked first, in id order, and only then the promotions, which lock
-    # officers: the lock order of attendees/services/seats.py (no deadlock with a registration).
+    # officers: the lock order of attendees/services/locking.py (no deadlock with a registration).
     workshops = {r.workshop_id: registration_service._lock_workshop(r.workshop_id) for r in regs}
     for reg in regs:
         # Through the registration service's own steps: history row + waitlist promotion.
