@@ -119,7 +119,8 @@ if REDIS_URL:
             "KEY_PREFIX": f"ts-{RELEASE_ID}",
             "OPTIONS": {
                 # Nothing cached is the only copy (sessions live in the database): with Redis
-                # down, reads miss and writes are dropped instead of failing the page.
+                # down, reads miss and writes are dropped instead of failing the page (and
+                # sign-in still works: trainingsite/cache.py).
                 "IGNORE_EXCEPTIONS": True,
                 "SOCKET_CONNECT_TIMEOUT": 1,
                 "SOCKET_TIMEOUT": 2,

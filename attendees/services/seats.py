@@ -103,7 +103,7 @@ def lock_and_read_seats(workshop_id, officer: User) -> tuple[Workshop | None, Se
 
 
 def _read_seats(workshop: Workshop, officer: User, *, account_ok: bool) -> Seats:
-    confirmed, own = Q(state=State.CONFIRMED), Q(officer=officer)
+    confirmed, own = Q(state=State.CONFIRMED), Q(officer_id=officer.pk)
     counts = {
         "confirmed": Count("pk", filter=confirmed),
         "waitlisted": Count("pk", filter=Q(state=State.WAITLISTED)),
@@ -116,7 +116,7 @@ def _read_seats(workshop: Workshop, officer: User, *, account_ok: bool) -> Seats
         agency = Q(officer__agency_id=officer.agency_id)
         counts["agency_confirmed"] = Count("pk", filter=confirmed & agency)
     row = (
-        Registration.objects.filter(workshop=workshop)
+        Registration.objects.filter(workshop_id=workshop.pk)
         .filter(Q(state__in=[State.CONFIRMED, State.WAITLISTED]) | own)
         .aggregate(**counts)
     )
