@@ -62,7 +62,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "trainingsite.middleware.CSPMiddleware",
+    "csp.middleware.CSPMiddleware",
     "trainingsite.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -106,31 +106,33 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEBUG else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's, with a health check that skips its `SELECT 1` when the socket already answers.
-    DATABASES["default"]["ENGINE"] = "trainingsite.postgres"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: Celery broker and cache when REDIS_URL is set; otherwise eager tasks and local memory.
 REDIS_URL = env.str("REDIS_URL", default="")
+# Names the deployed code in cache keys: a new release never reads what the previous one cached.
+RELEASE_ID = env.str("RELEASE_ID", default="dev")
 if REDIS_URL:
-    # A stopped Redis degrades the cache to misses instead of failing pages (trainingsite/cache.py).
     CACHES = {
         "default": {
-            "BACKEND": "trainingsite.cache.ResilientRedisCache",
+            "BACKEND": "trainingsite.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="ts"),
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+            "KEY_PREFIX": f"ts-{RELEASE_ID}",
+            "OPTIONS": {
+                # Nothing cached is the only copy (sessions live in the database): with Redis
+                # down, reads miss and writes are dropped instead of failing the page (and
+                # sign-in still works: trainingsite/cache.py).
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 2,
+            },
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
-if REDIS_URL.startswith("redis://"):
-    # Kombu's Redis transport, reusing its publishing client (trainingsite/broker.py). Not for
-    # rediss://: kombu reads TLS from the URL's scheme, which a named transport would hide.
-    CELERY_BROKER_TRANSPORT = "trainingsite.broker:Transport"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
@@ -174,10 +176,9 @@ SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 PROGRAM_NAME = env.str("PROGRAM_NAME", default="Crypto Investigations Training Program")
 
 AUTH_USER_MODEL = "attendees.User"
-# Django's and allauth's, reading the signed-in user without the ORM (attendees/auth_backends.py).
 AUTHENTICATION_BACKENDS = [
-    "attendees.auth_backends.ModelBackend",
-    "attendees.auth_backends.AuthenticationBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -312,8 +313,10 @@ if env.bool("USE_X_FORWARDED_PROTO", default=False):
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
-# Database sessions, read without the ORM (trainingsite/sessions.py).
-SESSION_ENGINE = "trainingsite.sessions"
+# Django's database sessions, not `cached_db`: an erasure deletes session rows with a query (a
+# cached copy would keep the officer's address), and a sign-out during a Redis outage would be
+# undone by the copy Redis still holds when it comes back.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 3600)
 X_FRAME_OPTIONS = "DENY"
 
