@@ -38,7 +38,12 @@ def onboarding_request_mail(*, request: OnboardingRequest, to: User) -> EmailMes
     )
 
 
-def registration_event_mail(event: RegistrationEvent) -> EmailMessage:
+def registration_event_mail(event_id: int) -> EmailMessage:
+    """Rendered when sent (outbox.services.queue_render): the event row says what the change
+    did, and never changes."""
+    event = RegistrationEvent.objects.select_related(
+        "registration__officer", "registration__workshop"
+    ).get(pk=event_id)
     registration = event.registration
     officer = registration.officer
     return build_templated_email(

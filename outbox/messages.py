@@ -7,6 +7,7 @@ from email import encoders
 from email.mime.base import MIMEBase
 
 from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.utils.module_loading import import_string
 
 
 class Message(EmailMultiAlternatives):
@@ -73,7 +74,11 @@ def _alternatives(message: EmailMessage):
 
 
 def build_message(*, to: str, subject: str, message_id: str, content: dict) -> Message:
-    """The message to send, as it was queued."""
+    """The message to send, as it was queued; a message queued to be rendered when sent
+    (`content["render"]`, see outbox.services.queue_render) is rendered now."""
+    if "render" in content:
+        rendered = import_string(content["render"])(*content["args"])
+        subject, content = rendered.subject, to_content(rendered)
     message = Message(
         subject=subject,
         body=content["body"],

@@ -58,9 +58,11 @@ def claim(pk: int) -> Mail | None:
     return Mail.objects.get(pk=pk) if taken else None
 
 
-def mark_sent(mail: Mail) -> None:
+def mark_sent(mail: Mail, subject: str | None = None) -> None:
+    # A mail rendered when sent gets its subject now (the failed-deliveries page shows it).
+    changes = {"subject": subject} if subject and not mail.subject else {}
     Mail.objects.filter(pk=mail.pk, status=Status.SENDING).update(
-        status=Status.SENT, sent_at=timezone.now(), last_error=""
+        status=Status.SENT, sent_at=timezone.now(), last_error="", **changes
     )
 
 
@@ -123,7 +125,7 @@ def send_mails(ids: Iterable[int]) -> int:
                 if message is None or not isinstance(exc, smtplib.SMTPException | OSError):
                     logger.exception("E-mail #%s could not be built or sent", mail.pk)
                 continue
-            mark_sent(mail)
+            mark_sent(mail, message.subject)
             sent += 1
             following = next_in_line(mail)
             if following is not None and following not in queue:

@@ -67,6 +67,29 @@ def queue_mails(items: list[tuple[EmailMessage, dict]]) -> list[Mail]:
     return mails
 
 
+def queue_render(
+    *, render: str, args: list, to: str, kind: str, recipient=None, workshop=None
+) -> Mail:
+    """Queue a mail rendered when it is sent, by the function at the dotted path `render`
+    called with `args` (plain values: ids): for a mail queued under a lock many requests wait
+    for, where rendering it there would hold them all up. The function must render the same
+    mail whenever it is called (from rows that do not change), in the recipient's language."""
+    now = timezone.now()
+    mail = Mail.objects.create(
+        kind=kind,
+        to=to,
+        recipient=recipient,
+        workshop=workshop,
+        message_id=new_message_id(),
+        subject="",
+        content={"render": render, "args": list(args)},
+        created_at=now,
+        next_attempt_at=now,
+    )
+    send_mails.delay_on_commit([mail.pk])
+    return mail
+
+
 def withdraw_mails(*, topic: str) -> int:
     """Drop the mails about `topic` not sent yet (one being sent at this moment still goes);
     in the caller's transaction. Returns how many were withdrawn."""

@@ -60,6 +60,28 @@ ORDER BY s.starts_at, s.id LIMIT 1
 """
 
 
+# The seat counts of a workshop and the officer's own row for it (the pair is unique), in one
+# index read; under the workshop's lock, where its ORM twin's query building cost a registration
+# about as much as everything else it does there. Parameters: confirmed, waitlisted, officer
+# (x2), workshop, confirmed, waitlisted, officer.
+SEATS_SQL = """
+SELECT count(*) FILTER (WHERE state = %s), count(*) FILTER (WHERE state = %s),
+       max(id) FILTER (WHERE officer_id = %s), max(state) FILTER (WHERE officer_id = %s)
+FROM attendees_registration
+WHERE workshop_id = %s AND (state IN (%s, %s) OR officer_id = %s)
+"""
+
+
+def read_seats(*, workshop_id: int, officer_id: int) -> tuple[int, int, int | None, str | None]:
+    """SEATS_SQL's answer: (confirmed, waitlisted, own registration id, own state)."""
+    confirmed, waitlisted = Registration.State.CONFIRMED.value, Registration.State.WAITLISTED.value
+    params = [confirmed, waitlisted, officer_id, officer_id, workshop_id]
+    params += [confirmed, waitlisted, officer_id]
+    with connection.cursor() as cursor:
+        cursor.execute(SEATS_SQL, params)
+        return cursor.fetchone()
+
+
 def _postgresql() -> bool:
     return connection.vendor == "postgresql"
 

@@ -26,9 +26,8 @@ from django.db.models import Count, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from attendees.mails import registration_event_mail
 from attendees.models import Registration, RegistrationEvent, User
-from outbox.services import queue_mail
+from outbox.services import queue_render
 from workshops.models import Workshop
 
 from .seats import RegistrationError, find_clash, lock_and_read_seats, lock_workshop
@@ -85,8 +84,12 @@ def _transition(
     event.registration = registration
     event.save()
     if notify:
-        queue_mail(
-            registration_event_mail(event),
+        # Rendered when sent: this runs under the workshop's lock while every other
+        # registration for it waits.
+        queue_render(
+            render="attendees.mails.registration_event_mail",
+            args=[event.pk],
+            to=registration.officer.email,
             kind="registration",
             recipient=registration.officer,
             workshop=registration.workshop,

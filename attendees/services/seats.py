@@ -24,7 +24,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import OperationalError
-from django.db.models import Count, Max, Q
 from django.utils.translation import gettext as _
 
 from attendees.models import Registration, User
@@ -103,30 +102,22 @@ def lock_and_read_seats(workshop_id, officer: User) -> tuple[Workshop | None, Se
 
 
 def _read_seats(workshop: Workshop, officer: User, *, account_ok: bool) -> Seats:
-    confirmed, own = Q(state=State.CONFIRMED), Q(officer_id=officer.pk)
-    counts = {
-        "confirmed": Count("pk", filter=confirmed),
-        "waitlisted": Count("pk", filter=Q(state=State.WAITLISTED)),
-        # (workshop, officer) is unique: these are the officer's one row, if there is one.
-        "own_pk": Max("pk", filter=own),
-        "own_state": Max("state", filter=own),
-    }
+    confirmed, waitlisted, own_pk, own_state = locking.read_seats(
+        workshop_id=workshop.pk, officer_id=officer.pk
+    )
+    agency_confirmed = 0
     if workshop.agency_seat_cap is not None:
         # Only capped workshops pay for the join to the officers' agencies.
-        agency = Q(officer__agency_id=officer.agency_id)
-        counts["agency_confirmed"] = Count("pk", filter=confirmed & agency)
-    row = (
-        Registration.objects.filter(workshop_id=workshop.pk)
-        .filter(Q(state__in=[State.CONFIRMED, State.WAITLISTED]) | own)
-        .aggregate(**counts)
-    )
+        agency_confirmed = Registration.objects.filter(
+            workshop_id=workshop.pk, state=State.CONFIRMED, officer__agency_id=officer.agency_id
+        ).count()
     return Seats(
         account_ok=account_ok,
-        confirmed=row["confirmed"],
-        agency_confirmed=row.get("agency_confirmed", 0),
-        waitlisted=row["waitlisted"],
-        own_pk=row["own_pk"],
-        own_state=row["own_state"],
+        confirmed=confirmed,
+        agency_confirmed=agency_confirmed,
+        waitlisted=waitlisted,
+        own_pk=own_pk,
+        own_state=own_state,
     )
 
 

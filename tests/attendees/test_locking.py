@@ -96,3 +96,39 @@ def test_the_register_page_says_busy_instead_of_failing(held_workshop, client_fo
     response = client.post(reverse("registration:register", args=[held_workshop.pk]))
     assert response.status_code == 302
     assert any("busy" in str(m) for m in get_messages(response.wsgi_request))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("seed", range(4))
+def test_the_seat_read_says_what_its_orm_twin_says(seed, region, agency):
+    """SEATS_SQL against the plain ORM aggregate, on random registrations of two workshops."""
+    import random
+
+    from django.db.models import Count, Max, Q
+
+    from tests.factories import RegistrationFactory
+
+    rng = random.Random(seed)
+    workshops = [WorkshopFactory(region=region) for _ in range(2)]
+    officers = [OfficerFactory(agency=agency) for _ in range(12)]
+    for officer in officers:
+        for workshop in workshops:
+            if rng.random() < 0.7:
+                state = rng.choice(list(Registration.State.values))
+                RegistrationFactory(workshop=workshop, officer=officer, state=state)
+    State = Registration.State
+    for workshop in workshops:
+        for officer in [*officers, OfficerFactory(agency=agency)]:
+            own = Q(officer=officer)
+            twin = Registration.objects.filter(workshop=workshop).aggregate(
+                confirmed=Count("pk", filter=Q(state=State.CONFIRMED)),
+                waitlisted=Count("pk", filter=Q(state=State.WAITLISTED)),
+                own_pk=Max("pk", filter=own),
+                own_state=Max("state", filter=own),
+            )
+            assert locking.read_seats(workshop_id=workshop.pk, officer_id=officer.pk) == (
+                twin["confirmed"],
+                twin["waitlisted"],
+                twin["own_pk"],
+                twin["own_state"],
+            )
