@@ -1,5 +1,5 @@
 # The two set-up commands: `make run` (embedded dev site) and `make test` (full suite on
-# PostgreSQL + Redis). Everything else here is what they are made of.
+# PostgreSQL + Redis, then the fuzz on SQLite). Everything else here is what they are made of.
 SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
@@ -9,6 +9,7 @@ PY := $(BIN)/python
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/trainingsite
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 PYTEST_WORKERS ?= 2
+SQLITE_FUZZ_EXAMPLES ?= 6
 
 .PHONY: run test lint format worker assets messages install services-check demo clean bench
 
@@ -47,6 +48,9 @@ services-check: install
 test: install assets messages services-check
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CELERY_TASK_ALWAYS_EAGER=1 \
 		$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	@# The fuzz again on the embedded default (`make run`: SQLite, in memory here; no Redis).
+	env -u DATABASE_URL -u REDIS_URL FUZZ_EXAMPLES=$(SQLITE_FUZZ_EXAMPLES) CELERY_TASK_ALWAYS_EAGER=1 \
+		$(BIN)/pytest -n $(PYTEST_WORKERS) tests/fuzz
 
 lint: install
 	$(BIN)/ruff check .

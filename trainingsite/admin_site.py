@@ -1,9 +1,12 @@
 """Django's admin site, refusing with a 400 the hostile input its views answer with a 500.
 
 Found by tests/fuzz/test_fuzz_admin.py: a NUL character in a change-list filter reaches
-PostgreSQL, which cannot store one in text (DataError), and a change-list action posted with a
-selection that is not an id of the model fails in the ORM (ValueError). Neither can come from
-the admin's own pages, so a plain 400 is the answer; everything else is Django's admin as is.
+PostgreSQL, which cannot store one in text (DataError); a change-list action posted with a
+selection that is not an id of the model fails in the ORM (ValueError); an id beyond 64 bits in
+that selection or in a many-to-many field fails on SQLite (OverflowError, see trainingsite/ids.py);
+a date drill-down year past 9998 or beyond a C long fails while Django computes the period's
+end. None can come from the admin's own pages, so a plain 400 is the answer; everything else is
+Django's admin as is.
 """
 
 from __future__ import annotations
@@ -18,19 +21,51 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from trainingsite.ids import out_of_range
 
-def _refusal(request, model) -> str | None:
+# Django's drill-down builds the period [start, start + a year, month or day): it must exist.
+_DRILL_DOWN_RANGE = {"year": (1, 9998), "month": (1, 12), "day": (1, 31)}
+
+
+def _refusal(request, model_admin) -> str | None:
     for data in (request.GET, request.POST):
         for key, values in data.lists():
             if "\x00" in key or any("\x00" in value for value in values):
                 return _("The request contains a NUL character.")
-    if model is not None and request.method == "POST":
-        pk = model._meta.pk
-        try:
-            for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
-                pk.get_prep_value(pk.to_python(value))
-        except (ValidationError, ValueError, TypeError):
-            return _("The selection is not a list of this model's ids.")
+    if model_admin is None:
+        return None
+    if request.method == "POST" and (refusal := _ids_refusal(request, model_admin.model._meta)):
+        return refusal
+    # A change list's action form posts to the page's own address, drill-down included.
+    return _drill_down_refusal(request, model_admin.date_hierarchy)
+
+
+def _ids_refusal(request, opts) -> str | None:
+    pk = opts.pk
+    try:
+        for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
+            pk.get_prep_value(pk.to_python(value))
+            if out_of_range(value, pk):
+                raise ValueError(value)
+    except (ValidationError, ValueError, TypeError):
+        return _("The selection is not a list of this model's ids.")
+    for field in opts.many_to_many:
+        # A raw-id widget sends the ids comma-separated.
+        values = ",".join(request.POST.getlist(field.name)).split(",")
+        if any(out_of_range(value, field.target_field) for value in values):
+            return _("The form chooses an id that no row can have.")
+    return None
+
+
+def _drill_down_refusal(request, hierarchy: str | None) -> str | None:
+    for part, (low, high) in _DRILL_DOWN_RANGE.items() if hierarchy else ():
+        for value in request.GET.getlist(f"{hierarchy}__{part}"):
+            try:
+                number = int(value)
+            except ValueError:
+                continue  # Django refuses text and impossible dates (30 February) itself
+            if not low <= number <= high:
+                return _("The date is outside the calendar.")
     return None
 
 
@@ -42,11 +77,11 @@ class AdminSite(admin.AdminSite):
     def admin_view(self, view, cacheable=False):
         # A ModelAdmin's views are its bound methods: their selections are its model's ids.
         owner = getattr(view, "__self__", None)
-        model = owner.model if isinstance(owner, admin.ModelAdmin) else None
+        model_admin = owner if isinstance(owner, admin.ModelAdmin) else None
 
         @wraps(view)
         def checked(request, *args, **kwargs):
-            refusal = _refusal(request, model)
+            refusal = _refusal(request, model_admin)
             if refusal is not None:
                 return HttpResponseBadRequest(refusal, content_type="text/plain; charset=utf-8")
             return view(request, *args, **kwargs)

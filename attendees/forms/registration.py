@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from trainingsite.ids import ModelMultipleIdField
+
 
 class RegistrationDecisionForm(forms.Form):
     """A coordinator's decision on one registration."""
@@ -28,7 +30,7 @@ class BulkDecisionForm(forms.Form):
     """Approve or decline several registrations of one workshop at once."""
 
     action = forms.ChoiceField(choices=[("approve", _("Approve")), ("decline", _("Decline"))])
-    registrations = forms.ModelMultipleChoiceField(queryset=None)
+    registrations = ModelMultipleIdField(queryset=None)
     message = forms.CharField(
         label=_("Message to the officers"),
         required=False,

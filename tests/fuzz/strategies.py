@@ -124,6 +124,9 @@ _DATETIMES = ["9999-12-31T23:59", "0001-01-01T00:00", "2026-02-30T25:61", "2026-
 _TIMES = ["25:61", "24:00", "-01:00", "23:59:60", "12:00:60.9999999"]
 _NUMBERS = ["-1", "0", "1e309", "NaN", "9" * 400, "2147483648", "-9223372036854775809", "１２３"]
 _ZONES = ["Mars/Phobos", "UTC\x00", "../../etc/passwd", "Etc/GMT+99", "", "localtime"]
+# Ids no row has; beyond 64 bits, SQLite cannot even bind them.
+IDS = ["0", "-1", "9223372036854775807", "9223372036854775808", "-9223372036854775809", "9" * 20]
+_YEARS = ["0", "-1", "9999", "10000", "9" * 20, "１２３"]
 KIND_EDGES = {
     "date": _DATES,
     "month": _MONTHS,
@@ -132,13 +135,19 @@ KIND_EDGES = {
     "number": _NUMBERS,
     "range": _NUMBERS,
     "email": ["a@b", "@", "x@" + "y" * 300 + ".com", "a\x00@b.c", "ünï@exämple.org"],
+    # Choices, ticks and hidden inputs usually carry row ids.
+    "select": IDS,
+    "checkbox": IDS,
+    "radio": IDS,
+    "hidden": IDS,
 }
 NAME_EDGES = [
     (("zone", "tz"), _ZONES),
     (("month",), _MONTHS),
     (("date", "from", "to", "day", "start", "end"), _DATES + _DATETIMES),
     (("time",), _TIMES),
-    (("page", "pk", "id", "number", "count", "capacity", "minutes", "threshold"), _NUMBERS),
+    (("page", "pk", "id", "number", "count", "capacity", "minutes", "threshold"), _NUMBERS + IDS),
+    (("year",), _YEARS),
 ]
 
 

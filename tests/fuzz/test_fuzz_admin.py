@@ -4,7 +4,8 @@ changes nothing, as for the site's own pages (test_fuzz_views.py, whose payloads
 
 For every registered model: its change list with hostile search, ordering, page and filter
 parameters (the filter names are read from the page's own filter links), its add and change
-forms as rendered, its change-list action form, and hostile object ids in the change URL.
+forms as rendered, its change-list action form, and hostile object ids in the change URL; and,
+deterministically, an id beyond 64 bits in each of those fields that carries ids.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from tests.fuzz.test_fuzz_views import (
     _SessionClients,
     exchange,
     form_payloads,
+    id_sweep,
     no_rate_limits,  # noqa: F401 - a fixture
     query_payloads,
 )
@@ -107,16 +109,22 @@ def test_admin_hostile_input_never_errors_and_refusals_change_nothing(request, m
     clients = _SessionClients(World(users={"superuser": superuser}, objects={}))
     targets = _targets(model, clients["superuser"])
 
-    @FUZZ_SETTINGS
-    @given(st.data())
-    def fuzz(data):
-        target = data.draw(st.sampled_from(targets), label="target")
-        payload = data.draw(_payloads(target), label="payload")
+    def send(target: Target, payload: dict):
         where = f"{target.kind.upper()} {model._meta.label} ({target.path}) {_describe(payload)}"
         response, changed = exchange(clients, target, payload, where)
         if changed:
             # The admin answers a save with a redirect; a form error re-renders with 200.
             status = response.status_code
             assert 300 <= status < 400, f"{status} changed {changed}: {where}"
+
+    # Ids beyond 64 bits in the action selection, the forms' choices, the drill-down's year.
+    for target, payload in id_sweep(targets, lambda t, v: {"path": f"{t.path}{v}/change/"}):
+        send(target, payload)
+
+    @FUZZ_SETTINGS
+    @given(st.data())
+    def fuzz(data):
+        target = data.draw(st.sampled_from(targets), label="target")
+        send(target, data.draw(_payloads(target), label="payload"))
 
     fuzz()

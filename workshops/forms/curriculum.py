@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from attendees.models import User
+from trainingsite.ids import ModelMultipleIdField
 from workshops.models import Material, Module, Track
 from workshops.services.curriculum import (
     ALLOWED_TYPES,
@@ -31,6 +32,7 @@ class ModuleForm(forms.ModelForm):
             "authors",
             "body",
         ]
+        field_classes = {"prerequisites": ModelMultipleIdField, "authors": ModelMultipleIdField}
         widgets = {
             "objectives": forms.Textarea(attrs={"rows": 5}),
             "body": forms.Textarea(attrs={"rows": 16, "class": "font-monospace"}),

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from attendees.models import Agency, Region, User
+from trainingsite.ids import ModelMultipleIdField
 from workshops.models import Module, ModuleRevision, Track, Workshop
 from workshops.services.scheduling import SchedulingError, SessionInput, local_to_utc
 
@@ -60,7 +61,7 @@ class WorkshopForm(forms.ModelForm):
     registration_opens_at = LocalDateTimeField(label=_("Registration opens"))
     registration_closes_at = LocalDateTimeField(label=_("Registration closes"))
     cancellation_deadline = LocalDateTimeField(label=_("Officers may cancel until"), required=False)
-    trainers = forms.ModelMultipleChoiceField(
+    trainers = ModelMultipleIdField(
         label=_("Trainers"),
         queryset=User.objects.none(),
         required=False,

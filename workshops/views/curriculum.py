@@ -220,7 +220,9 @@ def revision_detail(request, pk: int, number: int):
         ModuleRevision.objects.visible_to(request.user).select_related(
             "module", "module__track", "published_by"
         ),
-        module_id=pk,
+        # Through the module's pk, not `module_id`: Django turns an id beyond the column's
+        # range into "no match" for a pk lookup, not for a foreign key (SQLite cannot bind it).
+        module__pk=pk,
         number=number,
     )
     others = revision.module.revisions.exclude(pk=revision.pk).values_list("number", flat=True)
