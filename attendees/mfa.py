@@ -6,6 +6,10 @@ allauth's login stages) reaches no staff page until a code from the authenticato
 
 from __future__ import annotations
 
+import base64
+import secrets
+
+from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 from allauth.mfa.models import Authenticator
 
 # The user id whose second factor was verified in this session (set from allauth's signals).
@@ -43,16 +47,15 @@ def forget_verified(session) -> None:
 
 
 def enrol_totp(user, secret: str | None = None) -> str:
-    """Give `user` a TOTP authenticator (and recovery codes); returns the base32 secret.
-    Idempotent: an existing authenticator's secret is returned unchanged."""
-    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-    from allauth.mfa.utils import decrypt
-
+    """Give `user` a TOTP authenticator, as the enrolment page would; returns the base32 secret.
+    For the demo data and tests (staff must have one): people enrol on the site. Idempotent: an
+    existing authenticator's secret is returned unchanged."""
+    adapter = get_mfa_adapter()
     existing = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
     if existing is not None:
-        return decrypt(existing.data["secret"])
-    secret = secret or generate_totp_secret()
-    TOTP.activate(user, secret)
-    RecoveryCodes.activate(user)
+        return adapter.decrypt(existing.data["secret"])
+    secret = secret or base64.b32encode(secrets.token_bytes(20)).decode()
+    Authenticator.objects.create(
+        user=user, type=Authenticator.Type.TOTP, data={"secret": adapter.encrypt(secret)}
+    )
     return secret

@@ -58,12 +58,16 @@ def claim(pk: int) -> Mail | None:
     return Mail.objects.get(pk=pk) if taken else None
 
 
+def mine(mail: Mail):
+    """The row while it is still this sender's claim: one taken back (its sender stalled past
+    the claim timeout) and claimed again is the new sender's to mark."""
+    return Mail.objects.filter(pk=mail.pk, status=Status.SENDING, claimed_at=mail.claimed_at)
+
+
 def mark_sent(mail: Mail, subject: str | None = None) -> None:
     # A mail rendered when sent gets its subject now (the failed-deliveries page shows it).
     changes = {"subject": subject} if subject and not mail.subject else {}
-    Mail.objects.filter(pk=mail.pk, status=Status.SENDING).update(
-        status=Status.SENT, sent_at=timezone.now(), last_error="", **changes
-    )
+    mine(mail).update(status=Status.SENT, sent_at=timezone.now(), last_error="", **changes)
 
 
 def mark_failed(mail: Mail, error: BaseException | str) -> None:
@@ -80,7 +84,7 @@ def mark_failed(mail: Mail, error: BaseException | str) -> None:
             "status": Status.READY,
             "next_attempt_at": timezone.now() + retry_delay(mail.attempts),
         }
-    Mail.objects.filter(pk=mail.pk, status=Status.SENDING).update(last_error=text, **changes)
+    mine(mail).update(last_error=text, **changes)
 
 
 def next_in_line(mail: Mail) -> int | None:

@@ -21,8 +21,6 @@ from .services import purge_expired_exports, write_export_file
 
 logger = logging.getLogger(__name__)
 Status = ExportJob.Status
-# A queued build's own task runs within seconds; older than this, it was lost.
-RECOVERY_GRACE = timedelta(minutes=5)
 # Older jobs are left alone: their link would have expired by now.
 RECOVERY_MAX_AGE = timedelta(hours=24)
 
@@ -77,7 +75,10 @@ def recover_exports() -> int:
         status=Status.FAILED, error="The build was lost and is too old to run again."
     )
     overdue = ExportJob.objects.filter(
-        recent, status=Status.QUEUED, created_at__lt=now - RECOVERY_GRACE
+        # A queued build's own task runs within seconds: one still queued a sweep later was lost.
+        recent,
+        status=Status.QUEUED,
+        created_at__lt=now - timedelta(seconds=settings.RECOVERY_SWEEP_SECONDS),
     )
     enqueued = 0
     for job_id in overdue.order_by("created_at").values_list("pk", flat=True)[:500]:

@@ -64,10 +64,16 @@ def test_an_action_on_ids_that_are_not_ids_is_refused(superuser_client):
     assert response.status_code == 200 and "Are you sure" in response.content.decode()
 
 
+def _with_recovery_codes(user):
+    # What enrolling on the site adds beside the TOTP authenticator (its content is allauth's).
+    Authenticator.objects.create(user=user, type=Authenticator.Type.RECOVERY_CODES, data={})
+    return user
+
+
 def test_authenticators_are_listed_without_their_secrets_and_cannot_be_edited(
     superuser_client,
 ):
-    staff = StaffFactory()  # TOTP enrolled
+    staff = _with_recovery_codes(StaffFactory())  # TOTP enrolled
     authenticator = Authenticator.objects.get(user=staff, type=Authenticator.Type.TOTP)
     secret = authenticator.data["secret"]
     change = reverse("admin:mfa_authenticator_change", args=[authenticator.pk])
@@ -87,7 +93,7 @@ def test_authenticators_are_listed_without_their_secrets_and_cannot_be_edited(
 
 
 def test_deleting_one_of_two_authenticators_keeps_the_recovery_codes(superuser_client):
-    staff = StaffFactory()
+    staff = _with_recovery_codes(StaffFactory())
     totp = Authenticator.objects.get(user=staff, type=Authenticator.Type.TOTP)
     Authenticator.objects.create(user=staff, type=Authenticator.Type.WEBAUTHN, data={})
     changelist = reverse("admin:mfa_authenticator_changelist")

@@ -1,11 +1,11 @@
 import re
 
 import pytest
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core.management import call_command
 from django.urls import reverse
 
 from attendees.mfa import enrol_totp
+from tests.totp import current_code
 
 from ..factories import PASSWORD, CoordinatorFactory, TrainerFactory
 
@@ -13,9 +13,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _current_code(secret: str) -> str:
-    import time
 
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    return current_code(secret)
 
 
 @pytest.mark.parametrize("factory", [TrainerFactory, CoordinatorFactory])

@@ -28,6 +28,7 @@ from tests.factories import (
     WorkshopFactory,
     publish_directly,
 )
+from tests.signin import sign_in
 from trainingsite.ids import ModelMultipleIdField, out_of_range
 from workshops.models import Module, Workshop
 
@@ -39,8 +40,7 @@ INVALID_CHOICE = "is not one of the available choices"
 
 @pytest.fixture
 def superuser_client(client):
-    client.force_login(StaffFactory(is_staff=True, is_superuser=True))
-    return client
+    return sign_in(client, StaffFactory(is_staff=True, is_superuser=True))
 
 
 def test_ids_beyond_64_bits_are_out_of_range_and_text_is_left_to_django():

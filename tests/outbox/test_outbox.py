@@ -473,3 +473,23 @@ def test_an_invite_that_may_have_gone_out_is_cancelled_when_the_seat_is_given_up
     assert by_uid and all(v[-1] == ("CANCEL", 1) for v in by_uid.values())
     assert all(("REQUEST", 0) in v for v in by_uid.values())
     assert not Mail.objects.unsent().exists()
+
+
+@pytest.mark.django_db
+def test_a_sender_whose_claim_was_taken_back_cannot_mark_the_row(settings, officer):
+    (row,) = queue_mail(_plain(officer.email, "Hi"), kind="test")
+    stalled = sending.claim(row.pk)
+    Mail.objects.update(
+        claimed_at=timezone.now() - timedelta(seconds=settings.OUTBOX_CLAIM_TIMEOUT + 1)
+    )
+    sending.release_stale_claims()
+    _due_now()
+    second = sending.claim(row.pk)
+    assert second is not None
+    sending.mark_failed(stalled, "late news from the stalled sender")
+    sending.mark_sent(stalled)
+    row.refresh_from_db()
+    assert row.status == Status.SENDING and row.claimed_at == second.claimed_at
+    sending.mark_sent(second)
+    row.refresh_from_db()
+    assert row.status == Status.SENT

@@ -2,11 +2,9 @@
 TOTP code entered in this session for staff."""
 
 import re
-import time
 
 import pytest
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.contrib.auth import SESSION_KEY
 from django.core import mail
 from django.test import Client
@@ -16,6 +14,7 @@ from attendees.mfa import enrol_totp
 from attendees.models import User
 from tests.commit import after_commit
 from tests.factories import PASSWORD, CoordinatorFactory, ProgramAdminFactory, StaffFactory
+from tests.totp import current_code
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +23,7 @@ STAFF_PAGES = ["/audit/", "/vetting/", "/agencies/", "/reports/exports/", "/admi
 
 
 def _code(secret: str) -> str:
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    return current_code(secret)
 
 
 # Where someone not (fully) signed in ends up: the sign-in and its second step.
