@@ -67,7 +67,7 @@ demo: install
 clean:
 	rm -rf $(VENV) node_modules static/vendor staticfiles var .pytest_cache
 
-# Benchmarks (issue #10): short defaults; each prints its table. Scratch DBs on the PostgreSQL
+# Benchmarks: short defaults; each prints its table. Scratch DBs on the PostgreSQL
 # server in BENCH_PG_SERVER, Redis in BENCH_REDIS_URL (see bench/harness.py).
 bench: install assets
 	$(PY) bench/seed_scale.py --scale 0.01 --db ts_bench_seed

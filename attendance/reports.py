@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Avg, Count
 
-from attendance import conf
 from attendance.models import Certificate, Completion, Feedback, FeedbackModuleRating
 from attendance.models.certificates import format_hours
 
@@ -33,7 +33,7 @@ def feedback_summary(workshop) -> FeedbackSummary:
     attendees = Completion.objects.filter(
         registration__workshop=workshop, attended_minutes__gt=0
     ).count()
-    min_answers = conf.get("FEEDBACK_MIN_ANSWERS")
+    min_answers = settings.FEEDBACK_MIN_ANSWERS
     summary = FeedbackSummary(
         answers=count, attendees=attendees, min_answers=min_answers, shown=count >= min_answers
     )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from allauth.account.models import EmailAddress
 from django.utils import timezone
 
+from .mfa import enrol_totp, is_staff_member
 from .models import Agency, AgencyDomain, Region, User, VettingDecision
 
 DEMO_PASSWORD = "training-demo-2026"
@@ -128,7 +130,7 @@ ACCOUNTS = [
 VETTED_STATES = {User.Status.VERIFIED, User.Status.SUSPENDED}
 
 
-def seed() -> list[tuple[str, str, str]]:
+def seed() -> list[tuple[str, ...]]:
     regions = {}
     for name, slug in REGIONS:
         regions[slug], _ = Region.objects.update_or_create(slug=slug, defaults={"name": name})
@@ -171,13 +173,16 @@ def seed() -> list[tuple[str, str, str]]:
             VettingDecision.objects.get_or_create(
                 officer=user, action=VettingDecision.Action.SUBMITTED
             )
-        logins.append((label, email, DEMO_PASSWORD))
+        login = (label, email, DEMO_PASSWORD)
+        if is_staff_member(user):
+            # Staff come with TOTP set up; the secret is printed on their login line so a
+            # newcomer can add it to an authenticator app.
+            login += (f"TOTP secret: {enrol_totp(user)}",)
+        logins.append(login)
     return logins
 
 
 def _set_email_address(user: User, *, verified: bool) -> None:
-    from allauth.account.models import EmailAddress
-
     EmailAddress.objects.update_or_create(
         user=user, email=user.email, defaults={"verified": verified, "primary": True}
     )

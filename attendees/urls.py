@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, agencies, privacy, vetting
+from .views import accounts, agencies, vetting
 
 urlpatterns = [
     path("", accounts.dashboard, name="dashboard"),
@@ -32,10 +32,4 @@ urlpatterns = [
         name="agency_focal_point",
     ),
     path("healthz", accounts.healthz, name="healthz"),
-    # --- privacy (feat/h8) ---
-    path("my-data/", privacy.my_data, name="my_data"),
-    path("my-data/download/", privacy.my_data_download, name="my_data_download"),
-    path("my-data/erase/", privacy.my_data_erase, name="my_data_erase"),
-    path("officers/<int:pk>/privacy/", privacy.officer_privacy, name="officer_privacy"),
-    # --- end privacy ---
 ]

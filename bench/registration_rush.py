@@ -67,7 +67,7 @@ def server_env(args, db_url: str) -> dict[str, str]:
         db_url,
         REDIS_URL=args.redis_url,
         # A fresh cache namespace per run: nothing cached by an earlier run is ever warm.
-        CACHE_KEY_PREFIX=args.cache_prefix,
+        RELEASE_ID=args.release_id,
     )
 
 
@@ -118,7 +118,7 @@ def setup_database(args) -> tuple[str, dict]:
         }
         for r in range(args.rounds)
     ]
-    from trainingsite.sessions import SessionStore
+    from django.contrib.sessions.backends.db import SessionStore
 
     store = SessionStore()
     sessions, cookies = [], []
@@ -127,7 +127,7 @@ def setup_database(args) -> tuple[str, dict]:
         key = secrets.token_hex(16)
         data = {
             SESSION_KEY: str(user.pk),
-            BACKEND_SESSION_KEY: "attendees.auth_backends.ModelBackend",
+            BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
             HASH_SESSION_KEY: user.get_session_auth_hash(),
         }
         sessions.append(
@@ -329,7 +329,7 @@ def one_round(args, db_url: str, data: dict, ids: dict, server) -> dict:
 
 def main() -> int:
     args = parse_args()
-    args.cache_prefix = f"rush-{secrets.token_hex(4)}"
+    args.release_id = f"rush-{secrets.token_hex(4)}"
     t0 = time.perf_counter()
     print(
         f"Setting up {args.db}: {args.officers} officers, {args.seats} seats, "
@@ -358,7 +358,7 @@ def main() -> int:
                 f"waitlisted {r['waitlisted']}; server {r['cpu']['server']:.1f} ms/request",
                 flush=True,
             )
-    purge_celery_queue(args.redis_url, args.cache_prefix)
+    purge_celery_queue(args.redis_url, f"ts-{args.release_id}")
 
     # The round with the median ratio stands for the run (the VM's speed drifts between
     # rounds; rates measured back to back drift together).

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
@@ -28,7 +29,6 @@ from attendance.models.marks import ATTENDED_STATUSES, AttendanceStatus
 from attendees.models import Registration, RegistrationEvent
 from workshops.models import Workshop, WorkshopModule, WorkshopSession
 
-from . import conf
 from .tabular import Column
 
 STATUS_LETTERS = {
@@ -253,7 +253,7 @@ def attendance_dataset(user, flt: ExportFilter, *, workshop: Workshop | None = N
 
 
 def _attendance_rows(values: QuerySet, *, per_session: bool) -> Iterator[list]:
-    chunk_size = conf.get("REPORTS_EXPORT_CHUNK_SIZE")
+    chunk_size = settings.REPORTS_EXPORT_CHUNK_SIZE
     sessions: dict[int, list[tuple[int, int]]] = {}  # workshop id → [(session id, minutes)]
     attended_statuses = set(ATTENDED_STATUSES)
     for chunk in _chunks(values.iterator(chunk_size=chunk_size), chunk_size):
@@ -355,7 +355,7 @@ def registrations_dataset(user, flt: ExportFilter) -> Dataset:
 
 
 def _registration_rows(values: QuerySet) -> Iterator[list]:
-    chunk_size = conf.get("REPORTS_EXPORT_CHUNK_SIZE")
+    chunk_size = settings.REPORTS_EXPORT_CHUNK_SIZE
     for chunk in _chunks(values.iterator(chunk_size=chunk_size), chunk_size):
         history: dict[int, dict[str, dt.datetime]] = {}
         # Events come oldest first, so the last write per state is the latest time it was entered.

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import (
     Avg,
@@ -37,7 +38,6 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from attendance import conf as attendance_conf
 from attendance.models import AttendanceMark, Feedback
 from attendance.models.marks import ATTENDED_STATUSES
 from attendees.models import Registration
@@ -167,7 +167,7 @@ def program_figures(
     )
     scheduled = scoped_workshops(user, flt).filter(status__in=SCHEDULED_STATUSES)
     held_ids = scheduled.filter(ends_at__lte=now).values("pk")
-    min_answers = attendance_conf.get("FEEDBACK_MIN_ANSWERS")
+    min_answers = settings.FEEDBACK_MIN_ANSWERS
     figures = ProgramFigures(start=start, end=end, feedback_min_answers=min_answers, as_of=now)
 
     # 1. Workshops with seat counts and feedback.
@@ -341,7 +341,7 @@ def cached_program_figures(
         scope = "all"
     else:
         scope = ",".join(map(str, sorted(user.coordinated_region_ids)))
-    min_answers = attendance_conf.get("FEEDBACK_MIN_ANSWERS")
+    min_answers = settings.FEEDBACK_MIN_ANSWERS
     key = f"report:{scope}:{start}:{end}:{region_id or ''}:{min_answers}"
     return cache.get_or_set(
         key,

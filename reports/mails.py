@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.urls import reverse
 
 from outbox.services import queue_mail
 from trainingsite.mail import build_templated_email
 
-from . import conf
 from .models import ExportJob
 from .services import sign_download
 
@@ -22,7 +22,7 @@ def export_ready_mail(job: ExportJob) -> None:
             "job": job,
             "user": user,
             "path": path,
-            "hours": conf.get("REPORTS_EXPORT_LINK_HOURS"),
+            "hours": settings.REPORTS_EXPORT_LINK_HOURS,
         },
         language=user.language,
     )

@@ -7,6 +7,7 @@ import os
 import secrets
 import tempfile
 
+from django.conf import settings
 from django.core import signing
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -17,7 +18,6 @@ from django.utils import timezone
 from audit.services import record_audit
 from workshops.models import Workshop
 
-from . import conf
 from .exports import Dataset, ExportFilter, attendance_dataset, registrations_dataset
 from .models import ExportJob
 from .tabular import iter_csv, write_xlsx
@@ -35,7 +35,7 @@ def build_dataset(*, user, kind: str, flt: ExportFilter) -> Dataset:
 
 
 def is_large(dataset: Dataset) -> bool:
-    return dataset.count > conf.get("REPORTS_ASYNC_EXPORT_ROWS")
+    return dataset.count > settings.REPORTS_ASYNC_EXPORT_ROWS
 
 
 @transaction.atomic
@@ -104,14 +104,14 @@ def sign_download(job: ExportJob) -> str:
 
 def unsign_download(token: str) -> str:
     """The job id; raises signing.SignatureExpired or signing.BadSignature."""
-    max_age = conf.get("REPORTS_EXPORT_LINK_HOURS") * 3600
+    max_age = settings.REPORTS_EXPORT_LINK_HOURS * 3600
     return signing.TimestampSigner(salt=LINK_SALT).unsign(token, max_age=max_age)
 
 
 def purge_expired_exports(*, now=None) -> int:
     """Delete files of jobs whose link has expired; returns how many were removed."""
     now = now or timezone.now()
-    cutoff = now - dt.timedelta(hours=conf.get("REPORTS_EXPORT_LINK_HOURS"))
+    cutoff = now - dt.timedelta(hours=settings.REPORTS_EXPORT_LINK_HOURS)
     removed = 0
     for job in ExportJob.objects.filter(finished_at__lt=cutoff).exclude(file_name=""):
         default_storage.delete(job.file_name)

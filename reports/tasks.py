@@ -9,12 +9,12 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from . import conf
 from .mails import export_ready_mail
 from .models import ExportJob
 from .services import purge_expired_exports, write_export_file
@@ -67,7 +67,7 @@ def recover_exports() -> int:
     past the stale limit (put back to QUEUED first). Returns the builds enqueued; a broker
     still down is logged and left to the next run."""
     now = timezone.now()
-    stale = now - timedelta(minutes=conf.get("REPORTS_EXPORT_STALE_MINUTES"))
+    stale = now - timedelta(minutes=settings.REPORTS_EXPORT_STALE_MINUTES)
     recent = Q(created_at__gte=now - RECOVERY_MAX_AGE)
     ExportJob.objects.filter(recent, status=Status.RUNNING, started_at__lt=stale).update(
         status=Status.QUEUED, started_at=None

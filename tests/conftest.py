@@ -138,12 +138,16 @@ def dead_redis_url() -> str:
 
 @pytest.fixture
 def dead_cache(settings):
-    """The configured cache backend (trainingsite/cache.py) with Redis down."""
+    """The production cache (trainingsite/cache.py) with Redis down."""
     settings.CACHES = {
         "default": {
-            "BACKEND": "trainingsite.cache.ResilientRedisCache",
+            "BACKEND": "trainingsite.cache.RedisCache",
             "LOCATION": dead_redis_url(),
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+            },
         }
     }
     return cache

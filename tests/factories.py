@@ -215,7 +215,7 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     confirmed_at = factory.LazyFunction(timezone.now)
 
 
-# --- curriculum (feat/h2a) -------------------------------------------------------------------
+# --- curriculum ------------------------------------------------------------------------------
 
 
 def _one_page_pdf() -> bytes:
@@ -264,6 +264,3 @@ def publish_directly(module, *, number: int = 1, **overrides):
     module.status = Module.Status.PUBLISHED
     module.save(update_fields=["published_revision", "status"])
     return revision
-
-
-# --- end curriculum --------------------------------------------------------------------------

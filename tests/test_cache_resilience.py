@@ -1,4 +1,5 @@
-"""A stopped Redis must not fail pages: the cache degrades to misses (trainingsite/cache.py)."""
+"""A stopped Redis must not fail pages: the cache degrades to misses
+(django-redis's IGNORE_EXCEPTIONS, trainingsite/cache.py)."""
 
 import pytest
 from django.core.cache import cache
@@ -29,12 +30,11 @@ def test_dead_cache_reads_miss_and_writes_are_dropped(dead_cache):
     dead_cache.set("k", 1)
     assert dead_cache.add("k", 1) is True  # a lock taken with add() is granted
     assert dead_cache.get_many(["a", "b"]) == {}
-    assert dead_cache.has_key("k") is False
+    assert not dead_cache.has_key("k")
     dead_cache.delete("k")
     dead_cache.set_many({"a": 1})
     dead_cache.delete_many(["a"])
-    with pytest.raises(ValueError):
-        dead_cache.incr("k")
+    assert dead_cache.incr("k") is None  # no counter: callers count nothing
 
 
 def test_rate_limiter_lets_requests_through_while_redis_is_down(dead_cache):

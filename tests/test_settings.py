@@ -22,6 +22,8 @@ print(json.dumps({
     "db_host": s.DATABASES["default"].get("HOST", ""),
     "cache": s.CACHES["default"]["BACKEND"],
     "cache_location": s.CACHES["default"].get("LOCATION", ""),
+    "cache_prefix": s.CACHES["default"].get("KEY_PREFIX", ""),
+    "cache_options": s.CACHES["default"].get("OPTIONS", {}),
     "broker": s.CELERY_BROKER_URL,
     "eager": s.CELERY_TASK_ALWAYS_EAGER,
     "email_backend": s.OUTBOX_EMAIL_BACKEND,
@@ -94,17 +96,25 @@ def test_environment_overrides():
         DEFAULT_FROM_EMAIL="Program <noreply@training.example.org>",
         VETTING_VALIDITY_DAYS="180",
     )
-    assert s["db_engine"] == "trainingsite.postgres"
+    assert s["db_engine"] == "django.db.backends.postgresql"
     assert (s["db_name"], s["db_host"]) == ("training", "db.internal")
-    assert s["cache"] == "trainingsite.cache.ResilientRedisCache"
+    assert s["cache"] == "trainingsite.cache.RedisCache"
     assert s["cache_location"] == "redis://cache.internal:6379/3"
     assert s["broker"] == "redis://cache.internal:6379/3" and s["eager"] is False
-    assert s["broker_transport"] == "trainingsite.broker:Transport"
+    assert s["broker_transport"] is None  # kombu's own Redis transport
     assert s["email_backend"] == "django.core.mail.backends.smtp.EmailBackend"
     assert (s["email_host"], s["email_port"], s["email_tls"]) == ("smtp.internal", 587, True)
     assert s["site_url"] == "https://training.example.org"
     assert s["from_email"] == "Program <noreply@training.example.org>"
     assert s["vetting_days"] == 180
+
+
+def test_cache_keys_name_the_release_so_a_deploy_never_reads_the_previous_ones():
+    redis = "redis://cache.internal:6379/3"
+    assert _settings(REDIS_URL=redis)["cache_prefix"] == "ts-dev"
+    s = _settings(REDIS_URL=redis, RELEASE_ID="2026.12.02-a1b2c3")
+    assert s["cache_prefix"] == "ts-2026.12.02-a1b2c3"
+    assert s["cache_options"]["IGNORE_EXCEPTIONS"] is True  # Redis down: misses, not errors
 
 
 def test_production_settings_follow_debug_off():
@@ -196,10 +206,3 @@ def test_check_deploy_is_clean_with_production_settings():
     assert result.returncode == 0, output
     assert "System check identified no issues (0 silenced)." in output
     assert "WARNINGS" not in output
-
-
-def test_a_tls_redis_keeps_kombus_own_transport():
-    # kombu reads TLS from the rediss:// scheme, which a named transport would hide.
-    s = _settings(REDIS_URL="rediss://cache.internal:6380/0")
-    assert s["broker"] == "rediss://cache.internal:6380/0"
-    assert s["broker_transport"] is None

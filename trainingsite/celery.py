@@ -38,8 +38,8 @@ app.conf.beat_schedule = {
     # Export files whose download link has expired.
     "reports-purge-exports": {"task": "reports.tasks.purge_exports", "schedule": 3600.0},
     # Sign-ups never confirmed within UNCONFIRMED_ACCOUNT_DAYS.
-    "attendees-purge-unconfirmed": {
-        "task": "attendees.tasks.purge_unconfirmed_accounts_task",
+    "privacy-purge-unconfirmed": {
+        "task": "privacy.tasks.purge_unconfirmed_accounts_task",
         "schedule": crontab(minute=40, hour=3),
     },
 }

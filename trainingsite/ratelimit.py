@@ -23,7 +23,8 @@ def hit(key: str, *, limit: int, window_seconds: int) -> bool:
         # Expired between add and incr: start a new window.
         cache.set(cache_key, 1, timeout=window_seconds)
         count = 1
-    return count <= limit
+    # None: Redis is down and nothing is counted (trainingsite/cache.py).
+    return count is None or count <= limit
 
 
 def is_blocked(key: str, *, limit: int) -> bool:

@@ -56,12 +56,13 @@ INSTALLED_APPS = [
     "attendance",
     "reports",
     "audit",
-    "outbox",  # issue #9: failed-delivery tracking and the overdue-work sweep
+    "outbox",
+    "privacy",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "trainingsite.middleware.CSPMiddleware",
+    "csp.middleware.CSPMiddleware",
     "trainingsite.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -105,31 +106,33 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEBUG else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's, with a health check that skips its `SELECT 1` when the socket already answers.
-    DATABASES["default"]["ENGINE"] = "trainingsite.postgres"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: Celery broker and cache when REDIS_URL is set; otherwise eager tasks and local memory.
 REDIS_URL = env.str("REDIS_URL", default="")
+# Names the deployed code in cache keys: a new release never reads what the previous one cached.
+RELEASE_ID = env.str("RELEASE_ID", default="dev")
 if REDIS_URL:
-    # A stopped Redis degrades the cache to misses instead of failing pages (trainingsite/cache.py).
     CACHES = {
         "default": {
-            "BACKEND": "trainingsite.cache.ResilientRedisCache",
+            "BACKEND": "trainingsite.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="ts"),
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+            "KEY_PREFIX": f"ts-{RELEASE_ID}",
+            "OPTIONS": {
+                # Nothing cached is the only copy (sessions live in the database): with Redis
+                # down, reads miss and writes are dropped instead of failing the page (and
+                # sign-in still works: trainingsite/cache.py).
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 2,
+            },
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
-if REDIS_URL.startswith("redis://"):
-    # Kombu's Redis transport, reusing its publishing client (trainingsite/broker.py). Not for
-    # rediss://: kombu reads TLS from the URL's scheme, which a named transport would hide.
-    CELERY_BROKER_TRANSPORT = "trainingsite.broker:Transport"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
@@ -173,10 +176,9 @@ SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 PROGRAM_NAME = env.str("PROGRAM_NAME", default="Crypto Investigations Training Program")
 
 AUTH_USER_MODEL = "attendees.User"
-# Django's and allauth's, reading the signed-in user without the ORM (attendees/auth_backends.py).
 AUTHENTICATION_BACKENDS = [
-    "attendees.auth_backends.ModelBackend",
-    "attendees.auth_backends.AuthenticationBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -311,8 +313,10 @@ if env.bool("USE_X_FORWARDED_PROTO", default=False):
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
-# Database sessions, read without the ORM (trainingsite/sessions.py).
-SESSION_ENGINE = "trainingsite.sessions"
+# Django's database sessions, not `cached_db`: an erasure deletes session rows with a query (a
+# cached copy would keep the officer's address), and a sign-out during a Redis outage would be
+# undone by the copy Redis still holds when it comes back.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 3600)
 X_FRAME_OPTIONS = "DENY"
 
@@ -370,8 +374,22 @@ STAFF_SESSION_MAX_AGE = env.int("STAFF_SESSION_MAX_AGE", default=8 * 3600)
 STAFF_SESSION_IDLE = env.int("STAFF_SESSION_IDLE", default=3600)
 # --- end staff session expiry -------------------------------------------------------------------
 
-# --- exports: above this many rows an export is built by a worker and e-mailed as a link
-# (reports/conf.py has the other defaults); the soak benchmark lowers it.
+# Exports: above this many rows an export is built by a worker and e-mailed as a link (the
+# soak benchmark lowers it); the link and the stored file last REPORTS_EXPORT_LINK_HOURS; a
+# build running longer than REPORTS_EXPORT_STALE_MINUTES is taken for dead (worker killed) and
+# queued again; exports stream REPORTS_EXPORT_CHUNK_SIZE rows per database round trip.
 REPORTS_ASYNC_EXPORT_ROWS = env.int("REPORTS_ASYNC_EXPORT_ROWS", default=50_000)
-# A build running longer is taken for dead (worker killed) and queued again by the outbox sweep.
+REPORTS_EXPORT_LINK_HOURS = env.int("REPORTS_EXPORT_LINK_HOURS", default=24)
 REPORTS_EXPORT_STALE_MINUTES = env.float("REPORTS_EXPORT_STALE_MINUTES", default=30)
+REPORTS_EXPORT_CHUNK_SIZE = 2_000
+
+# Attendance: self check-in this many minutes after a session started counts as late; wrong
+# check-in codes an officer may type per window; certificate look-ups per client address per
+# window on the public verification page; feedback results shown to staff from this many
+# answers on (fewer could identify who wrote what).
+ATTENDANCE_LATE_AFTER_MINUTES = env.int("ATTENDANCE_LATE_AFTER_MINUTES", default=15)
+ATTENDANCE_CHECKIN_GUESSES = 10
+ATTENDANCE_CHECKIN_WINDOW_SECONDS = 15 * 60
+CERTIFICATE_VERIFY_LIMIT = env.int("CERTIFICATE_VERIFY_LIMIT", default=30)
+CERTIFICATE_VERIFY_WINDOW_SECONDS = 10 * 60
+FEEDBACK_MIN_ANSWERS = env.int("FEEDBACK_MIN_ANSWERS", default=5)

@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("attendance.urls")),
     path("", include("audit.urls")),
     path("", include("reports.urls")),
-    path("", include("outbox.urls")),  # issue #9
+    path("", include("outbox.urls")),
+    path("", include("privacy.urls")),  # issue #9
 ]

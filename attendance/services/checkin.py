@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from attendance import conf
 from attendance.models import AttendanceMark, CheckInCode, WorkshopClosure
 from attendance.models.marks import ATTENDED_STATUSES, AttendanceStatus, MarkSource
 from attendees.models import Registration, User
@@ -74,7 +74,7 @@ def check_in(*, officer: User, code: str, now: dt.datetime | None = None) -> Att
     code they entered, if they are confirmed for it and the session is open for check-in.
     Wrong codes count against a per-officer limit so codes cannot be guessed."""
     now = now or timezone.now()
-    limit = conf.get("ATTENDANCE_CHECKIN_GUESSES")
+    limit = settings.ATTENDANCE_CHECKIN_GUESSES
     if ratelimit.is_blocked(_guess_key(officer), limit=limit):
         raise CheckInError(_("Too many wrong codes. Wait a few minutes, then try again."))
     checkin = (
@@ -93,7 +93,7 @@ def check_in(*, officer: User, code: str, now: dt.datetime | None = None) -> Att
         ratelimit.hit(
             _guess_key(officer),
             limit=limit,
-            window_seconds=conf.get("ATTENDANCE_CHECKIN_WINDOW_SECONDS"),
+            window_seconds=settings.ATTENDANCE_CHECKIN_WINDOW_SECONDS,
         )
         if checkin is None:
             raise CheckInError(_("This check-in code is not valid. Check it and try again."))
@@ -120,7 +120,7 @@ def check_in(*, officer: User, code: str, now: dt.datetime | None = None) -> Att
     mark = AttendanceMark.objects.filter(registration=registration, session=session).first()
     if mark is not None and mark.status in ATTENDED_STATUSES:
         return mark
-    late_after = session.starts_at + dt.timedelta(minutes=conf.get("ATTENDANCE_LATE_AFTER_MINUTES"))
+    late_after = session.starts_at + dt.timedelta(minutes=settings.ATTENDANCE_LATE_AFTER_MINUTES)
     status = AttendanceStatus.LATE if now > late_after else AttendanceStatus.PRESENT
     apply_marks(
         session=session,

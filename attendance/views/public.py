@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
 
-from attendance import conf
 from attendance.forms import VerifyForm
 from attendance.models import Certificate
 from attendance.models.certificates import normalize_certificate_number
@@ -25,12 +25,12 @@ def verify(request, number: str | None = None):
     if number:
         allowed = ratelimit.hit(
             f"verify:{ratelimit.client_ip(request)}",
-            limit=conf.get("CERTIFICATE_VERIFY_LIMIT"),
-            window_seconds=conf.get("CERTIFICATE_VERIFY_WINDOW_SECONDS"),
+            limit=settings.CERTIFICATE_VERIFY_LIMIT,
+            window_seconds=settings.CERTIFICATE_VERIFY_WINDOW_SECONDS,
         )
         if not allowed:
             response = render(request, "attendance/verify_limited.html", status=429)
-            response["Retry-After"] = str(conf.get("CERTIFICATE_VERIFY_WINDOW_SECONDS"))
+            response["Retry-After"] = str(settings.CERTIFICATE_VERIFY_WINDOW_SECONDS)
             return response
         canonical = normalize_certificate_number(number)
         certificate = (

@@ -203,10 +203,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.is_program_admin or bool(self.coordinated_region_ids)
 
     @property
-    def is_program_staff(self) -> bool:
-        return self.is_trainer or self.is_coordinator
-
-    @property
     def vetting_expires_at(self):
         if self.vetted_at is None:
             return None

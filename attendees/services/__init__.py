@@ -19,8 +19,6 @@ from .reconfirm import (
     reconfirm_agency_email,
     send_reconfirmation_email,
 )
-
-# --- registration (issue #5) ---
 from .registration import (
     BulkResult,
     RegistrationError,
@@ -39,8 +37,6 @@ from .registration import (
     reject_nomination,
     remove_registration,
 )
-
-# --- end registration ---
 from .vetting import (
     VettingError,
     approve_officer,
@@ -56,7 +52,6 @@ from .vetting import (
 __all__ = [
     "AgencyError",
     "ReconfirmError",
-    # --- registration (issue #5) ---
     "BulkResult",
     "RegistrationError",
     "WorkshopNotFound",
@@ -73,7 +68,6 @@ __all__ = [
     "register",
     "reject_nomination",
     "remove_registration",
-    # --- end registration ---
     "VettingError",
     "accept_name_change",
     "add_agency_domain",

@@ -4,12 +4,13 @@ Locking rule: every write that changes a registration's state first locks the wo
 (`_lock_workshop`), then reads or writes its registrations. Seat counts are therefore read and
 acted on by one transaction at a time per workshop, so concurrent requests can neither oversell
 nor promote two officers into one freed seat. Every confirmation that checks clashes then takes
-the officer's advisory lock (`seats`, with the lock order), so one officer cannot pass two clash
-checks at once: two registrations, or a registration and a promotion or approval elsewhere.
-What creates a seat (a registration, a walk-in) first shares the officer's account row, which
-the erasure and vetting services lock before anything else (`seats`): an erasure or suspension
-committed first is seen and refuses the seat; one that comes later waits for the seat to be
-committed, and an erasure then cancels it.
+the officer's advisory lock (`locking`, with the lock order), so one officer cannot pass two
+clash checks at once: two registrations, or a registration and a promotion or approval
+elsewhere. What creates a seat (a registration, a walk-in) first locks the officer's account
+row, which the erasure and vetting services lock before anything else (`seats`): an erasure or
+suspension committed first is seen and refuses the seat; one that comes later waits for the
+seat to be committed, and an erasure then cancels it. No lock is waited for longer than
+`locking.LOCK_TIMEOUT`: past it the request is refused as busy (a RegistrationError).
 
 Every way to a seat goes through here: an officer registers, a focal point endorses, a
 coordinator approves, the waitlist moves up, or the trainer adds a walk-in on the day.
@@ -28,17 +29,11 @@ from django.utils.translation import gettext as _
 from attendees.mails import registration_event_mail
 from attendees.models import Registration, RegistrationEvent, User
 from outbox.services import queue_mail
-from trainingsite.errors import ServiceError
-from trainingsite.plainsql import insert_with_child
 from workshops.models import Workshop
 
-from .seats import find_clash, lock_and_read_seats
+from .seats import RegistrationError, find_clash, lock_and_read_seats, lock_workshop
 
 State = Registration.State
-
-
-class RegistrationError(ServiceError):
-    pass
 
 
 class WorkshopNotFound(RegistrationError):
@@ -55,10 +50,10 @@ class BulkResult:
 
 
 def _lock_workshop(workshop_id: int) -> Workshop:
-    try:
-        return Workshop.objects.select_for_update(of=("self",)).get(pk=workshop_id)
-    except (Workshop.DoesNotExist, ValueError, TypeError):
-        raise RegistrationError(_("This workshop does not exist.")) from None
+    workshop = lock_workshop(workshop_id)
+    if workshop is None:
+        raise RegistrationError(_("This workshop does not exist."))
+    return workshop
 
 
 def _transition(
@@ -86,14 +81,9 @@ def _transition(
     event = RegistrationEvent(
         actor=actor, from_state=from_state or "", to_state=to, reason=reason.strip(), created_at=now
     )
-    if registration.pk is None:
-        # A new registration and its first event in one statement: this runs under the
-        # workshop's lock while every other registration for it waits.
-        insert_with_child(registration, event, link="registration")
-    else:
-        registration.save(update_fields=sorted(fields))
-        event.registration = registration
-        event.save()
+    registration.save(update_fields=None if registration.pk is None else sorted(fields))
+    event.registration = registration
+    event.save()
     if notify:
         queue_mail(
             registration_event_mail(event),
@@ -206,8 +196,8 @@ def register(*, workshop_id: int, officer: User) -> Registration:
     workshop the officer cannot see. A waitlisted registration comes back with its
     `waitlist_position`.
 
-    Everything is read under the workshop's lock, in one round trip (`seats`): no read before
-    it, as when registration opens every request is waiting for that lock anyway.
+    Everything is read under the workshop's lock (`seats`): no read before it, as when
+    registration opens every request is waiting for that lock anyway.
     """
     if officer.agency_id is None or not officer.has_program_access:
         raise RegistrationError(_("Only verified agency officers can register for workshops."))
@@ -242,10 +232,9 @@ def register(*, workshop_id: int, officer: User) -> Registration:
                     "program coordinators if you think this is a mistake."
                 )
             )
-    if seats.confirmed_elsewhere:
-        clash = find_clash(officer_id=officer.pk, workshop=workshop)
-        if clash is not None:
-            raise RegistrationError(_clash_message(clash))
+    clash = find_clash(officer_id=officer.pk, workshop=workshop)
+    if clash is not None:
+        raise RegistrationError(_clash_message(clash))
 
     if seats.own_pk is not None:
         # Re-registering after a cancellation reuses the one row (the unique constraint).
@@ -390,13 +379,12 @@ def admit_walk_in(*, workshop_id: int, email: str, by: User, reason: str) -> Adm
     now = timezone.now()
     _check_walk_in_day(workshop, now)
     _check_walk_in_registration(workshop, officer, seats.own_state)
-    if seats.confirmed_elsewhere:
-        clash = find_clash(officer_id=officer.pk, workshop=workshop)
-        if clash is not None:
-            raise RegistrationError(
-                _("%(name)s is confirmed for the clashing workshop “%(title)s”.")
-                % {"name": officer, "title": clash.title}
-            )
+    clash = find_clash(officer_id=officer.pk, workshop=workshop)
+    if clash is not None:
+        raise RegistrationError(
+            _("%(name)s is confirmed for the clashing workshop “%(title)s”.")
+            % {"name": officer, "title": clash.title}
+        )
     full = seats.confirmed >= workshop.capacity
     cap = workshop.agency_seat_cap
     capped = cap is not None and seats.agency_confirmed >= cap
@@ -648,3 +636,21 @@ def cancel_workshop_registrations(*, workshop_id: int, by: User | None, reason: 
         )
         count += 1
     return count
+
+
+@transaction.atomic
+def withdraw_registrations(*, officer: User, by: User | None, reason: str) -> int:
+    """Cancel every active registration of `officer` (their account is being closed), each
+    through the usual steps: history row, e-mail, calendar, and the waitlist moves up. Every
+    workshop is locked first, in id order, and only then the promotions, which lock officers:
+    the lock order of seats.py, so no deadlock with a registration. Returns how many."""
+    active = Registration.objects.filter(officer=officer).active().order_by("workshop_id")
+    workshops = {r.workshop_id: _lock_workshop(r.workshop_id) for r in active}
+    withdrawn = 0
+    for registration in active.select_related("officer", "workshop"):
+        was_confirmed = registration.state == State.CONFIRMED
+        _transition(registration, to=State.CANCELLED, actor=by, reason=reason)
+        if was_confirmed:
+            _promote(workshops[registration.workshop_id], actor=None)
+        withdrawn += 1
+    return withdrawn

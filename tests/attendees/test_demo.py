@@ -42,7 +42,7 @@ def test_demo_covers_every_role_and_state():
 def test_seed_demo_prints_one_line_per_account(capsys):
     call_command("seed_demo")
     out = capsys.readouterr().out
-    for label, email, password in demo.seed():
+    for label, email, password, *_extra in demo.seed():
         assert any(
             label in line and email in line and password in line for line in out.splitlines()
         )

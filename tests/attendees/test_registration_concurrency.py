@@ -315,7 +315,7 @@ def test_erasing_an_account_while_its_officer_cancels_does_not_deadlock(region, 
     """The officer cancels (the workshop locked, an event naming them to commit) while their
     account is erased (the account locked, then the workshop): the erasure waits, and the
     cancellation commits without waiting for the account's lock."""
-    from attendees.services.privacy import erase_officer
+    from privacy.services import erase_officer
 
     workshop = WorkshopFactory(region=region)
     reg = services.register(workshop_id=workshop.pk, officer=officer)
@@ -331,7 +331,7 @@ def test_erasing_an_account_while_its_officer_cancels_does_not_deadlock(region, 
 
 
 def _erase(officer):
-    from attendees.services.privacy import erase_officer
+    from privacy.services import erase_officer
 
     return lambda: erase_officer(user_id=officer.pk, by=None, reason="request")
 

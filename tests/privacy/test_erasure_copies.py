@@ -1,5 +1,5 @@
 """Erasing an officer removes their identity from every place it was copied to (the inventory in
-attendees/services/forget.py), and the nightly purge of unconfirmed sign-ups leaves no copy."""
+privacy/copies.py), and the nightly purge of unconfirmed sign-ups leaves no copy."""
 
 from __future__ import annotations
 
@@ -31,13 +31,13 @@ from attendees.models import (
     User,
     VettingDecision,
 )
-from attendees.services.privacy import erase_officer, purge_unconfirmed_accounts
 from attendees.services.vetting import submit_onboarding_request
 from attendees.views import registration_rows
 from audit.models import AuditEntry
 from audit.services import record_audit
 from invites.models import InviteDelivery
 from outbox.models import Mail
+from privacy.services import erase_officer, purge_unconfirmed_accounts
 from reports.models import ExportJob
 from reports.tasks import build_export
 from tests.factories import MaterialFactory, OfficerFactory, RegistrationFactory, WorkshopFactory

@@ -191,19 +191,6 @@ class Workshop(models.Model):
     def seats_left(self) -> int:
         return max(self.capacity - self.seats_taken, 0)
 
-    def joining_details_visible_to(self, user, my_registration=None) -> bool:
-        """Online joining details: confirmed attendees, the workshop's trainers and the
-        coordinators of its region only."""
-        if not user.is_authenticated or not user.has_program_access:
-            return False
-        if user.is_program_admin or self.region_id in user.coordinated_region_ids:
-            return True
-        if user.is_trainer and self.trainers.filter(pk=user.pk).exists():
-            return True
-        if my_registration is not None:
-            return my_registration.officer_id == user.pk and my_registration.state == "confirmed"
-        return self.registrations.filter(officer=user, state="confirmed").exists()
-
 
 class WorkshopModule(models.Model):
     """The modules a workshop teaches, in order, pinned to the revision taught."""

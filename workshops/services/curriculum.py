@@ -371,7 +371,7 @@ ALLOWED_TYPES: dict[str, FileType] = {
 
 
 def material_max_bytes() -> int:
-    return getattr(settings, "CURRICULUM_MATERIAL_MAX_BYTES", 50 * 1024 * 1024)
+    return settings.CURRICULUM_MATERIAL_MAX_BYTES
 
 
 def safe_filename(name: str) -> str:

@@ -13,11 +13,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from attendance.models import AttendanceMark, Certificate, Completion, Feedback
+from attendance.pdf import render_certificate_pdf
+from attendance.services.certificates import revoke_certificate
 from attendees.models import Registration, User, VettingDecision
-from attendees.services import forget
+from attendees.services.registration import withdraw_registrations
 from audit.services import record_audit
+from invites.models import CalendarFeed, InviteDelivery, new_feed_token
 from trainingsite.errors import ServiceError
 from trainingsite.redaction import redact_text
+
+from . import copies
 
 ERASED_REASON = "erased"
 
@@ -32,8 +38,6 @@ def _iso(value) -> str | None:
 
 def build_personal_export(*, user: User) -> dict:
     """Everything the site holds about `user`, as plain JSON-ready data (their own rows only)."""
-    from attendance.models import AttendanceMark, Certificate, Completion, Feedback
-    from invites.models import InviteDelivery
 
     registrations = (
         Registration.objects.of_officer(user)
@@ -140,8 +144,6 @@ def build_personal_export(*, user: User) -> dict:
 @transaction.atomic
 def export_personal_data(*, user: User, by: User) -> bytes:
     """A ZIP with `data.json` and the user's active certificate PDFs; recorded in the audit log."""
-    from attendance.models import Certificate
-    from attendance.pdf import render_certificate_pdf
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -165,12 +167,8 @@ def export_personal_data(*, user: User, by: User) -> bytes:
 def erase_officer(*, user_id: int, by: User | None, reason: str) -> User:
     """Anonymise an officer: personal fields cleared, sign-in disabled, certificates revoked,
     active registrations cancelled (the waitlist moves up), and their identity removed from
-    every copy (attendees/services/forget.py). Statistics rows (registrations, marks,
+    every copy (attendees/services/copies.py). Statistics rows (registrations, marks,
     completions, feedback ratings) stay, pointing at the anonymised account."""
-    from attendance.models import Certificate
-    from attendance.services.certificates import revoke_certificate
-    from attendees.services import registration as registration_service
-    from invites.models import CalendarFeed, new_feed_token
 
     if not reason or not reason.strip():
         raise PrivacyError(_("Give a reason for the erasure."))
@@ -182,28 +180,13 @@ def erase_officer(*, user_id: int, by: User | None, reason: str) -> User:
         raise PrivacyError(_("Only an officer's account can be erased here."))
     if user.email.endswith("@invalid"):
         raise PrivacyError(_("This account has already been erased."))
-    identity = forget.Identity.of(user)
+    identity = copies.Identity.of(user)
 
-    regs = list(Registration.objects.filter(officer=user).active().order_by("workshop_id"))
-    # Every workshop locked first, in id order, and only then the promotions, which lock
-    # officers: the lock order of attendees/services/seats.py (no deadlock with a registration).
-    workshops = {r.workshop_id: registration_service._lock_workshop(r.workshop_id) for r in regs}
-    for reg in regs:
-        # Through the registration service's own steps: history row + waitlist promotion.
-        workshop = workshops[reg.workshop_id]
-        reg = Registration.objects.select_related("officer").get(pk=reg.pk)
-        if not reg.is_active:
-            continue  # withdrawn while this waited for the workshop's lock
-        was_confirmed = reg.state == Registration.State.CONFIRMED
-        registration_service._transition(
-            reg, to=Registration.State.CANCELLED, actor=by, reason=ERASED_REASON
-        )
-        if was_confirmed:
-            registration_service._promote(workshop, actor=None)
+    withdraw_registrations(officer=user, by=by, reason=ERASED_REASON)
     for certificate in Certificate.objects.active().filter(registration__officer=user):
         revoke_certificate(certificate=certificate, reason=ERASED_REASON)
 
-    user.email = forget.erased_label(user.pk)
+    user.email = copies.erased_label(user.pk)
     user.full_name = _("Erased officer")
     user.vetted_name = user.declined_name = user.rank = user.unit = ""
     user.is_focal_point = False
@@ -211,8 +194,8 @@ def erase_officer(*, user_id: int, by: User | None, reason: str) -> User:
     user.set_unusable_password()
     user.save()
     CalendarFeed.objects.filter(user=user).update(token=new_feed_token())
-    forget.forget_copies(identity=identity)
-    forget.forget_officer_extras(identity=identity)
+    copies.forget_copies(identity=identity)
+    copies.forget_officer_extras(identity=identity)
     record_audit(
         actor=by,
         action="privacy.erase",
@@ -227,7 +210,7 @@ def erase_officer(*, user_id: int, by: User | None, reason: str) -> User:
 def purge_unconfirmed_accounts(*, now: dt.datetime | None = None) -> int:
     """Delete sign-ups never confirmed within UNCONFIRMED_ACCOUNT_DAYS; returns how many."""
     now = now or timezone.now()
-    days = getattr(settings, "UNCONFIRMED_ACCOUNT_DAYS", 14)
+    days = settings.UNCONFIRMED_ACCOUNT_DAYS
     stale = get_user_model().objects.filter(
         status=User.Status.UNCONFIRMED, date_joined__lt=now - dt.timedelta(days=days)
     )
@@ -243,5 +226,5 @@ def purge_unconfirmed_accounts(*, now: dt.datetime | None = None) -> int:
 @transaction.atomic
 def _purge(user: User) -> None:
     """Delete the account; its copies outside rows that go with it lose its identity."""
-    forget.forget_copies(identity=forget.Identity.of(user))
+    copies.forget_copies(identity=copies.Identity.of(user))
     user.delete()

@@ -13,8 +13,9 @@ from django.views.decorators.http import require_POST
 from attendees.forms.signin import check_password
 from attendees.models import User
 from attendees.roles import role_required
-from attendees.services import privacy
 from trainingsite.errors import ServiceError
+
+from . import services
 
 
 class SelfErasureForm(forms.Form):
@@ -48,14 +49,14 @@ def _zip_response(data: bytes, user_id: int) -> HttpResponse:
 @role_required("officer")
 def my_data(request):
     form = SelfErasureForm(user=request.user)
-    return render(request, "attendees/privacy/my_data.html", {"form": form})
+    return render(request, "privacy/my_data.html", {"form": form})
 
 
 @require_POST
 @role_required("officer")
 def my_data_download(request):
     return _zip_response(
-        privacy.export_personal_data(user=request.user, by=request.user), request.user.pk
+        services.export_personal_data(user=request.user, by=request.user), request.user.pk
     )
 
 
@@ -65,7 +66,7 @@ def my_data_erase(request):
     form = SelfErasureForm(request.POST, user=request.user)
     if form.is_valid():
         try:
-            privacy.erase_officer(
+            services.erase_officer(
                 user_id=request.user.pk, by=request.user, reason="Requested by the officer"
             )
         except ServiceError as err:
@@ -74,7 +75,7 @@ def my_data_erase(request):
             logout(request)
             messages.success(request, _("Your account has been erased."))
             return redirect("account_login")
-    return render(request, "attendees/privacy/my_data.html", {"form": form}, status=400)
+    return render(request, "privacy/my_data.html", {"form": form}, status=400)
 
 
 @role_required("coordinator")
@@ -84,11 +85,11 @@ def officer_privacy(request, pk: int):
     if request.method == "POST":
         if request.POST.get("action") == "export":
             return _zip_response(
-                privacy.export_personal_data(user=officer, by=request.user), officer.pk
+                services.export_personal_data(user=officer, by=request.user), officer.pk
             )
         if form.is_valid():
             try:
-                privacy.erase_officer(
+                services.erase_officer(
                     user_id=officer.pk, by=request.user, reason=form.cleaned_data["reason"]
                 )
             except ServiceError as err:
@@ -96,6 +97,4 @@ def officer_privacy(request, pk: int):
             else:
                 messages.success(request, _("The officer's personal data has been erased."))
                 return redirect("officer_privacy", pk=officer.pk)
-    return render(
-        request, "attendees/privacy/officer_privacy.html", {"officer": officer, "form": form}
-    )
+    return render(request, "privacy/officer_privacy.html", {"officer": officer, "form": form})

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from attendees.services.privacy import purge_unconfirmed_accounts
+from .services import purge_unconfirmed_accounts
 
 
 @shared_task
