@@ -422,16 +422,16 @@ class DatabaseFault:
     def strike(self, *, within: float) -> dict:
         """Wait (at most `within` s) for a mail being sent, then end the connections."""
         deadline = time.monotonic() + within
-        seen = {pk for strike in self.strikes for pk in strike["in_flight"]}
-        in_flight: list[int] = []
+        seen = {pk for strike in self.strikes for pk, _attempts in strike["in_flight"]}
+        in_flight: list[tuple[int, int]] = []
         while time.monotonic() < deadline:
             # Claimed within the last second: its sender is alive and talking to SMTP (a claim
             # left by an earlier kill is older, or was seen by an earlier strike).
             rows = self.conn.execute(
-                "SELECT id FROM outbox_mail WHERE status = 'sending' "
+                "SELECT id, attempts FROM outbox_mail WHERE status = 'sending' "
                 "AND claimed_at > now() - interval '1 second'"
             ).fetchall()
-            in_flight = [pk for (pk,) in rows if pk not in seen]
+            in_flight = [(pk, attempts) for pk, attempts in rows if pk not in seen]
             if in_flight:
                 break
             time.sleep(0.02)
@@ -440,6 +440,7 @@ class DatabaseFault:
             "WHERE datname = current_database() AND application_name IN (%s, %s)",
             [WORKER_APP, BEAT_APP],
         ).fetchone()[0]
+        # (mail, its attempts with this claim): a later claim means the sweep took it back.
         strike = {"in_flight": in_flight, "backends": ended}
         self.strikes.append(strike)
         return strike
@@ -1118,7 +1119,7 @@ def run(args, env, data, redis, worker, beat, sink, logs) -> int:
         strike = database_fault.strike(within=0.1 * args.seconds)
         return (
             f"worker's database connections ended ({strike['backends']} backends; mails in "
-            f"flight {strike['in_flight']})"
+            f"flight {[pk for pk, _attempts in strike['in_flight']]})"
         )
 
     def move(workshop_id: int):
@@ -1217,10 +1218,20 @@ def run(args, env, data, redis, worker, beat, sink, logs) -> int:
         calendars = calendar_figures(officer_ids, copies)
         coordinator_cookie = f"sessionid={data['coordinator'].split('=', 1)[1]}"
         exports = export_figures(port, coordinator_cookie, copies)
-        in_flight = [pk for s in database_fault.strikes for pk in s["in_flight"]]
-        taken_back = [pk for pk in in_flight if outbox["attempts_by_pk"].get(pk, 0) > 1]
+        in_flight = [pk for s in database_fault.strikes for pk, _attempts in s["in_flight"]]
+        taken_back = [
+            pk
+            for s in database_fault.strikes
+            for pk, attempts in s["in_flight"]
+            if outbox["attempts_by_pk"].get(pk, 0) > attempts
+        ]
         unsent_detail = mail_detail([m.pk for m in outbox["unsent"]][:10], state["started_wall"])
-        in_flight_detail = mail_detail(in_flight[:10], state["started_wall"])
+        in_flight_detail = [
+            f"{line}; attempts at the kill {attempts}"
+            for s in database_fault.strikes
+            for pk, attempts in s["in_flight"]
+            for line in mail_detail([pk], state["started_wall"])
+        ][:10]
         connections.close_all()
     database_fault.close()
     server_log = (logs / "gunicorn.log").read_text(errors="replace")
