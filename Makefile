@@ -43,10 +43,10 @@ run: install assets messages
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 services-check: install
-	@DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m trainingsite.checkservices
+	@DEBUG=1 DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m trainingsite.checkservices
 
 test: install assets messages services-check
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CELERY_TASK_ALWAYS_EAGER=1 \
+	DEBUG=1 DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CELERY_TASK_ALWAYS_EAGER=1 \
 		$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 	@# The fuzz again on the embedded default (`make run`: SQLite, in memory here; no Redis).
 	env -u DATABASE_URL -u REDIS_URL FUZZ_EXAMPLES=$(SQLITE_FUZZ_EXAMPLES) CELERY_TASK_ALWAYS_EAGER=1 \
@@ -62,7 +62,7 @@ format: install
 
 worker: install
 	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0) to run a real worker."; exit 1; }
-	$(BIN)/celery -A trainingsite worker --beat --loglevel=info --concurrency=2
+	DEBUG=$${DEBUG:-1} $(BIN)/celery -A trainingsite worker --beat --loglevel=info --concurrency=2
 
 demo: install
 	@mkdir -p var

@@ -52,6 +52,9 @@ print(json.dumps({"status": response.status_code, "state": state, "said": said, 
 def test_make_run_defaults_register_and_send_invites(tmp_path):
     result = _run(
         ["-c", SCRIPT],
+        # `make run` with its database in the test's folder (a database URL alone turns DEBUG
+        # off: the embedded default is asked for explicitly).
+        DEBUG="1",
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
         MEDIA_ROOT=str(tmp_path / "media"),
     )

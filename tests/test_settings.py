@@ -111,8 +111,8 @@ def test_environment_overrides():
 
 def test_cache_keys_name_the_release_so_a_deploy_never_reads_the_previous_ones():
     redis = "redis://cache.internal:6379/3"
-    assert _settings(REDIS_URL=redis)["cache_prefix"] == "ts-dev"
-    s = _settings(REDIS_URL=redis, RELEASE_ID="2026.12.02-a1b2c3")
+    assert _settings(DEBUG="1", REDIS_URL=redis)["cache_prefix"] == "ts-dev"
+    s = _settings(DEBUG="1", REDIS_URL=redis, RELEASE_ID="2026.12.02-a1b2c3")
     assert s["cache_prefix"] == "ts-2026.12.02-a1b2c3"
     assert s["cache_options"]["IGNORE_EXCEPTIONS"] is True  # Redis down: misses, not errors
 
@@ -132,6 +132,8 @@ def test_production_settings_follow_debug_off():
         {"SECRET_KEY": PROD_KEY},
         {"SECRET_KEY": PROD_KEY, "ALLOWED_HOSTS": "training.example.org"},
         {"SECRET_KEY": PROD_KEY, "EMAIL_URL": "smtp+tls://mailer:pw@smtp.internal:587"},
+        {"SECRET_KEY": PROD_KEY, "DATABASE_URL": "postgres://app:pw@db.internal/training"},
+        {"SECRET_KEY": PROD_KEY, "REDIS_URL": "redis://cache.internal:6379/0"},
     ],
 )
 def test_a_production_like_environment_runs_with_debug_off_unless_asked(configured):
@@ -140,8 +142,16 @@ def test_a_production_like_environment_runs_with_debug_off_unless_asked(configur
     assert s["ssl_redirect"] is True and s["session_secure"] is True
 
 
-def test_a_production_like_environment_without_a_secret_key_refuses_to_start():
-    result = _run(["-c", DUMP], ALLOWED_HOSTS="training.example.org")
+@pytest.mark.parametrize(
+    "configured",
+    [
+        {"ALLOWED_HOSTS": "training.example.org"},
+        # A database and Redis alone, the public dev key would otherwise sign everything.
+        {"DATABASE_URL": "postgres://app:pw@db.internal/training", "REDIS_URL": "redis://r/0"},
+    ],
+)
+def test_a_production_like_environment_without_a_secret_key_refuses_to_start(configured):
+    result = _run(["-c", DUMP], **configured)
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
 

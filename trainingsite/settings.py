@@ -19,9 +19,16 @@ VAR_DIR = BASE_DIR / "var"
 env = environ.Env()
 
 # Safe by default: a deployment that configures anything production-like (a secret key, host
-# names, the site's address, real mail) runs with DEBUG off unless it asks for it; the embedded
-# dev defaults apply only on a bare machine.
-PRODUCTION_SIGNALS = ("SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL", "EMAIL_URL")
+# names, the site's address, real mail, a database or Redis) runs with DEBUG off unless it asks
+# for DEBUG=1; the embedded dev defaults apply only on a bare machine.
+PRODUCTION_SIGNALS = (
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "SITE_URL",
+    "EMAIL_URL",
+    "DATABASE_URL",
+    "REDIS_URL",
+)
 DEBUG = env.bool("DEBUG", default=not any(os.environ.get(name) for name in PRODUCTION_SIGNALS))
 # Error pages and reports never show settings or environment values holding credentials.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "trainingsite.errors.CredentialsFilter"
@@ -29,7 +36,10 @@ DEFAULT_EXCEPTION_REPORTER_FILTER = "trainingsite.errors.CredentialsFilter"
 _DEV_SECRET_KEY = "dev-only-insecure-key-never-use-in-production"  # noqa: S105
 SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else "")
 if not DEBUG and (not SECRET_KEY or SECRET_KEY == _DEV_SECRET_KEY):
-    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set when DEBUG is off. DEBUG is off by default once any of "
+        f"{', '.join(PRODUCTION_SIGNALS)} is set: set DEBUG=1 on a development machine."
+    )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -40,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
+    "django.contrib.sites",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
@@ -192,6 +203,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "account_login"
+
+# The one site: allauth keys its sign-in lockout and names the program in its mails by it,
+# whatever Host header a request carries (attendees.apps keeps it in line with SITE_URL).
+SITE_ID = 1
 
 # allauth: e-mail is the login, confirmation is mandatory, failed logins are rate limited.
 ACCOUNT_ADAPTER = "attendees.adapters.AccountAdapter"

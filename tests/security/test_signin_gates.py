@@ -240,3 +240,66 @@ def test_site_limits_key_on_the_forwarded_client(settings, client, limited):
         hit("203.0.113.9")
     assert hit("203.0.113.9").status_code == 429
     assert hit("198.51.100.7").status_code != 429
+
+
+# --- the Host header changes nothing --------------------------------------------------------------
+
+
+def test_the_lockout_holds_whatever_host_the_attacker_names(settings, officer):
+    _lock_cache(settings)
+    settings.ALLOWED_HOSTS = ["*"]
+    EmailAddress.objects.update_or_create(
+        user=officer, email=officer.email, defaults={"verified": True, "primary": True}
+    )
+    for n in range(5):
+        Client().post(
+            reverse("account_login"),
+            {"login": officer.email, "password": "not-the-password"},
+            HTTP_HOST=f"attempt-{n}.example",
+        )
+    response = Client().post(
+        reverse("account_login"),
+        {"login": officer.email, "password": PASSWORD},
+        HTTP_HOST="fresh-host.example",
+    )
+    assert _refused_as_locked(response)
+
+
+def test_reset_and_confirmation_links_point_at_the_site_not_the_requests_host(
+    settings, client, officer
+):
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.SITE_URL = "https://training.example.org"
+    EmailAddress.objects.update_or_create(
+        user=officer, email=officer.email, defaults={"verified": True, "primary": True}
+    )
+    with after_commit():
+        client.post(
+            reverse("account_reset_password"), {"email": officer.email}, HTTP_HOST="evil.example"
+        )
+    body = mail.outbox[-1].body
+    assert "evil.example" not in body
+    assert "https://training.example.org/accounts/password/reset/key/" in body
+    address = EmailAddress.objects.create(
+        user=officer, email=f"second.{officer.email}", verified=False, primary=False
+    )
+    signed_in = Client(HTTP_HOST="evil.example")
+    signed_in.force_login(officer)
+    with after_commit():
+        signed_in.post(
+            reverse("account_email"), {"action_send": "", "email": address.email}, follow=False
+        )
+    body = mail.outbox[-1].body
+    assert "evil.example" not in body
+    assert "https://training.example.org/accounts/confirm-email/" in body
+
+
+def test_the_site_record_follows_the_configured_address_after_migrate(settings):
+    from django.contrib.sites.models import Site
+
+    from attendees.apps import sync_site
+
+    settings.SITE_URL = "https://training.example.org"
+    sync_site(sender=None, using="default")
+    site = Site.objects.get(pk=settings.SITE_ID)
+    assert site.domain == "training.example.org" and site.name == settings.PROGRAM_NAME
