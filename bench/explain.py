@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import print_table  # noqa: E402
+from bench.harness import print_table
 
 
 class Recorder:

@@ -179,7 +179,7 @@ def serve(
     """Serve `app` with gunicorn on 127.0.0.1; yields the Server; stops it afterwards.
     `log`: a file for the server's output (default: this process's stderr)."""
     port = port or free_port()
-    output = open(log, "a") if log else None  # noqa: SIM115 - closed in the finally below
+    output = open(log, "a") if log else None  # closed in the finally below
     extra = ["--worker-class", worker_class] if worker_class else []
     proc = subprocess.Popen(
         [

@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import (  # noqa: E402
+from bench.harness import (
     PG_SERVER,
     django_setup,
     drop_database,
@@ -280,7 +280,7 @@ def purge_celery_queue(redis_url: str, cache_prefix: str) -> None:
 
         client = redis.Redis.from_url(redis_url)
         client.delete("celery", *client.scan_iter(f"{cache_prefix}:*"))
-    except Exception as err:  # noqa: BLE001 - cleanup is best effort
+    except Exception as err:
         print(f"(could not purge the Celery queue: {err})")
 
 

@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import (  # noqa: E402
+from bench.harness import (
     django_setup,
     drop_database,
     gunicorn,
@@ -46,9 +46,9 @@ from bench.harness import (  # noqa: E402
     request_headers,
     scratch_database,
 )
-from bench.soak import Redis  # noqa: E402
+from bench.soak import Redis
 
-PASSWORD = "scaleout-Password-2026!"  # noqa: S105 - a throwaway account in a scratch database
+PASSWORD = "scaleout-Password-2026!"
 
 
 def seed(scale: float) -> dict:

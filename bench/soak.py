@@ -88,7 +88,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import (  # noqa: E402
+from bench.harness import (
     PYTHON,
     ROOT,
     django_setup,
@@ -104,7 +104,7 @@ from bench.harness import (  # noqa: E402
     seed_officers,
 )
 
-PASSWORD = "soak-Password-2026!"  # noqa: S105 - a throwaway account in a scratch database
+PASSWORD = "soak-Password-2026!"
 DOMAIN = "soak.example.org"
 # A mail sent this long after it was queued waited for a retry, the worker or the sweep.
 LATE_SECONDS = 5
@@ -219,7 +219,7 @@ class Sink:
         self.lock = threading.Lock()
         self.controller = Controller(self, hostname="127.0.0.1", port=port)
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+    async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content)
         with self.lock:
             drop = self.drop

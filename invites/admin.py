@@ -25,8 +25,14 @@ class CalendarFeedAdmin(admin.ModelAdmin):
     # The token is a credential: never shown here; users reset it from their page.
     list_display = ["user", "created_at", "token_reset_at", "last_fetched_at"]
     search_fields = ["user__email"]
-    fields = ["user", "created_at", "token_reset_at", "content_changed_at", "last_fetched_at"]
-    readonly_fields = fields
+    readonly_fields = (
+        "user",
+        "created_at",
+        "token_reset_at",
+        "content_changed_at",
+        "last_fetched_at",
+    )
+    fields = readonly_fields
 
     def has_add_permission(self, request):
         return False

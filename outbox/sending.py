@@ -78,7 +78,7 @@ def mark_failed(mail: Mail, error: BaseException | str) -> None:
     permanent = isinstance(error, BaseException) and is_permanent(error)
     if permanent or mail.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
         logger.error("Gave up e-mail #%s to %s: %s", mail.pk, mail.to, text)
-        changes = {"status": Status.FAILED}
+        changes: dict[str, object] = {"status": Status.FAILED}
     else:
         changes = {
             "status": Status.READY,
@@ -129,7 +129,7 @@ def send_mails(ids: Iterable[int]) -> int:
                 if message is None or not isinstance(exc, smtplib.SMTPException | OSError):
                     logger.exception("E-mail #%s could not be built or sent", mail.pk)
                 continue
-            mark_sent(mail, message.subject)
+            mark_sent(mail, str(message.subject))
             sent += 1
             following = next_in_line(mail)
             if following is not None and following not in queue:

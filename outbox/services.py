@@ -54,7 +54,7 @@ def queue_mails(items: list[tuple[EmailMessage, dict]]) -> list[Mail]:
                     workshop=about.get("workshop"),
                     topic=about.get("topic", ""),
                     message_id=given_id or new_message_id(),
-                    subject=header_text(message.subject),
+                    subject=header_text(str(message.subject)),
                     content=content,
                     created_at=now,
                     next_attempt_at=now,

@@ -31,7 +31,7 @@ from workshops.models import Workshop, WorkshopModule, WorkshopSession
 
 from .tabular import Column
 
-STATUS_LETTERS = {
+STATUS_LETTERS: dict[str | None, str] = {
     AttendanceStatus.PRESENT: "P",
     AttendanceStatus.LATE: "L",
     AttendanceStatus.ABSENT: "A",

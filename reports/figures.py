@@ -53,7 +53,7 @@ class WorkshopLine:
     pk: int
     title: str
     region: str
-    starts_at: dt.datetime
+    starts_at: dt.datetime | None
     time_zone: str
     held: bool
     capacity: int
@@ -343,8 +343,10 @@ def cached_program_figures(
         scope = ",".join(map(str, sorted(user.coordinated_region_ids)))
     min_answers = settings.FEEDBACK_MIN_ANSWERS
     key = f"report:{scope}:{start}:{end}:{region_id or ''}:{min_answers}"
-    return cache.get_or_set(
+    figures: ProgramFigures | None = cache.get_or_set(
         key,
         lambda: program_figures(user, start=start, end=end, region_id=region_id),
         CACHE_SECONDS,
     )
+    assert figures is not None  # (computed when missing)
+    return figures

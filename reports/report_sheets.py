@@ -17,7 +17,7 @@ def _avg(value: float | None) -> float | None:
 
 
 def report_sheets(f: ProgramFigures) -> list[tuple[str, list[Column], list[list]]]:
-    summary = [
+    summary: list[list] = [
         [_("Period start"), f.start.isoformat()],
         [_("Period end"), f.end.isoformat()],
         [_("Workshops scheduled"), f.workshops_scheduled],

@@ -91,8 +91,8 @@ def write_export_file(*, job: ExportJob) -> tuple[str, int]:
             with open(tmp, "w", encoding="utf-8", newline="") as fh:
                 for line in iter_csv(dataset.columns, counted()):
                     fh.write(line)
-        with open(tmp, "rb") as fh:
-            name = default_storage.save(name, File(fh))
+        with open(tmp, "rb") as built:
+            name = default_storage.save(name, File(built))
     finally:
         os.unlink(tmp)
     return name, rows

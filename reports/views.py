@@ -42,7 +42,7 @@ def _xlsx_response(write, filename: str) -> FileResponse:
     os.close(fd)
     try:
         write(path)
-        handle = open(path, "rb")  # noqa: SIM115 (FileResponse closes it)
+        handle = open(path, "rb")  # FileResponse closes it
     finally:
         # Unlinked while open: the data stays readable until FileResponse closes the handle.
         os.unlink(path)

@@ -50,11 +50,11 @@ class Expect:
     ok_status: int = 200
 
 
-def E(ok, **kw) -> Expect:  # noqa: N802 - reads like a table
+def E(ok, **kw) -> Expect:
     return Expect(ok=frozenset(ok), **kw)
 
 
-def P(ok, **kw) -> Expect:  # noqa: N802
+def P(ok, **kw) -> Expect:
     return Expect(ok=frozenset(ok), post_only=True, **kw)
 
 

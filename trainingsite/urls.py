@@ -3,8 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 # The admin signs in through the site's sign-in (password, lockout, account state, TOTP), never
-# through Django's own login form.
-admin.site.login = secure_admin_login(admin.site.login)
+# through Django's own login form (allauth's documented way, which the stubs cannot express).
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -30,8 +30,8 @@ class MaterialInline(ViewOnly, admin.TabularInline):
     model = Material
     # The file itself is not shown: materials have no public URL. Uploads, and who may
     # download (`attendees_only`), go through the checked upload page.
-    fields = ["title", "kind", "original_name", "size", "attendees_only"]
-    readonly_fields = fields
+    readonly_fields = ("title", "kind", "original_name", "size", "attendees_only")
+    fields = readonly_fields
     extra = 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -145,7 +146,7 @@ PROGRAM = [
 
 def _revisions_by_track() -> dict[str, list[ModuleRevision]]:
     by_track: dict[str, list[ModuleRevision]] = {}
-    for module in Module.objects.published().select_related("track", "published_revision"):
+    for module in Module.objects.live().select_related("track", "published_revision"):
         by_track.setdefault(module.track.slug, []).append(module.published_revision)
     return by_track
 
@@ -160,7 +161,7 @@ def seed() -> list[tuple[str, str, str]]:
     agencies = {a.country.code: a for a in Agency.objects.all()}
     by_track = _revisions_by_track()
     all_revisions = [r for revs in by_track.values() for r in revs]
-    valid_langs = {code for code, _ in Workshop._meta.get_field("language").choices}
+    valid_langs = {code for code, _ in settings.LANGUAGES}
     today = timezone.localdate()
     monday = today - dt.timedelta(days=today.weekday())
     now = timezone.now()
@@ -247,3 +248,4 @@ def seed() -> list[tuple[str, str, str]]:
             WorkshopModule.objects.update_or_create(
                 workshop=workshop, revision=revision, defaults={"position": i}
             )
+    return []

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 
-from pypdf import PdfReader, PdfWriter
+from pypdf import PageObject, PdfReader, PdfWriter
 from reportlab.lib.colors import Color
 from reportlab.pdfgen import canvas
 
@@ -30,7 +30,7 @@ def _overlay(width: float, height: float, text: str) -> PdfReader:
 def stamp_pdf(data: bytes, text: str) -> bytes:
     """Return `data` with `text` on every page. Raises pypdf's PdfReadError on a broken PDF."""
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
-    overlays: dict[tuple[float, float], object] = {}
+    overlays: dict[tuple[float, float], PageObject] = {}
     for page in writer.pages:
         size = (float(page.mediabox.width), float(page.mediabox.height))
         if size not in overlays:

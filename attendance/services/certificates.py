@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
@@ -49,7 +51,7 @@ WORKSHOP_FACTS = frozenset(
 
 def build_printed(*, registration: Registration, workshop: Workshop) -> dict:
     """The facts printed on the certificate, frozen at issue."""
-    modules = [
+    modules: list[dict[str, Any]] = [
         {
             "title": wm.revision.title,
             "minutes": wm.revision.duration_minutes,
@@ -68,7 +70,7 @@ def build_printed(*, registration: Registration, workshop: Workshop) -> dict:
         "program": settings.PROGRAM_NAME,
         # The vetted name, never the display name the officer may retype on their profile.
         "officer_name": officer.name_of_record,
-        "agency": officer.agency.name if officer.agency_id else "",
+        "agency": officer.agency.name if officer.agency else "",
         "workshop_title": workshop.title,
         "dates": _dates_text(workshop),
         "place": _place_text(workshop),

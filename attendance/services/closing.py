@@ -76,7 +76,8 @@ def close_workshop(*, workshop_id: int, by: User) -> dict[str, int]:
     existing = {
         c.registration_id: c for c in Completion.objects.filter(registration_id__in=results)
     }
-    to_create, to_update = [], []
+    to_create: list[Completion] = []
+    to_update: list[Completion] = []
     for registration_id, (completed, minutes, total) in results.items():
         row = existing.get(registration_id) or Completion(registration_id=registration_id)
         row.completed, row.attended_minutes, row.total_minutes = completed, minutes, total
@@ -116,8 +117,13 @@ def close_workshop(*, workshop_id: int, by: User) -> dict[str, int]:
         workshop.status = Workshop.Status.COMPLETED
         workshop.save(update_fields=["status", "updated_at"])
     closure.save(update_fields=["closed_at", "closed_by", "status_before_close"])
-    completed = sum(1 for done, _m, _t in results.values() if done)
-    summary = {"completed": completed, "total": len(results), "issued": issued, "revoked": revoked}
+    completed_count = sum(1 for done, _m, _t in results.values() if done)
+    summary = {
+        "completed": completed_count,
+        "total": len(results),
+        "issued": issued,
+        "revoked": revoked,
+    }
     ClosureEvent.objects.create(
         workshop=workshop,
         action=ClosureEvent.Action.CLOSED,

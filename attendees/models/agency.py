@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
+from django_countries.fields import Country, CountryField
 
 
 class Region(models.Model):
@@ -48,7 +48,7 @@ class Agency(models.Model):
         REVIEW = "review", _("Review (a focal point or coordinator approves each officer)")
 
     name = models.CharField(_("name"), max_length=200)
-    country = CountryField(_("country"))
+    country: Country = CountryField(_("country"))  # type: ignore[assignment]
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, related_name="agencies", verbose_name=_("region")
     )
@@ -107,7 +107,7 @@ class OnboardingRequest(models.Model):
     full_name = models.CharField(_("your full name"), max_length=200)
     email = models.EmailField(_("work e-mail"))
     agency_name = models.CharField(_("agency name"), max_length=200)
-    country = CountryField(_("country"))
+    country: Country = CountryField(_("country"))  # type: ignore[assignment]
     message = models.TextField(_("message"), blank=True, max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True)
     handled_at = models.DateTimeField(null=True, blank=True)

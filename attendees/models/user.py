@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
+from django_countries.fields import Country, CountryField
 
 TIME_ZONE_CHOICES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones())]
 
@@ -114,7 +114,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         related_name="officers",
         verbose_name=_("agency"),
     )
-    country = CountryField(_("country"), blank=True)
+    country: Country = CountryField(_("country"), blank=True)  # type: ignore[assignment]
     time_zone = models.CharField(
         _("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default="UTC"
     )

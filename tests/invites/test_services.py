@@ -578,7 +578,7 @@ def test_two_concurrent_syncs_send_one_set_of_invites(settings, lisbon_workshop,
         try:
             barrier.wait()
             results.append(sync_invites(workshop_id=lisbon_workshop.pk, user_ids=[officer.pk]))
-        except Exception as exc:  # noqa: BLE001 - reported below
+        except Exception as exc:
             errors.append(exc)
         finally:
             connection.close()

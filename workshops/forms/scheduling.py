@@ -7,6 +7,7 @@ import datetime as dt
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
@@ -49,7 +50,7 @@ def schedulable_regions(user):
 
 def teachable_revisions(keep=()):
     """The latest published revision of each published module, plus revisions already pinned."""
-    latest = Module.objects.published().values("published_revision")
+    latest = Module.objects.live().values("published_revision")
     return (
         ModuleRevision.objects.filter(Q(pk__in=latest) | Q(pk__in=[r.pk for r in keep]))
         .select_related("module__track")
@@ -314,7 +315,7 @@ class CatalogFilterForm(forms.Form):
         choices=[("", _("Any format")), *Workshop.Format.choices], required=False, label=_("Format")
     )
     language = forms.ChoiceField(
-        choices=[("", _("Any language")), *Workshop._meta.get_field("language").choices],
+        choices=[("", _("Any language")), *settings.LANGUAGES],
         required=False,
         label=_("Language"),
     )

@@ -40,9 +40,6 @@ class ModuleQuerySet(models.QuerySet):
         """Modules with a published revision that are not archived: what officers may read."""
         return self.filter(published_revision__isnull=False).exclude(status=Module.Status.ARCHIVED)
 
-    # Kept for callers that think in terms of "published"; same rule as live().
-    published = live
-
     def visible_to(self, user) -> ModuleQuerySet:
         """Live modules for everyone with program access; working copies only for their authors,
         publishers (what is in review) and coordinators."""

@@ -8,7 +8,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
+from django_countries.fields import Country, CountryField
 
 from attendees.models.user import TIME_ZONE_CHOICES
 
@@ -115,7 +115,7 @@ class Workshop(models.Model):
     venue_name = models.CharField(_("venue"), max_length=200, blank=True)
     venue_address = models.CharField(_("address"), max_length=300, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
-    country = CountryField(_("country"), blank=True)
+    country: Country = CountryField(_("country"), blank=True)  # type: ignore[assignment]
     # Shown only to confirmed attendees, trainers and coordinators.
     online_url = models.URLField(_("joining link"), blank=True)
     online_details = models.TextField(_("joining details"), blank=True)

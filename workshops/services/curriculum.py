@@ -74,7 +74,8 @@ CONTENT_FIELDS = ("title", "track", "level", "language", "duration_minutes", "ob
 def _unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
     base = slugify(title)[:100] or "module"
     slug, n = base, 2
-    while Module.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+    others = Module.objects.exclude(pk=exclude_pk) if exclude_pk else Module.objects.all()
+    while others.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
 
@@ -462,7 +463,8 @@ def add_material(
         material.save()
     except Exception:
         # No row, no file: an orphan upload would sit on disk unaccounted for.
-        material.file.storage.delete(material.file.name)
+        if material.file.name:
+            material.file.storage.delete(material.file.name)
         raise
     return material
 
@@ -473,4 +475,5 @@ def delete_material(*, material_id: int, by) -> None:
     _require_editor(by, material.module)
     storage, name = material.file.storage, material.file.name
     material.delete()
-    transaction.on_commit(lambda: storage.delete(name))
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -195,6 +196,7 @@ def _apply(workshop: Workshop, details: dict[str, Any]) -> set[str]:
         if name not in details:
             continue
         field = Workshop._meta.get_field(name)
+        assert isinstance(field, Field)  # (details name the workshop's own columns)
         value = details[name]
         comparable = value.pk if field.is_relation and value is not None else value
         if getattr(workshop, field.attname) != comparable:

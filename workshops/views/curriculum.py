@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import io
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -180,7 +181,8 @@ def module_transition(request, pk: int, action: str):
         if not form.is_valid():
             messages.error(request, _("Say what needs changing: a comment is required."))
             return redirect("workshops:module_detail", pk=module.pk)
-        service, done = services.return_module_to_draft, _("Sent back to the authors.")
+        service: Callable[..., object] = services.return_module_to_draft
+        done = _("Sent back to the authors.")
         kwargs = {"comment": form.cleaned_data["comment"]}
     elif action in TRANSITIONS:
         (service, done), kwargs = TRANSITIONS[action], {}

@@ -6,6 +6,7 @@ import calendar
 import datetime as dt
 import zoneinfo
 from collections import defaultdict
+from typing import cast
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -30,6 +31,8 @@ from workshops.forms import (
 from workshops.forms.scheduling import (
     EARLIEST_DATE,
     LATEST_DATE,
+    BaseModuleRowFormSet,
+    BaseSessionFormSet,
     schedulable_regions,
     teachable_revisions,
 )
@@ -287,9 +290,15 @@ def _editor(request, workshop: Workshop | None):
             )
         module_initial = [{"revision": r} for r in pinned]
     form = WorkshopForm(data, instance=workshop, user=request.user)
-    session_formset = SessionFormSet(data, initial=session_initial, prefix="sessions")
-    module_formset = ModuleRowFormSet(
-        data, initial=module_initial, prefix="modules", form_kwargs={"revisions": revisions}
+    # (formset_factory's return type names only the base class.)
+    session_formset = cast(
+        BaseSessionFormSet, SessionFormSet(data, initial=session_initial, prefix="sessions")
+    )
+    module_formset = cast(
+        BaseModuleRowFormSet,
+        ModuleRowFormSet(
+            data, initial=module_initial, prefix="modules", form_kwargs={"revisions": revisions}
+        ),
     )
     if data is not None and all(
         [form.is_valid(), session_formset.is_valid(), module_formset.is_valid()]
