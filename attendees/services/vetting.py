@@ -94,9 +94,8 @@ def _lock_vettable(officer_id: int, by: User, *, coordinator_only: bool = False)
     # NO KEY: a promotion or cancellation of the officer's committing meanwhile (its event and
     # mail point at the account) must not wait for this lock while a withdrawal here waits for
     # its workshop: a deadlock. Still one vetting decision or registration at a time.
-    officer = scope.exclude(pk=by.pk).select_for_update(no_key=True, of=("self",))
-    officer = officer.filter(pk=officer_id)
-    officer = officer.first()
+    locked = scope.exclude(pk=by.pk).select_for_update(no_key=True, of=("self",))
+    officer = locked.filter(pk=officer_id).first()
     if officer is None:
         raise VettingError(_("You cannot vet this officer."))
     return officer

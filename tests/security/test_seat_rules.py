@@ -21,8 +21,9 @@ from attendees.services.reconfirm import make_reconfirm_token, reconfirm_agency_
 from outbox.models import Mail
 from tests.commit import after_commit
 from tests.factories import AgencyFactory, OfficerFactory, RegistrationFactory, WorkshopFactory
+from tests.workshops.scheduling_helpers import form_data, published_revision, sessions_at
 from workshops.models import Workshop
-from workshops.services import SchedulingError, SessionInput, set_sessions, update_workshop
+from workshops.services import SchedulingError, set_sessions, update_workshop
 
 pytestmark = pytest.mark.django_db
 State = Registration.State
@@ -348,17 +349,11 @@ def two_days(region, agency):
     return a, b
 
 
-def _onto(workshop: Workshop) -> list[SessionInput]:
-    tz = workshop.tzinfo
-    start, end = workshop.starts_at.astimezone(tz), workshop.ends_at.astimezone(tz)
-    return [SessionInput(day=start.date(), start=start.time(), end=end.time(), end_day=end.date())]
-
-
 def test_moving_a_workshop_onto_another_that_its_officers_attend_is_refused(two_days, coordinator):
     a, b = two_days
     before = list(a.sessions.values_list("starts_at", "ends_at"))
     with pytest.raises(SchedulingError) as refused:
-        set_sessions(actor=coordinator, workshop=a, sessions=_onto(b))
+        set_sessions(actor=coordinator, workshop=a, sessions=sessions_at(b))
     assert "3 officers" in refused.value.message
     assert "Both" not in refused.value.message  # a count, never who
     assert list(a.sessions.values_list("starts_at", "ends_at")) == before
@@ -374,14 +369,12 @@ def test_moving_a_workshop_onto_another_only_waited_for_is_allowed(region, agenc
     officer = OfficerFactory(agency=agency)
     services.register(workshop_id=a.pk, officer=officer)
     assert services.register(workshop_id=b.pk, officer=officer).state == State.WAITLISTED
-    set_sessions(actor=coordinator, workshop=a, sessions=_onto(b))
+    set_sessions(actor=coordinator, workshop=a, sessions=sessions_at(b))
     a.refresh_from_db()
     assert a.starts_at == b.starts_at
 
 
 def test_the_edit_page_says_why_a_reschedule_was_refused(client_for, two_days, coordinator):
-    from tests.workshops.scheduling_helpers import form_data, published_revision
-
     a, b = two_days
     tz = b.tzinfo
     day = b.starts_at.astimezone(tz)
