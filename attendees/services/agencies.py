@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from attendees.models import Agency, AgencyDomain, AgencyEvent, User, VettingDecision
 from trainingsite.errors import ServiceError
 
+from .registration import fill_seats_waited_by
+
 DOMAIN_RE = re.compile(r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 
@@ -64,6 +66,9 @@ def reactivate_agency(*, agency_id: int, by: User, reason: str = "") -> Agency:
     agency.is_active = True
     agency.save(update_fields=["is_active"])
     _event(agency=agency, by=by, action=AgencyEvent.Action.REACTIVATED, detail=reason.strip())
+    # Its officers were passed over on waitlists meanwhile (they kept their place): seats left
+    # free for them go to them now.
+    fill_seats_waited_by(officers=User.objects.filter(agency=agency))
     return agency
 
 

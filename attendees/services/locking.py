@@ -4,12 +4,13 @@ several times more as an ORM query. Each statement is tested against its ORM twi
 (tests/attendees/test_locking.py, tests/attendees/test_clashes.py).
 
 Lock order, so that no two transactions wait for each other: the officer's account row first
-(a registration locks it before the workshop; an erasure or a vetting decision locks it before
-anything else), then workshop rows (several only when an account is erased, then in id order),
-then officers' advisory locks. Nothing locks an account row while it holds a workshop's. A
-registration locks one officer. A promotion or approval may lock several, in its waitlist's
-order, which differs between workshops: it takes the confirmation lock first, so such
-transactions take turns.
+(a registration locks it before the workshop; an erasure, a vetting decision or a renewal locks
+it before anything else, with NO KEY UPDATE so that rows merely pointing at the account never
+wait), then workshop rows (several only when an account is erased, suspended, rejected or
+renewed, or an agency reactivated: then in id order), then officers' advisory locks. Nothing
+locks an account row while it holds a workshop's. A registration locks one officer. A
+promotion, approval or reschedule may lock several, in an order which differs between
+workshops: it takes the confirmation lock first, so such transactions take turns.
 
 SQLite (the embedded default) has no row or advisory locks and serialises writers anyway:
 there every function here but the clash check does nothing.
@@ -106,7 +107,8 @@ def lock_officer(officer_id: int) -> None:
 
 
 def lock_confirmations() -> None:
-    """The one lock taken before locking officers on their behalf (promotions, approvals)."""
+    """The one lock taken before locking officers on their behalf (promotions, approvals,
+    reschedules)."""
     if _postgresql():
         with connection.cursor() as cursor:
             cursor.execute(ADVISORY_LOCK_SQL, [CONFIRMATION_LOCK_CLASS, 0])

@@ -15,6 +15,7 @@ from attendees.models import User
 from outbox.services import queue_mail
 from trainingsite.errors import ServiceError
 
+from .registration import fill_seats_waited_by
 from .vetting import renew_vetting
 
 SALT = "attendees.reconfirm-agency-email"
@@ -67,14 +68,18 @@ def check_reconfirm_token(*, token: str, user: User) -> None:
 @transaction.atomic
 def reconfirm_agency_email(*, user_id: int, token: str) -> User:
     """Renew the vetting if the link is valid, unused and the officer still belongs to an
-    active agency domain; records RECONFIRMED."""
+    active agency domain; records RECONFIRMED. The waitlists they are on move up: a seat they
+    were passed over for while expired may be free."""
     from attendees.models import AgencyDomain
 
-    user = User.objects.select_for_update().get(pk=user_id)
+    # NO KEY, as the vetting decisions: a seat change of theirs committing meanwhile must not
+    # wait for this lock while the waitlists below wait for its workshop.
+    user = User.objects.select_for_update(no_key=True).get(pk=user_id)
     check_reconfirm_token(token=token, user=user)
     if user.status != User.Status.VERIFIED:
         raise ReconfirmError(_("Only verified officers re-confirm their agency e-mail."))
     if not AgencyDomain.objects.for_email(user.email).filter(agency_id=user.agency_id).exists():
         raise ReconfirmError(_("Your agency's access to the program is currently withdrawn."))
     renew_vetting(user=user)
+    fill_seats_waited_by(officers=[user])
     return user

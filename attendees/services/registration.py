@@ -13,7 +13,15 @@ seat to be committed, and an erasure then cancels it. No lock is waited for long
 `locking.LOCK_TIMEOUT`: past it the request is refused as busy (a RegistrationError).
 
 Every way to a seat goes through here: an officer registers, a focal point endorses, a
-coordinator approves, the waitlist moves up, or the trainer adds a walk-in on the day.
+coordinator approves, the waitlist moves up, or the trainer adds a walk-in on the day. Each asks
+the same questions: may this officer take a seat (`seat_refusal`, their program access), does
+this workshop give seats now (`_check_seats_move`), and are they confirmed for a clashing
+workshop (`find_clash`). An officer who loses access keeps a seat already confirmed (vetting
+expiring or an agency's access withdrawn is a date or a status read on each request, and often
+mended); what they wait for (a nomination, an approval, the waitlist) waits with them: the
+waitlist passes them over, keeping their place, and moves up when their access returns
+(`fill_seats_waited_by`). A suspension or a rejection is a decision: it withdraws every
+registration (`withdraw_registrations`, from the vetting service).
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ from django.db.models import Count, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from attendees.access import AccessState
 from attendees.models import Registration, RegistrationEvent, User
 from outbox.services import queue_render
 from workshops.models import Workshop
@@ -124,6 +133,35 @@ def _clash_message(other: Workshop) -> str:
     ) % {"title": other.title, "when": when}
 
 
+def seat_refusal(officer: User) -> str | None:
+    """Why `officer` may not be given a seat now, said to the staff member acting, or None if
+    they may: an agency officer with program access (`attendees.access`: vetted, vetting
+    current, not suspended, agency and e-mail domain active). Every way to a seat asks this;
+    the officer's own registration and a walk-in say it their own way."""
+    if officer.agency_id is None:
+        return _("%(name)s is not an agency officer: only officers take seats.") % {"name": officer}
+    refusals = {
+        AccessState.UNCONFIRMED: _(
+            "%(name)s has not confirmed their e-mail address: they cannot be given a seat."
+        ),
+        AccessState.PENDING: _(
+            "%(name)s is still waiting to be vetted: they cannot be given a seat before that."
+        ),
+        AccessState.EXPIRED: _(
+            "%(name)s's vetting has expired: they cannot be given a seat until they re-confirm "
+            "their agency e-mail."
+        ),
+        AccessState.AGENCY_REVOKED: _(
+            "%(name)s's agency has no access to the program at the moment: its officers cannot "
+            "be given seats."
+        ),
+        AccessState.REJECTED: _("%(name)s was not approved for the program: no seat for them."),
+        AccessState.SUSPENDED: _("%(name)s's account is suspended: they cannot be given a seat."),
+    }
+    refusal = refusals.get(officer.access_state)
+    return None if refusal is None else refusal % {"name": officer}
+
+
 def _check_published(workshop: Workshop) -> None:
     if workshop.status == Workshop.Status.CANCELLED:
         raise RegistrationError(_("This workshop has been cancelled."))
@@ -131,10 +169,17 @@ def _check_published(workshop: Workshop) -> None:
         raise RegistrationError(_("This workshop is not open for registration."))
 
 
-def _check_open(workshop: Workshop, now) -> None:
+def _check_seats_move(workshop: Workshop, now) -> None:
+    """Whether the workshop gives seats now: published and not started. The registration
+    window is the officers' own: approvals, endorsements and the waitlist go on after it
+    closed, up to the start (coordinators decide on what came in)."""
     _check_published(workshop)
     if workshop.starts_at and workshop.starts_at <= now:
         raise RegistrationError(_("This workshop has already started."))
+
+
+def _check_open(workshop: Workshop, now) -> None:
+    _check_seats_move(workshop, now)
     if now < workshop.registration_opens_at:
         raise RegistrationError(
             _("Registration opens on %(when)s.")
@@ -146,11 +191,11 @@ def _check_open(workshop: Workshop, now) -> None:
 
 def _promote(workshop: Workshop, *, actor: User | None) -> list[Registration]:
     """Fill free seats from the waitlist, first come first served, skipping officers whose
-    agency is at its cap or who are now confirmed for a clashing workshop. Caller holds the
-    workshop lock."""
-    if workshop.status != Workshop.Status.PUBLISHED:
-        return []
-    if workshop.starts_at and workshop.starts_at <= timezone.now():
+    agency is at its cap, who have no program access now (they keep their place) or who are
+    confirmed for a clashing workshop. Caller holds the workshop lock."""
+    try:
+        _check_seats_move(workshop, timezone.now())
+    except RegistrationError:
         return []
     confirmed = Registration.objects.filter(workshop=workshop, state=State.CONFIRMED)
     free = workshop.capacity - confirmed.count()
@@ -167,6 +212,8 @@ def _promote(workshop: Workshop, *, actor: User | None) -> list[Registration]:
         agency_id = reg.officer.agency_id
         cap = workshop.agency_seat_cap
         if cap is not None and per_agency.get(agency_id, 0) >= cap:
+            continue
+        if seat_refusal(reg.officer) is not None:
             continue
         if find_clash(officer_id=reg.officer_id, workshop=workshop, lock=True):
             continue
@@ -202,7 +249,7 @@ def register(*, workshop_id: int, officer: User) -> Registration:
     Everything is read under the workshop's lock (`seats`): no read before it, as when
     registration opens every request is waiting for that lock anyway.
     """
-    if officer.agency_id is None or not officer.has_program_access:
+    if seat_refusal(officer) is not None:
         raise RegistrationError(_("Only verified agency officers can register for workshops."))
     workshop, seats = lock_and_read_seats(workshop_id, officer)
     now = timezone.now()
@@ -365,7 +412,8 @@ def admit_walk_in(*, workshop_id: int, email: str, by: User, reason: str) -> Adm
     officer = (
         User.objects.officers().filter(email__iexact=email.strip()).select_related("agency").first()
     )
-    if officer is None or not officer.has_program_access:
+    # Not the reason (`seat_refusal`): a trainer learns nothing of an account's vetting.
+    if officer is None or seat_refusal(officer) is not None:
         raise RegistrationError(_no_such_officer())
     coordinator = Workshop.objects.editable_by(by).filter(pk=workshop_id).exists()
 
@@ -461,8 +509,13 @@ def _lock_nomination(registration_id: int, by: User) -> tuple[Registration, Work
 
 @transaction.atomic
 def endorse_nomination(*, registration_id: int, by: User, message: str = "") -> Registration:
-    """First stage: the agency focal point endorses; the coordinators decide next."""
-    reg, _workshop = _lock_nomination(registration_id, by)
+    """First stage: the agency focal point endorses; the coordinators decide next. Refused
+    where a seat could not follow: a workshop that gives none now, an officer without access."""
+    reg, workshop = _lock_nomination(registration_id, by)
+    _check_seats_move(workshop, timezone.now())
+    refusal = seat_refusal(reg.officer)
+    if refusal is not None:
+        raise RegistrationError(refusal)
     reg.endorsed_by, reg.endorsed_at = by, timezone.now()
     _transition(
         reg,
@@ -502,6 +555,10 @@ def _approve_locked(reg: Registration, workshop: Workshop, *, by: User, message:
         raise RegistrationError(
             _("%(name)s: only pending registrations can be approved.") % {"name": reg.officer}
         )
+    _check_seats_move(workshop, timezone.now())
+    refusal = seat_refusal(reg.officer)
+    if refusal is not None:
+        raise RegistrationError(refusal)
     clash = find_clash(officer_id=reg.officer_id, workshop=workshop, lock=True)
     if clash is not None:
         raise RegistrationError(
@@ -549,10 +606,21 @@ def decline_registration(*, registration_id: int, by: User, message: str = "") -
     return reg
 
 
-def _bulk(action, *, workshop_id: int, registration_ids: Iterable[int], by: User, message: str):
+def _bulk(
+    action,
+    *,
+    workshop_id: int,
+    registration_ids: Iterable[int],
+    by: User,
+    message: str,
+    check_workshop=None,
+):
     if not Workshop.objects.editable_by(by).filter(pk=workshop_id).exists():
         raise RegistrationError(_("You cannot manage this workshop."))
     workshop = _lock_workshop(workshop_id)
+    if check_workshop is not None:
+        # Refused once for all, rather than once per registration.
+        check_workshop(workshop, timezone.now())
     regs = (
         Registration.objects.managed_by(by)
         .filter(workshop=workshop, pk__in=list(registration_ids))
@@ -582,6 +650,7 @@ def approve_registrations(
         registration_ids=registration_ids,
         by=by,
         message=message,
+        check_workshop=_check_seats_move,
     )
 
 
@@ -624,6 +693,20 @@ def fill_free_seats(*, workshop_id: int, by: User | None = None) -> list[Registr
     return _promote(workshop, actor=by)
 
 
+def count_clashing_confirmations(*, workshop: Workshop) -> int:
+    """How many officers confirmed for `workshop` are confirmed for another workshop whose
+    sessions overlap its sessions as the caller's transaction has them (a reschedule not yet
+    committed). Caller holds the workshop's row lock. Each officer is checked as for a
+    promotion (`find_clash(lock=True)`): a registration of theirs elsewhere in flight is
+    waited for and seen, and one made after sees the new times."""
+    officer_ids = (
+        Registration.objects.filter(workshop=workshop, state=State.CONFIRMED)
+        .order_by("officer_id")
+        .values_list("officer_id", flat=True)
+    )
+    return sum(1 for pk in officer_ids if find_clash(officer_id=pk, workshop=workshop, lock=True))
+
+
 @transaction.atomic
 def cancel_workshop_registrations(*, workshop_id: int, by: User | None, reason: str) -> int:
     """Cancel every active registration of a cancelled workshop and tell each officer."""
@@ -657,3 +740,19 @@ def withdraw_registrations(*, officer: User, by: User | None, reason: str) -> in
             _promote(workshops[registration.workshop_id], actor=None)
         withdrawn += 1
     return withdrawn
+
+
+@transaction.atomic
+def fill_seats_waited_by(*, officers: Iterable[User]) -> list[Registration]:
+    """Fill the free seats of every workshop `officers` wait for, now that their access is
+    back (vetting renewed, agency reactivated): a seat they were passed over for may have
+    stayed free. The workshops are locked first, in id order, then the promotions: the lock
+    order of seats.py (the caller may hold the accounts' or the agency's row)."""
+    workshop_ids = (
+        Registration.objects.filter(officer__in=officers, state=State.WAITLISTED)
+        .values_list("workshop_id", flat=True)
+        .order_by("workshop_id")
+        .distinct()
+    )
+    workshops = [_lock_workshop(pk) for pk in workshop_ids]
+    return [reg for workshop in workshops for reg in _promote(workshop, actor=None)]

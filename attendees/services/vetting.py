@@ -13,6 +13,8 @@ from audit.services import record_audit
 from outbox.services import queue_mail
 from trainingsite.errors import ServiceError
 
+from .registration import withdraw_registrations
+
 
 class VettingError(ServiceError):
     pass
@@ -89,8 +91,11 @@ def _lock_vettable(officer_id: int, by: User, *, coordinator_only: bool = False)
     """Lock the officer row if `by` may decide on it. Focal points only approve or reject
     newcomers of their own agency; suspending and reinstating is for coordinators."""
     scope = User.objects.managed_by(by) if coordinator_only else User.objects.vettable_by(by)
-    officer = scope.exclude(pk=by.pk).select_for_update(of=("self",)).filter(pk=officer_id)
-    officer = officer.first()
+    # NO KEY: a promotion or cancellation of the officer's committing meanwhile (its event and
+    # mail point at the account) must not wait for this lock while a withdrawal here waits for
+    # its workshop: a deadlock. Still one vetting decision or registration at a time.
+    locked = scope.exclude(pk=by.pk).select_for_update(no_key=True, of=("self",))
+    officer = locked.filter(pk=officer_id).first()
     if officer is None:
         raise VettingError(_("You cannot vet this officer."))
     return officer
@@ -140,6 +145,9 @@ def reject_officer(*, officer_id: int, by: User, reason: str) -> User:
     _record(
         officer=officer, action=VettingDecision.Action.REJECTED, by=by, reason=reason, notify=True
     )
+    withdraw_registrations(
+        officer=officer, by=by, reason=_("Withdrawn: your account was not approved.")
+    )
     return officer
 
 
@@ -154,6 +162,11 @@ def suspend_officer(*, officer_id: int, by: User, reason: str) -> User:
     officer.save(update_fields=["status", "is_focal_point"])
     _record(
         officer=officer, action=VettingDecision.Action.SUSPENDED, by=by, reason=reason, notify=True
+    )
+    # A decision, not a lapse: their seats go to the waitlist now, each registration through
+    # its usual steps (history, e-mail, calendar cancellation). Reinstating gives none back.
+    withdraw_registrations(
+        officer=officer, by=by, reason=_("Withdrawn: your account has been suspended.")
     )
     return officer
 

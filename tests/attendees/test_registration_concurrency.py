@@ -1,6 +1,7 @@
 """Seats are never oversold under real concurrency: threads, each with its own PostgreSQL
 connection, racing on one workshop."""
 
+import datetime as dt
 import threading
 import time
 
@@ -10,6 +11,7 @@ from django.db import connection, connections
 from attendees import services
 from attendees.models import Registration
 from tests.factories import OfficerFactory, WorkshopFactory
+from trainingsite.errors import ServiceError
 from workshops.models import Workshop
 
 State = Registration.State
@@ -134,7 +136,7 @@ def _outcome(action, outcome) -> None:
     """Run `action`: its result, its refusal message, or any other error, in `outcome`."""
     try:
         outcome["result"] = action()
-    except services.RegistrationError as err:
+    except ServiceError as err:
         outcome["error"] = err.message
     except Exception as err:
         outcome["exception"] = repr(err)
@@ -385,3 +387,110 @@ def test_a_walk_in_waits_for_the_erasure_of_the_officers_account_then_is_refused
     assert "result" in one
     assert "No verified officer" in two.get("error", "")
     assert not Registration.objects.filter(officer=officer).active().exists()
+
+
+def test_suspending_an_officer_while_the_waitlist_promotes_them_does_not_deadlock(
+    region, agency, coordinator
+):
+    """The suspension locks the account, then waits for the workshop to withdraw the officer's
+    registration; the promotion holding that workshop then seats the officer (its event and
+    e-mail point at the account). The account's lock lets that through: the promotion commits,
+    then the suspension withdraws the new seat and the next officer gets it."""
+    from django.db import transaction
+
+    from attendees.services.seats import lock_workshop
+
+    workshop = WorkshopFactory(region=region, capacity=1)
+    seat = services.register(workshop_id=workshop.pk, officer=OfficerFactory(agency=agency))
+    officer = OfficerFactory(agency=agency)
+    waiting = services.register(workshop_id=workshop.pk, officer=officer)
+    after = services.register(workshop_id=workshop.pk, officer=OfficerFactory(agency=agency))
+    locked, one, two = threading.Event(), {}, {}
+
+    def promote():
+        try:
+            with transaction.atomic():
+                lock_workshop(workshop.pk)
+                locked.set()
+                deadline = time.monotonic() + 60
+                while not _waiting_for_a_lock() and time.monotonic() < deadline:
+                    time.sleep(0.01)
+                _outcome(
+                    lambda: services.cancel_registration(
+                        registration_id=seat.pk, officer=seat.officer
+                    ),
+                    one,
+                )
+        finally:
+            locked.set()
+            connections.close_all()
+
+    def suspend():
+        try:
+            assert locked.wait(timeout=60)
+            _outcome(
+                lambda: services.suspend_officer(officer_id=officer.pk, by=coordinator, reason="X"),
+                two,
+            )
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=promote), threading.Thread(target=suspend)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert "result" in one and "result" in two, (one, two)
+    waiting.refresh_from_db()
+    after.refresh_from_db()
+    assert [e.to_state for e in waiting.events.order_by("pk")] == [
+        State.WAITLISTED,
+        State.CONFIRMED,
+        State.CANCELLED,
+    ]
+    assert after.state == State.CONFIRMED
+
+
+@pytest.fixture
+def rescheduled(region, agency):
+    """Workshop A, for which `officer` is confirmed, and B two days later with free seats:
+    moving A onto B's day and registering for B race."""
+    from tests.workshops.scheduling_helpers import sessions_at
+
+    a = WorkshopFactory(region=region, title="Tracing Monero")
+    start = a.starts_at + dt.timedelta(days=2)
+    b = WorkshopFactory(
+        region=region, title="Mixers", starts_at=start, ends_at=start + (a.ends_at - a.starts_at)
+    )
+    officer = OfficerFactory(agency=agency)
+    services.register(workshop_id=a.pk, officer=officer)
+    return a, b, officer, sessions_at(b)
+
+
+def test_a_reschedule_waits_for_a_registration_elsewhere_then_refuses(rescheduled, coordinator):
+    from workshops.services import set_sessions
+
+    a, b, officer, sessions = rescheduled
+    waited, one, two = _waits_for(
+        lambda: services.register(workshop_id=b.pk, officer=officer),
+        lambda: set_sessions(actor=coordinator, workshop=a, sessions=sessions),
+    )
+    assert waited
+    assert one["result"].state == State.CONFIRMED
+    assert "1 officer confirmed" in two.get("error", "")
+    a.refresh_from_db()
+    assert a.starts_at != b.starts_at
+
+
+def test_a_registration_waits_for_a_reschedule_then_sees_the_new_times(rescheduled, coordinator):
+    from workshops.services import set_sessions
+
+    a, b, officer, sessions = rescheduled
+    waited, one, two = _waits_for(
+        lambda: set_sessions(actor=coordinator, workshop=a, sessions=sessions),
+        lambda: services.register(workshop_id=b.pk, officer=officer),
+    )
+    assert waited
+    assert "result" in one
+    assert "Tracing Monero" in two.get("error", "")
+    assert _confirmed_workshops(officer) == {a.pk}

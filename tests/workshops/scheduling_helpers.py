@@ -57,6 +57,13 @@ def sessions(day: dt.date | None = None, count: int = 1, start=dt.time(9), end=d
     ]
 
 
+def sessions_at(workshop: Workshop) -> list[SessionInput]:
+    """One session at `workshop`'s times (its start and end), as typed in its zone."""
+    tz = workshop.tzinfo
+    start, end = workshop.starts_at.astimezone(tz), workshop.ends_at.astimezone(tz)
+    return [SessionInput(day=start.date(), start=start.time(), end=end.time(), end_day=end.date())]
+
+
 def form_data(region, *, rows=None, modules=(), trainers=(), **overrides) -> dict:
     """POST data for the workshop editor: times are local wall-clock values."""
     day = future_day()

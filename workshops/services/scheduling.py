@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from trainingsite.errors import ServiceError
 from workshops.models import ModuleRevision, Workshop, WorkshopModule, WorkshopSession
@@ -188,6 +189,28 @@ def _check_trainers(workshop: Workshop, trainers: Iterable, spans) -> None:
                 % {"trainer": busy, "other": clash.workshop.title},
                 field="trainers",
             )
+
+
+def _check_attendee_clashes(workshop: Workshop) -> None:
+    """No reschedule double-books an officer: the new times (written, not committed) may not
+    overlap another workshop any of its confirmed officers attend. Refused rather than
+    unseating anyone; the count, not the names (the other workshop may be another region's)."""
+    from attendees.services import count_clashing_confirmations
+
+    clashing = count_clashing_confirmations(workshop=workshop)
+    if clashing:
+        raise SchedulingError(
+            ngettext(
+                "%(count)d officer confirmed for this workshop is also confirmed for another "
+                "workshop at the new times. Choose other times, or have the registration for "
+                "one of the two cancelled first.",
+                "%(count)d officers confirmed for this workshop are also confirmed for other "
+                "workshops at the new times. Choose other times, or have the registration for "
+                "one of the two cancelled first.",
+                clashing,
+            )
+            % {"count": clashing}
+        )
 
 
 def _apply(workshop: Workshop, details: dict[str, Any]) -> set[str]:
@@ -375,6 +398,8 @@ def update_workshop(
         revisions=list(revisions) if revisions is not None else None,
         sessions=list(sessions) if sessions is not None else None,
     )
+    if sessions_changed:
+        _check_attendee_clashes(workshop)
     if sessions_changed or changed & set(INVITE_FIELDS):
         _enqueue_invite_sync(workshop)
     if {"capacity", "agency_seat_cap"} & changed and workshop.status == Workshop.Status.PUBLISHED:
