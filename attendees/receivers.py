@@ -24,8 +24,8 @@ def remember_second_factor(request, user, authenticator, **kwargs):
 
 @receiver(authenticator_added)
 def remember_enrolment_code(request, user, authenticator, **kwargs):
-    # Enrolling takes a code from the new authenticator: it was used in this session. The
-    # mailed link that allowed it is spent: another authenticator takes another link.
+    # Enrolling takes a code from the new authenticator: it was used in this session. The mailed
+    # link that allowed it is spent (should this one be removed, a new one takes a new link).
     if authenticator.type == Authenticator.Type.TOTP and request is not None:
         mark_verified(request.session, user)
         end_enrolment(request.session)
