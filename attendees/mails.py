@@ -29,6 +29,15 @@ def reconfirm_mail(*, officer: User, url: str, hours: int) -> EmailMessage:
     )
 
 
+def mfa_enrolment_mail(*, user: User, to: str, url: str, minutes: int) -> EmailMessage:
+    return build_templated_email(
+        to=to,
+        template="attendees/email/mfa_enrolment",
+        context={"member": user, "url": url, "minutes": minutes},
+        language=user.language,
+    )
+
+
 def onboarding_request_mail(*, request: OnboardingRequest, to: User) -> EmailMessage:
     return build_templated_email(
         to=to.email,

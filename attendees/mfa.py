@@ -2,6 +2,11 @@
 
 Enrolment alone is not enough: a session opened with a password only (say, by a path that skipped
 allauth's login stages) reaches no staff page until a code from the authenticator is entered.
+
+A staff account's first authenticator also takes proof of its mailbox: otherwise whoever learns
+the password alone enrols their own authenticator and holds a full staff session. The session
+asks for a link by mail (attendees/services/enrolment.py); opening it in that same session
+allows allauth's activation page there.
 """
 
 from __future__ import annotations
@@ -14,6 +19,15 @@ from allauth.mfa.models import Authenticator
 
 # The user id whose second factor was verified in this session (set from allauth's signals).
 USED_SESSION_KEY = "mfa_verified_user"
+# The user id who proved their mailbox in this session: they may enrol an authenticator here.
+ENROLMENT_ALLOWED_KEY = "mfa_enrolment_user"
+# The one enrolment link this session waits for, and the last one it took: a link works only in
+# the session that asked for it, once.
+ENROLMENT_PENDING_KEY = "mfa_enrolment_pending"
+ENROLMENT_TAKEN_KEY = "mfa_enrolment_taken"
+
+# The URL name of the page where staff without an authenticator ask for the enrolment link.
+SETUP_STEP = "two_factor_setup"
 
 
 def is_staff_member(user) -> bool:
@@ -34,12 +48,48 @@ def mark_verified(session, user) -> None:
 
 
 def missing_step(request) -> str | None:
-    """The URL name of the step a staff member must take before anything else: enrol an
-    authenticator, or enter a code from it in this session. None when nothing is missing."""
+    """The URL name of the step a staff member must take before anything else: prove their
+    mailbox, enrol an authenticator, or enter a code from it in this session. None when nothing
+    is missing."""
     user = request.user
     if not is_staff_member(user) or request.session.get(USED_SESSION_KEY) == user.pk:
         return None
-    return "mfa_reauthenticate" if has_totp(user) else "mfa_activate_totp"
+    if has_totp(user):
+        return "mfa_reauthenticate"
+    return "mfa_activate_totp" if may_enrol(request.session, user) else SETUP_STEP
+
+
+def needs_enrolment_link(user) -> bool:
+    """Staff without an authenticator: enrolling their first takes the mailed link."""
+    return is_staff_member(user) and not has_totp(user)
+
+
+def may_enrol(session, user) -> bool:
+    return session.get(ENROLMENT_ALLOWED_KEY) == user.pk
+
+
+def expect_enrolment_link(session, nonce: str) -> None:
+    """The link carrying `nonce` was mailed: this session takes it, and no earlier one."""
+    session[ENROLMENT_PENDING_KEY] = nonce
+
+
+def take_enrolment_link(session, user, nonce: str) -> None:
+    """The link carrying `nonce` was opened here (checked by the caller): it is spent, and this
+    session may enrol."""
+    session.pop(ENROLMENT_PENDING_KEY, None)
+    session[ENROLMENT_TAKEN_KEY] = nonce
+    session[ENROLMENT_ALLOWED_KEY] = user.pk
+
+
+def enrolment_nonces(session) -> tuple[str | None, str | None]:
+    """(the nonce of the link this session waits for, that of the link it last took)."""
+    return session.get(ENROLMENT_PENDING_KEY), session.get(ENROLMENT_TAKEN_KEY)
+
+
+def end_enrolment(session) -> None:
+    """An authenticator was added: the permission to add one is used up."""
+    for key in (ENROLMENT_ALLOWED_KEY, ENROLMENT_PENDING_KEY):
+        session.pop(key, None)
 
 
 def forget_verified(session) -> None:

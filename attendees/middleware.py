@@ -1,16 +1,16 @@
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from .access import AccessState
-from .mfa import missing_step
+from .mfa import SETUP_STEP, may_enrol, missing_step, needs_enrolment_link
 
 # Paths a signed-in user without program access may still use (to confirm, wait, fix their
-# profile, log out).
+# profile, set up their second factor, log out).
 OPEN_PREFIXES = (
     "/accounts/",
     "/static/",
@@ -21,6 +21,7 @@ OPEN_PREFIXES = (
     "/healthz",
     "/verify/",
     "/calendar/feed/",
+    "/two-factor/",
 )
 
 
@@ -58,38 +59,64 @@ class UserLanguageMiddleware:
         return self.get_response(request)
 
 
-# What a staff member may open before their second factor is done: the steps themselves
-# (enrol, enter a code, re-enter the password enrolling may ask for) and signing out.
-MFA_STEP_URLS = ("mfa_activate_totp", "mfa_reauthenticate", "account_reauthenticate")
+# What a staff member may open while a step of their second factor is missing, by step: the step
+# itself and what it leads through. Enrolling (allauth's activation, and the password it may ask
+# again) opens only once the mailed link was followed in this session: never on the password
+# alone. The overview page is where allauth sends an enrolment it refuses.
+SETUP_URLS = ("two_factor_setup", "two_factor_setup_send", "two_factor_setup_link")
+STEP_URLS = {
+    "mfa_reauthenticate": ("mfa_reauthenticate", "account_reauthenticate"),
+    "mfa_activate_totp": ("mfa_activate_totp", "account_reauthenticate", "mfa_index", *SETUP_URLS),
+    SETUP_STEP: SETUP_URLS,
+}
 MFA_OPEN_PREFIXES = ("/static/", "/i18n/", "/healthz")
 
 
 class StaffMFAMiddleware:
     """Trainers, coordinators and admins reach nothing until they have enrolled TOTP and entered
-    a code from it in this session: their accounts hold officers' personal data."""
+    a code from it in this session: their accounts hold officers' personal data. Their first
+    authenticator takes proof of their mailbox as well as the password."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.user.is_authenticated and not self.is_open(request.path):
-            step = missing_step(request)
-            if step == "mfa_activate_totp":
-                messages.warning(
-                    request,
-                    _(
-                        "Staff accounts must use two-factor authentication: "
-                        "set up an authenticator app."
-                    ),
-                )
-                return redirect(step)
-            if step is not None:
-                url = reverse(step) + "?" + urlencode({"next": request.get_full_path()})
-                return redirect(url)
-        return self.get_response(request)
+        if not request.user.is_authenticated or self.always_open(request.path):
+            return self.get_response(request)
+        step = missing_step(request)
+        if step is None and request.path == reverse("mfa_activate_totp"):
+            # Verified in this session but without an authenticator (an admin deleted it): a
+            # new one still takes the mailed link.
+            step = self.enrolment_step(request)
+        if step is None or self.url_name(request.path_info) in STEP_URLS[step]:
+            return self.get_response(request)
+        if step == SETUP_STEP:
+            return redirect(step)
+        if step == "mfa_activate_totp":
+            messages.warning(
+                request,
+                _(
+                    "Staff accounts must use two-factor authentication: "
+                    "set up an authenticator app."
+                ),
+            )
+            return redirect(step)
+        return redirect(reverse(step) + "?" + urlencode({"next": request.get_full_path()}))
 
     @staticmethod
-    def is_open(path: str) -> bool:
-        if path.startswith(MFA_OPEN_PREFIXES) or path == reverse("account_logout"):
-            return True
-        return any(path == reverse(name) for name in MFA_STEP_URLS)
+    def url_name(path_info: str) -> str | None:
+        try:
+            return resolve(path_info).view_name
+        except Resolver404:
+            return None
+
+    @staticmethod
+    def always_open(path: str) -> bool:
+        return path.startswith(MFA_OPEN_PREFIXES) or path == reverse("account_logout")
+
+    @staticmethod
+    def enrolment_step(request) -> str | None:
+        user = request.user
+        if needs_enrolment_link(user) and not may_enrol(request.session, user):
+            return SETUP_STEP
+        return None

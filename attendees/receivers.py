@@ -4,7 +4,7 @@ from allauth.mfa.signals import authenticator_added, authenticator_removed, auth
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
-from .mfa import forget_verified, mark_verified
+from .mfa import end_enrolment, forget_verified, mark_verified
 from .services import confirm_officer_email
 from .session_expiry import start_clock
 
@@ -24,9 +24,11 @@ def remember_second_factor(request, user, authenticator, **kwargs):
 
 @receiver(authenticator_added)
 def remember_enrolment_code(request, user, authenticator, **kwargs):
-    # Enrolling takes a code from the new authenticator: it was used in this session.
+    # Enrolling takes a code from the new authenticator: it was used in this session. The mailed
+    # link that allowed it is spent (should this one be removed, a new one takes a new link).
     if authenticator.type == Authenticator.Type.TOTP and request is not None:
         mark_verified(request.session, user)
+        end_enrolment(request.session)
 
 
 @receiver(authenticator_removed)

@@ -1,12 +1,19 @@
 from django.urls import path
 
-from .views import accounts, agencies, vetting
+from .views import accounts, agencies, two_factor, vetting
 
 urlpatterns = [
     path("", accounts.dashboard, name="dashboard"),
     path("access/", accounts.access_status, name="access_status"),
     path("access/reconfirm/", accounts.reconfirm_request, name="reconfirm_request"),
     path("access/reconfirm/<str:token>/", accounts.reconfirm, name="reconfirm"),
+    path("two-factor/setup/", two_factor.two_factor_setup, name="two_factor_setup"),
+    path("two-factor/setup/send/", two_factor.two_factor_setup_send, name="two_factor_setup_send"),
+    path(
+        "two-factor/setup/link/<str:token>/",
+        two_factor.two_factor_setup_link,
+        name="two_factor_setup_link",
+    ),
     path("profile/", accounts.profile, name="profile"),
     path("onboarding/", accounts.onboarding_request, name="onboarding_request"),
     path("vetting/", vetting.vetting_queue, name="vetting_queue"),

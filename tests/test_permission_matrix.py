@@ -65,6 +65,12 @@ EXPECTATIONS: dict[str, Expect] = {
     "reconfirm_request": P(VERIFIED | NOT_VETTED, before_vetting=True),
     "reconfirm": E(set(), before_vetting=True),  # a bogus token: 400 for everyone signed in
     "profile": E(VERIFIED | NOT_VETTED, before_vetting=True),
+    # Only staff without an authenticator use these (tests/security/test_two_factor_setup.py);
+    # the world's staff are enrolled: the page sends everyone on to allauth's 2FA page (302),
+    # sending is refused, a bogus link is a 400.
+    "two_factor_setup": E(set(), before_vetting=True),
+    "two_factor_setup_send": P(set(), before_vetting=True),
+    "two_factor_setup_link": E(set(), before_vetting=True),
     "onboarding_request": E(VERIFIED | NOT_VETTED, public=True, before_vetting=True),
     "healthz": E(VERIFIED | NOT_VETTED, public=True, before_vetting=True),
     "vetting_queue": E({"focal_a"} | COORDINATORS),
@@ -239,9 +245,9 @@ def test_get_answers_each_role_as_declared(request, name):
                 assert response.status_code == 200, where
             else:
                 assert response.status_code == expect.ok_status, where
-        elif name == "access_status":
-            assert response.status_code == 302, where  # verified users are sent on
-        elif name == "reconfirm":
+        elif name in ("access_status", "two_factor_setup"):
+            assert response.status_code == 302, where  # users who need nothing here are sent on
+        elif name in ("reconfirm", "two_factor_setup_link"):
             assert response.status_code == 400, where
         else:
             assert response.status_code in (403, 404), where

@@ -252,6 +252,11 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default=None)
 MFA_TOTP_ISSUER = PROGRAM_NAME
+# A staff account's first authenticator takes a link mailed to its confirmed address, besides
+# the password; the link works once, in the session that asked for it, for this long.
+TWO_FACTOR_SETUP_LINK_MAX_AGE = timedelta(
+    minutes=env.int("TWO_FACTOR_SETUP_LINK_MINUTES", default=30)
+)
 
 # How long a vetting stays valid before the officer must re-confirm their agency e-mail.
 VETTING_VALIDITY = timedelta(days=env.int("VETTING_VALIDITY_DAYS", default=365))

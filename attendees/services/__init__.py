@@ -10,6 +10,13 @@ from .agencies import (
     set_vetting_mode,
     suspend_agency,
 )
+from .enrolment import (
+    EnrolmentLink,
+    EnrolmentLinkError,
+    check_enrolment_token,
+    enrolment_address,
+    send_enrolment_link,
+)
 from .names import accept_name_change, decline_name_change
 from .profile import update_profile
 from .reconfirm import (
@@ -55,6 +62,8 @@ from .vetting import (
 
 __all__ = [
     "AgencyError",
+    "EnrolmentLink",
+    "EnrolmentLinkError",
     "ReconfirmError",
     "BulkResult",
     "RegistrationError",
@@ -81,9 +90,11 @@ __all__ = [
     "add_agency_domain",
     "approve_officer",
     "assign_agency_from_email",
+    "check_enrolment_token",
     "check_reconfirm_token",
     "confirm_officer_email",
     "decline_name_change",
+    "enrolment_address",
     "make_reconfirm_token",
     "normalize_domain",
     "reactivate_agency",
@@ -92,6 +103,7 @@ __all__ = [
     "reject_officer",
     "remove_agency_domain",
     "renew_vetting",
+    "send_enrolment_link",
     "send_reconfirmation_email",
     "set_focal_point",
     "set_vetting_mode",

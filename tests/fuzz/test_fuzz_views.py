@@ -83,6 +83,7 @@ FORMLESS = {
     "outbox:retry": "the world has no failed delivery to retry",
     "attendance:close": "a button only; the world's past workshop is already closed",
     "reconfirm_request": "a button only, shown once vetting expires",
+    "two_factor_setup_send": "a button only, shown to staff without an authenticator",
     "workshops:workshop_publish": "a button only; the world's workshop is published",
 }
 # Keys worth trying on any GET, besides the view's own.

@@ -14,6 +14,7 @@ from attendees.mfa import enrol_totp
 from attendees.models import User
 from tests.commit import after_commit
 from tests.factories import PASSWORD, CoordinatorFactory, ProgramAdminFactory, StaffFactory
+from tests.signin import ask_for_setup_link
 from tests.totp import current_code
 
 pytestmark = pytest.mark.django_db
@@ -115,19 +116,32 @@ def test_confirming_an_email_address_signs_no_one_in(client):
     _reaches_no_staff_page(client, coordinator)
 
 
+# Committed for real: allauth sends authenticator_added (which records the code) on commit.
+@pytest.mark.django_db(transaction=True)
 def test_an_officer_made_staff_mid_session_enrols_before_going_on(client_for, officer):
     client = client_for(officer)
     assert client.get(reverse("dashboard")).status_code == 200
     User.objects.filter(pk=officer.pk).update(is_trainer=True)
     response = client.get(reverse("dashboard"))
-    assert response.url == reverse("mfa_activate_totp")
+    assert response.url == reverse("two_factor_setup")
+    # Their password signed this session in; the authenticator also takes their mailbox.
+    assert client.get(reverse("mfa_activate_totp")).url == reverse("two_factor_setup")
+    link = ask_for_setup_link(client)
+    assert client.get(link).url == reverse("mfa_activate_totp")
+    response = client.get(reverse("mfa_activate_totp"))
+    if response.status_code == 302:  # allauth asks for the password again first
+        assert response.url.startswith(reverse("account_reauthenticate"))
+        response = client.post(response.url, {"password": PASSWORD}, follow=True)
+    secret = response.context["form"].secret
+    client.post(reverse("mfa_activate_totp"), {"code": _code(secret)})
+    assert client.get(reverse("dashboard")).status_code == 200
 
 
 def test_django_admin_users_need_the_second_factor_too():
     staff = StaffFactory(is_staff=True, mfa=False)
     client = Client()
     client.force_login(staff)
-    assert client.get("/admin/").url == reverse("mfa_activate_totp")
+    assert client.get("/admin/").url == reverse("two_factor_setup")
 
 
 def test_admin_password_change_is_the_sites_page(client_for, program_admin):
