@@ -62,6 +62,7 @@ def test_catalogues_compile_with_valid_formats(code):
     ("language", "expected"),
     [("es", "Iniciar sesión"), ("fr", "Se connecter"), ("zh-hans", "登录"), ("pt-br", "Entrar")],
 )
+@pytest.mark.django_db  # (the sign-in page reads the site record)
 def test_anonymous_pages_follow_the_language_switcher(client, language, expected):
     with translation.override(language):
         assert translation.gettext("Sign in") == expected  # catalogue compiled and loaded

@@ -65,6 +65,8 @@ def site(_media_url_for_live_server, live_server, transactional_db, settings):
     settings.SECURE_SSL_REDIRECT = False
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
+    # Links in mail (confirmation, reset) point at SITE_URL: here, the live server.
+    settings.SITE_URL = live_server.url
     return live_server.url
 
 
