@@ -60,9 +60,10 @@ class StaffCreationForm(AdminUserCreationForm):
 
 
 # Fields the admin never types: the vetting services decide an officer's status (/vetting/,
-# with a VettingDecision and the audit log), the agency follows the e-mail domain (sign-up,
-# re-confirmation), and focal points are named at /agencies/. Roles stay editable here.
-VETTING_FIELDS = ["email", "agency", "status", "vetted_at", "is_focal_point"]
+# with a VettingDecision and the audit log) and the name their certificates carry (vetting, or
+# an accepted name change), the agency follows the e-mail domain (sign-up, re-confirmation),
+# and focal points are named at /agencies/. Roles stay editable here.
+VETTING_FIELDS = ["email", "agency", "status", "vetted_at", "vetted_name", "is_focal_point"]
 
 
 @admin.register(User)

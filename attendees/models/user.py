@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -166,9 +167,15 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def name_of_record(self) -> str:
-        """The name certificates print and PDFs are stamped with: the vetted name, else the
-        e-mail address (staff, or an account verified by hand), never the display name."""
-        return self.vetted_name or self.email
+        """The name certificates print and PDFs are stamped with: the vetted name. Program staff
+        (never vetted, created by an administrator) carry their display name; an officer without
+        a vetted name carries a placeholder, never the display name they may retype. Never the
+        e-mail address: certificates and stamped pages are shown to others."""
+        if self.vetted_name:
+            return self.vetted_name
+        if self.agency_id is None and self.full_name:
+            return self.full_name
+        return gettext("Name not vetted")
 
     @property
     def name_change_pending(self) -> bool:
