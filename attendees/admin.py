@@ -48,7 +48,11 @@ class StaffCreationForm(AdminUserCreationForm):
         fields = ["email", "full_name"]
 
     def clean_email(self):
-        email = self.cleaned_data["email"]
+        # Stored lower-case, as every sign-up stores it: the login finds accounts by it, and a
+        # second account differing only in case would share the address.
+        email = self.cleaned_data["email"].lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError(_("An account with this e-mail address already exists."))
         if AgencyDomain.objects.filter(domain=email.rsplit("@", 1)[-1].lower()).exists():
             raise ValidationError(
                 _(

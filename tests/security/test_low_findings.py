@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from django.urls import reverse
 
 from attendees.models import User
@@ -80,3 +81,81 @@ def test_the_profile_names_what_certificates_carry_without_the_address(client_fo
     User.objects.filter(pk=officer.pk).update(declined_name="")
     page = client_for(officer).get(reverse("profile")).content.decode()
     assert "Name not vetted" in page
+
+
+# --- an address held by another account's unconfirmed sign-up --------------------------------
+
+
+def _add_address(client, address: str):
+    return client.post(reverse("account_email"), {"action_add": "", "email": address})
+
+
+def _confirm(client, address: EmailAddress):
+    key = EmailConfirmationHMAC(address).key
+    return client.post(reverse("account_confirm_email", args=[key]), follow=True)
+
+
+def test_confirming_an_address_another_sign_up_holds_is_refused_not_a_crash(
+    client_for, officer, agency
+):
+    squatter = OfficerFactory(agency=agency, status=User.Status.UNCONFIRMED, vetted_at=None)
+    EmailAddress.objects.create(user=squatter, email=squatter.email, verified=False, primary=True)
+    client = client_for(officer)
+    added = _add_address(client, squatter.email)
+    assert added.status_code == 302
+    response = _confirm(client, EmailAddress.objects.get(user=officer, email=squatter.email))
+    assert response.status_code == 200
+    assert "already confirmed by a different account" in response.content.decode()
+    officer.refresh_from_db()
+    squatter.refresh_from_db()
+    assert officer.email != squatter.email
+    assert not EmailAddress.objects.filter(user=officer, email=squatter.email, verified=True)
+    assert squatter.status == User.Status.UNCONFIRMED
+
+
+def test_adding_an_address_answers_alike_whoever_holds_it(client_for, officer, agency):
+    """The add form reveals no account: a free address, one a sign-up holds and one confirmed
+    by another account get the same answer (allauth's ACCOUNT_PREVENT_ENUMERATION)."""
+    unconfirmed = OfficerFactory(agency=agency, status=User.Status.UNCONFIRMED, vetted_at=None)
+    confirmed = OfficerFactory(agency=agency)
+    assert EmailAddress.objects.get(email=confirmed.email).verified
+    domain = officer.email.rsplit("@", 1)[1]
+    client = client_for(officer)
+    answers = {
+        (response.status_code, response.get("Location"))
+        for response in (
+            _add_address(client, address)
+            for address in (f"free@{domain}", unconfirmed.email, confirmed.email)
+        )
+    }
+    assert answers == {(302, reverse("account_email"))}
+
+
+def test_the_admin_creates_no_second_account_for_an_address_in_other_case(superuser_client):
+    staff = StaffFactory(email="cara@program.example.org")
+    response = superuser_client.post(
+        reverse("admin:attendees_user_add"),
+        {
+            "email": "Cara@Program.Example.org",
+            "full_name": "Cara Again",
+            "password1": "A-long-enough-passphrase-1",
+            "password2": "A-long-enough-passphrase-1",
+        },
+    )
+    assert response.status_code == 200
+    assert "already exists" in response.content.decode()
+    assert list(User.objects.filter(email__iexact=staff.email)) == [staff]
+
+
+def test_the_admin_stores_a_new_staff_address_in_lower_case(superuser_client):
+    response = superuser_client.post(
+        reverse("admin:attendees_user_add"),
+        {
+            "email": "New.Trainer@Program.Example.org",
+            "full_name": "New Trainer",
+            "password1": "A-long-enough-passphrase-1",
+            "password2": "A-long-enough-passphrase-1",
+        },
+    )
+    assert response.status_code == 302
+    assert User.objects.filter(email="new.trainer@program.example.org").exists()
