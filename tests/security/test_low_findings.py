@@ -159,3 +159,45 @@ def test_the_admin_stores_a_new_staff_address_in_lower_case(superuser_client):
     )
     assert response.status_code == 302
     assert User.objects.filter(email="new.trainer@program.example.org").exists()
+
+
+# --- the site's own limits count an IPv6 client by its /64 ----------------------------------
+
+
+def test_a_limit_key_groups_ipv6_by_64_and_logs_keep_the_address(rf):
+    from trainingsite.ratelimit import client_ip, client_key
+
+    def key_and_ip(address):
+        request = rf.get("/", REMOTE_ADDR=address)
+        return client_key(request), client_ip(request)
+
+    assert key_and_ip("2001:db8:1:2:aaaa::1") == ("2001:db8:1:2::/64", "2001:db8:1:2:aaaa::1")
+    assert key_and_ip("2001:db8:1:2:ffff:ffff:ffff:ffff")[0] == "2001:db8:1:2::/64"
+    assert key_and_ip("2001:db8:1:3::1")[0] == "2001:db8:1:3::/64"
+    assert key_and_ip("203.0.113.9") == ("203.0.113.9", "203.0.113.9")
+    assert key_and_ip("::ffff:203.0.113.9")[0] == "203.0.113.9"
+
+
+@pytest.mark.parametrize("limited", ["verify", "onboarding"])
+def test_rotating_addresses_inside_one_ipv6_64_buys_no_attempts(settings, limited):
+    from django.test import Client
+
+    settings.CERTIFICATE_VERIFY_LIMIT = 2
+
+    def hit(address):
+        if limited == "verify":
+            return Client().get(
+                reverse("attendance:verify"),
+                {"number": "CERT-AAAA-AAAA-AAAA-AAAA"},
+                REMOTE_ADDR=address,
+            )
+        return Client().post(
+            reverse("onboarding_request"),
+            {"full_name": "A B", "email": "a@b.example", "agency_name": "X", "country": "KE"},
+            REMOTE_ADDR=address,
+        )
+
+    for n in range(1, 7):
+        hit(f"2001:db8:1:2::{n:x}")
+    assert hit("2001:db8:1:2:dead:beef:0:1").status_code == 429
+    assert hit("2001:db8:1:3::1").status_code != 429
