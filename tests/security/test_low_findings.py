@@ -201,3 +201,47 @@ def test_rotating_addresses_inside_one_ipv6_64_buys_no_attempts(settings, limite
         hit(f"2001:db8:1:2::{n:x}")
     assert hit("2001:db8:1:2:dead:beef:0:1").status_code == 429
     assert hit("2001:db8:1:3::1").status_code != 429
+
+
+# --- the admin's change lists answer absurd filters with a 400 --------------------------------
+
+HUGE = "99999999999999999999999"
+
+
+@pytest.mark.parametrize(
+    ("changelist", "query"),
+    [
+        ("workshops_workshop", {"starts_at__year": HUGE}),  # the date drill-down
+        ("workshops_workshop", {"starts_at__year__gt": HUGE}),
+        ("workshops_workshop", {"registration_opens_at__year": HUGE}),
+        ("attendees_user", {"date_joined__year": HUGE}),
+        ("attendees_user", {"vetted_at__iso_year": "9999"}),
+        ("attendees_user", {"last_login__year__lte": "0"}),
+        ("audit_auditentry", {"created_at__year": "10000"}),
+        ("attendees_vettingdecision", {"created_at__year__gte": f"-{HUGE}"}),
+        ("attendees_onboardingrequest", {"handled_at__year": HUGE}),
+        ("mfa_authenticator", {"created_at__year": HUGE}),
+        ("attendees_agency", {"id__range": "2024"}),
+        ("workshops_module", {"created_at__year__range": "2024,2025"}),
+        ("attendees_user", {"full_name__regex": "("}),
+        ("audit_auditentry", {"summary__iregex": "a{99999999999}"}),
+    ],
+)
+def test_an_absurd_filter_is_refused_not_a_server_error(superuser_client, changelist, query):
+    superuser_client.raise_request_exception = False
+    response = superuser_client.get(reverse(f"admin:{changelist}_changelist"), query)
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("changelist", "query"),
+    [
+        ("workshops_workshop", {"starts_at__year": "2030"}),
+        ("attendees_user", {"date_joined__year": "2030", "date_joined__month": "13"}),
+        ("audit_auditentry", {"created_at__year__in": "2029,2030"}),
+        ("attendees_user", {"full_name__icontains": "alice"}),
+    ],
+)
+def test_sensible_filters_still_work(superuser_client, changelist, query):
+    response = superuser_client.get(reverse(f"admin:{changelist}_changelist"), query)
+    assert response.status_code == 200
