@@ -10,7 +10,8 @@ from .access import AccessState
 from .mfa import missing_step
 
 # Paths a signed-in user without program access may still use (to confirm, wait, fix their
-# profile, log out).
+# profile, log out, and see or erase the data held about them: a right that does not wait for
+# vetting; the views check the account is an officer's).
 OPEN_PREFIXES = (
     "/accounts/",
     "/static/",
@@ -21,6 +22,7 @@ OPEN_PREFIXES = (
     "/healthz",
     "/verify/",
     "/calendar/feed/",
+    "/my-data/",
 )
 
 

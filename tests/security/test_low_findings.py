@@ -1,13 +1,18 @@
 """Low-severity findings of the penetration test: each test states the rule that now holds."""
 
 import datetime as dt
+import io
+import json
+import zipfile
 
 import pytest
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from django.urls import reverse
+from django.utils import timezone
 
+from attendees.access import AccessState
 from attendees.models import User
-from tests.factories import OfficerFactory, StaffFactory
+from tests.factories import PASSWORD, OfficerFactory, StaffFactory
 from tests.signin import sign_in
 from workshops.material_links import stamp_text
 
@@ -245,3 +250,54 @@ def test_an_absurd_filter_is_refused_not_a_server_error(superuser_client, change
 def test_sensible_filters_still_work(superuser_client, changelist, query):
     response = superuser_client.get(reverse(f"admin:{changelist}_changelist"), query)
     assert response.status_code == 200
+
+
+# --- seeing and erasing one's data does not wait for vetting ---------------------------------
+
+
+@pytest.fixture
+def expired_officer(officer, settings):
+    User.objects.filter(pk=officer.pk).update(
+        vetted_at=timezone.now() - settings.VETTING_VALIDITY - dt.timedelta(days=1)
+    )
+    officer.refresh_from_db()
+    assert officer.access_state == AccessState.EXPIRED
+    return officer
+
+
+@pytest.fixture
+def withdrawn_agency_officer(officer):
+    officer.agency.domains.all().delete()
+    officer.refresh_from_db()
+    assert officer.access_state == AccessState.AGENCY_REVOKED
+    return officer
+
+
+@pytest.mark.parametrize("who", ["pending_officer", "expired_officer", "withdrawn_agency_officer"])
+def test_an_officer_without_access_sees_exports_and_erases_their_data(request, client_for, who):
+    person = request.getfixturevalue(who)
+    client = client_for(person)
+    page = client.get(reverse("my_data"))
+    assert page.status_code == 200 and "Erase my account" in page.content.decode()
+    export = client.post(reverse("my_data_download"))
+    assert export.status_code == 200 and export["Content-Type"] == "application/zip"
+    data = json.loads(zipfile.ZipFile(io.BytesIO(export.content)).read("data.json"))
+    assert data["profile"]["email"] == person.email
+    # Still the password, counted toward the sign-in lockout.
+    assert client.post(reverse("my_data_erase"), {"password": "wrong"}).status_code == 400
+    assert User.objects.get(pk=person.pk).is_active
+    assert client.post(reverse("my_data_erase"), {"password": PASSWORD}).status_code == 302
+    assert User.objects.get(pk=person.pk).email == f"erased-{person.pk}@invalid"
+
+
+def test_every_other_page_stays_closed_to_an_officer_without_access(client_for, pending_officer):
+    client = client_for(pending_officer)
+    for name in ("dashboard", "workshops:catalog", "registration:my_training"):
+        response = client.get(reverse(name))
+        assert response.status_code == 302 and response["Location"] == reverse("access_status")
+    assert "My data: download or erase" in client.get(reverse("access_status")).content.decode()
+
+
+def test_the_data_pages_stay_an_officers_own(client_for, trainer):
+    assert client_for(trainer).get(reverse("my_data")).status_code == 403
+    assert client_for(trainer).post(reverse("my_data_download")).status_code == 403
