@@ -12,6 +12,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from attendees.validators import validate_name
+
 TIME_ZONE_CHOICES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones())]
 
 
@@ -92,13 +94,17 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(_("e-mail address"), unique=True)
     # The display name: the officer edits it freely on their profile.
-    full_name = models.CharField(_("full name"), max_length=200)
+    full_name = models.CharField(_("full name"), max_length=200, validators=[validate_name])
     # The name certificates print and restricted PDFs are stamped with. Only vetting sets it
     # (verification, approval, reinstatement, an accepted name change), from the name the
     # vetting saw, so an officer cannot title themself "Director General" on a certificate.
-    vetted_name = models.CharField(_("vetted name"), max_length=200, blank=True)
+    vetted_name = models.CharField(
+        _("vetted name"), max_length=200, blank=True, validators=[validate_name]
+    )
     # A display name the vetting declined: it is not asked for again.
-    declined_name = models.CharField(_("declined name"), max_length=200, blank=True)
+    declined_name = models.CharField(
+        _("declined name"), max_length=200, blank=True, validators=[validate_name]
+    )
     # Whether the public verification page shows the holder's full vetted name rather than
     # initials, for certificates where the holder did not choose otherwise.
     show_name_on_verify = models.BooleanField(
@@ -252,7 +258,7 @@ class VettingDecision(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     # The name this decision vetted (verification, approval, reinstatement, an accepted name
     # change) or declined.
-    name = models.CharField(_("name"), max_length=200, blank=True)
+    name = models.CharField(_("name"), max_length=200, blank=True, validators=[validate_name])
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
 
     class Meta:

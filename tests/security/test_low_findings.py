@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from attendees.access import AccessState
-from attendees.models import User
+from attendees.models import Agency, OnboardingRequest, User
 from tests.factories import PASSWORD, OfficerFactory, StaffFactory
 from tests.signin import sign_in
 from workshops.material_links import stamp_text
@@ -301,3 +301,108 @@ def test_every_other_page_stays_closed_to_an_officer_without_access(client_for, 
 def test_the_data_pages_stay_an_officers_own(client_for, trainer):
     assert client_for(trainer).get(reverse("my_data")).status_code == 403
     assert client_for(trainer).post(reverse("my_data_download")).status_code == 403
+
+
+# --- names hold no control or text-direction characters ----------------------------------------
+
+HOSTILE_NAMES = [
+    "Alice\nBcc: everyone",
+    "Alice\tTan",
+    "Alice\x1bTan",
+    "Alice\x7fTan",
+    "Alice\x85Tan",
+    "Alice \u202eyeknom",
+    "\u2066Director\u2069 Alice",
+]
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_the_profile_refuses_a_display_name_with_control_characters(client_for, officer, name):
+    response = client_for(officer).post(
+        reverse("profile"),
+        {"full_name": name, "time_zone": "UTC", "language": "en"},
+    )
+    assert response.status_code == 200
+    assert "cannot be part of a name" in response.content.decode()
+    officer.refresh_from_db()
+    assert officer.full_name == "Officer Alice"
+
+
+def test_sign_up_refuses_a_name_with_control_characters(client, agency):
+    email = f"new@{agency.domains.get().domain}"
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "email": email,
+            "password1": "a-Long-unusual-passphrase-42",
+            "password2": "a-Long-unusual-passphrase-42",
+            "full_name": "Nadia \u202eRahman",
+            "time_zone": "UTC",
+            "language": "en",
+        },
+    )
+    assert response.status_code == 200
+    assert "cannot be part of a name" in response.content.decode()
+    assert not User.objects.filter(email=email).exists()
+
+
+@pytest.mark.parametrize("field", ["full_name", "agency_name"])
+def test_an_onboarding_request_refuses_names_with_control_characters(client, field):
+    data = {"full_name": "A B", "email": "a@b.example", "agency_name": "X Police", "country": "KE"}
+    response = client.post(reverse("onboarding_request"), {**data, field: "X\r\nPolice"})
+    assert response.status_code == 200
+    assert "cannot be part of a name" in response.content.decode()
+    assert not OnboardingRequest.objects.exists()
+
+
+def test_the_admin_refuses_an_agency_or_staff_name_with_control_characters(
+    superuser_client, region
+):
+    response = superuser_client.post(
+        reverse("admin:attendees_agency_add"),
+        {
+            "name": "Harbour\u202e Police",
+            "country": "KE",
+            "region": region.pk,
+            "vetting_mode": "review",
+            "domains-TOTAL_FORMS": "0",
+            "domains-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "cannot be part of a name" in response.content.decode()
+    assert not Agency.objects.exists()
+    response = superuser_client.post(
+        reverse("admin:attendees_user_add"),
+        {
+            "email": "staff@program.example.org",
+            "full_name": "New\nTrainer",
+            "password1": "A-long-enough-passphrase-1",
+            "password2": "A-long-enough-passphrase-1",
+        },
+    )
+    assert response.status_code == 200
+    assert not User.objects.filter(email="staff@program.example.org").exists()
+
+
+def test_every_name_field_uses_the_one_validator():
+    from attendees.models import VettingDecision
+    from attendees.validators import validate_name
+
+    fields = [
+        User._meta.get_field("full_name"),
+        User._meta.get_field("vetted_name"),
+        User._meta.get_field("declined_name"),
+        VettingDecision._meta.get_field("name"),
+        Agency._meta.get_field("name"),
+        OnboardingRequest._meta.get_field("full_name"),
+        OnboardingRequest._meta.get_field("agency_name"),
+    ]
+    assert all(validate_name in field.validators for field in fields)
+
+
+def test_names_in_every_script_remain_welcome():
+    from attendees.validators import validate_name
+
+    for name in ["李小龙", "محمد بن سلمان", "Zoë O'Neil-Ångström", "Nguyễn Thị Minh Khai"]:
+        validate_name(name)
