@@ -56,6 +56,22 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_email_confirmation_url(self, request, emailconfirmation) -> str:
         return settings.SITE_URL + reverse("account_confirm_email", args=[emailconfirmation.key])
 
+    def confirm_email(self, request, email_address) -> bool:
+        """Confirming an address makes it the account's login (ACCOUNT_CHANGE_EMAIL), which must
+        be unique. An address another account signed up with and never confirmed is refused as
+        allauth refuses one confirmed by another account, with the same message: nobody learns
+        more than the mailbox's holder, who receives the confirmation link, already knows."""
+        taken = User.objects.filter(email__iexact=email_address.email)
+        if taken.exclude(pk=email_address.user_id).exists():
+            self.add_message(
+                request,
+                messages.ERROR,
+                "account/messages/email_confirmation_failed.txt",
+                {"email": email_address.email},
+            )
+            return False
+        return super().confirm_email(request, email_address)
+
     def pre_login(self, request, user, **kwargs):
         """Every login path (password, e-mail confirmation, password reset) refuses suspended
         and rejected accounts; the login form already says why."""

@@ -48,7 +48,11 @@ class StaffCreationForm(AdminUserCreationForm):
         fields = ["email", "full_name"]
 
     def clean_email(self):
-        email = self.cleaned_data["email"]
+        # Stored lower-case, as every sign-up stores it: the login finds accounts by it, and a
+        # second account differing only in case would share the address.
+        email = self.cleaned_data["email"].lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError(_("An account with this e-mail address already exists."))
         if AgencyDomain.objects.filter(domain=email.rsplit("@", 1)[-1].lower()).exists():
             raise ValidationError(
                 _(
@@ -60,9 +64,10 @@ class StaffCreationForm(AdminUserCreationForm):
 
 
 # Fields the admin never types: the vetting services decide an officer's status (/vetting/,
-# with a VettingDecision and the audit log), the agency follows the e-mail domain (sign-up,
-# re-confirmation), and focal points are named at /agencies/. Roles stay editable here.
-VETTING_FIELDS = ["email", "agency", "status", "vetted_at", "is_focal_point"]
+# with a VettingDecision and the audit log) and the name their certificates carry (vetting, or
+# an accepted name change), the agency follows the e-mail domain (sign-up, re-confirmation),
+# and focal points are named at /agencies/. Roles stay editable here.
+VETTING_FIELDS = ["email", "agency", "status", "vetted_at", "vetted_name", "is_focal_point"]
 
 
 @admin.register(User)

@@ -10,7 +10,8 @@ from .access import AccessState
 from .mfa import SETUP_STEP, may_enrol, missing_step, needs_enrolment_link
 
 # Paths a signed-in user without program access may still use (to confirm, wait, fix their
-# profile, set up their second factor, log out).
+# profile, set up their second factor, log out, and see or erase the data held about them: a
+# right that does not wait for vetting; the views check the account is an officer's).
 OPEN_PREFIXES = (
     "/accounts/",
     "/static/",
@@ -22,6 +23,7 @@ OPEN_PREFIXES = (
     "/verify/",
     "/calendar/feed/",
     "/two-factor/",
+    "/my-data/",
 )
 
 

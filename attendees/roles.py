@@ -22,6 +22,21 @@ def has_role(user, *roles: str) -> bool:
     return any(ROLE_CHECKS[role](user) for role in roles)
 
 
+def officer_account_required(view):
+    """403 unless the signed-in user holds an officer's account, whatever its access state:
+    the pages where officers see and erase the data held about them, a right that vetting
+    (pending, expired, an agency withdrawn) does not suspend. Every other page needs a role."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated or not ROLE_CHECKS["officer"](user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def role_required(*roles: str):
     """403 unless the signed-in user with program access holds one of `roles`."""
     unknown = set(roles) - ROLE_CHECKS.keys()

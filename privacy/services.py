@@ -197,12 +197,15 @@ def erase_officer(*, user_id: int, by: User | None, reason: str) -> User:
     copies.forget_copies(identity=identity)
     copies.forget_officer_extras(identity=identity)
     record_audit(
-        actor=by,
+        # An officer erasing themself is logged under the anonymised row: the account they
+        # signed in with still carries their address, which would become the entry's actor label.
+        actor=user if by is not None and by.pk == user.pk else by,
         action="privacy.erase",
         summary=f"Erased officer #{user.pk}",
         target=user,
-        # The log keeps why; what the eraser typed loses the officer's address and name.
-        reason=redact_text(reason.strip(), identity.near_terms)[:500],
+        # The log keeps why; the reason is text about them, so it loses every identifier the
+        # other copies about them lose (copies.Identity.terms).
+        reason=redact_text(reason.strip(), identity.terms)[:500],
     )
     return user
 

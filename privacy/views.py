@@ -1,5 +1,6 @@
-"""Privacy pages: an officer's own data export and erasure; the same for coordinators on
-request, for officers of their regions only (others are 404)."""
+"""Privacy pages: an officer's own data export and erasure, whatever their vetting (pending,
+expired); the same for coordinators on request, for officers of their regions only (others
+are 404)."""
 
 from django import forms
 from django.contrib import messages
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from attendees.forms.signin import check_password
 from attendees.models import User
-from attendees.roles import role_required
+from attendees.roles import officer_account_required, role_required
 from trainingsite.errors import ServiceError
 
 from . import services
@@ -46,14 +47,14 @@ def _zip_response(data: bytes, user_id: int) -> HttpResponse:
     return response
 
 
-@role_required("officer")
+@officer_account_required
 def my_data(request):
     form = SelfErasureForm(user=request.user)
     return render(request, "privacy/my_data.html", {"form": form})
 
 
 @require_POST
-@role_required("officer")
+@officer_account_required
 def my_data_download(request):
     return _zip_response(
         services.export_personal_data(user=request.user, by=request.user), request.user.pk
@@ -61,7 +62,7 @@ def my_data_download(request):
 
 
 @require_POST
-@role_required("officer")
+@officer_account_required
 def my_data_erase(request):
     form = SelfErasureForm(request.POST, user=request.user)
     if form.is_valid():

@@ -85,10 +85,10 @@ EXPECTATIONS: dict[str, Expect] = {
     "agency_status": P(COORDINATORS_OF_REGION),
     "agency_vetting_mode": P(COORDINATORS_OF_REGION),
     "agency_focal_point": P(COORDINATORS_OF_REGION),
-    # privacy: own data for officers; on request, coordinators of the officer's region
-    "my_data": E(OFFICERS),
-    "my_data_download": P(OFFICERS),
-    "my_data_erase": P(OFFICERS),
+    # privacy: own data for officers, vetted or not; on request, coordinators of their region
+    "my_data": E(OFFICERS | NOT_VETTED, before_vetting=True),
+    "my_data_download": P(OFFICERS | NOT_VETTED, before_vetting=True),
+    "my_data_erase": P(OFFICERS | NOT_VETTED, before_vetting=True),
     "officer_privacy": E(COORDINATORS_OF_REGION),
     # registration
     "registration:register": P(OFFICERS),

@@ -4,8 +4,12 @@ Found by tests/fuzz/test_fuzz_admin.py: a NUL character in a change-list filter 
 PostgreSQL, which cannot store one in text (DataError); a change-list action posted with a
 selection that is not an id of the model fails in the ORM (ValueError); an id beyond 64 bits in
 that selection or in a many-to-many field fails on SQLite (OverflowError, see trainingsite/ids.py);
-a date drill-down year past 9998 or beyond a C long fails while Django computes the period's
-end. None can come from the admin's own pages, so a plain 400 is the answer; everything else is
+a year past 9998 or beyond a C long, in any date filter of a change list's query string, fails
+while Django computes the year's bounds as dates (ValueError, OverflowError), as does an
+impossible month or day of the date drill-down while it computes the period's end; a `__range`
+filter gets its text as the range (ProgrammingError) and a `__regex` one a pattern PostgreSQL
+may refuse (DataError), both only when the page's query runs, past the admin's own checks.
+None can come from the admin's own pages, so a plain 400 is the answer; everything else is
 Django's admin as is.
 """
 
@@ -23,8 +27,14 @@ from django.utils.translation import gettext as _
 
 from trainingsite.ids import out_of_range
 
-# Django's drill-down builds the period [start, start + a year, month or day): it must exist.
-_DRILL_DOWN_RANGE = {"year": (1, 9998), "month": (1, 12), "day": (1, 31)}
+# A year lookup (`starts_at__year`, `__year__gte`, `__iso_year`: any date field, filtered or
+# not, may be named in the query string) becomes a range of dates from the year's start to the
+# next one's, and the drill-down builds [start, start + a year, month or day): they must exist.
+_YEAR_TRANSFORMS = frozenset({"year", "iso_year"})
+_YEAR_RANGE = (1, 9998)
+# Lookups the admin's pages never write into a change list's address (see the docstring).
+_REFUSED_LOOKUPS = frozenset({"range", "regex", "iregex"})
+_DRILL_DOWN_RANGE = {"month": (1, 12), "day": (1, 31)}
 
 
 def _refusal(request, model_admin) -> str | None:
@@ -36,8 +46,8 @@ def _refusal(request, model_admin) -> str | None:
         return None
     if request.method == "POST" and (refusal := _ids_refusal(request, model_admin.model._meta)):
         return refusal
-    # A change list's action form posts to the page's own address, drill-down included.
-    return _drill_down_refusal(request, model_admin.date_hierarchy)
+    # A change list's action form posts to the page's own address, filters included.
+    return _filter_refusal(request) or _drill_down_refusal(request, model_admin.date_hierarchy)
 
 
 def _ids_refusal(request, opts) -> str | None:
@@ -57,15 +67,34 @@ def _ids_refusal(request, opts) -> str | None:
     return None
 
 
-def _drill_down_refusal(request, hierarchy: str | None) -> str | None:
-    for part, (low, high) in _DRILL_DOWN_RANGE.items() if hierarchy else ():
-        for value in request.GET.getlist(f"{hierarchy}__{part}"):
+def _outside(values, low: int, high: int) -> bool:
+    for value in values:
+        # A list lookup (`__in`) carries its values comma-separated.
+        for item in value.split(","):
             try:
-                number = int(value)
+                number = int(item)
             except ValueError:
                 continue  # Django refuses text and impossible dates (30 February) itself
             if not low <= number <= high:
-                return _("The date is outside the calendar.")
+                return True
+    return False
+
+
+def _filter_refusal(request) -> str | None:
+    for key, values in request.GET.lists():
+        # The first part names a field; transforms and the lookup can only follow it.
+        lookups = key.split("__")[1:]
+        if lookups and lookups[-1] in _REFUSED_LOOKUPS:
+            return _("Change lists do not filter by ranges or regular expressions.")
+        if _YEAR_TRANSFORMS.intersection(lookups) and _outside(values, *_YEAR_RANGE):
+            return _("The date is outside the calendar.")
+    return None
+
+
+def _drill_down_refusal(request, hierarchy: str | None) -> str | None:
+    for part, (low, high) in _DRILL_DOWN_RANGE.items() if hierarchy else ():
+        if _outside(request.GET.getlist(f"{hierarchy}__{part}"), low, high):
+            return _("The date is outside the calendar.")
     return None
 
 

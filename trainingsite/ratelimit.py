@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 from allauth.account.adapter import get_adapter
 from django.core.cache import cache
 
@@ -11,6 +13,22 @@ def client_ip(request) -> str:
     when one is configured (ALLAUTH_TRUSTED_PROXY_COUNT, ALLAUTH_TRUSTED_CLIENT_IP_HEADER), else
     REMOTE_ADDR. Every limit keyed on an address uses this one."""
     return get_adapter(request).get_client_ip(request)
+
+
+def client_key(request) -> str:
+    """The client's address as the site's limits count it: an IPv6 address stands for its /64,
+    the block one subscriber is given, so rotating addresses inside it buys no attempts. (Logs
+    keep the full address, client_ip; allauth's own limits keep its own key.)"""
+    address = client_ip(request)
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 4:
+        return str(ip)
+    if ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.ip_network((ip, 64), strict=False))
 
 
 def hit(key: str, *, limit: int, window_seconds: int) -> bool:

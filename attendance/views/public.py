@@ -16,15 +16,15 @@ from trainingsite import ratelimit
 def verify(request, number: str | None = None):
     """Confirms one certificate by its number, showing only what a verifier needs: the holder
     as initials unless the holder chose to show their full (vetted, printed) name, never their
-    agency, rank or e-mail. It never lists certificates, and look-ups are rate limited per IP
-    address."""
+    agency, rank or e-mail. It never lists certificates, and look-ups are rate limited per client
+    (an IPv4 address, an IPv6 /64)."""
     number = number or request.GET.get("number")
     form = VerifyForm(initial={"number": number or ""})
     context = {"form": form, "looked_up": False}
     status = 200
     if number:
         allowed = ratelimit.hit(
-            f"verify:{ratelimit.client_ip(request)}",
+            f"verify:{ratelimit.client_key(request)}",
             limit=settings.CERTIFICATE_VERIFY_LIMIT,
             window_seconds=settings.CERTIFICATE_VERIFY_WINDOW_SECONDS,
         )

@@ -3,13 +3,17 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from attendees.models import Agency, OnboardingRequest, User
+from attendees.validators import validate_name
 
 
 class SignupProfileForm(forms.Form):
     """Profile fields asked at sign-up, beside allauth's e-mail and password."""
 
     full_name = forms.CharField(
-        label=_("Full name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
+        label=_("Full name"),
+        max_length=200,
+        validators=[validate_name],
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     rank = forms.CharField(label=_("Rank or title"), max_length=100, required=False)
     unit = forms.CharField(label=_("Unit"), max_length=200, required=False)

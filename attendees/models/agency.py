@@ -5,6 +5,8 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import Country, CountryField
 
+from attendees.validators import validate_name
+
 
 class Region(models.Model):
     """A program region (Asia-Pacific, Europe, Americas); coordinators are scoped by it."""
@@ -47,7 +49,7 @@ class Agency(models.Model):
         AUTO = "auto", _("Automatic (a confirmed agency e-mail is enough)")
         REVIEW = "review", _("Review (a focal point or coordinator approves each officer)")
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_name])
     country: Country = CountryField(_("country"))  # type: ignore[assignment]
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, related_name="agencies", verbose_name=_("region")
@@ -104,9 +106,9 @@ class AgencyDomain(models.Model):
 class OnboardingRequest(models.Model):
     """An agency not yet in the program asks to join; it reaches the coordinators."""
 
-    full_name = models.CharField(_("your full name"), max_length=200)
+    full_name = models.CharField(_("your full name"), max_length=200, validators=[validate_name])
     email = models.EmailField(_("work e-mail"))
-    agency_name = models.CharField(_("agency name"), max_length=200)
+    agency_name = models.CharField(_("agency name"), max_length=200, validators=[validate_name])
     country: Country = CountryField(_("country"))  # type: ignore[assignment]
     message = models.TextField(_("message"), blank=True, max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -8,8 +8,11 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import Country, CountryField
+
+from attendees.validators import validate_name
 
 TIME_ZONE_CHOICES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones())]
 
@@ -91,13 +94,17 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(_("e-mail address"), unique=True)
     # The display name: the officer edits it freely on their profile.
-    full_name = models.CharField(_("full name"), max_length=200)
+    full_name = models.CharField(_("full name"), max_length=200, validators=[validate_name])
     # The name certificates print and restricted PDFs are stamped with. Only vetting sets it
     # (verification, approval, reinstatement, an accepted name change), from the name the
     # vetting saw, so an officer cannot title themself "Director General" on a certificate.
-    vetted_name = models.CharField(_("vetted name"), max_length=200, blank=True)
+    vetted_name = models.CharField(
+        _("vetted name"), max_length=200, blank=True, validators=[validate_name]
+    )
     # A display name the vetting declined: it is not asked for again.
-    declined_name = models.CharField(_("declined name"), max_length=200, blank=True)
+    declined_name = models.CharField(
+        _("declined name"), max_length=200, blank=True, validators=[validate_name]
+    )
     # Whether the public verification page shows the holder's full vetted name rather than
     # initials, for certificates where the holder did not choose otherwise.
     show_name_on_verify = models.BooleanField(
@@ -166,9 +173,15 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def name_of_record(self) -> str:
-        """The name certificates print and PDFs are stamped with: the vetted name, else the
-        e-mail address (staff, or an account verified by hand), never the display name."""
-        return self.vetted_name or self.email
+        """The name certificates print and PDFs are stamped with: the vetted name. Program staff
+        (never vetted, created by an administrator) carry their display name; an officer without
+        a vetted name carries a placeholder, never the display name they may retype. Never the
+        e-mail address: certificates and stamped pages are shown to others."""
+        if self.vetted_name:
+            return self.vetted_name
+        if self.agency_id is None and self.full_name:
+            return self.full_name
+        return gettext("Name not vetted")
 
     @property
     def name_change_pending(self) -> bool:
@@ -245,7 +258,7 @@ class VettingDecision(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     # The name this decision vetted (verification, approval, reinstatement, an accepted name
     # change) or declined.
-    name = models.CharField(_("name"), max_length=200, blank=True)
+    name = models.CharField(_("name"), max_length=200, blank=True, validators=[validate_name])
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
 
     class Meta:

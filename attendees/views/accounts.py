@@ -101,7 +101,7 @@ ONBOARDING_LIMIT = 5  # requests per address per hour: the form is public and ma
 
 def _onboarding_allowed(request) -> bool:
     return ratelimit.hit(
-        f"onboarding-request:{ratelimit.client_ip(request)}",
+        f"onboarding-request:{ratelimit.client_key(request)}",
         limit=ONBOARDING_LIMIT,
         window_seconds=3600,
     )

@@ -176,9 +176,12 @@ def test_certificate_prints_the_vetted_name_not_the_display_name(trainer, regist
     assert "Officer Alice" in text and "Director General" not in text
 
 
-def test_certificate_of_an_account_no_vetting_named_prints_no_display_name(
+def test_certificate_of_an_account_no_vetting_named_prints_no_display_name_nor_address(
     trainer, registration, officer
 ):
     User.objects.filter(pk=officer.pk).update(vetted_name="", full_name="Director General Alice")
     certificate = _complete(trainer, registration)
-    assert certificate.printed["officer_name"] == officer.email
+    assert certificate.printed["officer_name"] == "Name not vetted"
+    text = _pdf_text(render_certificate_pdf(certificate))
+    assert "Name not vetted" in text
+    assert officer.email not in text and "Director General" not in text

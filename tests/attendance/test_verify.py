@@ -215,3 +215,15 @@ def test_training_record_offers_the_choice_for_own_certificates(client_for, offi
     body = client_for(officer).get(reverse("attendance:training_record")).content.decode()
     assert reverse("attendance:certificate_holder_name", args=[certificate.pk]) in body
     assert "O. A." in body
+
+
+def test_a_holder_without_a_vetted_name_is_never_shown_by_address(
+    client, officer, registration, trainer
+):
+    User.objects.filter(pk=officer.pk).update(vetted_name="", show_name_on_verify=True)
+    for session in registration.workshop.sessions.all():
+        services.record_marks(session_id=session.pk, by=trainer, marks={registration.pk: "present"})
+    services.close_workshop(workshop_id=registration.workshop_id, by=trainer)
+    body = _verify(client, Certificate.objects.get())
+    assert "Name not vetted" in body
+    assert officer.email not in body and officer.email.split("@")[0] not in body

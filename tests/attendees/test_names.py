@@ -48,7 +48,8 @@ def test_auto_verification_vets_the_name_given_at_signup(agency):
 
 def test_review_without_decision_vets_no_name(pending_officer):
     assert pending_officer.vetted_name == ""
-    assert pending_officer.name_of_record == pending_officer.email
+    # Never the e-mail address, nor the display name nobody vetted.
+    assert pending_officer.name_of_record == "Name not vetted"
 
 
 def test_approval_vets_the_name_the_focal_point_saw(client_for, focal_point, pending_officer):

@@ -172,6 +172,27 @@ def test_erasure_reason_naming_the_officer_is_kept_without_their_name(person, co
     assert entry.data["reason"] == "Letter from [erased] of 3 May"
 
 
+def test_erasure_reason_loses_every_identifier_of_the_officer(person, coordinator):
+    first_name, local_part = NAME.split()[0], person.email.split("@")[0]
+    reason = f"{first_name} ({RANK}, {UNIT}) wrote from {local_part}; see {person.email}"
+    erase_officer(user_id=person.pk, by=coordinator, reason=reason)
+    entry = AuditEntry.objects.get(action="privacy.erase")
+    assert_forgotten(entry.data, [*_identity(person), first_name, local_part])
+    assert entry.data["reason"].startswith("[erased] ([erased], [erased]) wrote from")
+    assert entry.actor_id == coordinator.pk
+
+
+def test_self_erasure_is_logged_without_the_officers_address(person):
+    email = person.email
+    erase_officer(user_id=person.pk, by=person, reason="Requested by the officer")
+    entry = AuditEntry.objects.get(action="privacy.erase")
+    assert entry.actor_id == person.pk
+    assert entry.actor_label == f"erased-{person.pk}@invalid"
+    assert_forgotten(
+        [entry.actor_label, entry.summary, entry.data], [email, email.split("@")[0], NAME]
+    )
+
+
 # --- certificates ----------------------------------------------------------------------------
 
 
