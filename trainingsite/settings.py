@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django_countries",
     "attendees",
     "workshops",
+    "registrations",
     "invites",
     "attendance",
     "reports",

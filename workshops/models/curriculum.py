@@ -232,7 +232,7 @@ class MaterialQuerySet(models.QuerySet):
             return self.none()
         if user.is_coordinator:
             return self
-        from attendees.models import Registration
+        from registrations.models import Registration
 
         from .workshop import WorkshopModule
 

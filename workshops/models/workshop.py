@@ -74,7 +74,7 @@ class WorkshopQuerySet(models.QuerySet):
 
 
 def _registration_count(state: str):
-    from attendees.models import Registration
+    from registrations.models import Registration
 
     counts = (
         Registration.objects.filter(workshop=OuterRef("pk"), state=state)

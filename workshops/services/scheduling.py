@@ -377,7 +377,7 @@ def update_workshop(
         _enqueue_invite_sync(workshop)
     if {"capacity", "agency_seat_cap"} & changed and workshop.status == Workshop.Status.PUBLISHED:
         # More seats (or a looser agency cap) go to the waitlist at once, first come first served.
-        from attendees.services import fill_free_seats
+        from registrations.services import fill_free_seats
 
         fill_free_seats(workshop_id=workshop.pk, by=actor)
     return workshop
@@ -484,7 +484,7 @@ def cancel_workshop(*, actor, workshop: Workshop, reason: str) -> Workshop:
     workshop.status = Workshop.Status.CANCELLED
     workshop.cancel_reason = reason.strip()
     workshop.save(update_fields=["status", "cancel_reason", "updated_at"])
-    from attendees.services import cancel_workshop_registrations
+    from registrations.services import cancel_workshop_registrations
 
     # Every registrant is told (their registration e-mail) in the same transaction.
     cancel_workshop_registrations(workshop_id=workshop.pk, by=actor, reason=workshop.cancel_reason)

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_countries import countries
 
-from attendees.models import Registration, User
+from attendees.models import User
 from attendees.roles import role_required
+from registrations.models import Registration
 from workshops.forms import (
     CancelWorkshopForm,
     CatalogFilterForm,

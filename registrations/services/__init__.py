@@ -1,0 +1,42 @@
+"""Writes for workshop registrations, re-exported here (`registration` holds the rules,
+`seats` and `locking` the contended reads and locks)."""
+
+from .registration import (
+    BulkResult,
+    RegistrationError,
+    WorkshopNotFound,
+    admit_walk_in,
+    approve_registration,
+    approve_registrations,
+    cancel_registration,
+    cancel_workshop_registrations,
+    decline_registration,
+    decline_registrations,
+    endorse_nomination,
+    fill_free_seats,
+    find_clash,
+    register,
+    reject_nomination,
+    remove_registration,
+    withdraw_registrations,
+)
+
+__all__ = [
+    "BulkResult",
+    "RegistrationError",
+    "WorkshopNotFound",
+    "admit_walk_in",
+    "approve_registration",
+    "approve_registrations",
+    "cancel_registration",
+    "cancel_workshop_registrations",
+    "decline_registration",
+    "decline_registrations",
+    "endorse_nomination",
+    "fill_free_seats",
+    "find_clash",
+    "register",
+    "reject_nomination",
+    "remove_registration",
+    "withdraw_registrations",
+]
