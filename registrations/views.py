@@ -13,12 +13,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from attendees.roles import has_role, role_required
 from registrations import rows as registration_rows
 from registrations import services
 from registrations.forms import BulkDecisionForm, NominationDecisionForm, RegistrationDecisionForm
 from registrations.models import Registration
+from registrations.signals import my_training_context
 from trainingsite.errors import ServiceError
+from trainingsite.roles import has_role, role_required
 from workshops.models import Workshop
 
 State = Registration.State
@@ -103,13 +104,11 @@ def my_training(request):
         else:
             sections["closed"].append(reg)
     sections["past"].reverse()
-    from attendance.reports import training_record
-
-    return render(
-        request,
-        "registrations/my_training.html",
-        {"sections": sections, "record": training_record(request.user)},
-    )
+    context = {"sections": sections}
+    # Apps above this one add their part of the page (attendance: the training record).
+    for _receiver, extra in my_training_context.send(sender=Registration, user=request.user):
+        context.update(extra)
+    return render(request, "registrations/my_training.html", context)
 
 
 # --- coordinators --------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from attendees.models import Agency, AgencyDomain, AgencyEvent, User, VettingDecision
+from audit.services import record_audit
 from trainingsite.errors import ServiceError
 
 DOMAIN_RE = re.compile(r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
@@ -29,8 +30,6 @@ def _lock_agency(agency_id: int, by: User) -> Agency:
 
 
 def _event(*, agency: Agency, by: User, action: str, detail: str = "") -> AgencyEvent:
-    from audit.services import record_audit
-
     # Suspension, reactivation, domain, vetting-mode and focal-point changes: audited.
     record_audit(
         actor=by,

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from attendees.mails import reconfirm_mail
-from attendees.models import User
+from attendees.models import AgencyDomain, User
 from outbox.services import queue_mail
 from trainingsite.errors import ServiceError
 
@@ -68,8 +68,6 @@ def check_reconfirm_token(*, token: str, user: User) -> None:
 def reconfirm_agency_email(*, user_id: int, token: str) -> User:
     """Renew the vetting if the link is valid, unused and the officer still belongs to an
     active agency domain; records RECONFIRMED."""
-    from attendees.models import AgencyDomain
-
     user = User.objects.select_for_update().get(pk=user_id)
     check_reconfirm_token(token=token, user=user)
     if user.status != User.Status.VERIFIED:

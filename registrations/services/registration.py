@@ -27,8 +27,10 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from attendees.models import User
+from audit.services import record_audit
 from outbox.services import queue_render
 from registrations.models import Registration, RegistrationEvent
+from registrations.signals import seat_changed
 from workshops.models import Workshop
 
 from .seats import RegistrationError, find_clash, lock_and_read_seats, lock_workshop
@@ -96,9 +98,8 @@ def _transition(
             workshop=registration.workshop,
         )
     if State.CONFIRMED in (from_state, to):
-        from invites.tasks import sync_registration_invites
-
-        sync_registration_invites.delay_on_commit(registration.pk)
+        # The invites app listens and brings the officer's calendar in line after commit.
+        seat_changed.send(sender=Registration, registration=registration)
     return event
 
 
@@ -514,8 +515,6 @@ def _approve_locked(reg: Registration, workshop: Workshop, *, by: User, message:
 
 
 def _audit_registration(reg: Registration, *, by: User, verb: str, message: str) -> None:
-    from audit.services import record_audit
-
     record_audit(
         actor=by,
         action=f"registration.{verb}",

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trainingsite.errors import ServiceError
+from workshops import signals
 from workshops.models import ModuleRevision, Workshop, WorkshopModule, WorkshopSession
 
 MAX_SESSION_LENGTH = dt.timedelta(hours=12)
@@ -94,10 +95,9 @@ def local_to_utc(naive: dt.datetime, tz_name: str) -> dt.datetime:
 
 
 def _enqueue_invite_sync(workshop: Workshop) -> None:
-    from invites.tasks import sync_workshop_invites
-
+    # The invites app listens and syncs the calendars after commit.
     if workshop.status in INVITE_STATUSES:
-        sync_workshop_invites.delay_on_commit(workshop.pk)
+        signals.calendar_changed.send(sender=Workshop, workshop=workshop)
 
 
 def _check_region(actor, region) -> None:
@@ -376,10 +376,9 @@ def update_workshop(
     if sessions_changed or changed & set(INVITE_FIELDS):
         _enqueue_invite_sync(workshop)
     if {"capacity", "agency_seat_cap"} & changed and workshop.status == Workshop.Status.PUBLISHED:
-        # More seats (or a looser agency cap) go to the waitlist at once, first come first served.
-        from registrations.services import fill_free_seats
-
-        fill_free_seats(workshop_id=workshop.pk, by=actor)
+        # More seats (or a looser agency cap) go to the waitlist at once, first come first served
+        # (the registrations app listens).
+        signals.seats_added.send(sender=Workshop, workshop=workshop, actor=actor)
     return workshop
 
 
@@ -484,10 +483,11 @@ def cancel_workshop(*, actor, workshop: Workshop, reason: str) -> Workshop:
     workshop.status = Workshop.Status.CANCELLED
     workshop.cancel_reason = reason.strip()
     workshop.save(update_fields=["status", "cancel_reason", "updated_at"])
-    from registrations.services import cancel_workshop_registrations
-
-    # Every registrant is told (their registration e-mail) in the same transaction.
-    cancel_workshop_registrations(workshop_id=workshop.pk, by=actor, reason=workshop.cancel_reason)
+    # Every registrant is told (their registration e-mail) in the same transaction: the
+    # registrations app listens and cancels each registration.
+    signals.workshop_cancelled.send(
+        sender=Workshop, workshop=workshop, actor=actor, reason=workshop.cancel_reason
+    )
     if was_published:
         _enqueue_invite_sync(workshop)
     return workshop

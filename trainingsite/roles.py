@@ -1,4 +1,7 @@
-"""Role checks and view decorators. Decorators gate pages; object scoping stays in QuerySets."""
+"""Role checks and view decorators. Decorators gate pages; object scoping stays in QuerySets.
+
+Shared by every app (the audit log's and the outbox's pages too, below identity): the checks read
+only the flags the user model carries (`has_program_access`, `is_coordinator`, ...)."""
 
 from __future__ import annotations
 
