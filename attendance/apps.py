@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AttendanceConfig(AppConfig):
     name = "attendance"
     verbose_name = _("Attendance, completion and certificates")
+
+    def ready(self):
+        from . import receivers  # noqa: F401  (connects the signal receivers)

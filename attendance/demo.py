@@ -9,7 +9,8 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils import timezone
 
-from attendees.models import Registration, RegistrationEvent, User
+from attendees.models import User
+from registrations.models import Registration, RegistrationEvent
 from workshops.models import Workshop
 
 from .models import AttendanceMark, Certificate, Feedback, FeedbackModuleRating, WorkshopClosure

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from .models import User
+from .services import assign_agency_from_email
 
 # Accounts that may not sign in at all, with the reason shown on the login form.
 REFUSED_STATES = {
@@ -39,8 +40,6 @@ class AccountAdapter(DefaultAccountAdapter):
     }
 
     def save_user(self, request, user, form, commit=True):
-        from attendees.services import assign_agency_from_email
-
         user = super().save_user(request, user, form, commit=False)
         assign_agency_from_email(user=user)
         if commit:

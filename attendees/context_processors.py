@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from .roles import has_role
+from trainingsite.roles import has_role
 
 
 def roles(request):

@@ -168,7 +168,7 @@ def seed() -> list[tuple[str, ...]]:
             user.save(update_fields=["password"])
         if region_slugs:
             user.coordinated_regions.set([regions[s] for s in region_slugs])
-        _set_email_address(user, verified=status != User.Status.UNCONFIRMED)
+        set_email_address(user, verified=status != User.Status.UNCONFIRMED)
         if status == User.Status.PENDING:
             VettingDecision.objects.get_or_create(
                 officer=user, action=VettingDecision.Action.SUBMITTED
@@ -182,7 +182,7 @@ def seed() -> list[tuple[str, ...]]:
     return logins
 
 
-def _set_email_address(user: User, *, verified: bool) -> None:
+def set_email_address(user: User, *, verified: bool) -> None:
     EmailAddress.objects.update_or_create(
         user=user, email=user.email, defaults={"verified": verified, "primary": True}
     )

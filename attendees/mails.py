@@ -1,4 +1,4 @@
-"""The e-mails about accounts and registrations, rendered in the recipient's language when the
+"""The e-mails about accounts, rendered in the recipient's language when the
 change they report is made (so each says what that change did, whatever happens next)."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from django.core.mail import EmailMessage
 
 from trainingsite.mail import build_templated_email
 
-from .models import OnboardingRequest, RegistrationEvent, User, VettingDecision
+from .models import OnboardingRequest, User, VettingDecision
 
 
 def vetting_decision_mail(decision: VettingDecision) -> EmailMessage:
@@ -44,25 +44,4 @@ def onboarding_request_mail(*, request: OnboardingRequest, to: User) -> EmailMes
         template="attendees/email/onboarding_request",
         context={"request": request},
         language=to.language,
-    )
-
-
-def registration_event_mail(event_id: int) -> EmailMessage:
-    """Rendered when sent (outbox.services.queue_render): the event row says what the change
-    did, and never changes."""
-    event = RegistrationEvent.objects.select_related(
-        "registration__officer", "registration__workshop"
-    ).get(pk=event_id)
-    registration = event.registration
-    officer = registration.officer
-    return build_templated_email(
-        to=officer.email,
-        template="attendees/email/registration_event",
-        context={
-            "event": event,
-            "registration": registration,
-            "workshop": registration.workshop,
-            "officer": officer,
-        },
-        language=officer.language,
     )

@@ -1,7 +1,7 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from attendees.roles import role_required
+from trainingsite.roles import role_required
 
 from .models import AuditEntry
 

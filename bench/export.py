@@ -55,7 +55,8 @@ def seed() -> None:
     from django.db import connection
 
     from attendance.models import AttendanceMark, Certificate, Completion
-    from attendees.models import Agency, Region, Registration, User
+    from attendees.models import Agency, Region, User
+    from registrations.models import Registration
     from workshops.models import (
         Module,
         ModuleRevision,

@@ -95,7 +95,8 @@ def seed(officers: int):
     """One published workshop in 60 days, `officers` confirmed officers; returns it."""
     from django.contrib.auth.hashers import make_password
 
-    from attendees.models import Registration, User
+    from attendees.models import User
+    from registrations.models import Registration
     from tests.factories import (
         AgencyFactory,
         CoordinatorFactory,

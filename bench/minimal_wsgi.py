@@ -20,7 +20,7 @@ from django.urls import clear_url_caches, path  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django.views.decorators.http import require_POST  # noqa: E402
 
-from attendees.models import Registration  # noqa: E402
+from registrations.models import Registration  # noqa: E402
 from trainingsite import urls  # noqa: E402
 from workshops.models import Workshop  # noqa: E402
 

@@ -160,7 +160,7 @@ def registration_id(data) -> int:
     """The id behind the officer's cancel button for this workshop (they have many)."""
     from django.db import connections
 
-    from attendees.models import Registration
+    from registrations.models import Registration
 
     pk = Registration.objects.get(
         officer__email=data["officer_email"], workshop_id=data["workshop_id"]

@@ -108,7 +108,8 @@ def seed(scale: float = 0.1, *, verbose: bool = True) -> Seeded:
     from django.db import connection, transaction
 
     from attendance.models import AttendanceMark, Completion, WorkshopClosure
-    from attendees.models import Agency, AgencyDomain, Region, Registration
+    from attendees.models import Agency, AgencyDomain, Region
+    from registrations.models import Registration
     from workshops.models import Workshop, WorkshopSession
 
     User = get_user_model()
@@ -393,7 +394,7 @@ def summary() -> Seeded:
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
-    from attendees.models import Registration
+    from registrations.models import Registration
     from workshops.models import Workshop
 
     User = get_user_model()

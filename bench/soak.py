@@ -626,7 +626,7 @@ def signin_loop(args, port, emails, stats, deadline, phase):
 
 
 def database_counts(officer_ids: set[int]) -> dict:
-    from attendees.models import Registration, RegistrationEvent
+    from registrations.models import Registration, RegistrationEvent
     from workshops.models import Workshop
 
     events = RegistrationEvent.objects.filter(registration__officer_id__in=officer_ids)
@@ -745,8 +745,8 @@ def registration_mail_figures(officer_ids: set[int], copies) -> dict:
     order; each says its event's change; each reached the officer."""
     from django.utils import translation
 
-    from attendees.models import Registration, RegistrationEvent
     from outbox.models import Mail
+    from registrations.models import Registration, RegistrationEvent
     from workshops.models import Workshop
 
     titles = dict(Workshop.objects.values_list("pk", "title"))
@@ -804,8 +804,9 @@ def calendar_figures(officer_ids: set[int], copies) -> dict:
     otherwise a CANCEL or nothing."""
     from django.utils import timezone
 
-    from attendees.models import Registration, User
+    from attendees.models import User
     from invites.models import InviteDelivery
+    from registrations.models import Registration
     from workshops.models import WorkshopSession
 
     emails = dict(User.objects.filter(pk__in=officer_ids).values_list("pk", "email"))

@@ -10,7 +10,7 @@ from django.db.models import Prefetch
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from attendees.models import Registration
+from registrations.models import Registration
 from workshops.models import Workshop, WorkshopModule
 
 from .events import LIVE_STATUSES, session_events

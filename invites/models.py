@@ -133,7 +133,7 @@ class ReminderDelivery(models.Model):
     so a second beat run or a concurrent worker never queues it again."""
 
     registration = models.ForeignKey(
-        "attendees.Registration", on_delete=models.CASCADE, related_name="reminders"
+        "registrations.Registration", on_delete=models.CASCADE, related_name="reminders"
     )
     days_before = models.PositiveSmallIntegerField()
     claimed_at = models.DateTimeField(default=timezone.now)

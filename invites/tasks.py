@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from attendees.models import Registration
+from registrations.models import Registration
 from workshops.models import Workshop
 
 from .services import (

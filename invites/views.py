@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from attendees.roles import role_required
+from trainingsite.roles import role_required
 from workshops.models import Workshop
 
 from . import services

@@ -3,8 +3,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from attendees.roles import role_required
 from trainingsite.errors import ServiceError
+from trainingsite.roles import role_required
 
 from .models import Mail
 from .services import retry_mail

@@ -9,7 +9,7 @@ records, their workshops' notes, the admin's history of their rows); the words o
 rank and unit also in text by or about them. Names, rank and unit are typed by the person, so
 they are never looked for in everyone's text: a name like "approved" must not blank the log.
 Cached roster rows need nothing here: keyed on what they show, they are never served after the
-erasure and expire within minutes (attendees/views/registration_rows.py).
+erasure and expire within minutes (registrations/rows.py).
 """
 
 from __future__ import annotations
@@ -28,18 +28,11 @@ from django.db.models import Q
 
 from attendance.models import Certificate, ClosureEvent, Feedback, WalkIn
 from attendance.services.certificates import erase_holders
-from attendees.models import (
-    Agency,
-    AgencyEvent,
-    OnboardingRequest,
-    Registration,
-    RegistrationEvent,
-    User,
-    VettingDecision,
-)
+from attendees.models import Agency, AgencyEvent, OnboardingRequest, User, VettingDecision
 from audit.services import anonymise_person
 from invites.models import CalendarFeed, InviteDelivery
 from outbox.models import Mail
+from registrations.models import Registration, RegistrationEvent
 from reports.models import ExportJob
 from reports.services import drop_export_files, exports_that_may_list
 from trainingsite.redaction import clean_terms, redact_json, redact_text

@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from attendance.models import AttendanceMark, Certificate, Completion, Feedback
 from attendance.pdf import render_certificate_pdf
 from attendance.services.certificates import revoke_certificate
-from attendees.models import Registration, User, VettingDecision
-from attendees.services.registration import withdraw_registrations
+from attendees.models import User, VettingDecision
 from audit.services import record_audit
 from invites.models import CalendarFeed, InviteDelivery, new_feed_token
+from registrations.models import Registration
+from registrations.services.registration import withdraw_registrations
 from trainingsite.errors import ServiceError
 from trainingsite.redaction import redact_text
 

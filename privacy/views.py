@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 
 from attendees.forms.signin import check_password
 from attendees.models import User
-from attendees.roles import officer_account_required, role_required
 from trainingsite.errors import ServiceError
+from trainingsite.roles import officer_account_required, role_required
 
 from . import services
 

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from attendance.models import AttendanceMark, Certificate
 from attendance.models.marks import ATTENDED_STATUSES, AttendanceStatus
-from attendees.models import Registration, RegistrationEvent
+from registrations.models import Registration, RegistrationEvent
 from workshops.models import Workshop, WorkshopModule, WorkshopSession
 
 from .tabular import Column

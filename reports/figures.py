@@ -40,7 +40,7 @@ from django.utils.translation import gettext
 
 from attendance.models import AttendanceMark, Feedback
 from attendance.models.marks import ATTENDED_STATUSES
-from attendees.models import Registration
+from registrations.models import Registration
 from workshops.models import Workshop
 
 from .exports import ExportFilter, attendance_registrations, primary_track_name, scoped_workshops

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from attendees.roles import role_required
+from trainingsite.roles import role_required
 from workshops.models import Workshop
 
 from .exports import Dataset, ExportFilter

@@ -7,7 +7,8 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from attendees.models import Agency, AgencyDomain, Region, Registration, User
+from attendees.models import Agency, AgencyDomain, Region, User
+from registrations.models import Registration
 from workshops.models import Module, ModuleRevision, Track, Workshop, WorkshopSession
 
 PASSWORD = "correct-horse-battery-staple"

@@ -13,8 +13,9 @@ from attendance.models import (
     Completion,
     WorkshopClosure,
 )
-from attendees.models import Agency, Region, Registration, User
+from attendees.models import Agency, Region, User
 from audit.models import AuditEntry
+from registrations.models import Registration
 from tests.factories import (
     ModuleFactory,
     RegionFactory,

@@ -16,7 +16,8 @@ call_command("migrate", verbosity=0)
 call_command("seed_demo", verbosity=0)
 from django.test import Client
 from django.utils import timezone
-from attendees.models import Registration, User
+from attendees.models import User
+from registrations.models import Registration
 from invites.models import InviteDelivery
 from workshops.models import Workshop
 

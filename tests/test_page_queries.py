@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from attendance.models import AttendanceMark, Completion, WorkshopClosure
-from attendees.models import Registration, User
+from attendees.models import User
+from registrations.models import Registration
 from tests.factories import AgencyDomainFactory, WorkshopFactory
 from workshops.models import Workshop, WorkshopSession
 

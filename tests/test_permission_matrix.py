@@ -16,9 +16,10 @@ from django.test import Client
 from django.urls import reverse
 
 from attendance.models import AttendanceMark, Certificate, WorkshopClosure
-from attendees.models import Agency, AgencyDomain, Registration, User
+from attendees.models import Agency, AgencyDomain, User
 from audit.models import AuditEntry
 from invites.models import CalendarFeed
+from registrations.models import Registration
 from tests.security.urltable import KWARGS, site_url_names
 from tests.security.world import ROLES, build_world
 from tests.signin import sign_in

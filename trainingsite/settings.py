@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django_countries",
     "attendees",
     "workshops",
+    "registrations",
     "invites",
     "attendance",
     "reports",

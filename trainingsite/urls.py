@@ -11,7 +11,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("attendees.urls")),
-    path("", include("attendees.urls_registration")),
+    path("", include("registrations.urls")),
     path("", include("workshops.urls")),
     path("", include("invites.urls")),
     path("", include("attendance.urls")),

@@ -44,7 +44,7 @@ class CertificateQuerySet(models.QuerySet):
 
 class Certificate(models.Model):
     registration = models.ForeignKey(
-        "attendees.Registration", on_delete=models.PROTECT, related_name="certificates"
+        "registrations.Registration", on_delete=models.PROTECT, related_name="certificates"
     )
     number = models.CharField(max_length=32, unique=True, default=new_certificate_number)
     # What the certificate says, frozen at issue: the PDF and the verification page show this,

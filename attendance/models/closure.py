@@ -97,7 +97,7 @@ class Completion(models.Model):
     """Whether a confirmed registration completed its workshop, as computed at closing."""
 
     registration = models.OneToOneField(
-        "attendees.Registration", on_delete=models.CASCADE, related_name="completion"
+        "registrations.Registration", on_delete=models.CASCADE, related_name="completion"
     )
     completed = models.BooleanField(default=False)
     attended_minutes = models.PositiveIntegerField(default=0)

@@ -12,7 +12,7 @@ RATING_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
 
 class Feedback(models.Model):
     registration = models.OneToOneField(
-        "attendees.Registration", on_delete=models.CASCADE, related_name="feedback"
+        "registrations.Registration", on_delete=models.CASCADE, related_name="feedback"
     )
     overall = models.PositiveSmallIntegerField(_("overall rating"), validators=RATING_VALIDATORS)
     trainer_rating = models.PositiveSmallIntegerField(_("trainers"), validators=RATING_VALIDATORS)

@@ -35,7 +35,7 @@ class AttendanceMark(models.Model):
     """The current attendance of one registration at one session (one row, updated in place)."""
 
     registration = models.ForeignKey(
-        "attendees.Registration", on_delete=models.CASCADE, related_name="attendance_marks"
+        "registrations.Registration", on_delete=models.CASCADE, related_name="attendance_marks"
     )
     session = models.ForeignKey(
         "workshops.WorkshopSession", on_delete=models.CASCADE, related_name="attendance_marks"
@@ -67,7 +67,7 @@ class AttendanceChange(models.Model):
     """Append-only history: every change of a mark, who made it, when, old → new."""
 
     registration = models.ForeignKey(
-        "attendees.Registration", on_delete=models.CASCADE, related_name="attendance_changes"
+        "registrations.Registration", on_delete=models.CASCADE, related_name="attendance_changes"
     )
     session = models.ForeignKey(
         "workshops.WorkshopSession", on_delete=models.CASCADE, related_name="attendance_changes"
@@ -117,7 +117,7 @@ class WalkIn(models.Model):
     """An officer added to the roster on the day by staff, and whether it exceeded capacity."""
 
     registration = models.OneToOneField(
-        "attendees.Registration", on_delete=models.CASCADE, related_name="walk_in"
+        "registrations.Registration", on_delete=models.CASCADE, related_name="walk_in"
     )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

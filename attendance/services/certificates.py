@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 
 from attendance.mails import certificate_mail
 from attendance.models import Certificate
-from attendees.models import Registration, User
+from attendees.models import User
 from audit.services import record_audit
 from outbox.services import queue_mail, withdraw_mails
+from registrations.models import Registration
 from trainingsite.errors import ServiceError
 from workshops.models import Workshop
 

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from attendance.models import AttendanceMark, CheckInCode, WorkshopClosure
 from attendance.models.marks import ATTENDED_STATUSES, AttendanceStatus, MarkSource
-from attendees.models import Registration, User
+from attendees.models import User
+from registrations.models import Registration
 from trainingsite import ratelimit
 from trainingsite.errors import ServiceError
 

@@ -6,7 +6,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from attendance.models import Feedback, FeedbackModuleRating, WorkshopClosure
-from attendees.models import Registration, User
+from attendees.models import User
+from registrations.models import Registration
 from trainingsite.errors import ServiceError
 
 

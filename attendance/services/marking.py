@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from attendance.access import workshops_run_by
 from attendance.models import AttendanceChange, AttendanceMark, WorkshopClosure
 from attendance.models.marks import AttendanceStatus, MarkSource
-from attendees.models import Registration, User
+from attendees.models import User
+from registrations.models import Registration
 from trainingsite.errors import ServiceError
 from workshops.models import WorkshopSession
 

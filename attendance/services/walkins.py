@@ -8,8 +8,9 @@ from __future__ import annotations
 from django.db import transaction
 
 from attendance.models import WalkIn
-from attendees.models import Registration, User
-from attendees.services.registration import admit_walk_in
+from attendees.models import User
+from registrations.models import Registration
+from registrations.services.registration import admit_walk_in
 
 
 @transaction.atomic

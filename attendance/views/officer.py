@@ -14,9 +14,9 @@ from attendance.models import Certificate, Feedback
 from attendance.pdf import render_certificate_pdf
 from attendance.reports import training_record as build_training_record
 from attendance.services.feedback import feedback_open_for
-from attendees.models import Registration
-from attendees.roles import role_required
+from registrations.models import Registration
 from trainingsite.errors import ServiceError
+from trainingsite.roles import role_required
 
 
 @role_required("officer")

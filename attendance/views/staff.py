@@ -20,9 +20,9 @@ from attendance.models import AttendanceChange, AttendanceMark, ClosureEvent, Wo
 from attendance.models.marks import ATTENDED_STATUSES, AttendanceStatus
 from attendance.reports import feedback_summary
 from attendance.services.checkin import checkin_window
-from attendees.models import Registration
-from attendees.roles import role_required
+from registrations.models import Registration
 from trainingsite.errors import ServiceError
+from trainingsite.roles import role_required
 from workshops.models import WorkshopSession
 
 STAFF = ("trainer", "coordinator")

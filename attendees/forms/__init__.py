@@ -10,18 +10,14 @@ from .accounts import (
     VettingFilterForm,
     VettingModeForm,
 )
-from .registration import BulkDecisionForm, NominationDecisionForm, RegistrationDecisionForm
 
 __all__ = [
     "AgencyDomainForm",
     "AgencyFilterForm",
     "AgencyStatusForm",
-    "BulkDecisionForm",
     "NameDecisionForm",
-    "NominationDecisionForm",
     "OnboardingRequestForm",
     "ProfileForm",
-    "RegistrationDecisionForm",
     "SignupProfileForm",
     "VettingDecisionForm",
     "VettingFilterForm",

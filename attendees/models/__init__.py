@@ -1,5 +1,4 @@
 from .agency import Agency, AgencyDomain, AgencyEvent, OnboardingRequest, Region
-from .registration import Registration, RegistrationEvent
 from .user import User, VettingDecision
 
 __all__ = [
@@ -8,8 +7,6 @@ __all__ = [
     "AgencyEvent",
     "OnboardingRequest",
     "Region",
-    "Registration",
-    "RegistrationEvent",
     "User",
     "VettingDecision",
 ]

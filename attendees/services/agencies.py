@@ -12,9 +12,9 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from attendees.models import Agency, AgencyDomain, AgencyEvent, User, VettingDecision
+from attendees.signals import access_restored
+from audit.services import record_audit
 from trainingsite.errors import ServiceError
-
-from .registration import fill_seats_waited_by
 
 DOMAIN_RE = re.compile(r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
@@ -31,8 +31,6 @@ def _lock_agency(agency_id: int, by: User) -> Agency:
 
 
 def _event(*, agency: Agency, by: User, action: str, detail: str = "") -> AgencyEvent:
-    from audit.services import record_audit
-
     # Suspension, reactivation, domain, vetting-mode and focal-point changes: audited.
     record_audit(
         actor=by,
@@ -68,7 +66,7 @@ def reactivate_agency(*, agency_id: int, by: User, reason: str = "") -> Agency:
     _event(agency=agency, by=by, action=AgencyEvent.Action.REACTIVATED, detail=reason.strip())
     # Its officers were passed over on waitlists meanwhile (they kept their place): seats left
     # free for them go to them now.
-    fill_seats_waited_by(officers=User.objects.filter(agency=agency))
+    access_restored.send(sender=User, officers=User.objects.filter(agency=agency))
     return agency
 
 

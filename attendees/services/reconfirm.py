@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from attendees.mails import reconfirm_mail
-from attendees.models import User
+from attendees.models import AgencyDomain, User
+from attendees.signals import access_restored
 from outbox.services import queue_mail
 from trainingsite.errors import ServiceError
 
-from .registration import fill_seats_waited_by
 from .vetting import renew_vetting
 
 SALT = "attendees.reconfirm-agency-email"
@@ -70,8 +70,6 @@ def reconfirm_agency_email(*, user_id: int, token: str) -> User:
     """Renew the vetting if the link is valid, unused and the officer still belongs to an
     active agency domain; records RECONFIRMED. The waitlists they are on move up: a seat they
     were passed over for while expired may be free."""
-    from attendees.models import AgencyDomain
-
     # NO KEY, as the vetting decisions: a seat change of theirs committing meanwhile must not
     # wait for this lock while the waitlists below wait for its workshop.
     user = User.objects.select_for_update(no_key=True).get(pk=user_id)
@@ -81,5 +79,5 @@ def reconfirm_agency_email(*, user_id: int, token: str) -> User:
     if not AgencyDomain.objects.for_email(user.email).filter(agency_id=user.agency_id).exists():
         raise ReconfirmError(_("Your agency's access to the program is currently withdrawn."))
     renew_vetting(user=user)
-    fill_seats_waited_by(officers=[user])
+    access_restored.send(sender=User, officers=[user])
     return user

@@ -9,11 +9,10 @@ from django.utils.translation import gettext as _
 
 from attendees.mails import onboarding_request_mail, vetting_decision_mail
 from attendees.models import Agency, AgencyDomain, OnboardingRequest, User, VettingDecision
+from attendees.signals import officer_withdrawn
 from audit.services import record_audit
 from outbox.services import queue_mail
 from trainingsite.errors import ServiceError
-
-from .registration import withdraw_registrations
 
 
 class VettingError(ServiceError):
@@ -145,8 +144,8 @@ def reject_officer(*, officer_id: int, by: User, reason: str) -> User:
     _record(
         officer=officer, action=VettingDecision.Action.REJECTED, by=by, reason=reason, notify=True
     )
-    withdraw_registrations(
-        officer=officer, by=by, reason=_("Withdrawn: your account was not approved.")
+    officer_withdrawn.send(
+        sender=User, officer=officer, by=by, reason=_("Withdrawn: your account was not approved.")
     )
     return officer
 
@@ -165,8 +164,8 @@ def suspend_officer(*, officer_id: int, by: User, reason: str) -> User:
     )
     # A decision, not a lapse: their seats go to the waitlist now, each registration through
     # its usual steps (history, e-mail, calendar cancellation). Reinstating gives none back.
-    withdraw_registrations(
-        officer=officer, by=by, reason=_("Withdrawn: your account has been suspended.")
+    officer_withdrawn.send(
+        sender=User, officer=officer, by=by, reason=_("Withdrawn: your account has been suspended.")
     )
     return officer
 

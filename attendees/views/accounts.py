@@ -10,9 +10,9 @@ from attendees.access import AccessState
 from attendees.forms import OnboardingRequestForm, ProfileForm
 from attendees.forms.signin import ONBOARDING_PREFILL_KEY
 from attendees.models import User, VettingDecision
-from attendees.roles import has_role
 from trainingsite import ratelimit
 from trainingsite.errors import ServiceError
+from trainingsite.roles import has_role
 
 
 def dashboard(request):

@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST
 from attendees import services
 from attendees.forms import AgencyDomainForm, AgencyFilterForm, AgencyStatusForm, VettingModeForm
 from attendees.models import Agency, AgencyDomain, User
-from attendees.roles import role_required
 from trainingsite.errors import ServiceError
+from trainingsite.roles import role_required
 
 
 @role_required("coordinator")

@@ -7,8 +7,8 @@ from django.views.decorators.http import require_POST
 from attendees import services
 from attendees.forms import NameDecisionForm, VettingDecisionForm, VettingFilterForm
 from attendees.models import Agency, User
-from attendees.roles import role_required
 from trainingsite.errors import ServiceError
+from trainingsite.roles import role_required
 
 
 def _filter_agencies(user):

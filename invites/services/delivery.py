@@ -23,8 +23,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from attendees.access import prime_access_states
-from attendees.models import Registration, User
+from attendees.models import User
 from outbox.services import queue_mails
+from registrations.models import Registration
 from workshops.models import Workshop
 
 from ..events import LIVE_STATUSES, SessionEvent, load_workshop, session_events

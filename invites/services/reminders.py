@@ -9,8 +9,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone, translation
 
-from attendees.models import Registration
 from outbox.services import queue_mails
+from registrations.models import Registration
 from trainingsite.mail import build_templated_email
 from workshops.models import Workshop
 

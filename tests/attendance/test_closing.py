@@ -8,7 +8,7 @@ from django.utils import timezone
 from attendance import services
 from attendance.models import Certificate, ClosureEvent, Completion
 from attendance.services.closing import compute_completions
-from attendees.models import Registration
+from registrations.models import Registration
 from tests.factories import OfficerFactory, RegistrationFactory, WorkshopFactory
 from trainingsite.errors import ServiceError
 from workshops.models import Workshop

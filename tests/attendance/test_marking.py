@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from attendance import services
 from attendance.models import AttendanceChange, AttendanceMark
-from attendees.models import Registration
+from registrations.models import Registration
 from tests.factories import OfficerFactory, RegistrationFactory
 from trainingsite.errors import ServiceError
 

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from attendees.models import Registration
+from registrations.models import Registration
 from tests.factories import OfficerFactory, RegistrationFactory, WorkshopFactory
 
 pytestmark = pytest.mark.django_db

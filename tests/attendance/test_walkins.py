@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from attendance import services
 from attendance.models import Certificate, WalkIn
-from attendees.models import Registration, RegistrationEvent, User
+from attendees.models import User
 from audit.models import AuditEntry
+from registrations.models import Registration, RegistrationEvent
 from tests.factories import OfficerFactory, RegistrationFactory, WorkshopFactory
 from trainingsite.errors import ServiceError
 from workshops.models import Workshop

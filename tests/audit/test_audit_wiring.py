@@ -1,9 +1,9 @@
 import pytest
 
 from attendees import services
-from attendees.models import Registration
-from attendees.services.registration import approve_registration
 from audit.models import AuditEntry
+from registrations.models import Registration
+from registrations.services.registration import approve_registration
 from tests.factories import RegistrationFactory, WorkshopFactory
 
 pytestmark = pytest.mark.django_db

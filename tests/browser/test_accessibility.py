@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from attendees.models import Registration
+from registrations.models import Registration
 from tests.factories import (
     PASSWORD,
     ModuleFactory,

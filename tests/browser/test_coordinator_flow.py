@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from django.utils import timezone
 
-from attendees.models import Registration
+from registrations.models import Registration
 from tests.factories import PASSWORD, RegistrationFactory, WorkshopFactory
 from workshops.models import Workshop
 

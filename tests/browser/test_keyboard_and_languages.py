@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from attendance.models.marks import AttendanceMark
-from attendees.models import Registration
+from registrations.models import Registration
 from tests.factories import PASSWORD, RegistrationFactory, WorkshopFactory
 
 from .conftest import PHONE, login, shoot

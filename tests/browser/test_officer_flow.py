@@ -10,7 +10,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from attendees.models import Registration, User
+from attendees.models import User
+from registrations.models import Registration
 from tests.factories import PASSWORD, OfficerFactory, RegistrationFactory, WorkshopFactory
 
 from .conftest import PHONE, login, shoot

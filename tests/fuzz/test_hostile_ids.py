@@ -18,7 +18,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from attendance.models import AttendanceMark
-from attendees.models import Registration, User
+from attendees.models import User
+from registrations.models import Registration
 from tests.factories import (
     ModuleFactory,
     OfficerFactory,

@@ -14,11 +14,11 @@ from celery.contrib.testing.worker import start_worker
 from celery.result import EagerResult
 from django.db import transaction
 
-from attendees.models import Registration
 from invites.models import InviteDelivery
 from invites.tasks import reconcile_invites, sync_registration_invites, sync_workshop_invites
 from outbox.models import Mail
 from outbox.tasks import sweep_outbox
+from registrations.models import Registration
 from tests.factories import RegistrationFactory
 from trainingsite.celery import app
 

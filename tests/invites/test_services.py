@@ -9,12 +9,13 @@ from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.urls import reverse
 from django.utils import timezone
 
-from attendees.models import Registration, User
+from attendees.models import User
 from invites import tasks
 from invites.models import InviteDelivery
 from invites.services import plan_workshop_batches, sync_invites
 from outbox.models import Mail
 from outbox.tasks import sweep_outbox
+from registrations.models import Registration
 from tests.commit import after_commit
 from tests.factories import OfficerFactory, RegistrationFactory, TrainerFactory, WorkshopFactory
 from workshops.models import Workshop, WorkshopSession

@@ -5,12 +5,12 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
-from attendees.models import Registration
 from invites import tasks
 from invites.models import ReminderDelivery
 from invites.services import send_reminders
 from outbox.models import Mail
 from outbox.tasks import sweep_outbox
+from registrations.models import Registration
 from tests.commit import after_commit
 from tests.factories import RegistrationFactory, WorkshopFactory
 from trainingsite.celery import app

@@ -5,10 +5,11 @@ import pytest
 from django.urls import reverse
 from django.utils.http import http_date
 
-from attendees.models import Registration, User
+from attendees.models import User
 from invites.models import CalendarFeed
 from invites.services import get_or_create_calendar_feed
 from invites.tasks import sync_registration_invites
+from registrations.models import Registration
 from tests.factories import RegistrationFactory, WorkshopFactory
 from workshops.models import Workshop, WorkshopSession
 

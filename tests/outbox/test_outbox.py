@@ -13,13 +13,13 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from attendees import services
-from attendees.models import Registration
 from audit.models import AuditEntry
 from outbox import sending
 from outbox.models import Mail
 from outbox.services import queue_mail
 from outbox.tasks import sweep_outbox
+from registrations import services
+from registrations.models import Registration
 from tests.commit import after_commit
 from tests.factories import RegistrationFactory, WorkshopFactory
 from trainingsite.celery import app

@@ -23,21 +23,15 @@ from django.utils import timezone
 from attendance import services as attendance_services
 from attendance.models import Certificate, ClosureEvent, Feedback, WalkIn
 from attendance.services.certificates import WORKSHOP_FACTS
-from attendees.models import (
-    AgencyEvent,
-    OnboardingRequest,
-    Registration,
-    RegistrationEvent,
-    User,
-    VettingDecision,
-)
+from attendees.models import AgencyEvent, OnboardingRequest, User, VettingDecision
 from attendees.services.vetting import submit_onboarding_request
-from attendees.views import registration_rows
 from audit.models import AuditEntry
 from audit.services import record_audit
 from invites.models import InviteDelivery
 from outbox.models import Mail
 from privacy.services import erase_officer, purge_unconfirmed_accounts
+from registrations import rows as registration_rows
+from registrations.models import Registration, RegistrationEvent
 from reports.models import ExportJob
 from reports.tasks import build_export
 from tests.factories import MaterialFactory, OfficerFactory, RegistrationFactory, WorkshopFactory

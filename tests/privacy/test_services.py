@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from attendance import services as attendance_services
 from attendance.models import AttendanceMark, Certificate
-from attendees.models import Registration, User
+from attendees.models import User
 from audit.models import AuditEntry
 from invites.models import CalendarFeed
 from privacy.services import (
@@ -19,6 +19,7 @@ from privacy.services import (
     export_personal_data,
     purge_unconfirmed_accounts,
 )
+from registrations.models import Registration
 from tests.factories import OfficerFactory, RegistrationFactory, WorkshopFactory
 
 pytestmark = pytest.mark.django_db
@@ -115,9 +116,9 @@ def test_purge_removes_only_old_unconfirmed_accounts(agency):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL locks")
 def test_erasure_locks_every_workshop_before_any_officer(officer, region):
     """Erasing an account with seats in several workshops promotes in each. It takes the
-    workshops' row locks first, then officers' (the lock order in attendees/services/locking.py):
-    an officer locked by a promotion in one workshop while their own registration holds the
-    next workshop would otherwise deadlock."""
+    workshops' row locks first, then officers' (the lock order in
+    registrations/services/locking.py): an officer locked by a promotion in one workshop while
+    their own registration holds the next workshop would otherwise deadlock."""
     from django.test.utils import CaptureQueriesContext
 
     workshops = [WorkshopFactory(region=region, capacity=1) for _ in range(2)]

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from attendance.models import AttendanceMark, Certificate, Completion, Feedback
-from attendees.models import Registration, RegistrationEvent
+from registrations.models import Registration, RegistrationEvent
 from tests.factories import (
     AgencyFactory,
     ModuleRevisionFactory,

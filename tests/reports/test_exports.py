@@ -5,7 +5,7 @@ import io
 import openpyxl
 import pytest
 
-from attendees.models import Registration
+from registrations.models import Registration
 from reports.exports import ExportFilter, attendance_dataset, registrations_dataset
 from reports.tabular import iter_csv, write_xlsx
 

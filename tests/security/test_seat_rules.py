@@ -12,13 +12,15 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from attendees import services
 from attendees.access import AccessState
-from attendees.models import Agency, AgencyDomain, Registration, User
-from attendees.services import RegistrationError
+from attendees.models import Agency, AgencyDomain, User
+from attendees.services import reject_officer, suspend_officer
 from attendees.services.agencies import reactivate_agency, suspend_agency
 from attendees.services.reconfirm import make_reconfirm_token, reconfirm_agency_email
 from outbox.models import Mail
+from registrations import services
+from registrations.models import Registration
+from registrations.services import RegistrationError
 from tests.commit import after_commit
 from tests.factories import AgencyFactory, OfficerFactory, RegistrationFactory, WorkshopFactory
 from tests.workshops.scheduling_helpers import form_data, published_revision, sessions_at
@@ -214,7 +216,7 @@ def test_suspending_an_officer_withdraws_their_registrations_and_frees_the_seats
         waiting = services.register(workshop_id=workshop.pk, officer=OfficerFactory(agency=agency))
     mail.outbox.clear()
     with after_commit():
-        services.suspend_officer(officer_id=officer.pk, by=coordinator, reason="Left the unit")
+        suspend_officer(officer_id=officer.pk, by=coordinator, reason="Left the unit")
     assert (_state(seat), _state(pending)) == (State.CANCELLED, State.CANCELLED)
     assert seat.events.latest("pk").actor == coordinator
     assert _state(waiting) == State.CONFIRMED  # the freed seat went to the waitlist
@@ -233,7 +235,7 @@ def test_rejecting_an_officer_withdraws_any_registration_they_hold(region, coord
     officer = OfficerFactory(agency=agency)
     reg = RegistrationFactory(workshop=WorkshopFactory(region=region), officer=officer)
     User.objects.filter(pk=officer.pk).update(status=User.Status.PENDING)
-    services.reject_officer(officer_id=officer.pk, by=coordinator, reason="Not an investigator")
+    reject_officer(officer_id=officer.pk, by=coordinator, reason="Not an investigator")
     assert _state(reg) == State.CANCELLED
     assert Mail.objects.filter(recipient=officer, kind="registration").exists()
 

@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from attendance import services as attendance_services
 from attendance.models import Certificate
-from attendees.models import Registration, User
+from attendees.models import User
 from invites.models import CalendarFeed
+from registrations.models import Registration
 from tests.factories import (
     MaterialFactory,
     ModuleFactory,

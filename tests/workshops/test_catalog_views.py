@@ -6,7 +6,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from attendees.models import Registration
+from registrations.models import Registration
 from tests.factories import (
     RegistrationFactory,
     TrackFactory,

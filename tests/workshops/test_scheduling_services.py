@@ -5,7 +5,7 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
-from attendees.models import Registration
+from registrations.models import Registration
 from tests.factories import RegistrationFactory, WorkshopFactory
 from workshops.models import Workshop
 from workshops.services.scheduling import (

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from attendees.models import Registration
+from registrations.models import Registration
 from tests.factories import RegistrationFactory, TrainerFactory, WorkshopFactory
 from workshops.models import Workshop
 

@@ -229,10 +229,9 @@ class MaterialQuerySet(models.QuerySet):
             return self.none()
         if user.is_coordinator:
             return self
-        from attendees.models import Registration
+        from .workshop import WorkshopModule, registration_model
 
-        from .workshop import WorkshopModule
-
+        Registration = registration_model()
         authored = Module.objects.filter(authors=user).values("pk")
         live = Module.objects.live().values("pk")
         attended_workshops = Registration.objects.filter(

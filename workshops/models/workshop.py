@@ -73,11 +73,16 @@ class WorkshopQuerySet(models.QuerySet):
         return self.published().upcoming()
 
 
-def _registration_count(state: str):
-    from attendees.models import Registration
+def registration_model() -> type[models.Model]:
+    """registrations.Registration, which points at Workshop: reached through the reverse
+    relation, as its app sits above this one and is never imported here."""
+    return Workshop._meta.get_field("registrations").related_model
 
+
+def _registration_count(state: str):
     counts = (
-        Registration.objects.filter(workshop=OuterRef("pk"), state=state)
+        registration_model()
+        .objects.filter(workshop=OuterRef("pk"), state=state)
         .order_by()
         .values("workshop")
         .annotate(n=Count("pk"))

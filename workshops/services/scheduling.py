@@ -17,9 +17,9 @@ from django.db import transaction
 from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from trainingsite.errors import ServiceError
+from workshops import signals
 from workshops.models import ModuleRevision, Workshop, WorkshopModule, WorkshopSession
 
 MAX_SESSION_LENGTH = dt.timedelta(hours=12)
@@ -96,10 +96,9 @@ def local_to_utc(naive: dt.datetime, tz_name: str) -> dt.datetime:
 
 
 def _enqueue_invite_sync(workshop: Workshop) -> None:
-    from invites.tasks import sync_workshop_invites
-
+    # The invites app listens and syncs the calendars after commit.
     if workshop.status in INVITE_STATUSES:
-        sync_workshop_invites.delay_on_commit(workshop.pk)
+        signals.calendar_changed.send(sender=Workshop, workshop=workshop)
 
 
 def _check_region(actor, region) -> None:
@@ -189,28 +188,6 @@ def _check_trainers(workshop: Workshop, trainers: Iterable, spans) -> None:
                 % {"trainer": busy, "other": clash.workshop.title},
                 field="trainers",
             )
-
-
-def _check_attendee_clashes(workshop: Workshop) -> None:
-    """No reschedule double-books an officer: the new times (written, not committed) may not
-    overlap another workshop any of its confirmed officers attend. Refused rather than
-    unseating anyone; the count, not the names (the other workshop may be another region's)."""
-    from attendees.services import count_clashing_confirmations
-
-    clashing = count_clashing_confirmations(workshop=workshop)
-    if clashing:
-        raise SchedulingError(
-            ngettext(
-                "%(count)d officer confirmed for this workshop is also confirmed for another "
-                "workshop at the new times. Choose other times, or have the registration for "
-                "one of the two cancelled first.",
-                "%(count)d officers confirmed for this workshop are also confirmed for other "
-                "workshops at the new times. Choose other times, or have the registration for "
-                "one of the two cancelled first.",
-                clashing,
-            )
-            % {"count": clashing}
-        )
 
 
 def _apply(workshop: Workshop, details: dict[str, Any]) -> set[str]:
@@ -399,14 +376,15 @@ def update_workshop(
         sessions=list(sessions) if sessions is not None else None,
     )
     if sessions_changed:
-        _check_attendee_clashes(workshop)
+        # An app above may refuse (SchedulingError): registrations, when the new times would
+        # double-book an officer confirmed here.
+        signals.sessions_moved.send(sender=Workshop, workshop=workshop)
     if sessions_changed or changed & set(INVITE_FIELDS):
         _enqueue_invite_sync(workshop)
     if {"capacity", "agency_seat_cap"} & changed and workshop.status == Workshop.Status.PUBLISHED:
-        # More seats (or a looser agency cap) go to the waitlist at once, first come first served.
-        from attendees.services import fill_free_seats
-
-        fill_free_seats(workshop_id=workshop.pk, by=actor)
+        # More seats (or a looser agency cap) go to the waitlist at once, first come first served
+        # (the registrations app listens).
+        signals.seats_added.send(sender=Workshop, workshop=workshop, actor=actor)
     return workshop
 
 
@@ -511,10 +489,11 @@ def cancel_workshop(*, actor, workshop: Workshop, reason: str) -> Workshop:
     workshop.status = Workshop.Status.CANCELLED
     workshop.cancel_reason = reason.strip()
     workshop.save(update_fields=["status", "cancel_reason", "updated_at"])
-    from attendees.services import cancel_workshop_registrations
-
-    # Every registrant is told (their registration e-mail) in the same transaction.
-    cancel_workshop_registrations(workshop_id=workshop.pk, by=actor, reason=workshop.cancel_reason)
+    # Every registrant is told (their registration e-mail) in the same transaction: the
+    # registrations app listens and cancels each registration.
+    signals.workshop_cancelled.send(
+        sender=Workshop, workshop=workshop, actor=actor, reason=workshop.cancel_reason
+    )
     if was_published:
         _enqueue_invite_sync(workshop)
     return workshop

@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from pypdf.errors import PyPdfError as PdfError
 
-from attendees.roles import role_required
 from trainingsite import ratelimit
 from trainingsite.errors import ServiceError
+from trainingsite.roles import role_required
 from workshops import material_links, services
 from workshops.forms import MaterialForm, ModuleForm, ReviewCommentForm, TrackForm
 from workshops.markdown import render_markdown

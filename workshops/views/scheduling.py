@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_countries import countries
 
-from attendees.models import Registration, User
-from attendees.roles import role_required
+from attendees.models import User
+from trainingsite.roles import role_required
 from workshops.forms import (
     CancelWorkshopForm,
     CatalogFilterForm,
@@ -141,19 +141,14 @@ def workshop_detail(request, pk: int):
         ),
         pk=pk,
     )
+    # Through the reverse relation: the registrations app sits above this one.
     my_registration = (
-        Registration.objects.of_officer(request.user)
-        .filter(workshop=workshop)
-        .with_waitlist_position()
-        .first()
+        workshop.registrations.of_officer(request.user).with_waitlist_position().first()
     )
     can_edit = Workshop.objects.editable_by(request.user).filter(pk=workshop.pk).exists()
     is_trainer = any(t.pk == request.user.pk for t in workshop.trainers.all())
-    show_joining = (
-        can_edit
-        or is_trainer
-        or (my_registration is not None and my_registration.state == Registration.State.CONFIRMED)
-    )
+    confirmed = my_registration is not None and my_registration.state == "confirmed"
+    show_joining = can_edit or is_trainer or confirmed
     modules = [
         {"revision": wm.revision, "objectives": _lines(wm.revision.objectives)}
         for wm in workshop.workshop_modules.all()

@@ -8,7 +8,7 @@ DEMO_MODULES = [
     "attendees.demo",
     "workshops.demo_curriculum",
     "workshops.demo",
-    "attendees.demo_registrations",
+    "registrations.demo",
     "invites.demo",
     "attendance.demo",
 ]

@@ -1,0 +1,124 @@
+"""Demo registrations across the demo workshops: confirmed, waitlisted on a full workshop,
+pending approval, a nomination for the Dutch focal point, cancelled, and a past workshop.
+
+Idempotent: rows are keyed on (workshop, officer); history rows are written only when a
+registration is first created, already marked as notified so seeding sends no e-mail.
+Returns [] when there are no demo workshops (the scheduling demo did not run).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils import timezone
+
+from attendees.demo import set_email_address
+from attendees.models import AgencyDomain, User
+from workshops.models import Workshop
+
+from .models import Registration, RegistrationEvent
+
+State = Registration.State
+DEMO_PASSWORD = "training-demo-2026"
+# Extra officers who fill the smallest workshop so the demo officer can be waitlisted on it.
+FILLER_DOMAINS = ["spf.example.sg", "pnp-acg.example.ph", "knpa.example.kr", "pj.example.pt"]
+MAX_FILLERS = 40
+
+
+def _officer(email: str, full_name: str, domain: str, rank: str = "Inspector") -> User:
+    agency = AgencyDomain.objects.get(domain=domain).agency
+    user, created = User.objects.update_or_create(
+        email=email,
+        defaults={
+            "full_name": full_name,
+            "vetted_name": full_name,
+            "agency": agency,
+            "country": agency.country,
+            "rank": rank,
+            "status": User.Status.VERIFIED,
+            "vetted_at": timezone.now(),
+        },
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    set_email_address(user, verified=True)
+    return user
+
+
+def _put(workshop, officer: User, state: str, *, history: list[str] | None = None) -> None:
+    now = timezone.now()
+    reg, created = Registration.objects.get_or_create(
+        workshop=workshop,
+        officer=officer,
+        defaults={
+            "state": state,
+            "confirmed_at": now if state == State.CONFIRMED else None,
+            "waitlisted_at": now if state == State.WAITLISTED else None,
+        },
+    )
+    if not created:
+        return
+    previous = ""
+    for step in history or [state]:
+        RegistrationEvent.objects.create(
+            registration=reg,
+            actor=officer if not previous else None,
+            from_state=previous,
+            to_state=step,
+        )
+        previous = step
+
+
+def seed() -> list[tuple[str, str, str]]:
+    now = timezone.now()
+    upcoming = Workshop.objects.filter(
+        status=Workshop.Status.PUBLISHED,
+        starts_at__gt=now,
+        registration_opens_at__lte=now,
+        registration_closes_at__gte=now,
+    ).order_by("starts_at", "pk")
+    open_plain = list(upcoming.filter(requires_approval=False, requires_nomination=False))
+    approval = upcoming.filter(requires_approval=True, requires_nomination=False).first()
+    nomination = upcoming.filter(requires_nomination=True).first()
+    past = (
+        Workshop.objects.filter(
+            Q(status=Workshop.Status.COMPLETED) | Q(status=Workshop.Status.PUBLISHED),
+            ends_at__lt=now,
+        )
+        .order_by("-ends_at")
+        .first()
+    )
+    if not (open_plain or approval or nomination or past):
+        return []
+
+    try:
+        daniel = User.objects.get(email="officer@spf.example.sg")
+        ana = User.objects.get(email="officer@pj.example.pt")
+    except User.DoesNotExist:
+        return []
+    eva = _officer("officer@politie.example.nl", "Eva Visser", "politie.example.nl", "Rechercheur")
+    logins = [("Officer (Netherlands, nominated)", eva.email, DEMO_PASSWORD)]
+
+    # The smallest open workshop is filled to capacity; Daniel waits on it.
+    full = min(open_plain, key=lambda w: w.capacity) if open_plain else None
+    if full is not None and full.capacity <= MAX_FILLERS:
+        confirmed = Registration.objects.filter(workshop=full, state=State.CONFIRMED).count()
+        for i in range(max(full.capacity - confirmed, 0)):
+            domain = FILLER_DOMAINS[i % len(FILLER_DOMAINS)]
+            filler = _officer(f"demo.attendee{i + 1}@{domain}", f"Demo Attendee {i + 1}", domain)
+            _put(full, filler, State.CONFIRMED)
+        _put(full, daniel, State.WAITLISTED)
+    others = [w for w in open_plain if w != full]
+    if others:
+        _put(others[0], daniel, State.CONFIRMED)
+        _put(others[0], ana, State.CONFIRMED)
+    if len(others) > 1:
+        _put(others[1], ana, State.CANCELLED, history=[State.CONFIRMED, State.CANCELLED])
+    if approval is not None:
+        _put(approval, daniel, State.PENDING)
+    if nomination is not None:
+        _put(nomination, eva, State.NOMINATION)
+    if past is not None:
+        _put(past, daniel, State.CONFIRMED)
+        _put(past, ana, State.CONFIRMED)
+    return logins

@@ -1,0 +1,30 @@
+"""The e-mail about a registration's change, rendered in the recipient's language."""
+
+from __future__ import annotations
+
+from django.core.mail import EmailMessage
+
+from trainingsite.mail import build_templated_email
+
+from .models import RegistrationEvent
+
+
+def registration_event_mail(event_id: int) -> EmailMessage:
+    """Rendered when sent (outbox.services.queue_render): the event row says what the change
+    did, and never changes."""
+    event = RegistrationEvent.objects.select_related(
+        "registration__officer", "registration__workshop"
+    ).get(pk=event_id)
+    registration = event.registration
+    officer = registration.officer
+    return build_templated_email(
+        to=officer.email,
+        template="registrations/email/registration_event",
+        context={
+            "event": event,
+            "registration": registration,
+            "workshop": registration.workshop,
+            "officer": officer,
+        },
+        language=officer.language,
+    )

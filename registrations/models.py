@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, Count, OuterRef, Q, Subquery, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def of_officer(self, user) -> RegistrationQuerySet:
+        """An officer's own registrations; nobody else's are ever reachable this way."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(officer=user)
+
+    def managed_by(self, user) -> RegistrationQuerySet:
+        """Registrations of workshops in the coordinator's regions (all for program admins)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_program_admin:
+            return self
+        return self.filter(workshop__region__in=user.coordinated_region_ids)
+
+    def active(self) -> RegistrationQuerySet:
+        return self.filter(state__in=Registration.ACTIVE_STATES)
+
+    def nominations_for(self, user) -> RegistrationQuerySet:
+        """Nominations a focal point may endorse: their own agency's officers only."""
+        if not user.is_authenticated or not user.is_focal_point or user.agency_id is None:
+            return self.none()
+        return self.filter(officer__agency_id=user.agency_id).exclude(officer=user)
+
+    def with_waitlist_position(self) -> RegistrationQuerySet:
+        """Annotate `waitlist_position` (1-based) on waitlisted rows, None on the others: the
+        subquery then runs for waitlisted rows only (an officer's 200 past registrations)."""
+        ahead = (
+            Registration.objects.filter(
+                workshop=OuterRef("workshop"), state=Registration.State.WAITLISTED
+            )
+            .filter(
+                Q(waitlisted_at__lt=OuterRef("waitlisted_at"))
+                | Q(waitlisted_at=OuterRef("waitlisted_at"), pk__lt=OuterRef("pk"))
+            )
+            .order_by()
+            .values("workshop")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            waitlist_position=Case(
+                When(state=Registration.State.WAITLISTED, then=Coalesce(Subquery(ahead), 0) + 1),
+                default=None,
+                output_field=models.IntegerField(),
+            )
+        )
+
+    def waitlist(self) -> RegistrationQuerySet:
+        """First come, first served: ordered by the time of joining the waitlist."""
+        return self.filter(state=Registration.State.WAITLISTED).order_by("waitlisted_at", "pk")
+
+
+class Registration(models.Model):
+    """One officer's place (or request for one) in one workshop."""
+
+    class State(models.TextChoices):
+        NOMINATION = "nomination", _("Awaiting agency endorsement")
+        PENDING = "pending", _("Pending approval")
+        CONFIRMED = "confirmed", _("Confirmed")
+        WAITLISTED = "waitlisted", _("Waitlisted")
+        DECLINED = "declined", _("Declined")
+        CANCELLED = "cancelled", _("Cancelled")
+        REMOVED = "removed", _("Removed by coordinator")
+
+    ACTIVE_STATES = (State.NOMINATION, State.PENDING, State.CONFIRMED, State.WAITLISTED)
+
+    workshop = models.ForeignKey(
+        "workshops.Workshop", on_delete=models.CASCADE, related_name="registrations"
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="registrations"
+    )
+    state = models.CharField(_("state"), max_length=12, choices=State, db_index=True)
+    created_at = models.DateTimeField(_("registered at"), default=timezone.now)
+    # First come, first served: the waitlist is ordered by the time of joining it.
+    waitlisted_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # First stage of a nominated registration: the agency focal point who endorsed it.
+    endorsed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("endorsed by"),
+    )
+    endorsed_at = models.DateTimeField(_("endorsed at"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        # The table kept its name when the model moved here from attendees.
+        db_table = "attendees_registration"
+        ordering = ["created_at", "pk"]
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        constraints = [
+            # One row per officer and workshop; re-registering reuses it, so a double click or
+            # a replayed POST can never create a second registration.
+            models.UniqueConstraint(
+                fields=["workshop", "officer"], name="registration_unique_officer"
+            )
+        ]
+        indexes = [models.Index(fields=["workshop", "state", "waitlisted_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.officer} → {self.workshop} ({self.get_state_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in self.ACTIVE_STATES
+
+
+class RegistrationEvent(models.Model):
+    """Append-only history of a registration: who moved it from which state to which, and why."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    from_state = models.CharField(max_length=12, choices=Registration.State, blank=True)
+    to_state = models.CharField(max_length=12, choices=Registration.State)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "attendees_registrationevent"
+        ordering = ["created_at", "pk"]
+        verbose_name = _("registration event")
+        verbose_name_plural = _("registration events")
+
+    def __str__(self) -> str:
+        return f"{self.from_state or '—'} → {self.to_state}"

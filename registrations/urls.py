@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "registration"
+
+urlpatterns = [
+    path("workshops/<int:workshop_pk>/register/", views.register, name="register"),
+    path("my-training/", views.my_training, name="my_training"),
+    path("my-training/<int:pk>/cancel/", views.cancel, name="cancel"),
+    path(
+        "manage/workshops/<int:workshop_pk>/registrations/",
+        views.workshop_registrations,
+        name="workshop_registrations",
+    ),
+    path("manage/registrations/<int:pk>/decide/", views.decide, name="decide"),
+    path("workshops/<int:workshop_pk>/roster/", views.roster, name="roster"),
+    path("nominations/", views.nominations, name="nominations"),
+    path("nominations/<int:pk>/decide/", views.nomination_decide, name="nomination_decide"),
+]

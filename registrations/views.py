@@ -1,0 +1,306 @@
+"""Registration pages: register/cancel, My training, coordinator lists, trainer roster,
+focal point nominations. Thin: load through a scoped QuerySet, call one service."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from registrations import rows as registration_rows
+from registrations import services
+from registrations.forms import BulkDecisionForm, NominationDecisionForm, RegistrationDecisionForm
+from registrations.models import Registration
+from registrations.signals import my_training_context
+from trainingsite.errors import ServiceError
+from trainingsite.roles import has_role, role_required
+from workshops.models import Workshop
+
+State = Registration.State
+
+OUTCOME_MESSAGES = {
+    State.CONFIRMED: _("You are registered: your seat is confirmed."),
+    State.WAITLISTED: _("The workshop is full: you are on the waitlist (position %(position)s)."),
+    State.PENDING: _("Your registration was received and awaits approval."),
+    State.NOMINATION: _(
+        "Your registration was received and awaits endorsement by your agency focal point."
+    ),
+}
+
+
+def _next_url(request, default: str) -> str:
+    target = request.POST.get("next", "")
+    # A local path only: `redirect()` would take anything else for a URL name (NoReverseMatch).
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+# --- officers ------------------------------------------------------------------------------
+
+
+@require_POST
+@role_required("officer")
+def register(request, workshop_pk: int):
+    try:
+        reg = services.register(workshop_id=workshop_pk, officer=request.user)
+    except services.WorkshopNotFound:
+        # Out of scope (draft, other region's unpublished) is 404: the id reveals nothing.
+        raise Http404 from None
+    except ServiceError as err:
+        messages.error(request, err.message)
+        return redirect(_next_url(request, reverse("registration:my_training")))
+    text = OUTCOME_MESSAGES[reg.state]
+    if reg.state == State.WAITLISTED:
+        text = text % {"position": reg.waitlist_position}
+    messages.success(request, text)
+    return redirect(_next_url(request, reverse("registration:my_training")))
+
+
+@require_POST
+@role_required("officer")
+def cancel(request, pk: int):
+    reg = get_object_or_404(Registration.objects.of_officer(request.user), pk=pk)
+    try:
+        services.cancel_registration(registration_id=reg.pk, officer=request.user)
+    except ServiceError as err:
+        messages.error(request, err.message)
+    else:
+        messages.success(request, _("Your registration is cancelled."))
+    return redirect(_next_url(request, reverse("registration:my_training")))
+
+
+@role_required("officer")
+def my_training(request):
+    """The officer's own registrations only, split into the sections of the page."""
+    now = timezone.now()
+    regs = (
+        Registration.objects.of_officer(request.user)
+        .select_related("workshop")
+        .with_waitlist_position()
+        .order_by("workshop__starts_at", "pk")
+    )
+    sections = {"confirmed": [], "waitlisted": [], "pending": [], "past": [], "closed": []}
+    for reg in regs:
+        ended = reg.workshop.ends_at is not None and reg.workshop.ends_at < now
+        if ended:
+            if reg.state == State.CONFIRMED:
+                sections["past"].append(reg)
+            continue
+        if reg.state == State.CONFIRMED:
+            sections["confirmed"].append(reg)
+        elif reg.state == State.WAITLISTED:
+            sections["waitlisted"].append(reg)
+        elif reg.state in (State.PENDING, State.NOMINATION):
+            sections["pending"].append(reg)
+        else:
+            sections["closed"].append(reg)
+    sections["past"].reverse()
+    context = {"sections": sections}
+    # Apps above this one add their part of the page (attendance: the training record).
+    for _receiver, extra in my_training_context.send(sender=Registration, user=request.user):
+        context.update(extra)
+    return render(request, "registrations/my_training.html", context)
+
+
+# --- coordinators --------------------------------------------------------------------------
+
+
+def _workshop_page(request, workshop, *, bulk_form=None, row_error=None, status=200):
+    # Plain rows, not model instances: 300 registrations with their officers and histories.
+    regs = registration_rows.load(
+        Registration.objects.managed_by(request.user).filter(workshop=workshop)
+    )
+    lists = {"pending": [], "confirmed": [], "waitlisted": [], "inactive": []}
+    for reg in regs:
+        if reg["state"] in (State.PENDING, State.NOMINATION):
+            lists["pending"].append(reg)
+        elif reg["state"] == State.CONFIRMED:
+            lists["confirmed"].append(reg)
+        elif reg["state"] == State.WAITLISTED:
+            lists["waitlisted"].append(reg)
+        else:
+            lists["inactive"].append(reg)
+    lists["waitlisted"].sort(key=lambda r: r["waitlist_position"])
+    counts = {
+        "confirmed": len(lists["confirmed"]),
+        "pending": sum(1 for r in lists["pending"] if r["state"] == State.PENDING),
+        "nomination": sum(1 for r in lists["pending"] if r["state"] == State.NOMINATION),
+        "waitlisted": len(lists["waitlisted"]),
+        "cancelled": len(lists["inactive"]),
+        "capacity": workshop.capacity,
+        "free": max(workshop.capacity - len(lists["confirmed"]), 0),
+    }
+    if bulk_form is None:
+        bulk_form = BulkDecisionForm(registrations=Registration.objects.none())
+    rows = registration_rows.rows_by_section(lists, row_error or {})
+    context = {
+        "workshop": workshop,
+        "lists": lists,
+        "rows": rows,
+        "rows_cache_seconds": registration_rows.CACHE_SECONDS,
+        "decide_forms": [
+            row["pk"] for section in rows.values() for row in section if row["actions"]
+        ],
+        "counts": counts,
+        "bulk_form": bulk_form,
+        "row_error": row_error or {},
+        "page_error": next(iter((row_error or {}).values()), {}).get("message"),
+    }
+    return render(request, "registrations/workshop_registrations.html", context, status=status)
+
+
+@role_required("coordinator")
+def workshop_registrations(request, workshop_pk: int):
+    workshop = get_object_or_404(
+        Workshop.objects.editable_by(request.user).select_related("region"), pk=workshop_pk
+    )
+    if request.method != "POST":
+        return _workshop_page(request, workshop)
+    scoped = Registration.objects.managed_by(request.user).filter(workshop=workshop)
+    form = BulkDecisionForm(request.POST, registrations=scoped)
+    if form.is_valid():
+        service = {
+            "approve": services.approve_registrations,
+            "decline": services.decline_registrations,
+        }[form.cleaned_data["action"]]
+        try:
+            result = service(
+                workshop_id=workshop.pk,
+                registration_ids=[r.pk for r in form.cleaned_data["registrations"]],
+                by=request.user,
+                message=form.cleaned_data["message"],
+            )
+        except ServiceError as err:
+            form.add_error(None, err.message)
+        else:
+            if result.done:
+                messages.success(
+                    request,
+                    _("%(n)s registration(s) updated.") % {"n": len(result.done)},
+                )
+            for skipped in result.skipped:
+                messages.warning(request, skipped)
+            return redirect("registration:workshop_registrations", workshop_pk=workshop.pk)
+    return _workshop_page(request, workshop, bulk_form=form, status=400)
+
+
+@require_POST
+@role_required("coordinator")
+def decide(request, pk: int):
+    reg = get_object_or_404(
+        Registration.objects.managed_by(request.user).select_related("officer"), pk=pk
+    )
+    workshop = get_object_or_404(
+        Workshop.objects.editable_by(request.user).select_related("region"), pk=reg.workshop_id
+    )
+    form = RegistrationDecisionForm(request.POST)
+    error = _("Choose an action.")
+    if form.is_valid():
+        action, message = form.cleaned_data["action"], form.cleaned_data["message"]
+        try:
+            if action == "approve":
+                services.approve_registration(
+                    registration_id=reg.pk, by=request.user, message=message
+                )
+            elif action == "decline":
+                services.decline_registration(
+                    registration_id=reg.pk, by=request.user, message=message
+                )
+            else:
+                services.remove_registration(
+                    registration_id=reg.pk, by=request.user, reason=message
+                )
+        except ServiceError as err:
+            error = err.message
+        else:
+            messages.success(request, _("Decision recorded for %(name)s.") % {"name": reg.officer})
+            return redirect("registration:workshop_registrations", workshop_pk=workshop.pk)
+    row_error = {reg.pk: {"message": error, "text": request.POST.get("message", "")[:2000]}}
+    return _workshop_page(request, workshop, row_error=row_error, status=400)
+
+
+@role_required("trainer", "coordinator")
+def roster(request, workshop_pk: int):
+    """Confirmed attendees, read-only, for the workshop's trainers and coordinators."""
+    user = request.user
+    scope = Q(pk__in=Workshop.objects.taught_by(user).values("pk"))
+    if user.is_coordinator:
+        scope |= Q(pk__in=Workshop.objects.editable_by(user).values("pk"))
+    workshop = get_object_or_404(Workshop.objects.filter(scope), pk=workshop_pk)
+    attendees = (
+        Registration.objects.filter(workshop=workshop, state=State.CONFIRMED)
+        .select_related("officer", "officer__agency")
+        .order_by("officer__full_name", "pk")
+    )
+    return render(
+        request,
+        "registrations/roster.html",
+        {
+            "workshop": workshop,
+            "attendees": attendees,
+            "can_manage": has_role(user, "coordinator")
+            and Workshop.objects.editable_by(user).filter(pk=workshop.pk).exists(),
+        },
+    )
+
+
+# --- focal points --------------------------------------------------------------------------
+
+
+def _nominations_page(request, *, row_error=None, status=200):
+    scoped = Registration.objects.nominations_for(request.user).select_related(
+        "officer", "workshop"
+    )
+    waiting = scoped.filter(state=State.NOMINATION).order_by("created_at", "pk")
+    handled = (
+        scoped.filter(workshop__requires_nomination=True)
+        .exclude(state=State.NOMINATION)
+        .order_by("-updated_at", "-pk")[:25]
+    )
+    return render(
+        request,
+        "registrations/nominations.html",
+        {
+            "waiting": waiting,
+            "handled": handled,
+            "row_error": row_error or {},
+            "page_error": next(iter((row_error or {}).values()), {}).get("message"),
+        },
+        status=status,
+    )
+
+
+@role_required("focal_point")
+def nominations(request):
+    return _nominations_page(request)
+
+
+@require_POST
+@role_required("focal_point")
+def nomination_decide(request, pk: int):
+    reg = get_object_or_404(Registration.objects.nominations_for(request.user), pk=pk)
+    form = NominationDecisionForm(request.POST)
+    error = _("Choose an action.")
+    if form.is_valid():
+        service = {
+            "endorse": services.endorse_nomination,
+            "reject": services.reject_nomination,
+        }[form.cleaned_data["action"]]
+        try:
+            service(registration_id=reg.pk, by=request.user, message=form.cleaned_data["message"])
+        except ServiceError as err:
+            error = err.message
+        else:
+            messages.success(request, _("Nomination decision recorded."))
+            return redirect("registration:nominations")
+    row_error = {reg.pk: {"message": error, "text": request.POST.get("message", "")[:2000]}}
+    return _nominations_page(request, row_error=row_error, status=400)
