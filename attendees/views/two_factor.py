@@ -62,7 +62,9 @@ def two_factor_setup_send(request):
         limit=SETUP_LINK_LIMIT,
         window_seconds=SETUP_LINK_WINDOW_SECONDS,
     ):
-        error = _("Too many links were asked for. Try again in 15 minutes.")
+        error = _("Too many links were asked for. Try again in %(minutes)d minutes.") % {
+            "minutes": SETUP_LINK_WINDOW_SECONDS // 60
+        }
         return _page(request, error=error, status=429)
     try:
         link = services.send_enrolment_link(user=user)

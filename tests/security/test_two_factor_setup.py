@@ -2,6 +2,7 @@
 confirmed address, opened in the session that asked for it: a stolen password alone enrols no
 attacker's authenticator."""
 
+import re
 import time
 
 import pytest
@@ -262,3 +263,21 @@ def test_enrolled_staff_need_no_link(client_for, coordinator):
     client = client_for(coordinator)
     assert client.get(reverse("two_factor_setup")).url == reverse("mfa_index")
     assert client.post(reverse("two_factor_setup_send")).status_code == 403
+
+
+def test_staff_created_in_the_admin_confirm_their_address_then_take_the_link():
+    """An account made in the admin has no confirmed address yet: allauth confirms it at the
+    first sign-in, and the link then goes there."""
+    staff = TrainerFactory(mfa=False, email_confirmed=False)
+    client = Client()
+    with after_commit():
+        response = client.post(
+            reverse("account_login"), {"login": staff.email, "password": PASSWORD}
+        )
+    assert response.url == reverse("account_email_verification_sent")
+    found = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+/)", mail.outbox[-1].body)
+    client.post(found.group(1))
+    client = _password_sign_in(staff)
+    assert client.get("/").url == reverse("two_factor_setup")
+    ask_for_setup_link(client)
+    assert mail.outbox[-1].to == [staff.email]
