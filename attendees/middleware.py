@@ -6,8 +6,8 @@ from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from .access import AccessState
 from .mfa import SETUP_STEP, may_enrol, missing_step, needs_enrolment_link
+from .models.access import AccessState
 
 # Paths a signed-in user without program access may still use (to confirm, wait, fix their
 # profile, set up their second factor, log out, and see or erase the data held about them: a

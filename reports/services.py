@@ -55,17 +55,6 @@ def record_export(*, user, kind: str, fmt: str, flt: ExportFilter, rows: int, qu
     )
 
 
-@transaction.atomic
-def queue_export(*, user, kind: str, fmt: str, flt: ExportFilter, rows: int) -> ExportJob:
-    """Create the job and enqueue its task after commit."""
-    from .tasks import build_export
-
-    job = ExportJob.objects.create(requested_by=user, kind=kind, format=fmt, filters=flt.to_dict())
-    record_export(user=user, kind=kind, fmt=fmt, flt=flt, rows=rows, queued=True)
-    build_export.delay_on_commit(str(job.pk))
-    return job
-
-
 def write_export_file(*, job: ExportJob) -> tuple[str, int]:
     """Build the job's file in a local temporary file, then store it through the default storage
     (file system or object storage: no app server keeps it) under exports/ with a random name;

@@ -1,4 +1,4 @@
-"""Large exports. `build_export.delay_on_commit(job_id)` from services.queue_export; the claim
+"""Large exports. `build_export.delay_on_commit(job_id)` from `queue_export` below; the claim
 (QUEUED → RUNNING by a conditional update) makes a second run do nothing, and the link e-mail is
 queued in the transaction that marks the job done. Builds whose task was lost are queued again
 by `recover_exports`."""
@@ -15,9 +15,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from .exports import ExportFilter
 from .mails import export_ready_mail
 from .models import ExportJob
-from .services import purge_expired_exports, write_export_file
+from .services import purge_expired_exports, record_export, write_export_file
 
 logger = logging.getLogger(__name__)
 Status = ExportJob.Status
@@ -94,3 +95,12 @@ def recover_exports() -> int:
 @shared_task
 def purge_exports() -> int:
     return purge_expired_exports()
+
+
+@transaction.atomic
+def queue_export(*, user, kind: str, fmt: str, flt: ExportFilter, rows: int) -> ExportJob:
+    """Create the job and enqueue its task after commit."""
+    job = ExportJob.objects.create(requested_by=user, kind=kind, format=fmt, filters=flt.to_dict())
+    record_export(user=user, kind=kind, fmt=fmt, flt=flt, rows=rows, queued=True)
+    build_export.delay_on_commit(str(job.pk))
+    return job

@@ -23,11 +23,11 @@ from .report_sheets import report_sheets
 from .services import (
     build_dataset,
     is_large,
-    queue_export,
     record_export,
     unsign_download,
 )
 from .tabular import iter_csv, write_xlsx, write_xlsx_sheets
+from .tasks import queue_export
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -1,7 +1,9 @@
+from .access import AccessState, access_state, prime_access_states
 from .agency import Agency, AgencyDomain, AgencyEvent, OnboardingRequest, Region
 from .user import User, VettingDecision
 
 __all__ = [
+    "AccessState",
     "Agency",
     "AgencyDomain",
     "AgencyEvent",
@@ -9,4 +11,6 @@ __all__ = [
     "Region",
     "User",
     "VettingDecision",
+    "access_state",
+    "prime_access_states",
 ]

@@ -14,6 +14,9 @@ from django_countries.fields import Country, CountryField
 
 from attendees.validators import validate_name
 
+from . import access
+from .access import AccessState
+
 TIME_ZONE_CHOICES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones())]
 
 
@@ -223,14 +226,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @cached_property
     def access_state(self) -> str:
-        from attendees.access import access_state
-
-        return access_state(self)
+        return access.access_state(self)
 
     @property
     def has_program_access(self) -> bool:
-        from attendees.access import AccessState
-
         return self.access_state == AccessState.OK
 
 

@@ -1,6 +1,6 @@
 """Writes coordinators make on agencies: status, e-mail domains, vetting mode, focal points.
 
-Access follows at once: attendees.access computes it on each request from the agency's
+Access follows at once: attendees.models.access computes it on each request from the agency's
 status and domains, so suspending an agency or removing a domain needs no batch job.
 """
 

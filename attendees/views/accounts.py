@@ -6,10 +6,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from attendees import services
-from attendees.access import AccessState
 from attendees.forms import OnboardingRequestForm, ProfileForm
 from attendees.forms.signin import ONBOARDING_PREFILL_KEY
 from attendees.models import User, VettingDecision
+from attendees.models.access import AccessState
 from trainingsite import ratelimit
 from trainingsite.errors import ServiceError
 from trainingsite.roles import has_role

@@ -22,8 +22,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from attendees.access import prime_access_states
 from attendees.models import User
+from attendees.models.access import prime_access_states
 from outbox.services import queue_mails
 from registrations.models import Registration
 from workshops.models import Workshop

@@ -34,8 +34,8 @@ from django.db.models import Count, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from attendees.access import AccessState
 from attendees.models import User
+from attendees.models.access import AccessState
 from audit.services import record_audit
 from outbox.services import queue_render
 from registrations.models import Registration, RegistrationEvent
@@ -137,7 +137,7 @@ def _clash_message(other: Workshop) -> str:
 
 def seat_refusal(officer: User) -> str | None:
     """Why `officer` may not be given a seat now, said to the staff member acting, or None if
-    they may: an agency officer with program access (`attendees.access`: vetted, vetting
+    they may: an agency officer with program access (`attendees.models.access`: vetted, vetting
     current, not suspended, agency and e-mail domain active). Every way to a seat asks this;
     the officer's own registration and a walk-in say it their own way."""
     if officer.agency_id is None:

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from attendees.access import AccessState
 from attendees.models import Agency, AgencyDomain, AgencyEvent, User, VettingDecision
+from attendees.models.access import AccessState
 from tests.factories import AgencyFactory, OfficerFactory
 
 pytestmark = pytest.mark.django_db

@@ -2,8 +2,8 @@ import pytest
 from django.core.management import call_command
 
 from attendees import demo
-from attendees.access import AccessState
 from attendees.models import Agency, AgencyDomain, Region, User
+from attendees.models.access import AccessState
 
 pytestmark = pytest.mark.django_db
 

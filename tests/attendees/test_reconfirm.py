@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from attendees import services
-from attendees.access import AccessState
 from attendees.models import User, VettingDecision
+from attendees.models.access import AccessState
 from outbox.models import Mail
 from tests.commit import after_commit
 from tests.signin import sign_in

@@ -669,8 +669,8 @@ def test_html_escapes_the_recipients_name(lisbon_workshop):
 def test_access_primed_in_one_query_equals_the_per_user_check(
     region, officer, django_assert_num_queries
 ):
-    from attendees.access import access_state, prime_access_states
     from attendees.models import AgencyDomain
+    from attendees.models.access import access_state, prime_access_states
     from tests.factories import AgencyFactory
 
     revoked_agency = AgencyFactory()

@@ -15,8 +15,7 @@ from outbox.tasks import sweep_outbox
 from reports import tasks
 from reports.exports import ExportFilter
 from reports.models import ExportJob
-from reports.services import queue_export
-from reports.tasks import recover_exports
+from reports.tasks import queue_export, recover_exports
 from tests.commit import after_commit
 from trainingsite.celery import app
 

@@ -10,8 +10,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from attendees.access import AccessState
 from attendees.models import AgencyDomain, OnboardingRequest, User, VettingDecision
+from attendees.models.access import AccessState
 from tests.factories import CoordinatorFactory
 
 pytestmark = pytest.mark.django_db

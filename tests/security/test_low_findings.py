@@ -10,8 +10,8 @@ from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from django.urls import reverse
 from django.utils import timezone
 
-from attendees.access import AccessState
 from attendees.models import Agency, OnboardingRequest, User
+from attendees.models.access import AccessState
 from tests.factories import PASSWORD, OfficerFactory, StaffFactory
 from tests.signin import sign_in
 from workshops.material_links import stamp_text

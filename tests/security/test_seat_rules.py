@@ -12,8 +12,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from attendees.access import AccessState
 from attendees.models import Agency, AgencyDomain, User
+from attendees.models.access import AccessState
 from attendees.services import reject_officer, suspend_officer
 from attendees.services.agencies import reactivate_agency, suspend_agency
 from attendees.services.reconfirm import make_reconfirm_token, reconfirm_agency_email

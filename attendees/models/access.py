@@ -6,6 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .agency import AgencyDomain
+
 
 class AccessState(models.TextChoices):
     OK = "ok", _("Access granted")
@@ -24,16 +26,14 @@ def access_state(user, *, domain_ok: bool | None = None) -> str:
     """Computed on each request so that removing a domain or suspending an agency takes effect
     at once, with no batch job and no cache to forget. `domain_ok`, when given, is the
     agency-domain check already made (see `prime_access_states`)."""
-    from attendees.models import AgencyDomain, User
-
     status = user.status
-    if status == User.Status.SUSPENDED or not user.is_active:
+    if status == user.Status.SUSPENDED or not user.is_active:
         return AccessState.SUSPENDED
-    if status == User.Status.REJECTED:
+    if status == user.Status.REJECTED:
         return AccessState.REJECTED
-    if status == User.Status.UNCONFIRMED:
+    if status == user.Status.UNCONFIRMED:
         return AccessState.UNCONFIRMED
-    if status == User.Status.PENDING:
+    if status == user.Status.PENDING:
         return AccessState.PENDING
     if user.agency_id is None:
         # Program staff (trainers, coordinators, admins) are vetted by being created by an admin.
@@ -53,8 +53,6 @@ def access_state(user, *, domain_ok: bool | None = None) -> str:
 def prime_access_states(users) -> None:
     """Compute `user.access_state` for many users with one query instead of one each (an
     invite fan-out checks every recipient)."""
-    from attendees.models import AgencyDomain
-
     users = list(users)
     domains = {u.email_domain for u in users if u.agency_id is not None}
     pairs: set[tuple[str, int]] = set()
