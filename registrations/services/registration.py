@@ -726,11 +726,18 @@ def cancel_workshop_registrations(*, workshop_id: int, by: User | None, reason: 
 
 @transaction.atomic
 def withdraw_registrations(*, officer: User, by: User | None, reason: str) -> int:
-    """Cancel every active registration of `officer` (their account is being closed), each
-    through the usual steps: history row, e-mail, calendar, and the waitlist moves up. Every
-    workshop is locked first, in id order, and only then the promotions, which lock officers:
-    the lock order of seats.py, so no deadlock with a registration. Returns how many."""
-    active = Registration.objects.filter(officer=officer).active().order_by("workshop_id")
+    """Cancel every active registration of `officer` for a workshop not over yet (their account
+    is being closed; what they attended stays on record), each through the usual steps: history
+    row, e-mail, calendar, and the waitlist moves up. Every workshop is locked first, in id
+    order, and only then the promotions, which lock officers: the lock order of seats.py, so no
+    deadlock with a registration. Returns how many."""
+    active = (
+        Registration.objects.filter(officer=officer)
+        .active()
+        .exclude(workshop__status=Workshop.Status.COMPLETED)
+        .exclude(workshop__ends_at__lt=timezone.now())
+        .order_by("workshop_id")
+    )
     workshops = {r.workshop_id: _lock_workshop(r.workshop_id) for r in active}
     withdrawn = 0
     for registration in active.select_related("officer", "workshop"):

@@ -228,6 +228,23 @@ def test_suspending_an_officer_withdraws_their_registrations_and_frees_the_seats
     assert not Registration.objects.filter(officer=officer).active().exists()
 
 
+@pytest.mark.parametrize("status", ["published", "completed"])
+def test_suspending_an_officer_keeps_what_they_attended(region, agency, coordinator, status):
+    """A workshop already over stays on the officer's record (certificates, completion, the
+    report's figures): no cancellation and no mail about it."""
+    officer = OfficerFactory(agency=agency)
+    past = timezone.now() - dt.timedelta(days=30)
+    workshop = WorkshopFactory(
+        region=region, status=status, starts_at=past, ends_at=past + dt.timedelta(hours=8)
+    )
+    attended = RegistrationFactory(workshop=workshop, officer=officer, state=State.CONFIRMED)
+    mail.outbox.clear()
+    with after_commit():
+        suspend_officer(officer_id=officer.pk, by=coordinator, reason="Left the unit")
+    assert _state(attended) == State.CONFIRMED
+    assert not [m for m in mail.outbox if m.to == [officer.email] and workshop.title in m.subject]
+
+
 def test_rejecting_an_officer_withdraws_any_registration_they_hold(region, coordinator):
     """A pending officer cannot register, but a registration they hold (made while vetted,
     then sent back to vetting) goes with the rejection."""
