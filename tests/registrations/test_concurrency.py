@@ -47,7 +47,10 @@ def _race(targets):
     return errors
 
 
-def test_forty_concurrent_registrations_fill_exactly_ten_seats(region, agency):
+def test_forty_concurrent_registrations_fill_exactly_ten_seats(region, agency, monkeypatch):
+    # Forty waiters on one lock: on a loaded machine the last may wait past the "busy" limit,
+    # which is not what this test is about (test_locking is).
+    monkeypatch.setattr(locking, "LOCK_TIMEOUT", "60s")
     workshop = WorkshopFactory(region=region, capacity=10)
     officers = [OfficerFactory(agency=agency) for _ in range(40)]
     errors = _race(
