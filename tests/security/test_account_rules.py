@@ -13,6 +13,7 @@ from django.utils import timezone
 from attendees.models import AgencyDomain, OnboardingRequest, User, VettingDecision
 from attendees.models.access import AccessState
 from tests.factories import CoordinatorFactory
+from trainingsite.mail import header_text
 
 pytestmark = pytest.mark.django_db
 
@@ -114,7 +115,9 @@ def test_sign_up_hashes_a_password_whether_or_not_the_address_has_an_account(
 def test_a_line_break_in_an_onboarding_request_reaches_no_mail_header(
     client, agency, django_capture_on_commit_callbacks
 ):
-    coordinator = CoordinatorFactory(regions=[agency.region])
+    """Names with line breaks are refused at the form (one validator for every name); what
+    does reach a header is cleaned in one place."""
+    CoordinatorFactory(regions=[agency.region])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("onboarding_request"),
@@ -125,9 +128,10 @@ def test_a_line_break_in_an_onboarding_request_reaches_no_mail_header(
                 "country": agency.country.code,
             },
         )
-    assert response.status_code == 302
-    assert OnboardingRequest.objects.count() == 1
-    (message,) = mail.outbox
-    assert message.to == [coordinator.email]
-    assert message.subject == "Onboarding request: New Agency Bcc: attacker@example.com"
-    assert not message.bcc and message.message()["Bcc"] is None
+    assert response.status_code == 200
+    assert "line breaks" in response.content.decode()
+    assert OnboardingRequest.objects.count() == 0
+    assert mail.outbox == []
+    assert header_text("New\nAgency\r\nBcc: attacker@example.com") == (
+        "New Agency Bcc: attacker@example.com"
+    )
