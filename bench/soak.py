@@ -54,9 +54,8 @@ few seconds. Then it checks, and exits 1 if any check fails:
   no SEQUENCE carries two different messages; no REQUEST repeats the one before it unchanged;
   the database's last SEQUENCE is the one received;
 - queued exports: each ends DONE with exactly one link e-mail whose link downloads the file;
-  one whose task was lost is rebuilt by `recover_exports` only after RECOVERY_GRACE (5 min
-  from its creation, fixed in reports/tasks.py), which is longer than this run: it is reported
-  as pending, and fails only if it is older than that and still not built;
+  one whose task was lost is rebuilt by `recover_exports` one recovery sweep
+  (RECOVERY_SWEEP_SECONDS) after its creation: one still pending later than that fails;
 - faults landed: the SMTP window cut off at least one message, and at least one mail in flight
   at a database kill was taken back by the sweep and sent again.
 
@@ -878,12 +877,12 @@ def exports_owed(drain_deadline_wall: float) -> int:
     from django.utils import timezone
 
     from reports.models import ExportJob
-    from reports.tasks import RECOVERY_GRACE
 
     now = timezone.now()
     pending = ExportJob.objects.filter(status__in=["queued", "running"])
     deadline = dt.datetime.fromtimestamp(drain_deadline_wall, dt.UTC)
-    recovery = RECOVERY_GRACE + dt.timedelta(seconds=2 * RECOVERY_SECONDS)
+    # recover_exports queues a build still queued one recovery sweep after its creation.
+    recovery = dt.timedelta(seconds=3 * RECOVERY_SECONDS)
     return sum(
         1
         for created in pending.values_list("created_at", flat=True)
@@ -898,10 +897,10 @@ def export_figures(port: int, cookie: str, copies) -> dict:
 
     from outbox.models import Mail
     from reports.models import ExportJob
-    from reports.tasks import RECOVERY_GRACE
 
     now = timezone.now()
-    recovery = RECOVERY_GRACE + dt.timedelta(seconds=2 * RECOVERY_SECONDS)
+    # recover_exports queues a build still queued one recovery sweep after its creation.
+    recovery = dt.timedelta(seconds=3 * RECOVERY_SECONDS)
     jobs = {str(j.pk): j for j in ExportJob.objects.all()}
     links: dict[str, list[str]] = defaultdict(list)  # job id → links in distinct e-mails
     unreadable = 0
@@ -940,7 +939,7 @@ def export_figures(port: int, cookie: str, copies) -> dict:
         "linked": len(links),
         "downloaded": downloaded,
         "download_failures": failed,
-        "grace_minutes": RECOVERY_GRACE.total_seconds() / 60,
+        "grace_minutes": RECOVERY_SECONDS / 60,
     }
 
 
