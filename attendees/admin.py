@@ -45,7 +45,7 @@ class StaffCreationForm(AdminUserCreationForm):
 
     class Meta(AdminUserCreationForm.Meta):
         model = User
-        fields = ["email", "full_name"]
+        fields = ("email", "full_name")
 
     def clean_email(self):
         # Stored lower-case, as every sign-up stores it: the login finds accounts by it, and a
@@ -146,7 +146,7 @@ admin.site.unregister(EmailAddress)
 
 @admin.register(EmailAddress)
 class EmailAddressAdmin(ViewOnly, BaseEmailAddressAdmin):
-    actions = []
+    actions = ()
 
 
 # allauth's admin edits authenticators as raw JSON: TOTP secrets and recovery codes shown, and
@@ -160,8 +160,7 @@ class AuthenticatorAdmin(admin.ModelAdmin):
     list_display = ["user", "type", "created_at", "last_used_at"]
     list_filter = ["type"]
     search_fields = ["user__email"]
-    fields = ["user", "type", "created_at", "last_used_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("user", "type", "created_at", "last_used_at")
 
     def has_add_permission(self, request):
         return False

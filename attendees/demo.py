@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
@@ -38,8 +40,26 @@ AGENCIES = [
     ("Mexican Cyber Police", "MX", "americas", "review", ["ciberpolicia.example.mx"]),
 ]
 
+
+class DemoFields(TypedDict, total=False):
+    """A demo account's User fields, and the `regions` and `agency` seed() looks up."""
+
+    regions: list[str]  # slugs of the regions it coordinates
+    agency: str  # a domain of the officer's agency
+    status: str
+    vetted_name: str
+    rank: str
+    language: str
+    time_zone: str
+    is_program_admin: bool
+    is_staff: bool
+    is_superuser: bool
+    is_trainer: bool
+    is_focal_point: bool
+
+
 # role label, e-mail, full name, extra fields
-ACCOUNTS = [
+ACCOUNTS: list[tuple[str, str, str, DemoFields]] = [
     (
         "Program admin",
         "admin@training.example.org",
@@ -143,11 +163,11 @@ def seed() -> list[tuple[str, ...]]:
         for domain in domains:
             AgencyDomain.objects.update_or_create(domain=domain, defaults={"agency": agency})
 
-    logins = []
-    for label, email, full_name, extra in ACCOUNTS:
-        extra = dict(extra)
+    logins: list[tuple[str, ...]] = []
+    for label, email, full_name, fields in ACCOUNTS:
+        extra = fields.copy()
         region_slugs = extra.pop("regions", [])
-        domain = extra.pop("agency", None)
+        domain = extra.pop("agency", "")
         status = extra.pop("status", User.Status.VERIFIED)
         # Vetted officers carry a vetted name (the demo's name change request: another one).
         vetted_name = extra.pop("vetted_name", full_name)
@@ -173,7 +193,7 @@ def seed() -> list[tuple[str, ...]]:
             VettingDecision.objects.get_or_create(
                 officer=user, action=VettingDecision.Action.SUBMITTED
             )
-        login = (label, email, DEMO_PASSWORD)
+        login: tuple[str, ...] = (label, email, DEMO_PASSWORD)
         if is_staff_member(user):
             # Staff come with TOTP set up; the secret is printed on their login line so a
             # newcomer can add it to an authenticator app.

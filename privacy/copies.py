@@ -113,7 +113,7 @@ def forget_copies(*, identity: Identity) -> None:
             Certificate.objects.filter(registration__in=registrations),
             mails,
         ],
-        near=[Agency.objects.filter(pk=identity.agency_id)],
+        near=[] if identity.agency_id is None else [Agency.objects.filter(pk=identity.agency_id)],
         address=identity.email,
         names=identity.names,
         details=identity.details,
@@ -167,7 +167,7 @@ def forget_officer_extras(*, identity: Identity) -> None:
 def _redact_field(
     model: type[models.Model], field: str, *, about: Q, near: Q | None, identity: Identity
 ) -> None:
-    rows = model.objects.exclude(**{field: ""})
+    rows = model._default_manager.exclude(**{field: ""})
     passes = [(rows.filter(about), identity.terms)]
     if near is not None:
         passes.append((rows.filter(near).exclude(about), identity.near_terms))
@@ -179,7 +179,7 @@ def _redact_field(
         for pk, text in queryset.values_list("pk", field).iterator():
             redacted = redact_text(text, terms)
             if redacted != text:
-                model.objects.filter(pk=pk).update(**{field: redacted})
+                model._default_manager.filter(pk=pk).update(**{field: redacted})
 
 
 def _forget_admin_log(identity: Identity) -> None:

@@ -65,7 +65,7 @@ def build_personal_export(*, user: User) -> dict:
         },
         "agency": (
             {"name": user.agency.name, "country": str(user.agency.country)}
-            if user.agency_id
+            if user.agency is not None
             else None
         ),
         "registrations": [

@@ -100,6 +100,10 @@ class Registration(models.Model):
 
     objects = RegistrationQuerySet.as_manager()
 
+    # Not a column: 1-based place on the waitlist, on rows read through
+    # `with_waitlist_position()` and on the one `register()` waitlists; unset elsewhere.
+    waitlist_position: int | None
+
     class Meta:
         # The table kept its name when the model moved here from attendees.
         db_table = "attendees_registration"

@@ -70,6 +70,7 @@ def _person(full_name: str | None, email: str | None) -> str:
 def row_data(reg: dict, section: str, error: dict | None, labels: dict) -> dict:
     """Everything the row shows. `labels`: the state labels in the active language, looked up
     once (get_state_display per row rebuilds the choices each call)."""
+    actions: tuple[str, ...]
     if section == "pending":
         actions = ("approve", "decline") if reg["state"] == State.PENDING else ("decline",)
     else:

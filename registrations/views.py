@@ -24,7 +24,7 @@ from workshops.models import Workshop
 
 State = Registration.State
 
-OUTCOME_MESSAGES = {
+OUTCOME_MESSAGES: dict[str, str] = {
     State.CONFIRMED: _("You are registered: your seat is confirmed."),
     State.WAITLISTED: _("The workshop is full: you are on the waitlist (position %(position)s)."),
     State.PENDING: _("Your registration was received and awaits approval."),

@@ -21,6 +21,7 @@ def out_of_range(value: object, field: models.Field | None = None) -> bool:
     """Whether `value` is an integer the database cannot hold in `field` (by default, any id of
     the site). Text is not: Django's lookups and fields refuse it themselves."""
     try:
+        # Whatever was posted: int() itself refuses what it cannot take (TypeError).
         number = int(value)  # type: ignore[call-overload]
     except (TypeError, ValueError):
         return False

@@ -1,8 +1,10 @@
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from attendees.models import Agency, OnboardingRequest, User
+from attendees.models.user import TIME_ZONE_CHOICES
 from attendees.validators import validate_name
 
 
@@ -17,12 +19,8 @@ class SignupProfileForm(forms.Form):
     )
     rank = forms.CharField(label=_("Rank or title"), max_length=100, required=False)
     unit = forms.CharField(label=_("Unit"), max_length=200, required=False)
-    time_zone = forms.ChoiceField(
-        label=_("Time zone"), choices=User._meta.get_field("time_zone").choices, initial="UTC"
-    )
-    language = forms.ChoiceField(
-        label=_("Language"), choices=User._meta.get_field("language").choices, initial="en"
-    )
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES, initial="UTC")
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES, initial="en")
 
     def signup(self, request, user):
         for field in ("full_name", "rank", "unit", "time_zone", "language"):

@@ -22,7 +22,7 @@ class AccessState(models.TextChoices):
     SUSPENDED = "suspended", _("Your account is suspended.")
 
 
-def access_state(user, *, domain_ok: bool | None = None) -> str:
+def access_state(user, *, domain_ok: bool | None = None) -> AccessState:
     """Computed on each request so that removing a domain or suspending an agency takes effect
     at once, with no batch job and no cache to forget. `domain_ok`, when given, is the
     agency-domain check already made (see `prime_access_states`)."""

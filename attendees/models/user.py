@@ -66,7 +66,9 @@ class UserQuerySet(models.QuerySet):
         )
 
 
-class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
+# A base mypy cannot type: django-stubs builds the class only for `X = M.from_queryset(Q)`, and
+# loses even that when mypy re-analyses this module (python/mypy#17402). It is Any to mypy.
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
     use_in_migrations = True
 
     def create_user(self, email: str, password: str | None = None, **extra) -> User:
@@ -225,7 +227,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.vetted_at + settings.VETTING_VALIDITY
 
     @cached_property
-    def access_state(self) -> str:
+    def access_state(self) -> AccessState:
         return access.access_state(self)
 
     @property

@@ -76,7 +76,7 @@ WHERE workshop_id = %s AND (state IN (%s, %s) OR officer_id = %s)
 def read_seats(*, workshop_id: int, officer_id: int) -> tuple[int, int, int | None, str | None]:
     """SEATS_SQL's answer: (confirmed, waitlisted, own registration id, own state)."""
     confirmed, waitlisted = Registration.State.CONFIRMED.value, Registration.State.WAITLISTED.value
-    params = [confirmed, waitlisted, officer_id, officer_id, workshop_id]
+    params: list[str | int] = [confirmed, waitlisted, officer_id, officer_id, workshop_id]
     params += [confirmed, waitlisted, officer_id]
     with connection.cursor() as cursor:
         cursor.execute(SEATS_SQL, params)
@@ -117,7 +117,7 @@ def lock_confirmations() -> None:
 def clashing_workshop_id(*, officer_id: int, workshop_id: int) -> int | None:
     """CLASH_SQL's answer: the clashing workshop's id, or None."""
     confirmed, cancelled = Registration.State.CONFIRMED.value, Workshop.Status.CANCELLED.value
-    params = [officer_id, confirmed, workshop_id, cancelled, workshop_id, workshop_id, workshop_id]
+    params = (officer_id, confirmed, workshop_id, cancelled, workshop_id, workshop_id, workshop_id)
     with connection.cursor() as cursor:
         cursor.execute(CLASH_SQL, params)
         row = cursor.fetchone()

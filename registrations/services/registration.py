@@ -253,9 +253,9 @@ def register(*, workshop_id: int, officer: User) -> Registration:
     """
     if seat_refusal(officer) is not None:
         raise RegistrationError(_("Only verified agency officers can register for workshops."))
-    workshop, seats = lock_and_read_seats(workshop_id, officer)
+    locked = lock_and_read_seats(workshop_id, officer)
     now = timezone.now()
-    if workshop is None:
+    if locked is None:
         # Not published (or no such id), so nothing was locked. Published workshops are
         # visible to everyone with program access, others only as `visible_to` says: out of
         # scope is "not found" (the id reveals nothing), in scope gets the reason.
@@ -267,17 +267,19 @@ def register(*, workshop_id: int, officer: User) -> Registration:
             raise WorkshopNotFound(_("This workshop does not exist."))
         _check_open(shown, now)
         raise RegistrationError(_("This workshop is not open for registration."))
+    workshop, seats = locked
     if not seats.account_ok:
         # Erased, suspended or deactivated while this request waited (read under its lock).
         raise RegistrationError(_("Only verified agency officers can register for workshops."))
     _check_open(workshop, now)
-    if seats.own_pk is not None:
-        if seats.own_state in Registration.ACTIVE_STATES:
+    own = seats.own
+    if own is not None:
+        if own.state in Registration.ACTIVE_STATES:
             raise RegistrationError(
                 _("You are already registered for this workshop (%(state)s).")
-                % {"state": State(seats.own_state).label}
+                % {"state": State(own.state).label}
             )
-        if seats.own_state in (State.DECLINED, State.REMOVED):
+        if own.state in (State.DECLINED, State.REMOVED):
             raise RegistrationError(
                 _(
                     "Your registration for this workshop was declined or removed; contact the "
@@ -288,11 +290,10 @@ def register(*, workshop_id: int, officer: User) -> Registration:
     if clash is not None:
         raise RegistrationError(_clash_message(clash))
 
-    if seats.own_pk is not None:
+    extra: tuple[str, ...]
+    if own is not None:
         # Re-registering after a cancellation reuses the one row (the unique constraint).
-        reg = Registration(
-            pk=seats.own_pk, workshop=workshop, officer=officer, state=seats.own_state
-        )
+        reg = Registration(pk=own.pk, workshop=workshop, officer=officer, state=own.state)
         reg.created_at = now
         extra = ("endorsed_by", "endorsed_at", "waitlisted_at", "confirmed_at", "created_at")
     else:
@@ -419,19 +420,20 @@ def admit_walk_in(*, workshop_id: int, email: str, by: User, reason: str) -> Adm
         raise RegistrationError(_no_such_officer())
     coordinator = Workshop.objects.editable_by(by).filter(pk=workshop_id).exists()
 
-    workshop, seats = lock_and_read_seats(workshop_id, officer)
-    if workshop is None:
+    locked = lock_and_read_seats(workshop_id, officer)
+    if locked is None:
         # Not published, so not locked: the reason is read as it is.
         shown = Workshop.objects.filter(pk=workshop_id).first()
         if shown is not None:
             _check_walk_in_status(shown)
         raise RegistrationError(_("This workshop is not open for registration."))
+    workshop, seats = locked
     if not seats.account_ok:
         # Erased, suspended or deactivated while this waited (read under the account's lock).
         raise RegistrationError(_no_such_officer())
     now = timezone.now()
     _check_walk_in_day(workshop, now)
-    _check_walk_in_registration(workshop, officer, seats.own_state)
+    _check_walk_in_registration(workshop, officer, seats.own.state if seats.own else None)
     clash = find_clash(officer_id=officer.pk, workshop=workshop)
     if clash is not None:
         raise RegistrationError(
@@ -460,8 +462,8 @@ def admit_walk_in(*, workshop_id: int, email: str, by: User, reason: str) -> Adm
     else:
         label = _("Walk-in")
 
-    if seats.own_pk is not None:
-        reg = Registration.objects.select_related("officer").get(pk=seats.own_pk)
+    if seats.own is not None:
+        reg = Registration.objects.select_related("officer").get(pk=seats.own.pk)
     else:
         reg = Registration(workshop=workshop, officer=officer, state="", created_at=now)
     _transition(reg, to=State.CONFIRMED, actor=by, reason=f"{label}: {reason}", notify=False)

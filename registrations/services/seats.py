@@ -41,6 +41,14 @@ class RegistrationError(ServiceError):
 
 
 @dataclass(frozen=True)
+class OwnRegistration:
+    """The officer's own registration for the workshop, whatever its state (unique per pair)."""
+
+    pk: int
+    state: str
+
+
+@dataclass(frozen=True)
 class Seats:
     # The officer's account, read under its row lock, is active and verified (the rest of
     # program access, agency domain and vetting expiry, is not changed by locking writes).
@@ -48,9 +56,7 @@ class Seats:
     confirmed: int
     agency_confirmed: int  # confirmed officers of the registering officer's agency
     waitlisted: int
-    # The officer's own registration for this workshop, whatever its state (unique per pair).
-    own_pk: int | None
-    own_state: str | None
+    own: OwnRegistration | None
 
 
 @contextmanager
@@ -80,10 +86,10 @@ def lock_workshop(workshop_id) -> Workshop | None:
     return _locked(workshop_id)
 
 
-def lock_and_read_seats(workshop_id, officer: User) -> tuple[Workshop | None, Seats | None]:
+def lock_and_read_seats(workshop_id, officer: User) -> tuple[Workshop, Seats] | None:
     """Lock the officer's account row, the workshop row and the officer (inside the caller's
-    transaction), then read the seat counts and the officer's own row: (None, None) if there is
-    no such published workshop. Only a published workshop is locked: nobody can lock a draft
+    transaction), then read the seat counts and the officer's own row: None if there is no
+    such published workshop. Only a published workshop is locked: nobody can lock a draft
     or another region's row, and the reason for refusing any other is read without a lock."""
     locking.limit_lock_waits()
     with _refused_when_busy():
@@ -95,7 +101,7 @@ def lock_and_read_seats(workshop_id, officer: User) -> tuple[Workshop | None, Se
         )
     workshop = _locked(workshop_id, status=Workshop.Status.PUBLISHED)
     if workshop is None:
-        return None, None
+        return None
     with _refused_when_busy():
         locking.lock_officer(officer.pk)
     account_ok = account is not None and account[0] and account[1] == User.Status.VERIFIED
@@ -106,9 +112,13 @@ def _read_seats(workshop: Workshop, officer: User, *, account_ok: bool) -> Seats
     confirmed, waitlisted, own_pk, own_state = locking.read_seats(
         workshop_id=workshop.pk, officer_id=officer.pk
     )
+    own: OwnRegistration | None = None
+    if own_pk is not None and own_state is not None:  # one row's: both None or neither
+        own = OwnRegistration(pk=own_pk, state=own_state)
     agency_confirmed = 0
-    if workshop.agency_seat_cap is not None:
-        # Only capped workshops pay for the join to the officers' agencies.
+    # Only capped workshops pay for the join to the officers' agencies (an officer without one
+    # is refused a seat before this: `seat_refusal`).
+    if workshop.agency_seat_cap is not None and officer.agency_id is not None:
         agency_confirmed = Registration.objects.filter(
             workshop_id=workshop.pk, state=State.CONFIRMED, officer__agency_id=officer.agency_id
         ).count()
@@ -117,8 +127,7 @@ def _read_seats(workshop: Workshop, officer: User, *, account_ok: bool) -> Seats
         confirmed=confirmed,
         agency_confirmed=agency_confirmed,
         waitlisted=waitlisted,
-        own_pk=own_pk,
-        own_state=own_state,
+        own=own,
     )
 
 

@@ -82,7 +82,7 @@ def registration_model() -> type[models.Model]:
 def _registration_count(state: str):
     counts = (
         registration_model()
-        .objects.filter(workshop=OuterRef("pk"), state=state)
+        ._default_manager.filter(workshop=OuterRef("pk"), state=state)
         .order_by()
         .values("workshop")
         .annotate(n=Count("pk"))
