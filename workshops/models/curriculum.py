@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .workshop import WorkshopModule, registration_model
+
 PUBLISH_PERMISSION = "workshops.publish_module"
 
 
@@ -229,14 +231,13 @@ class MaterialQuerySet(models.QuerySet):
             return self.none()
         if user.is_coordinator:
             return self
-        from .workshop import WorkshopModule, registration_model
-
-        Registration = registration_model()
         authored = Module.objects.filter(authors=user).values("pk")
         live = Module.objects.live().values("pk")
-        attended_workshops = Registration.objects.filter(
-            officer=user, state=Registration.State.CONFIRMED
-        ).values("workshop")
+        attended_workshops = (
+            registration_model()
+            ._default_manager.filter(officer=user, state="confirmed")
+            .values("workshop")
+        )
         taught = WorkshopModule.objects.filter(
             Q(workshop__in=attended_workshops) | Q(workshop__trainers=user)
         ).values("revision__module")
