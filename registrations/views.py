@@ -3,6 +3,8 @@ focal point nominations. Thin: load through a scoped QuerySet, call one service.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404
@@ -11,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from registrations import rows as registration_rows
@@ -22,13 +25,19 @@ from trainingsite.errors import ServiceError
 from trainingsite.roles import has_role, role_required
 from workshops.models import Workshop
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
 State = Registration.State
 
-OUTCOME_MESSAGES: dict[str, str] = {
-    State.CONFIRMED: _("You are registered: your seat is confirmed."),
-    State.WAITLISTED: _("The workshop is full: you are on the waitlist (position %(position)s)."),
-    State.PENDING: _("Your registration was received and awaits approval."),
-    State.NOMINATION: _(
+# Lazy: built at import, shown in the language of the request.
+OUTCOME_MESSAGES: dict[str, StrPromise] = {
+    State.CONFIRMED: gettext_lazy("You are registered: your seat is confirmed."),
+    State.WAITLISTED: gettext_lazy(
+        "The workshop is full: you are on the waitlist (position %(position)s)."
+    ),
+    State.PENDING: gettext_lazy("Your registration was received and awaits approval."),
+    State.NOMINATION: gettext_lazy(
         "Your registration was received and awaits endorsement by your agency focal point."
     ),
 }
@@ -58,7 +67,7 @@ def register(request, workshop_pk: int):
     except ServiceError as err:
         messages.error(request, err.message)
         return redirect(_next_url(request, reverse("registration:my_training")))
-    text = OUTCOME_MESSAGES[reg.state]
+    text = str(OUTCOME_MESSAGES[reg.state])
     if reg.state == State.WAITLISTED:
         text = text % {"position": reg.waitlist_position}
     messages.success(request, text)

@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from registrations import services
 from registrations.models import Registration
@@ -27,6 +28,16 @@ def test_officer_registers_by_post_and_is_told(client_for, officer, workshop):
     assert response.status_code == 200
     assert "seat is confirmed" in response.content.decode()
     assert Registration.objects.get().state == State.CONFIRMED
+
+
+def test_register_message_is_in_the_officers_language(client_for, officer, workshop):
+    officer.language = "es"
+    officer.save(update_fields=["language"])
+    response = client_for(officer).post(_register_url(workshop), follow=True)
+    with translation.override("es"):
+        expected = translation.gettext("You are registered: your seat is confirmed.")
+    assert expected != "You are registered: your seat is confirmed."
+    assert expected in response.content.decode()
 
 
 def test_register_redirects_to_safe_next_only(client_for, officer, workshop):
