@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.factories import (
     MaterialFactory,
@@ -191,6 +191,18 @@ def test_full_workflow_through_the_pages(client_for, trainer, coordinator, draft
     draft.refresh_from_db()
     assert draft.status == Module.Status.PUBLISHED
     assert draft.published_revision.number == 1
+
+
+def test_transition_message_is_in_the_users_language(client_for, trainer, draft):
+    trainer.language = "fr"
+    trainer.save(update_fields=["language"])
+    response = client_for(trainer).post(
+        reverse("workshops:module_transition", args=[draft.pk, "submit"]), follow=True
+    )
+    with translation.override("fr"):
+        expected = translation.gettext("Submitted for review.")
+    assert expected != "Submitted for review."
+    assert expected in response.content.decode()
 
 
 def test_author_without_publish_rights_gets_403_on_publish(client_for, trainer, draft):

@@ -15,6 +15,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from pypdf.errors import PyPdfError as PdfError
 
@@ -164,11 +165,12 @@ def module_detail(request, pk: int):
     )
 
 
+# Lazy: built at import, shown in the language of the request.
 TRANSITIONS = {
-    "submit": (services.submit_module_for_review, _("Submitted for review.")),
-    "publish": (services.publish_module, _("Published as a new revision.")),
-    "archive": (services.archive_module, _("Module archived.")),
-    "unarchive": (services.unarchive_module, _("Module restored from the archive.")),
+    "submit": (services.submit_module_for_review, gettext_lazy("Submitted for review.")),
+    "publish": (services.publish_module, gettext_lazy("Published as a new revision.")),
+    "archive": (services.archive_module, gettext_lazy("Module archived.")),
+    "unarchive": (services.unarchive_module, gettext_lazy("Module restored from the archive.")),
 }
 
 
@@ -185,7 +187,8 @@ def module_transition(request, pk: int, action: str):
         done = _("Sent back to the authors.")
         kwargs = {"comment": form.cleaned_data["comment"]}
     elif action in TRANSITIONS:
-        (service, done), kwargs = TRANSITIONS[action], {}
+        (service, lazy_done), kwargs = TRANSITIONS[action], {}
+        done = str(lazy_done)
     else:
         raise Http404
     try:
