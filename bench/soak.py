@@ -40,7 +40,7 @@ few seconds. Then it checks, and exits 1 if any check fails:
   Message-ID): none left ready or sending, none given up, every sent mail received, nothing
   received that the outbox does not hold, no two rows with one Message-ID. A message received
   more than once is an at-least-once resend: counted and reported, allowed only as a copy of
-  the first (same Message-ID, same subject, body and calendar) and no more copies than
+  the first (same Message-ID, Date, subject, body and calendar) and no more copies than
   attempts; a copy cut off before its 250 must be followed by another. Per recipient, mails
   arrive (first copies) in the order of the changes: strictly for registration mails of one
   workshop and for invites of one workshop (both serialised by a lock), otherwise for mails
@@ -294,8 +294,8 @@ def parse(item: Received, cache: dict[int, Parsed]) -> Parsed:
         text=text,
         calendar=calendar,
         dropped=item.dropped,
-        # What a resend must repeat; the Date header is set at each attempt.
-        fingerprint=(subject, text, raw_calendar),
+        # What a resend must repeat (the MIME boundaries are drawn at each attempt).
+        fingerprint=(subject, message["Date"], text, raw_calendar),
     )
     cache[item.index] = parsed
     return parsed

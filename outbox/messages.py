@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import base64
+from datetime import datetime
 from email import encoders
 from email.mime.base import MIMEBase
+from email.utils import formatdate
 
+from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.utils.module_loading import import_string
 
@@ -44,9 +47,11 @@ def _b64(data: bytes | str) -> str:
     return base64.b64encode(raw).decode("ascii")
 
 
-def to_content(message: EmailMessage) -> dict:
-    """Everything but the subject and recipient, JSON-ready. Refuses what the outbox cannot
-    keep (copies to other addresses: one row per recipient; ready-made MIME parts)."""
+def to_content(message: EmailMessage, *, date: datetime) -> dict:
+    """Everything but the subject and recipient, JSON-ready, dated `date` (unless the message
+    carries its own Date): every copy sent, first or resent, is then the same message. Refuses
+    what the outbox cannot keep (copies to other addresses: one row per recipient; ready-made
+    MIME parts)."""
     if message.cc or message.bcc:
         raise ValueError("The outbox sends one message per recipient: no cc or bcc.")
     attachments = []
@@ -55,10 +60,13 @@ def to_content(message: EmailMessage) -> dict:
             raise ValueError("Attach files by name, content and type, not as MIME parts.")
         name, data, mimetype = attachment
         attachments.append({"name": name, "mimetype": mimetype, "data": _b64(data)})
+    headers = {k: v for k, v in message.extra_headers.items() if k.lower() != "message-id"}
+    if not any(k.lower() == "date" for k in headers):
+        headers["Date"] = formatdate(date.timestamp(), localtime=settings.EMAIL_USE_LOCALTIME)
     return {
         "from": message.from_email,
         "reply_to": list(message.reply_to),
-        "headers": {k: v for k, v in message.extra_headers.items() if k.lower() != "message-id"},
+        "headers": headers,
         "body": message.body,
         "alternatives": [[content, mimetype] for content, mimetype in _alternatives(message)],
         "attachments": attachments,
@@ -73,12 +81,15 @@ def _alternatives(message: EmailMessage):
         yield content, mimetype
 
 
+def render_queued(content: dict) -> EmailMessage:
+    """Render a mail queued to be rendered when sent (see outbox.services.queue_render)."""
+    return import_string(content["render"])(*content["args"])
+
+
 def build_message(*, to: str, subject: str, message_id: str, content: dict) -> Message:
-    """The message to send, as it was queued; a message queued to be rendered when sent
-    (`content["render"]`, see outbox.services.queue_render) is rendered now."""
+    """The message to send, as it is stored (rendered: see outbox.sending.render_once)."""
     if "render" in content:
-        rendered = import_string(content["render"])(*content["args"])
-        subject, content = rendered.subject, to_content(rendered)
+        raise ValueError("A mail queued to be rendered is rendered and stored before it is sent.")
     message = Message(
         subject=subject,
         body=content["body"],

@@ -73,7 +73,8 @@ class Mail(models.Model):
     # Kept across every retry, so a resend after an unknown outcome can be recognised.
     message_id = models.CharField(max_length=255, db_index=True)
     subject = models.TextField(_("subject"))
-    # The rest of the message as rendered when it was queued (outbox/messages.py).
+    # The rest of the message (outbox/messages.py), Date included, as rendered when it was
+    # queued; one queued to be rendered when sent is stored here at its first claim.
     content = models.JSONField(default=dict)
 
     status = models.CharField(max_length=8, choices=Status, default=Status.READY)

@@ -19,7 +19,9 @@ from django.core.mail import get_connection
 from django.db.models import F
 from django.utils import timezone
 
-from .messages import build_message
+from trainingsite.mail import header_text
+
+from .messages import build_message, render_queued, to_content
 from .models import Mail
 
 logger = logging.getLogger(__name__)
@@ -64,10 +66,19 @@ def mine(mail: Mail):
     return Mail.objects.filter(pk=mail.pk, status=Status.SENDING, claimed_at=mail.claimed_at)
 
 
-def mark_sent(mail: Mail, subject: str | None = None) -> None:
-    # A mail rendered when sent gets its subject now (the failed-deliveries page shows it).
-    changes = {"subject": subject} if subject and not mail.subject else {}
-    mine(mail).update(status=Status.SENT, sent_at=timezone.now(), last_error="", **changes)
+def render_once(mail: Mail) -> bool:
+    """Render a mail queued to be rendered when sent and store it, before SMTP is asked: a
+    retry after an unknown outcome sends what this attempt sends, not what the rows it reads
+    (workshop times, the officer's name or language) say by then. False if the claim was taken
+    back meanwhile: the new sender renders it."""
+    rendered = render_queued(mail.content)
+    mail.subject = header_text(str(rendered.subject))
+    mail.content = to_content(rendered, date=mail.created_at)
+    return mine(mail).update(subject=mail.subject, content=mail.content) == 1
+
+
+def mark_sent(mail: Mail) -> None:
+    mine(mail).update(status=Status.SENT, sent_at=timezone.now(), last_error="")
 
 
 def mark_failed(mail: Mail, error: BaseException | str) -> None:
@@ -111,6 +122,8 @@ def send_mails(ids: Iterable[int]) -> int:
                 continue
             message = None
             try:
+                if "render" in mail.content and not render_once(mail):
+                    continue
                 message = build_message(
                     to=mail.to,
                     subject=mail.subject,
@@ -129,7 +142,7 @@ def send_mails(ids: Iterable[int]) -> int:
                 if message is None or not isinstance(exc, smtplib.SMTPException | OSError):
                     logger.exception("E-mail #%s could not be built or sent", mail.pk)
                 continue
-            mark_sent(mail, str(message.subject))
+            mark_sent(mail)
             sent += 1
             following = next_in_line(mail)
             if following is not None and following not in queue:

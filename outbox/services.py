@@ -43,7 +43,7 @@ def queue_mails(items: list[tuple[EmailMessage, dict]]) -> list[Mail]:
     now = timezone.now()
     rows = []
     for message, about in items:
-        content = to_content(message)
+        content = to_content(message, date=now)
         given_id = message.extra_headers.get("Message-ID")
         for address in message.to:
             rows.append(
@@ -70,10 +70,11 @@ def queue_mails(items: list[tuple[EmailMessage, dict]]) -> list[Mail]:
 def queue_render(
     *, render: str, args: list, to: str, kind: str, recipient=None, workshop=None
 ) -> Mail:
-    """Queue a mail rendered when it is sent, by the function at the dotted path `render`
-    called with `args` (plain values: ids): for a mail queued under a lock many requests wait
-    for, where rendering it there would hold them all up. The function must render the same
-    mail whenever it is called (from rows that do not change), in the recipient's language."""
+    """Queue a mail rendered when it is first sent, by the function at the dotted path `render`
+    called with `args` (plain values: ids), in the recipient's language: for a mail queued under
+    a lock many requests wait for, where rendering it there would hold them all up. It is
+    rendered once, at its first claim, and stored: a retry sends that same message, whatever
+    the rows it was rendered from say by then."""
     now = timezone.now()
     mail = Mail.objects.create(
         kind=kind,

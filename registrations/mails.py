@@ -10,8 +10,9 @@ from .models import RegistrationEvent
 
 
 def registration_event_mail(event_id: int) -> EmailMessage:
-    """Rendered when sent (outbox.services.queue_render): the event row says what the change
-    did, and never changes."""
+    """Rendered at the first attempt to send it (outbox.services.queue_render), then stored:
+    the event row says what the change did; the workshop and officer are read as they are
+    then, and a resend repeats that."""
     event = RegistrationEvent.objects.select_related(
         "registration__officer", "registration__workshop"
     ).get(pk=event_id)

@@ -5,11 +5,13 @@ order, failures are retried with one policy and given up visibly, and a coordina
 
 import smtplib
 from datetime import timedelta
+from email.utils import formatdate
 
 import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -292,6 +294,63 @@ def test_a_sender_that_died_mid_send_is_resent_with_the_same_message_id(settings
     assert sent.extra_headers["Message-ID"] == row.message_id
     row.refresh_from_db()
     assert (row.status, row.attempts) == (Status.SENT, 2)
+
+
+@pytest.mark.django_db
+def test_a_resend_is_the_first_copy_whatever_changed_since(settings, monkeypatch, region, officer):
+    """The registration mail reached the mail server, then the worker lost its database before
+    marking it sent. The workshop moves and is renamed, the officer's name and language change;
+    the sweep takes the claim back: the resend is the message the officer already has."""
+    from attendees.models import User
+    from workshops.models import Workshop
+
+    workshop = WorkshopFactory(region=region, title="Ledgers")
+    services.register(workshop_id=workshop.pk, officer=officer)  # not committed: not sent
+    row = Mail.objects.get(kind="registration")
+
+    def database_gone(*_args):
+        raise OperationalError("terminating connection due to administrator command")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(sending, "mark_sent", database_gone)
+        with pytest.raises(OperationalError):
+            sending.send_mails([row.pk])
+    hour = timedelta(hours=1)
+    Workshop.objects.filter(pk=workshop.pk).update(
+        title="Ledgers II", starts_at=F("starts_at") + hour, ends_at=F("ends_at") + hour
+    )
+    User.objects.filter(pk=officer.pk).update(full_name="Someone Else", language="fr")
+    Mail.objects.update(
+        claimed_at=timezone.now() - timedelta(seconds=settings.OUTBOX_CLAIM_TIMEOUT + 1)
+    )
+    sweep_outbox()  # the claim is taken back: a failed attempt
+    _due_now()
+    with after_commit():
+        sweep_outbox()
+
+    first, resent = mail.outbox
+    assert first.extra_headers["Message-ID"] == row.message_id
+    assert first.subject == "Ledgers: Confirmed"
+    assert (resent.subject, resent.body, resent.alternatives, resent.extra_headers) == (
+        first.subject,
+        first.body,
+        first.alternatives,
+        first.extra_headers,
+    )
+    row.refresh_from_db()
+    assert (row.status, row.attempts, row.subject) == (Status.SENT, 2, "Ledgers: Confirmed")
+
+
+@pytest.mark.django_db
+def test_a_mail_is_dated_when_it_was_queued_not_at_each_attempt(monkeypatch, officer):
+    queued = timezone.now() - timedelta(hours=1)
+    with monkeypatch.context() as patch:
+        patch.setattr(timezone, "now", lambda: queued)
+        (row,) = queue_mail(_plain(officer.email, "Hi"), kind="test")
+    with after_commit():
+        sweep_outbox()  # an hour later: the mail server was down, say
+    (sent,) = mail.outbox
+    assert sent.message()["Date"] == formatdate(queued.timestamp())
 
 
 @pytest.mark.django_db
