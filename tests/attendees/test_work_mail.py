@@ -229,3 +229,36 @@ def test_module_published_and_sent_back_mail_its_authors_not_the_reviewer(
     assert work_mail_recipients() == sorted([author.email, coauthor.email])
     (message,) = sent_to(coauthor)
     assert "Published: Mixers" == message.subject and "revision 1" in message.body
+
+
+# --- officers' decision mails say what happens next --------------------------------------------
+
+
+def test_approval_mail_says_what_happens_next_and_links_to_the_workshop(
+    region, officer, coordinator, django_capture_on_commit_callbacks
+):
+    from registrations.services import approve_registration
+
+    workshop = WorkshopFactory(region=region, requires_approval=True)
+    reg = register(workshop_id=workshop.pk, officer=officer)
+    mail.outbox.clear()
+    Mail.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_registration(registration_id=reg.pk, by=coordinator)
+    # Beside the calendar invitation.
+    (message,) = [m for m in sent_to(officer) if "was approved" in m.body]
+    link = f"{SITE}/workshops/{workshop.pk}/"
+    assert "What happens next:" in message.body and link in message.body
+    assert f'href="{link}"' in message.alternatives[0][0]
+
+
+def test_vetting_approval_mail_links_to_the_catalog(
+    agency, coordinator, pending_officer, django_capture_on_commit_callbacks
+):
+    from attendees.services import approve_officer
+
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_officer(officer_id=pending_officer.pk, by=coordinator)
+    (message,) = sent_to(pending_officer)
+    assert "You can now register for workshops" in message.body
+    assert f'href="{SITE}/workshops/"' in message.alternatives[0][0]
