@@ -1,10 +1,13 @@
+from datetime import datetime
 from urllib.parse import quote
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy
 
 from .models import User
@@ -45,6 +48,30 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
         return user
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth's mails (confirmation, reset, account notices) in the recipient's language,
+        times in their zone, on the site's mail layout (templates/account/email/). They go to
+        the outbox through EMAIL_BACKEND, in the transaction of the request that caused them."""
+        user = context.get("user")
+        if not isinstance(user, User):
+            address = EmailAddress.objects.filter(email__iexact=email).select_related("user")
+            found = address.first()
+            user = found.user if found else User.objects.filter(email__iexact=email).first()
+        # Nobody holds the address (a reset asked for an unknown one): the asker's language.
+        language = user.language if user else translation.get_language()
+        zone = user.time_zone if user else settings.TIME_ZONE
+        context = {
+            "PROGRAM_NAME": settings.PROGRAM_NAME,
+            "SITE_URL": settings.SITE_URL,
+            "TIME_ZONE_NAME": zone,
+            **context,
+        }
+        with translation.override(language), timezone.override(zone):
+            if isinstance(context.get("timestamp"), datetime):
+                stamp = timezone.localtime(context["timestamp"])
+                context["timestamp"] = f"{formats.date_format(stamp, 'DATETIME_FORMAT')} ({zone})"
+            super().send_mail(template_prefix, email, context)
 
     # Links in allauth's mails point at the site's own address (SITE_URL), never at whatever
     # Host header the request that caused the mail carried.

@@ -45,3 +45,14 @@ def onboarding_request_mail(*, request: OnboardingRequest, to: User) -> EmailMes
         context={"request": request},
         language=to.language,
     )
+
+
+def officer_to_vet_mail(*, officer: User, to: User) -> EmailMessage:
+    """To a focal point (or coordinator): a newcomer waits to be vetted."""
+    return build_templated_email(
+        to=to.email,
+        template="attendees/email/officer_to_vet",
+        context={"officer": officer, "member": to},
+        language=to.language,
+        time_zone=to.time_zone,
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.mail import EmailMessage
 
+from attendees.models import User
 from trainingsite.mail import build_templated_email
 
 from .models import RegistrationEvent
@@ -28,4 +29,27 @@ def registration_event_mail(event_id: int) -> EmailMessage:
             "officer": officer,
         },
         language=officer.language,
+    )
+
+
+def registration_waiting_mail(event_id: int, member_id: int) -> EmailMessage:
+    """To a coordinator (an approval) or focal point (an endorsement): a registration waits
+    for them. Rendered when sent from the event row, which never changes."""
+    event = RegistrationEvent.objects.select_related(
+        "registration__officer__agency", "registration__workshop"
+    ).get(pk=event_id)
+    member = User.objects.get(pk=member_id)
+    registration = event.registration
+    return build_templated_email(
+        to=member.email,
+        template="registrations/email/registration_waiting",
+        context={
+            "event": event,
+            "registration": registration,
+            "workshop": registration.workshop,
+            "officer": registration.officer,
+            "member": member,
+        },
+        language=member.language,
+        time_zone=member.time_zone,
     )

@@ -7,7 +7,7 @@ import re
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
 # Line breaks and other control characters: a header must be one line (Django refuses the rest,
 # after the change that caused the mail was saved).
@@ -20,11 +20,24 @@ def header_text(value: str) -> str:
 
 
 def build_templated_email(
-    *, to: str, template: str, context: dict, language: str | None = None
+    *,
+    to: str,
+    template: str,
+    context: dict,
+    language: str | None = None,
+    time_zone: str | None = None,
 ) -> EmailMultiAlternatives:
-    """Render `<template>_subject.txt`, `<template>.txt` and `<template>.html`."""
-    context = {"PROGRAM_NAME": settings.PROGRAM_NAME, "SITE_URL": settings.SITE_URL, **context}
-    with translation.override(language or settings.LANGUAGE_CODE):
+    """Render `<template>_subject.txt`, `<template>.txt` and `<template>.html` (most extend
+    `email/layout.*`) in the recipient's language, times in their zone (`TIME_ZONE_NAME`
+    says which)."""
+    zone = time_zone or settings.TIME_ZONE
+    context = {
+        "PROGRAM_NAME": settings.PROGRAM_NAME,
+        "SITE_URL": settings.SITE_URL,
+        "TIME_ZONE_NAME": zone,
+        **context,
+    }
+    with translation.override(language or settings.LANGUAGE_CODE), timezone.override(zone):
         subject = render_to_string(f"{template}_subject.txt", context)
         text = render_to_string(f"{template}.txt", context)
         html = render_to_string(f"{template}.html", context)

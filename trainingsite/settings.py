@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "audit",
     "outbox",
     "privacy",
+    "digest",
 ]
 
 MIDDLEWARE = [
@@ -386,6 +387,8 @@ INVITE_REMINDER_DAYS = env.list("INVITE_REMINDER_DAYS", cast=int, default=[7, 1]
 # --- end calendar invites ---
 
 # --- privacy (feat/h8) ------------------------------------------------------------------------
+# Staff who chose the daily digest get it once their day reaches this hour (their time zone).
+DIGEST_HOUR = env.int("DIGEST_HOUR", default=7)
 # Sign-ups whose e-mail is never confirmed are deleted after this many days (periodic task).
 UNCONFIRMED_ACCOUNT_DAYS = env.int("UNCONFIRMED_ACCOUNT_DAYS", default=14)
 # --- end privacy --------------------------------------------------------------------------------

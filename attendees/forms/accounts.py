@@ -33,8 +33,34 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["full_name", "rank", "unit", "time_zone", "language", "show_name_on_verify"]
+        fields = [
+            "full_name",
+            "rank",
+            "unit",
+            "time_zone",
+            "language",
+            "show_name_on_verify",
+            "work_mail",
+        ]
+        widgets = {"work_mail": forms.RadioSelect}
+        error_messages = {
+            "work_mail": {
+                "invalid_choice": _(
+                    "Choose how to hear about work waiting for you: an e-mail for each item, "
+                    "one a day, or none."
+                ),
+                "required": _(
+                    "Choose how to hear about work waiting for you: an e-mail for each item, "
+                    "one a day, or none."
+                ),
+            }
+        }
         help_texts = {
+            "work_mail": _(
+                "Registrations to approve, officers to vet, nominations to endorse, modules to "
+                "review or back from review. The daily e-mail comes in the morning of your time "
+                "zone, and only when something waits."
+            ),
             "show_name_on_verify": _(
                 "Off: someone who checks one of your certificate numbers sees your initials "
                 "only. You can also choose for each certificate on your training record."
@@ -44,6 +70,8 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["full_name"].required = True
+        if not self.instance.may_have_work_waiting:
+            del self.fields["work_mail"]  # nothing waits for them
         if self.instance.agency_id is None:
             del self.fields["show_name_on_verify"]  # staff hold no certificates
         elif self.instance.status == User.Status.VERIFIED:

@@ -55,6 +55,23 @@ class UserQuerySet(models.QuerySet):
             return self
         return self.filter(Q(full_name__icontains=text) | Q(email__icontains=text))
 
+    def coordinating(self, region_id: int) -> UserQuerySet:
+        """Who manages a region's workshops and agencies: its coordinators and the program
+        admins (the inverse of `managed_by`)."""
+        return self.filter(Q(is_program_admin=True) | Q(coordinated_regions=region_id)).distinct()
+
+    def focal_points(self) -> UserQuerySet:
+        """Focal points in office (verified, active); scope with `agency_id=`."""
+        return self.officers().verified().filter(is_focal_point=True, is_active=True)
+
+    def vetters_of(self, agency) -> UserQuerySet:
+        """Who newcomers of `agency` wait for to be vetted: its focal points, or when it has
+        none, the coordinators of its region (both may decide, `vettable_by`)."""
+        focal_points = self.focal_points().filter(agency_id=agency.pk)
+        if focal_points.exists():
+            return focal_points
+        return self.coordinating(agency.region_id)
+
     def name_change_requests(self) -> UserQuerySet:
         """Verified officers whose display name differs from their vetted name and was not
         declined: changes that wait for a focal point or coordinator (scope with vettable_by)."""
@@ -89,6 +106,14 @@ class UserManager(BaseUserManager.from_queryset(UserQuerySet)):  # type: ignore[
 
 class User(AbstractBaseUser, PermissionsMixin):
     """Everyone who signs in: agency officers and program staff. E-mail is the login."""
+
+    class WorkMail(models.TextChoices):
+        # Each item by default: what waits for staff is someone waiting for them (an officer for
+        # a seat or their vetting), so the first mail should come when it starts waiting. Those
+        # who get many choose the digest.
+        EACH = "each", _("An e-mail for each item")
+        DIGEST = "digest", _("One e-mail a day with everything waiting")
+        NONE = "none", _("No e-mail: I check the site")
 
     class Status(models.TextChoices):
         UNCONFIRMED = "unconfirmed", _("E-mail not confirmed")
@@ -133,6 +158,18 @@ class User(AbstractBaseUser, PermissionsMixin):
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
     )
+
+    # How staff hear of work waiting for them (registrations to approve, officers to vet,
+    # nominations to endorse, modules to review or back from review).
+    work_mail = models.CharField(
+        _("e-mails about work waiting for you"),
+        max_length=6,
+        choices=WorkMail,
+        default=WorkMail.EACH,
+    )
+    # The day (in the user's time zone) the daily digest was last made (sent, or nothing waited):
+    # one a day at most.
+    last_digest_on = models.DateField(null=True, blank=True, editable=False)
 
     status = models.CharField(
         _("status"), max_length=12, choices=Status, default=Status.UNCONFIRMED, db_index=True
@@ -219,6 +256,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_coordinator(self) -> bool:
         return self.is_program_admin or bool(self.coordinated_region_ids)
+
+    @property
+    def may_have_work_waiting(self) -> bool:
+        """Roles that things wait for (approvals, vetting, endorsements, reviews): the ones
+        asked how they want to hear of them."""
+        return self.is_coordinator or self.is_focal_point or self.is_trainer
 
     @property
     def vetting_expires_at(self):

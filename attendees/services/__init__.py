@@ -37,6 +37,7 @@ from .vetting import (
     submit_onboarding_request,
     suspend_officer,
 )
+from .work_mail import each_item_recipients, queue_work_mails, queue_work_renders
 
 __all__ = [
     "AgencyError",
@@ -52,9 +53,12 @@ __all__ = [
     "check_reconfirm_token",
     "confirm_officer_email",
     "decline_name_change",
+    "each_item_recipients",
     "enrolment_address",
     "make_reconfirm_token",
     "normalize_domain",
+    "queue_work_mails",
+    "queue_work_renders",
     "reactivate_agency",
     "reconfirm_agency_email",
     "reinstate_officer",

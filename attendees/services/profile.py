@@ -20,11 +20,13 @@ def update_profile(
     time_zone: str,
     language: str,
     show_name_on_verify: bool | None = None,
+    work_mail: str | None = None,
 ) -> User:
     """Agency and e-mail are never edited here: the agency follows the confirmed e-mail. The
     full name is the display name: certificates keep the vetted name until a focal point or
     coordinator accepts the change (attendees/services/names.py). `show_name_on_verify`
-    (None: unchanged) is the officer's default for the public verification page, audited."""
+    (None: unchanged) is the officer's default for the public verification page, audited;
+    `work_mail` (None: unchanged) how staff hear of work waiting for them."""
     user.full_name, user.rank, user.unit = full_name.strip(), rank.strip(), unit.strip()
     user.time_zone, user.language = time_zone, language
     fields = list(EDITABLE_FIELDS)
@@ -39,6 +41,9 @@ def update_profile(
             target=user,
             shown=show_name_on_verify,
         )
+    if work_mail is not None:
+        user.work_mail = work_mail
+        fields.append("work_mail")
     user.full_clean(validate_unique=False, exclude=["password"])
     user.save(update_fields=fields)
     return user

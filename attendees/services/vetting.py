@@ -7,8 +7,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from attendees.mails import onboarding_request_mail, vetting_decision_mail
+from attendees.mails import officer_to_vet_mail, onboarding_request_mail, vetting_decision_mail
 from attendees.models import Agency, AgencyDomain, OnboardingRequest, User, VettingDecision
+from attendees.services.work_mail import queue_work_mails
 from attendees.signals import officer_withdrawn
 from audit.services import record_audit
 from outbox.services import queue_mail
@@ -75,6 +76,12 @@ def confirm_officer_email(*, user_id: int, email: str) -> User:
     else:
         user.status = User.Status.PENDING
         _record(officer=user, action=VettingDecision.Action.SUBMITTED)
+        queue_work_mails(
+            candidates=User.objects.vetters_of(user.agency),
+            build=lambda member: officer_to_vet_mail(officer=user, to=member),
+            kind="work",
+            actor=user,
+        )
     user.save(update_fields=["status", "vetted_at", "vetted_name", "declined_name"])
     return user
 

@@ -82,6 +82,7 @@ def profile(request):
                 user=User.objects.get(pk=user.pk),
                 **{f: data[f] for f in ("full_name", "rank", "unit", "time_zone", "language")},
                 show_name_on_verify=data.get("show_name_on_verify"),
+                work_mail=data.get("work_mail"),
             )
         except ServiceError as err:
             form.add_error(None, err.message)

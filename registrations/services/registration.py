@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 
 from attendees.models import User
 from attendees.models.access import AccessState
+from attendees.services import queue_work_renders
 from audit.services import record_audit
 from outbox.services import queue_render
 from registrations.models import Registration, RegistrationEvent
@@ -106,10 +107,32 @@ def _transition(
             recipient=registration.officer,
             workshop=registration.workshop,
         )
+    if to in (State.PENDING, State.NOMINATION):
+        _queue_waiting_mails(event, registration, actor=actor)
     if State.CONFIRMED in (from_state, to):
         # The invites app listens and brings the officer's calendar in line after commit.
         seat_changed.send(sender=Registration, registration=registration)
     return event
+
+
+def _queue_waiting_mails(
+    event: RegistrationEvent, registration: Registration, *, actor: User | None
+) -> None:
+    """Tell whoever the registration now waits for (who may act on it: `managed_by`,
+    `nominations_for`): the region's coordinators for an approval, the officer's agency's focal
+    points for an endorsement. Rendered when sent, as the officer's mail."""
+    if event.to_state == State.PENDING:
+        candidates = User.objects.coordinating(registration.workshop.region_id)
+    else:
+        candidates = User.objects.focal_points().filter(agency_id=registration.officer.agency_id)
+    queue_work_renders(
+        candidates=candidates.exclude(pk=registration.officer_id),
+        render="registrations.mails.registration_waiting_mail",
+        args=[event.pk],
+        kind="work",
+        actor=actor,
+        workshop=registration.workshop,
+    )
 
 
 def _confirmed_counts(workshop: Workshop, agency_id: int | None) -> tuple[int, int]:

@@ -61,3 +61,35 @@ def test_empty_full_name_is_refused(client_for, officer):
 
 def test_pending_officer_may_fix_profile(client_for, pending_officer):
     assert client_for(pending_officer).get(reverse("profile")).status_code == 200
+
+
+def test_staff_choose_how_they_hear_of_work_waiting(client_for, coordinator):
+    client = client_for(coordinator)
+    assert 'name="work_mail"' in client.get(reverse("profile")).content.decode()
+    response = client.post(reverse("profile"), {**PROFILE, "work_mail": "digest"})
+    assert response.url == reverse("profile")
+    coordinator.refresh_from_db()
+    assert coordinator.work_mail == User.WorkMail.DIGEST
+
+
+def test_a_focal_point_chooses_too_and_keeps_it_when_the_field_is_absent(client_for, focal_point):
+    client = client_for(focal_point)
+    client.post(reverse("profile"), {**PROFILE, "work_mail": "none"})
+    focal_point.refresh_from_db()
+    assert focal_point.work_mail == User.WorkMail.NONE
+
+
+def test_an_unknown_choice_is_refused_with_a_clear_message(client_for, coordinator):
+    response = client_for(coordinator).post(reverse("profile"), {**PROFILE, "work_mail": "weekly"})
+    assert response.status_code == 200
+    assert "Choose how to hear about work waiting for you" in response.content.decode()
+    coordinator.refresh_from_db()
+    assert coordinator.work_mail == User.WorkMail.EACH
+
+
+def test_officers_without_a_staff_role_are_not_asked(client_for, officer):
+    client = client_for(officer)
+    assert 'name="work_mail"' not in client.get(reverse("profile")).content.decode()
+    client.post(reverse("profile"), {**PROFILE, "work_mail": "none"})
+    officer.refresh_from_db()
+    assert officer.work_mail == User.WorkMail.EACH

@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from attendees.models.user import UserQuerySet
+
 from .workshop import WorkshopModule, registration_model
 
 PUBLISH_PERMISSION = "workshops.publish_module"
@@ -18,6 +20,20 @@ def can_publish_modules(user) -> bool:
     if not user.is_authenticated or not user.has_program_access:
         return False
     return user.is_coordinator or (user.is_trainer and user.has_perm(PUBLISH_PERMISSION))
+
+
+def publisher_candidates(users: UserQuerySet) -> UserQuerySet:
+    """Narrow `users` to those who may hold publish rights (`can_publish_modules` says for
+    each): coordinators, and trainers granted the permission directly, by a group or as
+    superusers."""
+    app_label, codename = PUBLISH_PERMISSION.split(".")
+    direct = Q(user_permissions__codename=codename)
+    direct &= Q(user_permissions__content_type__app_label=app_label)
+    by_group = Q(groups__permissions__codename=codename)
+    by_group &= Q(groups__permissions__content_type__app_label=app_label)
+    granted = direct | by_group | Q(is_superuser=True)
+    coordinators = Q(is_program_admin=True) | Q(coordinated_regions__isnull=False)
+    return users.filter(coordinators | (Q(is_trainer=True) & granted)).distinct()
 
 
 class Track(models.Model):

@@ -15,9 +15,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from attendees.models import User
+from attendees.services import queue_work_mails
 from trainingsite.errors import ServiceError
+from workshops.mails import PUBLISHED, RETURNED, SUBMITTED, module_review_mail
 from workshops.models import Material, Module, ModuleRevision, Track
-from workshops.models.curriculum import can_publish_modules
+from workshops.models.curriculum import can_publish_modules, publisher_candidates
 
 
 class CurriculumError(ServiceError):
@@ -64,6 +67,22 @@ def _require_publisher(user) -> None:
 def _require_coordinator(user) -> None:
     if not (user.is_authenticated and user.has_program_access and user.is_coordinator):
         raise NotAllowed(_("Only coordinators may do this."))
+
+
+def _queue_review_mails(module: Module, *, event: str, by) -> None:
+    """A submission waits for whoever may publish (`reviewable_by`); a decision is news for
+    the module's authors."""
+    if event == SUBMITTED:
+        candidates, may_act = publisher_candidates(User.objects.all()), can_publish_modules
+    else:
+        candidates, may_act = User.objects.filter(authored_modules=module), None
+    queue_work_mails(
+        candidates=candidates,
+        build=lambda member: module_review_mail(module=module, event=event, actor=by, to=member),
+        kind="work",
+        actor=by,
+        may_act=may_act,
+    )
 
 
 # --- modules ---------------------------------------------------------------------------------
@@ -225,6 +244,7 @@ def submit_module_for_review(*, module_id: int, by) -> Module:
     module.submitted_at = timezone.now()
     module.review_comment = ""
     module.save(update_fields=["status", "submitted_at", "review_comment", "updated_at"])
+    _queue_review_mails(module, event=SUBMITTED, by=by)
     return module
 
 
@@ -261,6 +281,7 @@ def publish_module(*, module_id: int, by) -> ModuleRevision:
             "updated_at",
         ]
     )
+    _queue_review_mails(module, event=PUBLISHED, by=by)
     return revision
 
 
@@ -277,6 +298,7 @@ def return_module_to_draft(*, module_id: int, by, comment: str) -> Module:
     module.review_comment = comment.strip()
     module.reviewed_by = by
     module.save(update_fields=["status", "review_comment", "reviewed_by", "updated_at"])
+    _queue_review_mails(module, event=RETURNED, by=by)
     return module
 
 
