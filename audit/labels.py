@@ -5,6 +5,7 @@ app, the lowest layer, names every app's actions without importing any of them."
 
 from __future__ import annotations
 
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
 ACTION_LABELS = {
@@ -103,6 +104,11 @@ CHANGE_LABELS = {
     "is_active": _("active"),
     "coordinated_regions": _("coordinated regions"),
     "groups": _("groups"),
+    # The audit log's own filters, kept with its exports.
+    "actor": _("Who"),
+    "action": _("Action"),
+    "date_from": _("From"),
+    "date_to": _("To"),
 }
 # Keys whose value is one [before, after] pair.
 PAIRS = frozenset({"completion_threshold", "checkin_opens_minutes"})
@@ -116,7 +122,10 @@ def _text(value) -> str:
     if isinstance(value, list):
         return ", ".join(_text(v) for v in value)
     if isinstance(value, dict):
-        return "; ".join(f"{CHANGE_LABELS.get(key, key)}: {_pair(v)}" for key, v in value.items())
+        return "; ".join(
+            f"{CHANGE_LABELS.get(key, key)}: {action_label(v) if key == 'action' else _pair(v)}"
+            for key, v in value.items()
+        )
     return str(value)
 
 
@@ -126,12 +135,33 @@ def _pair(value) -> str:
     return _text(value)
 
 
-def entry_details(data: dict) -> list[tuple[str, str]]:
-    """(label, text) for each known key of an entry's data that says something."""
+# Parts of a row recorded as edited that are not one of its columns.
+PART_LABELS = {"sessions": _("sessions"), "modules": _("modules")}
+
+
+def _field_names(names: list, model) -> list[str]:
+    """A recorded list of edited fields, in the reader's words (the model's verbose names)."""
+    shown = []
+    for name in names:
+        label = PART_LABELS.get(name)
+        if label is None and model is not None:
+            try:
+                label = model._meta.get_field(name).verbose_name
+            except (FieldDoesNotExist, TypeError):
+                label = None
+        shown.append(str(label) if label is not None else str(name))
+    return shown
+
+
+def entry_details(data: dict, model=None) -> list[tuple[str, str]]:
+    """(label, text) for each known key of an entry's data that says something; `model` is
+    the target's, whose verbose names name the edited fields."""
     details = []
     for key, label in DETAIL_LABELS.items():
         value = data.get(key) if isinstance(data, dict) else None
         if value in (None, "", [], {}):
             continue
+        if key == "fields" and isinstance(value, list):
+            value = _field_names(value, model)
         details.append((str(label), _pair(value) if key in PAIRS else _text(value)))
     return details

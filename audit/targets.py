@@ -145,7 +145,10 @@ def describe(entries: Iterable[AuditEntry]) -> list[Row]:
                 actor=_actor(entry),
                 action=action_label(entry.action),
                 target=target,
-                details=entry_details(entry.data),
+                details=entry_details(
+                    entry.data,
+                    apps.get_model(entry.target_type) if entry.target_type in KINDS else None,
+                ),
             )
         )
     return rows
