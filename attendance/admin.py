@@ -3,7 +3,14 @@ from django.utils.translation import gettext_lazy as _
 
 from trainingsite.admin_site import ViewOnly
 
-from .models import AttendanceChange, Certificate, ClosureEvent, Completion, WorkshopClosure
+from .models import (
+    AttendanceChange,
+    Certificate,
+    ClosureEvent,
+    Completion,
+    WalkIn,
+    WorkshopClosure,
+)
 from .services.certificates import revoke_certificate
 
 
@@ -56,14 +63,23 @@ class WorkshopClosureAdmin(ViewOnly, admin.ModelAdmin):
 @admin.register(Completion)
 class CompletionAdmin(ViewOnly, admin.ModelAdmin):
     list_display = ["registration", "completed", "attended_minutes"]
+    list_select_related = ["registration__officer", "registration__workshop"]
 
 
 # History: append-only records of what the services did.
 @admin.register(ClosureEvent)
 class ClosureEventAdmin(ViewOnly, admin.ModelAdmin):
     list_display = ["workshop", "action", "actor", "created_at"]
+    list_select_related = ["workshop", "actor"]
 
 
 @admin.register(AttendanceChange)
 class AttendanceChangeAdmin(ViewOnly, admin.ModelAdmin):
-    list_display = ["registration", "session", "new_status"]
+    list_display = ["registration", "session", "old_status", "new_status", "changed_by"]
+    list_select_related = ["registration__officer", "registration__workshop", "changed_by"]
+
+
+@admin.register(WalkIn)
+class WalkInAdmin(ViewOnly, admin.ModelAdmin):
+    list_display = ["registration", "added_by", "over_capacity", "created_at"]
+    list_select_related = ["registration__officer", "registration__workshop", "added_by"]

@@ -5,12 +5,23 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import record_audit
 from trainingsite.admin_site import ViewOnly
 
-from .models import Agency, AgencyDomain, OnboardingRequest, Region, User, VettingDecision
+from .models import (
+    Agency,
+    AgencyDomain,
+    AgencyEvent,
+    OnboardingRequest,
+    Region,
+    User,
+    VettingDecision,
+)
+from .services.roles import record_role_change, role_snapshot
 
 
 @admin.register(Region)
@@ -36,7 +47,24 @@ class AgencyAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # A new agency has no officers yet: its vetting mode is chosen with it.
-        return ["is_active"] if obj is None else ["is_active", "vetting_mode"]
+        if obj is None:
+            return ["is_active"]
+        return ["is_active", "vetting_mode", "manage_on_site"]
+
+    @admin.display(description=_("Status, domains, focal points"))
+    def manage_on_site(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("agency_detail", args=[obj.pk]), _("Change on the site")
+        )
+
+
+@admin.register(AgencyEvent)
+class AgencyEventAdmin(ViewOnly, admin.ModelAdmin):
+    """What attendees.services.agencies did to each agency: written by it, never by hand."""
+
+    list_display = ["agency", "action", "by", "created_at"]
+    list_filter = ["action"]
+    list_select_related = ["agency", "by"]
 
 
 class StaffCreationForm(AdminUserCreationForm):
@@ -107,6 +135,9 @@ class UserAdmin(BaseUserAdmin):
         if not change:
             # Program staff are vetted by an administrator creating their account.
             obj.status = User.Status.VERIFIED
+        else:
+            # Regions and groups are saved after the row (save_related): compared there.
+            form.roles_before = role_snapshot(User.objects.get(pk=obj.pk))
         super().save_model(request, obj, form, change)
         if not change:
             record_audit(
@@ -116,21 +147,18 @@ class UserAdmin(BaseUserAdmin):
                 target=obj,
             )
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change:
+            record_role_change(user=form.instance, by=request.user, before=form.roles_before)
 
+
+# The record of what the vetting services decided: written by them, never by hand.
 @admin.register(VettingDecision)
-class VettingDecisionAdmin(admin.ModelAdmin):
+class VettingDecisionAdmin(ViewOnly, admin.ModelAdmin):
     list_display = ["officer", "action", "decided_by", "created_at"]
     list_filter = ["action"]
-
-    # The record of what the vetting services decided: written by them, never by hand.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    list_select_related = ["officer", "decided_by"]
 
 
 @admin.register(OnboardingRequest)

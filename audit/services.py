@@ -27,6 +27,16 @@ def record_audit(
     )
 
 
+def record_log_export(*, user, filters: dict[str, str], fmt: str) -> AuditEntry:
+    """Reading the whole log out is itself an action the log keeps."""
+    return record_audit(
+        actor=user,
+        action="audit.exported",
+        summary=f"Audit log exported ({fmt})",
+        filters={key: value for key, value in filters.items() if value},
+    )
+
+
 def anonymise_person(
     *,
     user_id: int,

@@ -1,23 +1,20 @@
 from django.contrib import admin
 
+from trainingsite.admin_site import ViewOnly
+
 from .models import CalendarFeed, InviteDelivery, ReminderDelivery
 
 
 @admin.register(InviteDelivery)
-class InviteDeliveryAdmin(admin.ModelAdmin):
-    """Read-only: what each recipient's calendar was last sent; the sync tasks own the rows."""
+class InviteDeliveryAdmin(ViewOnly, admin.ModelAdmin):
+    """What each recipient's calendar was last sent; the sync tasks own the rows (a deleted row
+    would make the next sync send the invite again as new)."""
 
     list_display = ["user", "workshop", "session_ref", "method", "sequence", "sent_at"]
     list_filter = ["method"]
     search_fields = ["user__email", "workshop__title", "uid"]
     list_select_related = ["user", "workshop"]
     readonly_fields = [f.name for f in InviteDelivery._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CalendarFeed)
@@ -39,9 +36,9 @@ class CalendarFeedAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReminderDelivery)
-class ReminderDeliveryAdmin(admin.ModelAdmin):
-    list_display = ["registration", "days_before", "claimed_at", "sent_at"]
-    readonly_fields = ["registration", "days_before", "claimed_at", "sent_at"]
+class ReminderDeliveryAdmin(ViewOnly, admin.ModelAdmin):
+    """The claim that a reminder went out: a deleted row would send the reminder again."""
 
-    def has_add_permission(self, request):
-        return False
+    list_display = ["registration", "days_before", "claimed_at", "sent_at"]
+    list_select_related = ["registration"]
+    readonly_fields = ["registration", "days_before", "claimed_at", "sent_at"]

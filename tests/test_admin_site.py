@@ -334,3 +334,129 @@ def test_modules_and_who_may_download_their_materials_are_not_edited_in_the_admi
     assert superuser_client.get(_add(Module)).status_code == 403
     module.refresh_from_db()
     assert module.title != "Renamed"
+
+
+# --- history is shown, never written, in the admin ---------------------------------------------
+
+
+def _history_rows():
+    """One row of every history model registered in the admin."""
+    from attendance.models import WalkIn
+    from attendees.models import AgencyEvent, VettingDecision
+    from invites.models import InviteDelivery, ReminderDelivery
+    from registrations.models import RegistrationEvent
+    from tests.factories import AgencyFactory, MaterialFactory, OfficerFactory, publish_directly
+    from workshops.models import MaterialDownload
+
+    staff = StaffFactory()
+    workshop = WorkshopFactory()
+    reg = RegistrationFactory(workshop=workshop)
+    session = workshop.sessions.first()
+
+    return [
+        ClosureEvent.objects.create(workshop=workshop, action="closed", actor=staff),
+        Completion.objects.create(registration=reg, completed=True, attended_minutes=60),
+        AttendanceChange.objects.create(
+            registration=reg, session=session, old_status="", new_status="present"
+        ),
+        WalkIn.objects.create(registration=reg, added_by=staff, reason="On the day"),
+        WorkshopClosure.objects.create(workshop=workshop),
+        VettingDecision.objects.create(
+            officer=OfficerFactory(), decided_by=staff, action="approved"
+        ),
+        AgencyEvent.objects.create(agency=AgencyFactory(), by=staff, action="suspended"),
+        RegistrationEvent.objects.create(registration=reg, to_state="confirmed"),
+        reg,
+        InviteDelivery.objects.create(
+            user=reg.officer, workshop=workshop, session=session, session_ref=session.pk
+        ),
+        ReminderDelivery.objects.create(registration=reg, days_before=1),
+        MaterialDownload.objects.create(material=MaterialFactory(), user=reg.officer),
+        publish_directly(ModuleFactory()),
+        AuditEntry.objects.create(action="x", summary="y"),
+        workshop,
+    ]
+
+
+def test_history_and_service_owned_rows_cannot_be_added_changed_or_deleted(superuser_client):
+    for row in _history_rows():
+        model = type(row)
+        where = model._meta.label
+        assert superuser_client.get(_change(model, row.pk)).status_code == 200, where
+        changelist = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        assert superuser_client.get(changelist).status_code == 200, where
+        assert superuser_client.get(_add(model)).status_code == 403, where
+        assert superuser_client.post(_add(model), {}).status_code == 403, where
+        assert superuser_client.post(_change(model, row.pk), {}).status_code == 403, where
+        posted = superuser_client.post(_delete(model, row.pk), {"post": "yes"})
+        assert posted.status_code == 403, where
+        deleted = superuser_client.post(
+            changelist,
+            {"action": "delete_selected", "_selected_action": [str(row.pk)], "post": "yes"},
+        )
+        assert deleted.status_code in (200, 302), where  # no such action: nothing happens
+        assert model._default_manager.filter(pk=row.pk).exists(), where
+
+
+def test_protected_user_fields_are_shown_read_only(superuser_client, officer):
+    html = superuser_client.get(_change(User, officer.pk)).content.decode()
+    for field in ("agency", "status", "vetted_name", "email"):
+        assert f'name="{field}"' not in html, field
+    assert 'name="is_trainer"' in html  # roles stay editable
+
+
+def test_a_role_change_in_the_admin_is_audited_once(superuser_client, region):
+    staff = StaffFactory()
+    response = superuser_client.post(
+        _change(User, staff.pk),
+        _user_form(staff, is_trainer="on", coordinated_regions=[str(region.pk)]),
+    )
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(action="user.roles_changed")
+    assert entry.target_id == str(staff.pk) and entry.actor.is_superuser
+    assert entry.data["changes"] == {
+        "is_trainer": [False, True],
+        "coordinated_regions": [[], [region.name]],
+    }
+    # Saving again without a change records nothing.
+    staff.refresh_from_db()
+    superuser_client.post(
+        _change(User, staff.pk),
+        _user_form(staff, is_trainer="on", coordinated_regions=[str(region.pk)]),
+    )
+    assert AuditEntry.objects.filter(action="user.roles_changed").count() == 1
+
+
+def test_publishing_from_the_admin_goes_through_the_service(region):
+    from django.test import Client
+
+    from tests.factories import ProgramAdminFactory
+
+    client = Client()
+    sign_in(client, ProgramAdminFactory(is_staff=True, is_superuser=True))
+    from tests.factories import ModuleRevisionFactory
+    from workshops.models import WorkshopModule
+
+    ready = WorkshopFactory(region=region, status=Workshop.Status.DRAFT)
+
+    WorkshopModule.objects.create(workshop=ready, revision=ModuleRevisionFactory(), position=0)
+    bare = WorkshopFactory(region=region, status=Workshop.Status.DRAFT)  # no module
+    changelist = reverse("admin:workshops_workshop_changelist")
+    response = client.post(
+        changelist,
+        {"action": "publish", "_selected_action": [str(ready.pk), str(bare.pk)]},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "1 workshop(s) published." in html and "Before publishing" in html
+    ready.refresh_from_db()
+    bare.refresh_from_db()
+    assert (ready.status, bare.status) == (Workshop.Status.PUBLISHED, Workshop.Status.DRAFT)
+    assert AuditEntry.objects.filter(action="workshop.published", target_id=str(ready.pk)).exists()
+
+
+def test_the_workshop_admin_links_to_the_sites_pages(superuser_client):
+    workshop = WorkshopFactory()
+    html = superuser_client.get(_change(Workshop, workshop.pk)).content.decode()
+    assert reverse("workshops:workshop_cancel", args=[workshop.pk]) in html
+    assert reverse("workshops:workshop_edit", args=[workshop.pk]) in html

@@ -156,6 +156,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "attendance:verify_number": E(VERIFIED | NOT_VETTED, public=True, before_vetting=True),
     # audit and reports
     "audit:log": E({"admin"}),
+    "audit:export": E({"admin"}),
     # outbox: given-up deliveries, scoped to the coordinator's regions
     "outbox:failed": E(COORDINATORS),
     "outbox:retry": P(set()),  # no such delivery in the world: 404 even for coordinators

@@ -16,6 +16,7 @@ from attendance.access import workshops_run_by
 from attendance.models import AttendanceMark, ClosureEvent, Completion, WorkshopClosure
 from attendance.models.marks import ATTENDED_STATUSES
 from attendees.models import User
+from audit.services import record_audit
 from registrations.models import Registration
 from trainingsite.errors import ServiceError
 from workshops.models import Workshop
@@ -135,6 +136,16 @@ def close_workshop(*, workshop_id: int, by: User) -> dict[str, int]:
         )
         % summary,
     )
+    record_audit(
+        actor=by,
+        action="attendance.closed",
+        summary=(
+            f"Workshop #{workshop.pk} closed: {completed_count} of {len(results)} completed, "
+            f"{issued} certificates issued, {revoked} revoked"
+        ),
+        target=workshop,
+        **summary,
+    )
     return summary
 
 
@@ -155,6 +166,13 @@ def reopen_workshop(*, workshop_id: int, by: User, reason: str) -> WorkshopClosu
     ClosureEvent.objects.create(
         workshop=workshop, action=ClosureEvent.Action.REOPENED, actor=by, reason=reason.strip()
     )
+    record_audit(
+        actor=by,
+        action="attendance.reopened",
+        summary=f"Workshop #{workshop.pk} re-opened for attendance corrections",
+        target=workshop,
+        reason=reason.strip()[:500],
+    )
     return closure
 
 
@@ -170,7 +188,21 @@ def update_attendance_settings(
         raise ClosingError(_("The completion threshold must be between 1 and 100%."))
     if not 0 <= checkin_opens_minutes <= 240:
         raise ClosingError(_("Check-in can open at most 240 minutes before a session."))
+    before = (closure.completion_threshold, closure.checkin_opens_minutes)
+    if before == (completion_threshold, checkin_opens_minutes):
+        return closure
     closure.completion_threshold = completion_threshold
     closure.checkin_opens_minutes = checkin_opens_minutes
     closure.save(update_fields=["completion_threshold", "checkin_opens_minutes"])
+    record_audit(
+        actor=by,
+        action="attendance.settings",
+        summary=(
+            f"Workshop #{workshop.pk}: completion at {completion_threshold}%, check-in opens "
+            f"{checkin_opens_minutes} minutes before"
+        ),
+        target=workshop,
+        completion_threshold=[before[0], completion_threshold],
+        checkin_opens_minutes=[before[1], checkin_opens_minutes],
+    )
     return closure

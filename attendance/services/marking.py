@@ -10,6 +10,7 @@ from attendance.access import workshops_run_by
 from attendance.models import AttendanceChange, AttendanceMark, WorkshopClosure
 from attendance.models.marks import AttendanceStatus, MarkSource
 from attendees.models import User
+from audit.services import record_audit
 from registrations.models import Registration
 from trainingsite.errors import ServiceError
 from workshops.models import WorkshopSession
@@ -112,7 +113,9 @@ def record_marks(*, session_id: int, by: User, marks: dict[int, str]) -> int:
         raise AttendanceError(_("Some officers are not on this workshop's confirmed roster."))
     if any(status not in AttendanceStatus.values for status in marks.values()):
         raise AttendanceError(_("Unknown attendance status."))
-    return apply_marks(session=session, statuses=marks, by=by, source=MarkSource.TRAINER)
+    changed = apply_marks(session=session, statuses=marks, by=by, source=MarkSource.TRAINER)
+    _audit_marks(session, by=by, changed=changed, bulk=False)
+    return changed
 
 
 @transaction.atomic
@@ -123,6 +126,21 @@ def mark_all_present(*, session_id: int, by: User) -> int:
     if closure.is_closed:
         raise AttendanceError(_("This workshop is closed: re-open it to correct attendance."))
     statuses = dict.fromkeys(_roster_ids(session), AttendanceStatus.PRESENT.value)
-    return apply_marks(
+    changed = apply_marks(
         session=session, statuses=statuses, by=by, source=MarkSource.BULK, only_unmarked=True
     )
+    _audit_marks(session, by=by, changed=changed, bulk=True)
+    return changed
+
+
+def _audit_marks(session: WorkshopSession, *, by: User, changed: int, bulk: bool) -> None:
+    # One entry per save by staff; each mark's before and after is in AttendanceChange.
+    if changed:
+        record_audit(
+            actor=by,
+            action="attendance.marked_all" if bulk else "attendance.marked",
+            summary=f"{changed} attendance marks changed for session #{session.pk} "
+            f"(workshop #{session.workshop_id})",
+            target=session,
+            changes=changed,
+        )

@@ -26,6 +26,7 @@ from .reconfirm import (
     reconfirm_agency_email,
     send_reconfirmation_email,
 )
+from .roles import record_role_change, role_snapshot
 from .vetting import (
     VettingError,
     approve_officer,
@@ -61,10 +62,12 @@ __all__ = [
     "queue_work_renders",
     "reactivate_agency",
     "reconfirm_agency_email",
+    "record_role_change",
     "reinstate_officer",
     "reject_officer",
     "remove_agency_domain",
     "renew_vetting",
+    "role_snapshot",
     "send_enrolment_link",
     "send_reconfirmation_email",
     "set_focal_point",

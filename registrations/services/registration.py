@@ -551,6 +551,7 @@ def endorse_nomination(*, registration_id: int, by: User, message: str = "") -> 
         reason=message or _("Endorsed by your agency focal point."),
         extra_fields=("endorsed_by", "endorsed_at"),
     )
+    _audit_registration(reg, by=by, verb="endorsed", message=message)
     return reg
 
 
@@ -563,6 +564,7 @@ def reject_nomination(*, registration_id: int, by: User, message: str = "") -> R
         actor=by,
         reason=message or _("Not endorsed by your agency focal point."),
     )
+    _audit_registration(reg, by=by, verb="not_endorsed", message=message)
     return reg
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from attendees.models import User
 from attendees.services import queue_work_mails
+from audit.services import record_audit
 from trainingsite.errors import ServiceError
 from workshops.mails import PUBLISHED, RETURNED, SUBMITTED, module_review_mail
 from workshops.models import Material, Module, ModuleRevision, Track
@@ -282,6 +283,13 @@ def publish_module(*, module_id: int, by) -> ModuleRevision:
         ]
     )
     _queue_review_mails(module, event=PUBLISHED, by=by)
+    record_audit(
+        actor=by,
+        action="module.published",
+        summary=f"Module #{module.pk} published as revision {revision.number}",
+        target=module,
+        revision=revision.number,
+    )
     return revision
 
 
@@ -312,6 +320,9 @@ def archive_module(*, module_id: int, by) -> Module:
         raise InvalidTransition(_("This module is already archived."))
     module.status = Module.Status.ARCHIVED
     module.save(update_fields=["status", "updated_at"])
+    record_audit(
+        actor=by, action="module.archived", summary=f"Module #{module.pk} archived", target=module
+    )
     return module
 
 
@@ -324,6 +335,12 @@ def unarchive_module(*, module_id: int, by) -> Module:
         raise InvalidTransition(_("Only an archived module can be unarchived."))
     module.status = Module.Status.PUBLISHED if module.published_revision_id else Module.Status.DRAFT
     module.save(update_fields=["status", "updated_at"])
+    record_audit(
+        actor=by,
+        action="module.unarchived",
+        summary=f"Module #{module.pk} unarchived",
+        target=module,
+    )
     return module
 
 
@@ -496,6 +513,13 @@ def delete_material(*, material_id: int, by) -> None:
     material = Material.objects.select_related("module").get(pk=material_id)
     _require_editor(by, material.module)
     storage, name = material.file.storage, material.file.name
+    record_audit(
+        actor=by,
+        action="material.deleted",
+        summary=f"Material {material.original_name!r} deleted from module #{material.module_id}",
+        target=material.module,
+        material=material.original_name[:200],
+    )
     material.delete()
     if name:
         transaction.on_commit(lambda: storage.delete(name))

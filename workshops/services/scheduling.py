@@ -18,6 +18,7 @@ from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.services import record_audit
 from trainingsite.errors import ServiceError
 from workshops import signals
 from workshops.models import ModuleRevision, Workshop, WorkshopModule, WorkshopSession
@@ -329,6 +330,16 @@ def _set_modules(workshop: Workshop, revisions: Sequence[ModuleRevision]) -> Non
     )
 
 
+def _staffing(workshop: Workshop) -> dict[str, list[int]]:
+    """Trainers and taught revisions, compared before and after an edit for the audit log."""
+    return {
+        "trainers": sorted(workshop.trainers.values_list("pk", flat=True)),
+        "modules": list(
+            workshop.workshop_modules.order_by("position").values_list("revision_id", flat=True)
+        ),
+    }
+
+
 @transaction.atomic
 def create_workshop(
     *,
@@ -347,6 +358,12 @@ def create_workshop(
         trainers=list(trainers),
         revisions=list(revisions),
         sessions=list(sessions),
+    )
+    record_audit(
+        actor=actor,
+        action="workshop.created",
+        summary=f"Workshop #{workshop.pk} created as a draft",
+        target=workshop,
     )
     return workshop
 
@@ -369,12 +386,23 @@ def update_workshop(
     if "region" in details:
         _check_region(actor, details["region"])
     changed = _apply(workshop, details)
+    staffing_before = _staffing(workshop)
     sessions_changed = _save_all(
         workshop=workshop,
         trainers=list(trainers) if trainers is not None else None,
         revisions=list(revisions) if revisions is not None else None,
         sessions=list(sessions) if sessions is not None else None,
     )
+    edited = sorted(changed | ({"sessions"} if sessions_changed else set()))
+    edited += [name for name, ids in _staffing(workshop).items() if ids != staffing_before[name]]
+    if edited:
+        record_audit(
+            actor=actor,
+            action="workshop.updated",
+            summary=f"Workshop #{workshop.pk} edited: {', '.join(edited)}",
+            target=workshop,
+            fields=edited,
+        )
     if sessions_changed:
         # An app above may refuse (SchedulingError): registrations, when the new times would
         # double-book an officer confirmed here.
@@ -471,6 +499,12 @@ def publish_workshop(*, actor, workshop: Workshop) -> Workshop:
         raise SchedulingError(_("A workshop in the past cannot be published."))
     workshop.status = Workshop.Status.PUBLISHED
     workshop.save(update_fields=["status", "updated_at"])
+    record_audit(
+        actor=actor,
+        action="workshop.published",
+        summary=f"Workshop #{workshop.pk} published",
+        target=workshop,
+    )
     _enqueue_invite_sync(workshop)
     return workshop
 
@@ -489,6 +523,13 @@ def cancel_workshop(*, actor, workshop: Workshop, reason: str) -> Workshop:
     workshop.status = Workshop.Status.CANCELLED
     workshop.cancel_reason = reason.strip()
     workshop.save(update_fields=["status", "cancel_reason", "updated_at"])
+    record_audit(
+        actor=actor,
+        action="workshop.cancelled",
+        summary=f"Workshop #{workshop.pk} cancelled",
+        target=workshop,
+        reason=workshop.cancel_reason[:500],
+    )
     # Every registrant is told (their registration e-mail) in the same transaction: the
     # registrations app listens and cancels each registration.
     signals.workshop_cancelled.send(
