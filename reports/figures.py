@@ -1,6 +1,6 @@
 """Program report figures: SQL aggregates over the same scoped querysets as the exports.
 
-Definitions (the README's "Program report" section repeats them for readers of the report):
+Definitions:
 - scheduled workshops: published or completed workshops starting in the period (workshop's
   start date, UTC), in the viewer's regions;
 - held: scheduled workshops whose end has passed;
