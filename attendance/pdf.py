@@ -15,8 +15,8 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from attendance import qr
+from attendance.hours import format_hours, hours
 from attendance.models import Certificate
-from attendance.models.certificates import format_hours
 
 BRAND = colors.HexColor("#0b3d66")
 ACCENT = colors.HexColor("#f0b429")
@@ -104,7 +104,7 @@ def render_certificate_pdf(certificate: Certificate) -> bytes:
         y -= 5.5 * mm
         c.setFont(_font(module["title"]), 10)
         c.drawString(x, y, module["title"][:80])
-        c.drawRightString(x + 140 * mm, y, format_hours(module["minutes"]))
+        c.drawRightString(x + 140 * mm, y, format_hours(hours(module["minutes"])))
     y -= 3 * mm
     c.setStrokeColor(MUTED)
     c.setLineWidth(0.5)
@@ -112,7 +112,7 @@ def render_certificate_pdf(certificate: Certificate) -> bytes:
     y -= 5.5 * mm
     c.setFont("Helvetica-Bold", 10)
     c.drawString(x, y, "Total hours")
-    c.drawRightString(x + 140 * mm, y, format_hours(p.get("total_minutes", 0)))
+    c.drawRightString(x + 140 * mm, y, format_hours(certificate.training_hours))
     trainers = ", ".join(p.get("trainers", []))
     if trainers:
         y -= 8 * mm

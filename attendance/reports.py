@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Avg, Count
 
+from attendance.hours import NO_TRACK, format_hours, hours, training_minutes_of
 from attendance.models import Certificate, Completion, Feedback, FeedbackModuleRating
-from attendance.models.certificates import format_hours
 
 
 @dataclass
@@ -62,20 +63,29 @@ class TrainingRecord:
     hours_by_track: list[tuple[str, str]]
     total_hours: str
     modules: list[dict]
+    total: Decimal = Decimal(0)
 
 
 def training_record(user) -> TrainingRecord:
+    """The officer's completed workshops, credited with their training hours (one rounding per
+    workshop, as on its certificate, so the total is the sum of the certificates' hours)."""
     completions = list(
         Completion.objects.of_officer(user)
         .completed()
         .select_related("registration__workshop", "registration__feedback")
-        .prefetch_related("registration__workshop__workshop_modules__revision__module__track")
+        .prefetch_related(
+            "registration__workshop__workshop_modules__revision__module__track",
+            "registration__workshop__sessions",
+        )
         .order_by("-registration__workshop__starts_at")
     )
-    minutes_by_track: dict[str, int] = defaultdict(int)
+    by_track: dict[str, Decimal] = defaultdict(Decimal)
+    total = Decimal(0)
     modules = []
     for completion in completions:
         workshop = completion.registration.workshop
+        total += hours(training_minutes_of(workshop))
+        minutes_by_track: dict[str, int] = defaultdict(int)
         for wm in workshop.workshop_modules.all():
             track = wm.revision.module.track.name
             minutes_by_track[track] += wm.revision.duration_minutes
@@ -83,10 +93,15 @@ def training_record(user) -> TrainingRecord:
                 {
                     "title": wm.revision.title,
                     "track": track,
-                    "hours": format_hours(wm.revision.duration_minutes),
+                    "hours": format_hours(hours(wm.revision.duration_minutes)),
                     "workshop": workshop,
                 }
             )
+        if not minutes_by_track:
+            # No curriculum: its session time is credited, under no track (as in the report).
+            minutes_by_track[NO_TRACK] = training_minutes_of(workshop)
+        for track, minutes in minutes_by_track.items():
+            by_track[track] += hours(minutes)
     certificates = list(
         Certificate.objects.of_officer(user)
         .active()
@@ -96,7 +111,8 @@ def training_record(user) -> TrainingRecord:
     return TrainingRecord(
         completions=completions,
         certificates=certificates,
-        hours_by_track=sorted((t, format_hours(m)) for t, m in minutes_by_track.items()),
-        total_hours=format_hours(sum(minutes_by_track.values())),
+        hours_by_track=sorted((t, format_hours(h)) for t, h in by_track.items()),
+        total_hours=format_hours(total),
         modules=modules,
+        total=total,
     )

@@ -7,8 +7,9 @@ queries grows with rows / chunk size, never with rows.
 Definitions shared with the program report (reports/figures.py), so both agree:
 - attendance rows: registrations that are confirmed, or that have at least one mark (someone
   removed after attending still appears);
-- attended hours: the length of every session marked present or late (the completion rule of
-  attendance/services/closing.py), in hours;
+- training hours: a workshop's training hours credited to an officer who completed it, and
+  session time attended: the length of every session marked present or late (both defined in
+  attendance/hours.py);
 - a workshop's track: the track of its first module (lowest position).
 """
 
@@ -18,12 +19,12 @@ import datetime as dt
 import zoneinfo
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
+from attendance.hours import credited_hours, hours, session_minutes, training_minutes_by_workshop
 from attendance.models import AttendanceMark, Certificate
 from attendance.models.marks import ATTENDED_STATUSES, AttendanceStatus
 from registrations.models import Registration, RegistrationEvent
@@ -149,10 +150,6 @@ def _zone(name: str) -> zoneinfo.ZoneInfo:
     return _zones[name]
 
 
-def _hours(minutes: int) -> Decimal:
-    return (Decimal(minutes) / 60).quantize(Decimal("0.01"))
-
-
 @dataclass
 class Dataset:
     columns: list[Column]
@@ -204,8 +201,9 @@ def _attendance_base_columns() -> list[Column]:
 
 def _attendance_tail_columns() -> list[Column]:
     return [
-        Column(_("Attended hours"), "number", 10),
+        Column(_("Session time attended (h)"), "hours", 12),
         Column(_("Completed"), width=10),
+        Column(_("Training hours"), "hours", 10),
         Column(_("Certificate number"), width=26),
     ]
 
@@ -255,18 +253,20 @@ def attendance_dataset(user, flt: ExportFilter, *, workshop: Workshop | None = N
 def _attendance_rows(values: QuerySet, *, per_session: bool) -> Iterator[list]:
     chunk_size = settings.REPORTS_EXPORT_CHUNK_SIZE
     sessions: dict[int, list[tuple[int, int]]] = {}  # workshop id → [(session id, minutes)]
+    training: dict[int, int] = {}  # workshop id → training minutes
     attended_statuses = set(ATTENDED_STATUSES)
     for chunk in _chunks(values.iterator(chunk_size=chunk_size), chunk_size):
         missing = {row[1] for row in chunk} - sessions.keys()
         if missing:
             for wid in missing:
                 sessions[wid] = []
+            training.update(training_minutes_by_workshop(missing))
             for sid, wid, start, end in (
                 WorkshopSession.objects.filter(workshop_id__in=missing)
                 .order_by("starts_at", "pk")
                 .values_list("pk", "workshop_id", "starts_at", "ends_at")
             ):
-                sessions[wid].append((sid, int((end - start).total_seconds() // 60)))
+                sessions[wid].append((sid, session_minutes(start, end)))
         marks: dict[int, dict[int, str]] = {}
         for rid, sid, status in AttendanceMark.objects.filter(
             registration_id__in=[row[0] for row in chunk]
@@ -303,8 +303,9 @@ def _attendance_rows(values: QuerySet, *, per_session: bool) -> Iterator[list]:
                     " ".join(STATUS_LETTERS.get(s, UNMARKED) for s in statuses),
                 ]
             out += [
-                _hours(minutes),
+                hours(minutes),
                 _("yes") if completed else _("no"),
+                credited_hours(completed=bool(completed), minutes=training.get(wid, 0)),
                 cert or "",
             ]
             yield out

@@ -1,6 +1,6 @@
 """Program report figures: SQL aggregates over the same scoped querysets as the exports.
 
-Definitions (the README's "Program report" section repeats them for readers of the report):
+Definitions:
 - scheduled workshops: published or completed workshops starting in the period (workshop's
   start date, UTC), in the viewer's regions;
 - held: scheduled workshops whose end has passed;
@@ -10,34 +10,32 @@ Definitions (the README's "Program report" section repeats them for readers of t
 - officers trained: distinct officers with a completed Completion in a held workshop;
 - agencies and countries reached: distinct agencies (and their countries) of attendees who
   attended at least one session (marked present or late);
-- hours delivered: officer-hours, i.e. the length of every session an officer was marked present
-  or late at, summed, attributed to the workshop's track (the track of its first module);
-- seat utilisation: confirmed registrations / capacity of scheduled workshops; waitlist demand:
-  waitlisted registrations now;
+- training hours: each completed attendee credited with their workshop's training hours, as on
+  their certificate (attendance/hours.py: the curriculum's module durations, rounded to 0.1 h
+  per officer and workshop), added up and attributed to the workshop's track (the track of its
+  first module);
+- seat use: confirmed registrations / capacity of scheduled workshops (`seat_use`); waitlist
+  demand: waitlisted registrations now;
 - feedback: averages only where at least FEEDBACK_MIN_ANSWERS answers exist (anonymity).
+
+Display: a rate is kept as the exact ratio and shown by `percent()` (×100, half up to one
+decimal), ratings by `rating()` (half up to one decimal). The XLSX report stores the same exact
+values with "0.0%" and "0.0" number formats, so Excel shows what the page shows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import (
-    Avg,
-    Count,
-    DurationField,
-    Exists,
-    ExpressionWrapper,
-    F,
-    OuterRef,
-    Q,
-    Sum,
-)
+from django.db.models import Avg, Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from attendance.hours import NO_TRACK, hours, training_minutes, with_training_time
 from attendance.models import AttendanceMark, Feedback
 from attendance.models.marks import ATTENDED_STATUSES
 from registrations.models import Registration
@@ -46,6 +44,32 @@ from workshops.models import Workshop
 from .exports import ExportFilter, attendance_registrations, primary_track_name, scoped_workshops
 
 SCHEDULED_STATUSES = (Workshop.Status.PUBLISHED, Workshop.Status.COMPLETED)
+ONE_DECIMAL = Decimal("0.1")
+
+
+def seat_use(confirmed: int, capacity: int) -> float | None:
+    """Confirmed registrations / capacity; None without capacity."""
+    return confirmed / capacity if capacity else None
+
+
+def share(part: int, whole: int) -> float | None:
+    """part / whole (a completion rate); None when there is no whole."""
+    return part / whole if whole else None
+
+
+def percent(ratio: float | None) -> Decimal | None:
+    """A ratio as shown: ×100, rounded half up to one decimal (0.02666… → 2.7), as Excel shows
+    the ratio in a "0.0%" cell (both round the shortest decimal of the float, half up)."""
+    if ratio is None:
+        return None
+    return (Decimal(repr(ratio)) * 100).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
+
+
+def rating(value: float | None) -> Decimal | None:
+    """An average rating as shown: rounded half up to one decimal."""
+    if value is None:
+        return None
+    return Decimal(repr(value)).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
 
 
 @dataclass
@@ -65,7 +89,7 @@ class WorkshopLine:
 
     @property
     def utilisation(self) -> float | None:
-        return self.confirmed / self.capacity if self.capacity else None
+        return seat_use(self.confirmed, self.capacity)
 
 
 @dataclass
@@ -76,7 +100,7 @@ class RegionLine:
     attendees: int = 0
     completed: int = 0
     officers_trained: int = 0
-    hours: float = 0.0
+    hours: Decimal = Decimal(0)
     capacity: int = 0
     confirmed: int = 0
     waitlisted: int = 0
@@ -85,11 +109,11 @@ class RegionLine:
 
     @property
     def completion_rate(self) -> float | None:
-        return self.completed / self.attendees if self.attendees else None
+        return share(self.completed, self.attendees)
 
     @property
     def utilisation(self) -> float | None:
-        return self.confirmed / self.capacity if self.capacity else None
+        return seat_use(self.confirmed, self.capacity)
 
 
 @dataclass
@@ -103,12 +127,12 @@ class ProgramFigures:
     officers_trained: int = 0
     agencies_reached: int = 0
     countries_reached: int = 0
-    hours_total: float = 0.0
+    hours_total: Decimal = Decimal(0)
     capacity: int = 0
     confirmed: int = 0
     waitlisted: int = 0
     feedback_min_answers: int = 5
-    hours_by_track: list[tuple[str, float]] = field(default_factory=list)
+    hours_by_track: list[tuple[str, Decimal]] = field(default_factory=list)
     regions: list[RegionLine] = field(default_factory=list)
     workshops: list[WorkshopLine] = field(default_factory=list)
     top_agencies: list[tuple[str, str, int, int]] = field(default_factory=list)
@@ -117,11 +141,11 @@ class ProgramFigures:
 
     @property
     def completion_rate(self) -> float | None:
-        return self.completed / self.attendees if self.attendees else None
+        return share(self.completed, self.attendees)
 
     @property
     def utilisation(self) -> float | None:
-        return self.confirmed / self.capacity if self.capacity else None
+        return seat_use(self.confirmed, self.capacity)
 
     def chart_data(self) -> dict:
         """Plain data for the charts (read by static/js/reports-charts.js)."""
@@ -134,7 +158,7 @@ class ProgramFigures:
             },
             "hoursByTrack": {
                 "labels": [t for t, _h in self.hours_by_track],
-                "values": [round(h, 1) for _t, h in self.hours_by_track],
+                "values": [float(h) for _t, h in self.hours_by_track],
             },
             "regions": {
                 "labels": [r.region for r in self.regions],
@@ -151,14 +175,10 @@ class ProgramFigures:
         }
 
 
-def _minutes(value: dt.timedelta | None) -> float:
-    return value.total_seconds() / 60 if value else 0.0
-
-
 def program_figures(
     user, *, start: dt.date, end: dt.date, region_id: int | None = None, top: int = 10
 ) -> ProgramFigures:
-    """All report figures in a fixed number of queries (8), whatever the data size."""
+    """All report figures in a fixed number of queries (7), whatever the data size."""
     now = timezone.now()
     flt = ExportFilter(
         region_ids=[region_id] if region_id else [],
@@ -264,44 +284,35 @@ def program_figures(
         line = regions.setdefault(region, RegionLine(region=region))
         line.attendees, line.completed, line.officers_trained = n, completed, trained
 
-    # 4 and 5. Officer-hours by track and by region: summed per workshop in SQL, then by track
-    # and region here. Every attended mark of a held workshop in scope belongs to an attendee
-    # (a mark makes its registration one), so the marks need no join back to `attendees`: with
-    # it, the planner misjudged the attendee count and hashed every mark of every year.
-    lengths = (
-        AttendanceMark.objects.filter(
-            registration__workshop__in=held_ids, status__in=ATTENDED_STATUSES
-        )
-        .values("registration__workshop_id")
-        .annotate(
-            total=Sum(
-                ExpressionWrapper(
-                    F("session__ends_at") - F("session__starts_at"), output_field=DurationField()
-                )
-            )
-        )
-        .values_list("registration__workshop_id", "total")
-    )
-    tracks = dict(
-        Workshop.objects.filter(pk__in=held_ids)
-        .annotate(track=primary_track_name())
-        .values_list("pk", "track")
+    # 4 and 5. Training hours: completed attendees per workshop, times the workshop's training
+    # hours (rounded once per officer, as on each certificate), added up by track and region.
+    completed_in = dict(
+        attendees.filter(done)
+        .values("workshop_id")
+        .annotate(n=Count("pk"))
+        .values_list("workshop_id", "n")
     )
     region_of = {w.pk: w.region for w in figures.workshops}
-    by_track: dict[str, dt.timedelta] = {}
-    by_region: dict[str, dt.timedelta] = {}
-    for workshop_id, total in lengths:
-        track = tracks.get(workshop_id) or "—"
-        by_track[track] = by_track.get(track, dt.timedelta()) + total
+    by_track: dict[str, Decimal] = {}
+    by_region: dict[str, Decimal] = {}
+    for workshop_id, track, module_minutes, session_time in (
+        with_training_time(Workshop.objects.filter(pk__in=held_ids))
+        .annotate(track=primary_track_name())
+        .values_list("pk", "track", "module_minutes", "session_time")
+    ):
+        n = completed_in.get(workshop_id, 0)
+        if not n:
+            continue
+        minutes = training_minutes(module_minutes=module_minutes, session_time=session_time)
+        credited = n * hours(minutes)
+        track = track or NO_TRACK
+        by_track[track] = by_track.get(track, Decimal(0)) + credited
         region = region_of[workshop_id]
-        by_region[region] = by_region.get(region, dt.timedelta()) + total
-    figures.hours_by_track = sorted(
-        ((track, _minutes(total) / 60) for track, total in by_track.items()),
-        key=lambda item: (-item[1], item[0]),
-    )
-    figures.hours_total = sum(h for _t, h in figures.hours_by_track)
+        by_region[region] = by_region.get(region, Decimal(0)) + credited
+    figures.hours_by_track = sorted(by_track.items(), key=lambda item: (-item[1], item[0]))
+    figures.hours_total = sum((h for _t, h in figures.hours_by_track), Decimal(0))
     for region, total in by_region.items():
-        regions.setdefault(region, RegionLine(region=region)).hours = _minutes(total) / 60
+        regions.setdefault(region, RegionLine(region=region)).hours = total
 
     # 6. Feedback per region (held workshops), shown only above the anonymity threshold.
     for region, n, avg in (
@@ -342,7 +353,7 @@ def cached_program_figures(
     else:
         scope = ",".join(map(str, sorted(user.coordinated_region_ids)))
     min_answers = settings.FEEDBACK_MIN_ANSWERS
-    key = f"report:{scope}:{start}:{end}:{region_id or ''}:{min_answers}"
+    key = f"report:v2:{scope}:{start}:{end}:{region_id or ''}:{min_answers}"
     figures: ProgramFigures | None = cache.get_or_set(
         key,
         lambda: program_figures(user, start=start, end=end, region_id=region_id),

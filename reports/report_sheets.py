@@ -1,41 +1,44 @@
-"""The program report as XLSX sheets: one sheet per table of the report page."""
+"""The program report as XLSX sheets: one sheet per table of the report page.
+
+Every figure is stored as what it is: counts as integers, rates as the exact ratio in a
+percent-formatted cell, ratings as the exact average formatted to one decimal, training hours
+as the page's Decimal, dates as dates; Excel then shows what the page shows.
+"""
 
 from __future__ import annotations
+
+import zoneinfo
 
 from django.utils.translation import gettext as _
 
 from .figures import ProgramFigures
-from .tabular import Column
+from .tabular import Cell, Column
 
 
-def _rate(value: float | None) -> float | None:
-    return round(100 * value, 1) if value is not None else None
-
-
-def _avg(value: float | None) -> float | None:
-    return round(value, 2) if value is not None else None
+def _tz(name: str) -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(name or "UTC")
 
 
 def report_sheets(f: ProgramFigures) -> list[tuple[str, list[Column], list[list]]]:
     summary: list[list] = [
-        [_("Period start"), f.start.isoformat()],
-        [_("Period end"), f.end.isoformat()],
-        [_("Workshops scheduled"), f.workshops_scheduled],
-        [_("Workshops held"), f.workshops_held],
-        [_("Attendees"), f.attendees],
-        [_("Officers trained"), f.officers_trained],
-        [_("Completion rate (%)"), _rate(f.completion_rate)],
-        [_("Agencies reached"), f.agencies_reached],
-        [_("Countries reached"), f.countries_reached],
-        [_("Officer-hours delivered"), round(f.hours_total, 2)],
-        [_("Seat utilisation (%)"), _rate(f.utilisation)],
-        [_("Waitlisted"), f.waitlisted],
+        [_("Period start"), Cell(f.start, "date")],
+        [_("Period end"), Cell(f.end, "date")],
+        [_("Workshops scheduled"), Cell(f.workshops_scheduled, "int")],
+        [_("Workshops held"), Cell(f.workshops_held, "int")],
+        [_("Attendees"), Cell(f.attendees, "int")],
+        [_("Officers trained"), Cell(f.officers_trained, "int")],
+        [_("Completion rate"), Cell(f.completion_rate, "percent")],
+        [_("Agencies reached"), Cell(f.agencies_reached, "int")],
+        [_("Countries reached"), Cell(f.countries_reached, "int")],
+        [_("Training hours"), Cell(f.hours_total, "hours")],
+        [_("Seat use"), Cell(f.utilisation, "percent")],
+        [_("Waitlisted"), Cell(f.waitlisted, "int")],
     ]
     return [
         (
             _("Summary"),
             [Column(_("Figure"), width=28), Column(_("Value"), width=14)],
-            [[k, "" if v is None else str(v)] for k, v in summary],
+            summary,
         ),
         (
             _("Regions"),
@@ -44,14 +47,14 @@ def report_sheets(f: ProgramFigures) -> list[tuple[str, list[Column], list[list]
                 Column(_("Workshops held"), "int", 10),
                 Column(_("Attendees"), "int", 10),
                 Column(_("Officers trained"), "int", 10),
-                Column(_("Completion rate (%)"), "number", 12),
-                Column(_("Officer-hours"), "number", 12),
+                Column(_("Completion rate"), "percent", 12),
+                Column(_("Training hours"), "hours", 12),
                 Column(_("Confirmed"), "int", 10),
                 Column(_("Capacity"), "int", 10),
-                Column(_("Seat utilisation (%)"), "number", 12),
+                Column(_("Seat use"), "percent", 12),
                 Column(_("Waitlisted"), "int", 10),
                 Column(_("Feedback answers"), "int", 10),
-                Column(_("Overall rating"), "number", 10),
+                Column(_("Overall rating"), "rating", 10),
             ],
             [
                 [
@@ -59,22 +62,22 @@ def report_sheets(f: ProgramFigures) -> list[tuple[str, list[Column], list[list]
                     r.workshops_held,
                     r.attendees,
                     r.officers_trained,
-                    _rate(r.completion_rate),
-                    round(r.hours, 2),
+                    r.completion_rate,
+                    r.hours,
                     r.confirmed,
                     r.capacity,
-                    _rate(r.utilisation),
+                    r.utilisation,
                     r.waitlisted,
                     r.feedback_answers,
-                    _avg(r.overall_avg),
+                    r.overall_avg,
                 ]
                 for r in f.regions
             ],
         ),
         (
             _("Hours by track"),
-            [Column(_("Track"), width=28), Column(_("Officer-hours"), "number", 14)],
-            [[t, round(h, 2)] for t, h in f.hours_by_track],
+            [Column(_("Track"), width=28), Column(_("Training hours"), "hours", 14)],
+            [[t, h] for t, h in f.hours_by_track],
         ),
         (
             _("Workshops"),
@@ -85,11 +88,11 @@ def report_sheets(f: ProgramFigures) -> list[tuple[str, list[Column], list[list]
                 Column(_("Held"), width=6),
                 Column(_("Confirmed"), "int", 10),
                 Column(_("Capacity"), "int", 10),
-                Column(_("Seat utilisation (%)"), "number", 12),
+                Column(_("Seat use"), "percent", 12),
                 Column(_("Waitlisted"), "int", 10),
                 Column(_("Feedback answers"), "int", 10),
-                Column(_("Overall rating"), "number", 10),
-                Column(_("Trainer rating"), "number", 10),
+                Column(_("Overall rating"), "rating", 10),
+                Column(_("Trainer rating"), "rating", 10),
             ],
             [
                 [
@@ -99,11 +102,11 @@ def report_sheets(f: ProgramFigures) -> list[tuple[str, list[Column], list[list]
                     _("yes") if w.held else _("no"),
                     w.confirmed,
                     w.capacity,
-                    _rate(w.utilisation),
+                    w.utilisation,
                     w.waitlisted,
                     w.feedback_answers,
-                    _avg(w.overall_avg),
-                    _avg(w.trainer_avg),
+                    w.overall_avg,
+                    w.trainer_avg,
                 ]
                 for w in f.workshops
             ],
@@ -119,9 +122,3 @@ def report_sheets(f: ProgramFigures) -> list[tuple[str, list[Column], list[list]
             [list(a) for a in f.top_agencies],
         ),
     ]
-
-
-def _tz(name: str):
-    import zoneinfo
-
-    return zoneinfo.ZoneInfo(name or "UTC")

@@ -3,6 +3,11 @@
 Cells that a spreadsheet would run as a formula are neutralised: in CSV a leading `=`, `+`,
 `-`, `@`, tab or carriage return gets a `'` prefix (OWASP's advice); in XLSX every string is
 written as a string cell, never a formula.
+
+XLSX cells are typed by their column's kind: numbers are number cells with a number format
+(a percent column holds the ratio, 0.027, formatted "0.0%", so Excel shows what the page
+shows), dates and times are date cells. A `Cell` gives one value its own kind, for a sheet
+whose column mixes kinds (a summary of figures).
 """
 
 from __future__ import annotations
@@ -20,7 +25,18 @@ import xlsxwriter
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_BOM = "\ufeff"
 
-Kind = Literal["text", "int", "number", "date", "datetime", "bool"]
+Kind = Literal["text", "int", "number", "hours", "percent", "rating", "date", "datetime", "bool"]
+NUMBER_KINDS = frozenset({"int", "number", "hours", "percent", "rating"})
+# Excel's display rounding is half away from zero, as the page's (reports/figures.py).
+NUMBER_FORMATS = {
+    "int": "0",
+    "number": "0.0#",
+    "hours": "0.0",
+    "percent": "0.0%",
+    "rating": "0.0",
+    "date": "yyyy-mm-dd",
+    "datetime": "yyyy-mm-dd hh:mm",
+}
 
 
 @dataclass(frozen=True)
@@ -28,6 +44,14 @@ class Column:
     title: str
     kind: Kind = "text"
     width: int = 16
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A value with its own kind, overriding its column's."""
+
+    value: object
+    kind: Kind
 
 
 def neutralise(value: str) -> str:
@@ -40,6 +64,8 @@ def _csv_cell(value) -> str:
         return "'" + value if value.startswith(FORMULA_PREFIXES) else value
     if value is None:
         return ""
+    if isinstance(value, Cell):
+        return _csv_cell(value.value)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, dt.datetime):
@@ -91,9 +117,8 @@ def write_xlsx_sheets(
     )
     header = workbook.add_format({"bold": True, "bg_color": "#E8EEF4", "bottom": 1})
     formats = {
-        "date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
-        "datetime": workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
-        "number": workbook.add_format({"num_format": "0.0#"}),
+        kind: workbook.add_format({"num_format": num_format})
+        for kind, num_format in NUMBER_FORMATS.items()
     }
     counts = [
         _write_sheet(workbook, name, columns, rows, header, formats)
@@ -115,8 +140,12 @@ def _write_sheet(workbook, name, columns, rows, header, formats) -> int:
             if value is None or value == "":
                 continue
             kind = column.kind
-            if kind == "int" or kind == "number":
-                ws.write_number(r, col, value, formats.get(kind))
+            if isinstance(value, Cell):
+                kind, value = value.kind, value.value
+                if value is None or value == "":
+                    continue
+            if kind in NUMBER_KINDS:
+                ws.write_number(r, col, float(value), formats[kind])
             elif kind == "datetime":
                 ws.write_datetime(r, col, value.replace(tzinfo=None), formats["datetime"])
             elif kind == "date":

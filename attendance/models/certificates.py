@@ -5,11 +5,14 @@ from __future__ import annotations
 import base64
 import re
 import secrets
+from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from attendance.hours import format_hours, hours
 
 CERTIFICATE_PREFIX = "CERT"
 _NUMBER_RE = re.compile(r"^[A-Z2-7]{16}$")
@@ -81,8 +84,13 @@ class Certificate(models.Model):
         return self.revoked_at is None
 
     @property
+    def training_hours(self) -> Decimal:
+        """The training hours printed (attendance/hours.py defines them)."""
+        return hours(self.printed.get("total_minutes", 0))
+
+    @property
     def total_hours(self) -> str:
-        return format_hours(self.printed.get("total_minutes", 0))
+        return format_hours(self.training_hours)
 
     @property
     def holder_initials(self) -> str:
@@ -100,8 +108,3 @@ def initials(name: str) -> str:
     """ "Ana Bela Costa" → "A. B. C.": what a verifier may see of a holder by default."""
     words = name.replace("-", " ").split()
     return " ".join(f"{w[0].upper()}." for w in words[:5])
-
-
-def format_hours(minutes: int) -> str:
-    hours = minutes / 60
-    return f"{hours:g}" if hours == int(hours) else f"{hours:.1f}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from attendance.hours import training_minutes
 from attendance.mails import certificate_mail
 from attendance.models import Certificate
 from attendees.models import User
@@ -51,7 +53,8 @@ WORKSHOP_FACTS = frozenset(
 
 
 def build_printed(*, registration: Registration, workshop: Workshop) -> dict:
-    """The facts printed on the certificate, frozen at issue."""
+    """The facts printed on the certificate, frozen at issue; `total_minutes` is the
+    workshop's training time (attendance/hours.py)."""
     modules: list[dict[str, Any]] = [
         {
             "title": wm.revision.title,
@@ -60,12 +63,10 @@ def build_printed(*, registration: Registration, workshop: Workshop) -> dict:
         }
         for wm in workshop.workshop_modules.select_related("revision__module__track")
     ]
-    if modules:
-        total = sum(m["minutes"] for m in modules)
-    else:
-        total = sum(
-            int((s.ends_at - s.starts_at).total_seconds() // 60) for s in workshop.sessions.all()
-        )
+    total = training_minutes(
+        module_minutes=sum(m["minutes"] for m in modules) if modules else None,
+        session_time=sum((s.ends_at - s.starts_at for s in workshop.sessions.all()), timedelta()),
+    )
     officer = registration.officer
     return {
         "program": settings.PROGRAM_NAME,

@@ -1,5 +1,10 @@
+"""How the report page shows figures: the roundings of reports/figures.py, localised."""
+
 from django import template
 from django.utils.formats import number_format
+
+from attendance.hours import format_hours
+from reports import figures
 
 register = template.Library()
 
@@ -7,13 +12,24 @@ register = template.Library()
 @register.filter
 def percent(value) -> str:
     """0.8125 → "81.3 %"; None → "—"."""
-    if value is None:
+    shown = figures.percent(value)
+    if shown is None:
         return "—"
-    return f"{number_format(100 * value, 1)} %"
+    return f"{number_format(shown, 1)} %"
 
 
 @register.filter
-def decimal1(value) -> str:
+def hours(value) -> str:
+    """Training hours (a Decimal already rounded to 0.1 h) → "8.5"; None → "—"."""
     if value is None:
         return "—"
-    return number_format(value, 1)
+    return format_hours(value)
+
+
+@register.filter
+def rating(value) -> str:
+    """An average rating → "4.2"; None → "—"."""
+    shown = figures.rating(value)
+    if shown is None:
+        return "—"
+    return number_format(shown, 1)

@@ -40,7 +40,10 @@
       datasets: [{ label: canvasLabel("chart-hours"), data: data.hoursByTrack.values,
                    backgroundColor: palette }],
     },
-    options: Object.assign({}, common, { plugins: { legend: { display: false } } }),
+    options: Object.assign({}, common, {
+      scales: { y: { beginAtZero: true } },
+      plugins: { legend: { display: false } },
+    }),
   });
   draw("chart-regions", {
     type: "bar",
@@ -52,7 +55,10 @@
         { label: data.labels.waitlisted, data: data.regions.waitlisted, backgroundColor: palette[1] },
       ],
     },
-    options: common,
+    // People are counted in whole numbers: no 0.5 ticks on a small scale.
+    options: Object.assign({}, common, {
+      scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
+    }),
   });
   draw("chart-agencies", {
     type: "bar",

@@ -4,6 +4,7 @@ completions, certificates and feedback. The hand-computed figures are in `expect
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
@@ -28,7 +29,9 @@ def at(day: int, hour: int, month: int = 3) -> dt.datetime:
     return dt.datetime(2026, month, day, hour, 0, tzinfo=UTC)
 
 
-def _workshop(region, track, *, title, sessions, tz="Asia/Singapore", capacity=10, **extra):
+def _workshop(
+    region, track, *, title, sessions, tz="Asia/Singapore", capacity=10, module_minutes=60, **extra
+):
     workshop = WorkshopFactory(
         title=title,
         region=region,
@@ -40,7 +43,7 @@ def _workshop(region, track, *, title, sessions, tz="Asia/Singapore", capacity=1
         registration_closes_at=at(1, 0, month=1),
         **extra,
     )
-    revision = ModuleRevisionFactory(module__track=track)
+    revision = ModuleRevisionFactory(module__track=track, duration_minutes=module_minutes)
     WorkshopModule.objects.create(workshop=workshop, revision=revision, position=0)
     return workshop
 
@@ -85,12 +88,14 @@ def program(region, other_region, agency, other_agency):
     dan = OfficerFactory(agency=agency, full_name="Dan Waitlisted")
     erin = OfficerFactory(agency=agency, full_name="Erin Cancelled")
 
-    # W1: APAC, two sessions of 3 h (Singapore time 09:00-12:00 and 13:00-16:00).
+    # W1: APAC, two sessions of 3 h (Singapore time 09:00-12:00 and 13:00-16:00) teaching a
+    # 5 h 30 module: 5.5 training hours, 6 h of session time.
     w1 = _workshop(
         region,
         crypto,
         title="Crypto basics Singapore",
         capacity=10,
+        module_minutes=330,
         sessions=[(at(10, 1), at(10, 4)), (at(10, 5), at(10, 8))],
     )
     a1 = _attend(w1, alice, ["present", "present"], completed=True)
@@ -119,12 +124,14 @@ def program(region, other_region, agency, other_agency):
         trainer_rating=2,
     )
 
-    # W2: APAC, one 2 h session, five attendees (Alice again), all present, five answers.
+    # W2: APAC, one 2 h session of a 90-minute module, five attendees (Alice again), all
+    # present, five answers.
     w2 = _workshop(
         region,
         forensics,
         title="Forensics Jakarta",
         capacity=5,
+        module_minutes=90,
         tz="Asia/Jakarta",
         sessions=[(at(20, 2, month=5), at(20, 4, month=5))],
     )
@@ -139,12 +146,13 @@ def program(region, other_region, agency, other_agency):
         Feedback.objects.create(registration=reg, overall=rating, trainer_rating=4)
     RegistrationFactory(workshop=w2, officer=dan, state=Registration.State.WAITLISTED)
 
-    # W3: Europe, never visible to the APAC coordinator.
+    # W3: Europe, never visible to the APAC coordinator; 160 minutes of curriculum is 2.7 h.
     eve = OfficerFactory(agency=other_agency, full_name="Eve Europe")
     w3 = _workshop(
         other_region,
         crypto,
         title="Crypto basics Lisbon",
+        module_minutes=160,
         tz="Europe/Lisbon",
         sessions=[(at(12, 9, month=4), at(12, 12, month=4))],
     )
@@ -184,8 +192,12 @@ def program(region, other_region, agency, other_agency):
         "officers_trained": 6,
         "agencies_reached": 3,
         "countries_reached": 3,
-        "hours_by_track": [("Crypto fundamentals", 15.0), ("Blockchain forensics", 10.0)],
-        "hours_total": 25.0,
+        # Completed attendees × training hours: W1 2 × 5.5, W2 5 × 1.5.
+        "hours_by_track": [
+            ("Crypto fundamentals", Decimal("11.0")),
+            ("Blockchain forensics", Decimal("7.5")),
+        ],
+        "hours_total": Decimal("18.5"),
         "capacity": 35,
         "confirmed": 10,
         "waitlisted": 5,
