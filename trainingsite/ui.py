@@ -5,7 +5,6 @@ import re
 
 from django import template
 from django.urls import NoReverseMatch, reverse
-from django.utils.html import format_html
 from django.utils.safestring import SafeData, mark_safe
 
 register = template.Library()
@@ -29,7 +28,7 @@ def aria_current(context, url_name: str) -> str:
     except NoReverseMatch:
         return ""
     current = url == request.path if url == "/" else request.path.startswith(url)
-    return format_html(' aria-current="page"') if current else ""
+    return mark_safe(' aria-current="page"') if current else ""
 
 
 @register.filter(is_safe=True)
