@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
 from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.template import Context, Template
@@ -63,15 +62,6 @@ def test_production_static_storage_hashes_the_theme_and_its_fonts(settings, tmp_
     assert built and (tmp_path / "static" / "vendor" / "theme" / "theme.css.gz").exists()
     css = built[0].read_text()
     assert re.search(r"files/inter-latin-wght-normal\.[0-9a-f]{12}\.woff2", css)
-
-
-def test_production_uses_the_compressed_manifest_storage():
-    # DEBUG is on in the test environment; the production value is covered by test_settings.
-    backend = django_settings.STORAGES["staticfiles"]["BACKEND"]
-    assert backend in {
-        "django.contrib.staticfiles.storage.StaticFilesStorage",
-        "whitenoise.storage.CompressedManifestStaticFilesStorage",
-    }
 
 
 def test_menu_marks_the_current_section(client_for, officer, region):

@@ -117,4 +117,16 @@ def test_key_pages_per_role_fit_every_width(site, new_page, officer, coordinator
             # is reached from a workshop, not the menu).
             marked = page.locator("[aria-current=page]").count()
             assert marked >= (0 if path.startswith("/manage/") else 1), path
+    # Open menus draw over the page, not under its cards.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{site}/")
+    page.click(".site-nav-account .dropdown-toggle")
+    last = page.locator(".site-nav-account .dropdown-menu .dropdown-item").last
+    box = last.bounding_box()
+    assert box
+    on_top = page.evaluate(
+        "([x, y]) => !!document.elementFromPoint(x, y).closest('.dropdown-menu')",
+        [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
+    )
+    assert on_top, "the account menu is covered by the page"
     assert not problems, "\n".join(problems)
