@@ -117,3 +117,11 @@ def test_allauth_pages_read_in_sentence_case(client):
 def test_public_verify_page_does_not_say_restricted(client):
     assert "Restricted to vetted" not in client.get("/verify/").content.decode()
     assert "Restricted to vetted" in client.get("/accounts/login/").content.decode()
+
+
+def test_list_tables_label_their_cells_for_phones(client_for, coordinator, region):
+    WorkshopFactory(region=region, title="Stacked on phones")
+    html = client_for(coordinator).get("/schedule/").content.decode()
+    assert '<table class="table table-stack' in html
+    for label in ("Dates (local)", "Status", "Seats"):
+        assert f'data-label="{label}"' in html
