@@ -24,14 +24,24 @@ install: $(BIN)/.installed
 static/vendor/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	rm -rf static/vendor && mkdir -p static/vendor/bootstrap static/vendor/bootstrap-icons static/vendor/chartjs static/vendor/axe-core
-	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map static/vendor/bootstrap/
 	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map static/vendor/bootstrap/
 	cp -r node_modules/bootstrap-icons/font/bootstrap-icons.min.css node_modules/bootstrap-icons/font/fonts static/vendor/bootstrap-icons/
 	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/dist/chart.umd.min.js.map static/vendor/chartjs/
 	cp node_modules/axe-core/axe.min.js static/vendor/axe-core/
 	@touch $@
 
-assets: static/vendor/.installed
+# The theme: Bootstrap's Sass with the site's variables (scss/), only the modules in use, and
+# the Inter font files its @font-face rules name.
+static/vendor/theme/theme.css: static/vendor/.installed $(wildcard scss/*.scss)
+	mkdir -p static/vendor/theme/files
+	node_modules/.bin/sass --no-source-map --style=compressed --load-path=node_modules --quiet-deps \
+		--silence-deprecation=import --silence-deprecation=global-builtin --silence-deprecation=color-functions \
+		--silence-deprecation=if-function \
+		scss/theme.scss static/vendor/theme/theme.css
+	cp node_modules/@fontsource-variable/inter/files/inter-latin-wght-normal.woff2 \
+		node_modules/@fontsource-variable/inter/files/inter-latin-ext-wght-normal.woff2 static/vendor/theme/files/
+
+assets: static/vendor/.installed static/vendor/theme/theme.css
 
 messages: install
 	@if ls locale/*/LC_MESSAGES/django.po >/dev/null 2>&1; then $(PY) manage.py compilemessages --verbosity 0; fi

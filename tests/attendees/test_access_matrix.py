@@ -95,7 +95,7 @@ def test_500_page_renders_without_request_context():
     from django.template import loader
 
     html = loader.get_template("500.html").render({})
-    assert "Something went wrong" in html and "bootstrap.min.css" in html
+    assert "Something went wrong" in html and "vendor/theme/theme.css" in html
 
 
 def test_healthz_is_public(client):
