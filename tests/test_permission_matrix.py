@@ -97,7 +97,6 @@ EXPECTATIONS: dict[str, Expect] = {
     "registration:cancel": P({"officer_a"}),
     "registration:workshop_registrations": E(COORDINATORS_OF_REGION),
     "registration:decide": P(COORDINATORS_OF_REGION),
-    "registration:roster": E(STAFF_OF_WORKSHOP),
     "registration:nominations": E({"focal_a"}),
     "registration:nomination_decide": P({"focal_a"}),
     # curriculum (global: every coordinator manages it; trainers author)
@@ -138,6 +137,8 @@ EXPECTATIONS: dict[str, Expect] = {
     # attendance
     "attendance:workshops": E(STAFF),
     "attendance:roster": E(STAFF_OF_WORKSHOP),
+    # The registrations app's old roster address: a permanent redirect for those who may see it.
+    "attendance:roster_moved": E(STAFF_OF_WORKSHOP, ok_status=301),
     "attendance:walk_in": P(STAFF_OF_WORKSHOP),
     "attendance:close": P(STAFF_OF_WORKSHOP),
     "attendance:reopen": P(COORDINATORS_OF_REGION),

@@ -173,19 +173,22 @@ def _lines(text: str) -> list[str]:
 
 @role_required("trainer")
 def my_workshops(request):
-    workshops = (
+    taught = (
         Workshop.objects.visible_to(request.user)
         .taught_by(request.user)
         .exclude(status=Workshop.Status.DRAFT)
         .with_seat_counts()
         .select_related("region")
-        .order_by("-starts_at", "pk")
     )
-    now = timezone.now()
-    upcoming = [w for w in workshops if w.ends_at and w.ends_at >= now]
-    past = [w for w in workshops if not w.ends_at or w.ends_at < now]
-    upcoming.reverse()
-    return render(request, "workshops/my_workshops.html", {"upcoming": upcoming, "past": past})
+    return render(
+        request,
+        "workshops/my_workshops.html",
+        {
+            "upcoming": taught.upcoming().order_by("starts_at", "pk"),
+            "past": taught.past().order_by("-starts_at", "-pk"),
+            "cancelled": taught.cancelled().order_by("-starts_at", "-pk"),
+        },
+    )
 
 
 # --- Coordinator scheduling ------------------------------------------------------------------
