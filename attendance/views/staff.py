@@ -244,6 +244,20 @@ def _load_session(request, pk: int) -> WorkshopSession:
     )
 
 
+def _posted_marks(request) -> dict[int, str]:
+    marks = {}
+    for key, value in request.POST.items():
+        if key.startswith("status_") and value:
+            try:
+                marks[int(key.removeprefix("status_"))] = value
+            except ValueError as err:
+                raise services.AttendanceError(_("Invalid form data.")) from err
+            # Checked here too, so a confirmation step never carries a bogus value along.
+            if value not in AttendanceStatus.values:
+                raise services.AttendanceError(_("Invalid form data."))
+    return marks
+
+
 @role_required(*STAFF)
 def session_attendance(request, pk: int):
     """Marking on a phone in the room: mark all present, then correct the exceptions."""
@@ -252,16 +266,23 @@ def session_attendance(request, pk: int):
     status_code = 200
     if request.method == "POST":
         try:
-            marks = {}
-            for key, value in request.POST.items():
-                if key.startswith("status_") and value:
-                    try:
-                        marks[int(key.removeprefix("status_"))] = value
-                    except ValueError as err:
-                        raise services.AttendanceError(_("Invalid form data.")) from err
+            marks = _posted_marks(request)
+            action = request.POST.get("action", "save")
+            if session.starts_at > timezone.now() and not request.POST.get("confirm"):
+                # Most likely the wrong session on a small screen: ask before saving.
+                return render(
+                    request,
+                    "attendance/session_confirm.html",
+                    {
+                        "session": session,
+                        "workshop": workshop,
+                        "marks": sorted(marks.items()),
+                        "action": "all_present" if action == "all_present" else "save",
+                    },
+                )
             # Choices made before pressing "mark all present" are kept as the exceptions.
             changed = services.record_marks(session_id=session.pk, by=request.user, marks=marks)
-            if request.POST.get("action") == "all_present":
+            if action == "all_present":
                 changed += services.mark_all_present(session_id=session.pk, by=request.user)
         except ServiceError as err:
             messages.error(request, err.message)
@@ -297,6 +318,7 @@ def session_attendance(request, pk: int):
         "statuses": AttendanceStatus.choices,
         "history": history,
         "closure": _closure(workshop),
+        "not_started": session.starts_at > timezone.now(),
     }
     return render(request, "attendance/session.html", context, status=status_code)
 
