@@ -266,7 +266,7 @@ def session_attendance(request, pk: int):
     status_code = 200
     if request.method == "POST":
         try:
-            marks = _posted_marks(request)
+            posted = _posted_marks(request)
             action = request.POST.get("action", "save")
             if session.starts_at > timezone.now() and not request.POST.get("confirm"):
                 # Most likely the wrong session on a small screen: ask before saving.
@@ -276,12 +276,12 @@ def session_attendance(request, pk: int):
                     {
                         "session": session,
                         "workshop": workshop,
-                        "marks": sorted(marks.items()),
+                        "marks": sorted(posted.items()),
                         "action": "all_present" if action == "all_present" else "save",
                     },
                 )
             # Choices made before pressing "mark all present" are kept as the exceptions.
-            changed = services.record_marks(session_id=session.pk, by=request.user, marks=marks)
+            changed = services.record_marks(session_id=session.pk, by=request.user, marks=posted)
             if action == "all_present":
                 changed += services.mark_all_present(session_id=session.pk, by=request.user)
         except ServiceError as err:
