@@ -126,7 +126,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "workshops:workshop_create": E(COORDINATORS),
     "workshops:workshop_edit": E(COORDINATORS_OF_REGION),
     "workshops:workshop_duplicate": E(COORDINATORS_OF_REGION),
-    "workshops:workshop_publish": P(COORDINATORS_OF_REGION),
+    "workshops:workshop_publish": E(COORDINATORS_OF_REGION),  # GET: the publish preview
     "workshops:workshop_cancel": E(COORDINATORS_OF_REGION),
     # invites (the feed token is the credential of the feed URL)
     "invites:feed": E(VERIFIED | NOT_VETTED, public=True, before_vetting=True),
