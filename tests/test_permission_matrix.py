@@ -102,6 +102,7 @@ EXPECTATIONS: dict[str, Expect] = {
     # curriculum (global: every coordinator manages it; trainers author)
     "workshops:module_list": E(STAFF),
     "workshops:module_create": E(STAFF),
+    "workshops:markdown_preview": P(STAFF),  # renders text through the sanitiser; no data
     "workshops:review_queue": E(COORDINATORS),
     "workshops:track_list": E(COORDINATORS),
     "workshops:track_edit": E(COORDINATORS),

@@ -79,6 +79,7 @@ KWARGS = {
     "registration:nomination_decide": pk("pending_registration"),
     "workshops:module_list": lambda w: {},
     "workshops:module_create": lambda w: {},
+    "workshops:markdown_preview": lambda w: {},
     "workshops:review_queue": lambda w: {},
     "workshops:track_list": lambda w: {},
     "workshops:track_edit": lambda w: {"pk": w.module.track_id},
