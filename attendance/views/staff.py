@@ -72,7 +72,7 @@ def workshop_list(request):
     else:
         workshops = run.cancelled().order_by("-starts_at", "-pk")
     workshops = workshops.select_related("region", "attendance_closure").annotate(
-        confirmed=Count("registrations", filter=Q(registrations__state="confirmed")),
+        confirmed=Count("registrations", filter=Q(registrations__state="confirmed"), distinct=True),
         session_count=Count("sessions", distinct=True),
     )
     page = Paginator(workshops, 25).get_page(request.GET.get("page"))
