@@ -7,6 +7,7 @@ urlpatterns = [
     # Trainers and coordinators.
     path("attendance/", staff.workshop_list, name="workshops"),
     path("attendance/workshops/<int:pk>/", staff.roster, name="roster"),
+    path("workshops/<int:workshop_pk>/roster/", staff.roster_moved, name="roster_moved"),
     path("attendance/workshops/<int:pk>/walk-in/", staff.walk_in, name="walk_in"),
     path("attendance/workshops/<int:pk>/close/", staff.close, name="close"),
     path("attendance/workshops/<int:pk>/reopen/", staff.reopen, name="reopen"),

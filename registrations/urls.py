@@ -14,7 +14,6 @@ urlpatterns = [
         name="workshop_registrations",
     ),
     path("manage/registrations/<int:pk>/decide/", views.decide, name="decide"),
-    path("workshops/<int:workshop_pk>/roster/", views.roster, name="roster"),
     path("nominations/", views.nominations, name="nominations"),
     path("nominations/<int:pk>/decide/", views.nomination_decide, name="nomination_decide"),
 ]

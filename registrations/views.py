@@ -1,12 +1,11 @@
-"""Registration pages: register/cancel, My training, coordinator lists, trainer roster,
-focal point nominations. Thin: load through a scoped QuerySet, call one service."""
+"""Registration pages: register/cancel, My training, coordinator lists, focal point
+nominations. Thin: load through a scoped QuerySet, call one service."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from django.contrib import messages
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +21,7 @@ from registrations.forms import BulkDecisionForm, NominationDecisionForm, Regist
 from registrations.models import Registration
 from registrations.signals import my_training_context
 from trainingsite.errors import ServiceError
-from trainingsite.roles import has_role, role_required
+from trainingsite.roles import role_required
 from workshops.models import Workshop
 
 if TYPE_CHECKING:
@@ -235,31 +234,6 @@ def decide(request, pk: int):
             return redirect("registration:workshop_registrations", workshop_pk=workshop.pk)
     row_error = {reg.pk: {"message": error, "text": request.POST.get("message", "")[:2000]}}
     return _workshop_page(request, workshop, row_error=row_error, status=400)
-
-
-@role_required("trainer", "coordinator")
-def roster(request, workshop_pk: int):
-    """Confirmed attendees, read-only, for the workshop's trainers and coordinators."""
-    user = request.user
-    scope = Q(pk__in=Workshop.objects.taught_by(user).values("pk"))
-    if user.is_coordinator:
-        scope |= Q(pk__in=Workshop.objects.editable_by(user).values("pk"))
-    workshop = get_object_or_404(Workshop.objects.filter(scope), pk=workshop_pk)
-    attendees = (
-        Registration.objects.filter(workshop=workshop, state=State.CONFIRMED)
-        .select_related("officer", "officer__agency")
-        .order_by("officer__full_name", "pk")
-    )
-    return render(
-        request,
-        "registrations/roster.html",
-        {
-            "workshop": workshop,
-            "attendees": attendees,
-            "can_manage": has_role(user, "coordinator")
-            and Workshop.objects.editable_by(user).filter(pk=workshop.pk).exists(),
-        },
-    )
 
 
 # --- focal points --------------------------------------------------------------------------

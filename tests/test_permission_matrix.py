@@ -97,12 +97,12 @@ EXPECTATIONS: dict[str, Expect] = {
     "registration:cancel": P({"officer_a"}),
     "registration:workshop_registrations": E(COORDINATORS_OF_REGION),
     "registration:decide": P(COORDINATORS_OF_REGION),
-    "registration:roster": E(STAFF_OF_WORKSHOP),
     "registration:nominations": E({"focal_a"}),
     "registration:nomination_decide": P({"focal_a"}),
     # curriculum (global: every coordinator manages it; trainers author)
     "workshops:module_list": E(STAFF),
     "workshops:module_create": E(STAFF),
+    "workshops:markdown_preview": P(STAFF),  # renders text through the sanitiser; no data
     "workshops:review_queue": E(COORDINATORS),
     "workshops:track_list": E(COORDINATORS),
     "workshops:track_edit": E(COORDINATORS),
@@ -127,7 +127,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "workshops:workshop_create": E(COORDINATORS),
     "workshops:workshop_edit": E(COORDINATORS_OF_REGION),
     "workshops:workshop_duplicate": E(COORDINATORS_OF_REGION),
-    "workshops:workshop_publish": P(COORDINATORS_OF_REGION),
+    "workshops:workshop_publish": E(COORDINATORS_OF_REGION),  # GET: the publish preview
     "workshops:workshop_cancel": E(COORDINATORS_OF_REGION),
     # invites (the feed token is the credential of the feed URL)
     "invites:feed": E(VERIFIED | NOT_VETTED, public=True, before_vetting=True),
@@ -138,6 +138,8 @@ EXPECTATIONS: dict[str, Expect] = {
     # attendance
     "attendance:workshops": E(STAFF),
     "attendance:roster": E(STAFF_OF_WORKSHOP),
+    # The registrations app's old roster address: a permanent redirect for those who may see it.
+    "attendance:roster_moved": E(STAFF_OF_WORKSHOP, ok_status=301),
     "attendance:walk_in": P(STAFF_OF_WORKSHOP),
     "attendance:close": P(STAFF_OF_WORKSHOP),
     "attendance:reopen": P(COORDINATORS_OF_REGION),

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from .views import curriculum, scheduling
+from .views import curriculum, preview, scheduling
 
 app_name = "workshops"
 urlpatterns = [
     path("curriculum/", curriculum.module_list, name="module_list"),
     path("curriculum/new/", curriculum.module_create, name="module_create"),
+    path("curriculum/preview/", preview.markdown_preview, name="markdown_preview"),
     path("curriculum/review/", curriculum.review_queue, name="review_queue"),
     path("curriculum/tracks/", curriculum.track_list, name="track_list"),
     path("curriculum/tracks/<int:pk>/edit/", curriculum.track_edit, name="track_edit"),

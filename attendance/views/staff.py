@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -23,7 +26,7 @@ from attendance.services.checkin import checkin_window
 from registrations.models import Registration
 from trainingsite.errors import ServiceError
 from trainingsite.roles import role_required
-from workshops.models import WorkshopSession
+from workshops.models import Workshop, WorkshopSession
 
 STAFF = ("trainer", "coordinator")
 
@@ -43,20 +46,53 @@ def _roster(workshop):
     )
 
 
+LIST_TABS = ("upcoming", "past", "cancelled")
+
+
+def _start_of_today(user) -> dt.datetime:
+    try:
+        zone = zoneinfo.ZoneInfo(user.time_zone or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = zoneinfo.ZoneInfo("UTC")
+    return timezone.localtime(timezone=zone).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 @role_required(*STAFF)
 def workshop_list(request):
-    workshops = (
-        workshops_run_by(request.user)
-        .exclude(status="draft")
-        .select_related("region", "attendance_closure")
-        .annotate(
-            confirmed=Count("registrations", filter=Q(registrations__state="confirmed")),
-            session_count=Count("sessions", distinct=True),
-        )
-        .order_by("-starts_at", "pk")
+    """Opens on today's and upcoming workshops; past and cancelled ones are tabs of their own."""
+    tab = request.GET.get("show", "upcoming")
+    if tab not in LIST_TABS:
+        tab = "upcoming"
+    today = _start_of_today(request.user)
+    run = workshops_run_by(request.user).exclude(status=Workshop.Status.DRAFT)
+    if tab == "upcoming":
+        workshops = run.upcoming(since=today).order_by("starts_at", "pk")
+    elif tab == "past":
+        workshops = run.past(before=today).order_by("-starts_at", "-pk")
+    else:
+        workshops = run.cancelled().order_by("-starts_at", "-pk")
+    workshops = workshops.select_related("region", "attendance_closure").annotate(
+        confirmed=Count("registrations", filter=Q(registrations__state="confirmed"), distinct=True),
+        session_count=Count("sessions", distinct=True),
     )
     page = Paginator(workshops, 25).get_page(request.GET.get("page"))
-    return render(request, "attendance/workshop_list.html", {"page": page, "now": timezone.now()})
+    # Past workshops still waiting to be closed are easy to forget from the first tab.
+    to_close = (
+        run.past(before=today).filter(attendance_closure__closed_at=None).count()
+        if tab == "upcoming"
+        else 0
+    )
+    return render(
+        request,
+        "attendance/workshop_list.html",
+        {
+            "page": page,
+            "now": timezone.now(),
+            "tab": tab,
+            "to_close": to_close,
+            "query_string": f"show={tab}",
+        },
+    )
 
 
 def _roster_context(request, workshop, **extra):
@@ -70,13 +106,15 @@ def _roster_context(request, workshop, **extra):
     )
     sessions = list(workshop.sessions.all())
     last_end = max((s.ends_at for s in sessions), default=None)
+    can_manage = can_exceed_capacity(request.user, workshop)
     context = {
         "workshop": workshop,
         "closure": closure,
         "roster": roster,
         "sessions": sessions,
         "can_close": last_end is not None and last_end <= timezone.now(),
-        "can_exceed_capacity": can_exceed_capacity(request.user, workshop),
+        "can_exceed_capacity": can_manage,
+        "can_manage_registrations": can_manage,
         "events": ClosureEvent.objects.filter(workshop=workshop).select_related("actor")[:10],
         "walk_in_form": extra.pop("walk_in_form", None) or WalkInForm(),
         "reopen_form": extra.pop("reopen_form", None) or ReopenForm(),
@@ -88,6 +126,14 @@ def _roster_context(request, workshop, **extra):
             }
         ),
         "confirmed_count": len(roster),
+        # The rest of the registrations, as counts: managing them is the coordinators' page.
+        "registration_counts": dict(
+            Registration.objects.filter(workshop=workshop)
+            .exclude(state=Registration.State.CONFIRMED)
+            .order_by()
+            .values_list("state")
+            .annotate(n=Count("pk"))
+        ),
     }
     context.update(extra)
     return context
@@ -99,6 +145,13 @@ def roster(request, pk: int):
     region's coordinators."""
     workshop = get_object_or_404(workshops_run_by(request.user).select_related("region"), pk=pk)
     return render(request, "attendance/roster.html", _roster_context(request, workshop))
+
+
+@role_required(*STAFF)
+def roster_moved(request, workshop_pk: int):
+    """The registrations app's old roster address: bookmarks land on the one roster page."""
+    workshop = get_object_or_404(workshops_run_by(request.user), pk=workshop_pk)
+    return redirect("attendance:roster", pk=workshop.pk, permanent=True)
 
 
 @require_POST
@@ -191,6 +244,20 @@ def _load_session(request, pk: int) -> WorkshopSession:
     )
 
 
+def _posted_marks(request) -> dict[int, str]:
+    marks = {}
+    for key, value in request.POST.items():
+        if key.startswith("status_") and value:
+            try:
+                marks[int(key.removeprefix("status_"))] = value
+            except ValueError as err:
+                raise services.AttendanceError(_("Invalid form data.")) from err
+            # Checked here too, so a confirmation step never carries a bogus value along.
+            if value not in AttendanceStatus.values:
+                raise services.AttendanceError(_("Invalid form data."))
+    return marks
+
+
 @role_required(*STAFF)
 def session_attendance(request, pk: int):
     """Marking on a phone in the room: mark all present, then correct the exceptions."""
@@ -199,16 +266,23 @@ def session_attendance(request, pk: int):
     status_code = 200
     if request.method == "POST":
         try:
-            marks = {}
-            for key, value in request.POST.items():
-                if key.startswith("status_") and value:
-                    try:
-                        marks[int(key.removeprefix("status_"))] = value
-                    except ValueError as err:
-                        raise services.AttendanceError(_("Invalid form data.")) from err
+            posted = _posted_marks(request)
+            action = request.POST.get("action", "save")
+            if session.starts_at > timezone.now() and not request.POST.get("confirm"):
+                # Most likely the wrong session on a small screen: ask before saving.
+                return render(
+                    request,
+                    "attendance/session_confirm.html",
+                    {
+                        "session": session,
+                        "workshop": workshop,
+                        "marks": sorted(posted.items()),
+                        "action": "all_present" if action == "all_present" else "save",
+                    },
+                )
             # Choices made before pressing "mark all present" are kept as the exceptions.
-            changed = services.record_marks(session_id=session.pk, by=request.user, marks=marks)
-            if request.POST.get("action") == "all_present":
+            changed = services.record_marks(session_id=session.pk, by=request.user, marks=posted)
+            if action == "all_present":
                 changed += services.mark_all_present(session_id=session.pk, by=request.user)
         except ServiceError as err:
             messages.error(request, err.message)
@@ -244,6 +318,7 @@ def session_attendance(request, pk: int):
         "statuses": AttendanceStatus.choices,
         "history": history,
         "closure": _closure(workshop),
+        "not_started": session.starts_at > timezone.now(),
     }
     return render(request, "attendance/session.html", context, status=status_code)
 

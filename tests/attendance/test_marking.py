@@ -127,3 +127,91 @@ def test_session_page_has_no_inline_script(client_for, trainer, registration, se
     assert b"js/attendance.js" in body
     assert b"<script>" not in body
     assert b"onclick" not in body
+
+
+# --- a session that has not started asks for confirmation before saving ----------------------
+
+
+@pytest.fixture
+def future_session(current_workshop):
+    """Tomorrow's session of a workshop that is running now."""
+    return current_workshop.sessions.order_by("starts_at").last()
+
+
+@pytest.fixture
+def current_registration(current_workshop, officer):
+    return RegistrationFactory(workshop=current_workshop, officer=officer)
+
+
+def test_future_session_post_without_confirm_asks_and_saves_nothing(
+    client_for, trainer, current_registration, future_session
+):
+    url = reverse("attendance:session", args=[future_session.pk])
+    response = client_for(trainer).post(url, {f"status_{current_registration.pk}": "excused"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "This session has not started yet" in body
+    # The choices ride along in the confirmation form, a plain POST that needs no script.
+    assert f'name="status_{current_registration.pk}" value="excused"' in body
+    assert 'name="confirm" value="1"' in body
+    assert b"<script>" not in response.content
+    assert not AttendanceMark.objects.exists()
+
+
+def test_future_session_post_with_confirm_saves(
+    client_for, trainer, current_registration, future_session
+):
+    url = reverse("attendance:session", args=[future_session.pk])
+    response = client_for(trainer).post(
+        url, {f"status_{current_registration.pk}": "excused", "confirm": "1"}
+    )
+    assert response.status_code == 302
+    assert AttendanceMark.objects.get(session=future_session).status == "excused"
+
+
+def test_future_session_mark_all_present_asks_then_keeps_the_action(
+    client_for, trainer, current_registration, future_session
+):
+    url = reverse("attendance:session", args=[future_session.pk])
+    client = client_for(trainer)
+    response = client.post(url, {"action": "all_present"})
+    assert response.status_code == 200
+    assert 'value="all_present"' in response.content.decode()
+    assert not AttendanceMark.objects.exists()
+    assert client.post(url, {"action": "all_present", "confirm": "1"}).status_code == 302
+    assert AttendanceMark.objects.get().status == "present"
+
+
+def test_future_session_with_bogus_status_is_refused_not_confirmed(
+    client_for, trainer, current_registration, future_session
+):
+    url = reverse("attendance:session", args=[future_session.pk])
+    response = client_for(trainer).post(url, {f"status_{current_registration.pk}": "<b>x"})
+    assert response.status_code == 400
+    assert "<b>x" not in response.content.decode()
+
+
+def test_running_session_saves_without_confirmation(
+    client_for, trainer, current_registration, current_workshop
+):
+    running = current_workshop.sessions.order_by("starts_at").first()
+    url = reverse("attendance:session", args=[running.pk])
+    response = client_for(trainer).post(url, {f"status_{current_registration.pk}": "present"})
+    assert response.status_code == 302
+    assert AttendanceMark.objects.get().status == "present"
+
+
+def test_future_session_page_warns_before_marking(client_for, trainer, future_session):
+    body = client_for(trainer).get(reverse("attendance:session", args=[future_session.pk]))
+    assert "you will be asked to confirm" in body.content.decode()
+
+
+def test_outsiders_cannot_confirm_future_session_marks(
+    client_for, other_trainer, other_coordinator, current_registration, future_session
+):
+    url = reverse("attendance:session", args=[future_session.pk])
+    data = {f"status_{current_registration.pk}": "present", "confirm": "1"}
+    assert client_for(other_trainer).post(url, data).status_code == 404
+    assert client_for(other_coordinator).post(url, data).status_code == 404
+    assert client_for(current_registration.officer).post(url, data).status_code == 403
+    assert not AttendanceMark.objects.exists()

@@ -1,8 +1,13 @@
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from registrations.models import Registration
+from tests.attendance.conftest import hours_ago
 from tests.factories import OfficerFactory, RegistrationFactory, WorkshopFactory
+from workshops.models import Workshop
 
 pytestmark = pytest.mark.django_db
 
@@ -69,8 +74,8 @@ def test_session_page_of_other_trainer_is_404(client_for, other_trainer, past_wo
 
 
 def test_workshop_list_shows_only_taught_workshops(client_for, trainer, past_workshop):
-    other = WorkshopFactory(title="Someone else's workshop")
-    body = client_for(trainer).get(reverse("attendance:workshops")).content.decode()
+    other = WorkshopFactory(title="Someone else's workshop", status=Workshop.Status.COMPLETED)
+    body = client_for(trainer).get(reverse("attendance:workshops") + "?show=past").content.decode()
     assert past_workshop.title in body
     assert other.title not in body
 
@@ -92,6 +97,8 @@ def test_staff_pages_use_constant_queries(
     else:
         url = reverse("attendance:workshops")
     _fill(past_workshop, agency, 1)
+    if url_name == "workshops":  # the list opens on upcoming workshops
+        WorkshopFactory(region=past_workshop.region, trainers=[trainer])
     client.get(url)  # warm the session and caches
     with django_assert_max_num_queries(16) as one:
         assert client.get(url).status_code == 200
@@ -102,3 +109,110 @@ def test_staff_pages_use_constant_queries(
     with django_assert_max_num_queries(16) as twenty:
         assert client.get(url).status_code == 200
     assert len(twenty.captured_queries) == len(one.captured_queries)
+
+
+# --- the list opens on today and upcoming; past and cancelled are tabs of their own ----------
+
+
+def _list(client, show=None):
+    url = reverse("attendance:workshops") + (f"?show={show}" if show else "")
+    return client.get(url)
+
+
+@pytest.fixture
+def listed(trainer, past_workshop):
+    """A past workshop (to close), one running today, one next month, one cancelled."""
+    now = timezone.now().replace(microsecond=0)
+    today = WorkshopFactory(
+        title="Running today",
+        trainers=[trainer],
+        sessions=[(hours_ago(1), now + dt.timedelta(hours=2))],
+    )
+    later = WorkshopFactory(title="Next month", trainers=[trainer])
+    cancelled = WorkshopFactory(
+        title="Called off", trainers=[trainer], status=Workshop.Status.CANCELLED
+    )
+    return {"past": past_workshop, "today": today, "later": later, "cancelled": cancelled}
+
+
+def test_workshop_list_opens_on_today_and_upcoming(client_for, trainer, listed):
+    response = _list(client_for(trainer))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert [w.pk for w in response.context["page"]] == [listed["today"].pk, listed["later"].pk]
+    assert listed["past"].title not in body
+    assert "Called off" not in body
+    # The past workshop still to be closed is pointed at, not forgotten.
+    assert response.context["to_close"] == 1
+    assert "?show=past" in body
+
+
+def test_workshop_list_past_tab_has_past_workshops_only(client_for, trainer, listed):
+    response = _list(client_for(trainer), "past")
+    assert [w.pk for w in response.context["page"]] == [listed["past"].pk]
+
+
+def test_workshop_list_cancelled_tab_has_cancelled_workshops_only(client_for, trainer, listed):
+    response = _list(client_for(trainer), "cancelled")
+    assert [w.pk for w in response.context["page"]] == [listed["cancelled"].pk]
+    assert "Called off" in response.content.decode()
+
+
+def test_workshop_list_unknown_tab_falls_back_to_upcoming(client_for, trainer, listed):
+    assert _list(client_for(trainer), "bogus").context["tab"] == "upcoming"
+
+
+def test_workshop_list_tabs_are_scoped_for_outsiders(client_for, other_trainer, listed):
+    for show in ("upcoming", "past", "cancelled"):
+        assert list(_list(client_for(other_trainer), show).context["page"]) == []
+
+
+# --- one roster page: the old registrations roster address redirects here -------------------
+
+
+def _moved(client, workshop):
+    return client.get(reverse("attendance:roster_moved", args=[workshop.pk]))
+
+
+def test_old_roster_url_redirects_permanently_to_the_roster(client_for, trainer, registration):
+    workshop = registration.workshop
+    response = _moved(client_for(trainer), workshop)
+    assert response.status_code == 301
+    assert response["Location"] == reverse("attendance:roster", args=[workshop.pk])
+    assert response["Location"] != f"/workshops/{workshop.pk}/roster/"
+    assert reverse("attendance:roster_moved", args=[workshop.pk]) == (
+        f"/workshops/{workshop.pk}/roster/"
+    )
+
+
+def test_old_roster_url_is_404_for_outsiders(
+    client_for, other_trainer, other_coordinator, registration
+):
+    assert _moved(client_for(other_trainer), registration.workshop).status_code == 404
+    assert _moved(client_for(other_coordinator), registration.workshop).status_code == 404
+    assert _moved(client_for(registration.officer), registration.workshop).status_code == 403
+
+
+def test_roster_shows_waiting_registrations_as_counts(client_for, trainer, past_workshop, agency):
+    RegistrationFactory(
+        workshop=past_workshop,
+        officer=OfficerFactory(agency=agency),
+        state=Registration.State.WAITLISTED,
+    )
+    body = _roster(client_for(trainer), past_workshop).content.decode()
+    assert "1 on the waitlist" in body
+    # Trainers run the day; deciding on registrations is the coordinators' page.
+    assert reverse("registration:workshop_registrations", args=[past_workshop.pk]) not in body
+
+
+def test_coordinator_roster_links_to_registration_management(
+    client_for, coordinator, past_workshop
+):
+    body = _roster(client_for(coordinator), past_workshop).content.decode()
+    assert reverse("registration:workshop_registrations", args=[past_workshop.pk]) in body
+
+
+def test_registrations_page_links_to_the_one_roster(client_for, coordinator, past_workshop):
+    url = reverse("registration:workshop_registrations", args=[past_workshop.pk])
+    body = client_for(coordinator).get(url).content.decode()
+    assert reverse("attendance:roster", args=[past_workshop.pk]) in body

@@ -84,7 +84,7 @@ FORMLESS = {
     "attendance:close": "a button only; the world's past workshop is already closed",
     "reconfirm_request": "a button only, shown once vetting expires",
     "two_factor_setup_send": "a button only, shown to staff without an authenticator",
-    "workshops:workshop_publish": "a button only; the world's workshop is published",
+    "workshops:workshop_publish": "its preview has no form: the world's workshop is published",
 }
 # Keys worth trying on any GET, besides the view's own.
 COMMON_QUERY_KEYS = ["page", "q", "next", "format", "month", "region", "status", "sort"]

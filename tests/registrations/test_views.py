@@ -4,7 +4,7 @@ from django.utils import translation
 
 from registrations import services
 from registrations.models import Registration
-from tests.factories import OfficerFactory, TrainerFactory, WorkshopFactory
+from tests.factories import OfficerFactory, WorkshopFactory
 from workshops.models import Workshop
 
 pytestmark = pytest.mark.django_db
@@ -294,44 +294,6 @@ def test_bulk_without_selection_is_400_with_message(client_for, coordinator, wor
     response = client_for(coordinator).post(_manage_url(workshop), {"action": "decline"})
     assert response.status_code == 400
     assert "Tick at least one" in response.content.decode()
-
-
-# --- trainer roster --------------------------------------------------------------------------
-
-
-def test_trainer_of_workshop_sees_confirmed_roster_only(client_for, agency, region):
-    trainer = TrainerFactory()
-    workshop = WorkshopFactory(region=region, capacity=1, trainers=[trainer])
-    services.register(
-        workshop_id=workshop.pk, officer=OfficerFactory(agency=agency, full_name="Rita Roster")
-    )
-    services.register(
-        workshop_id=workshop.pk, officer=OfficerFactory(agency=agency, full_name="Walt Waiting")
-    )
-    response = client_for(trainer).get(reverse("registration:roster", args=[workshop.pk]))
-    content = response.content.decode()
-    assert response.status_code == 200
-    assert "Rita Roster" in content and "Agency A" in content
-    assert "Walt Waiting" not in content
-    assert "@" not in content.split("<main", 1)[1].split("</main>")[0]  # no e-mail addresses
-
-
-def test_other_trainer_gets_404(client_for, trainer, workshop):
-    response = client_for(trainer).get(reverse("registration:roster", args=[workshop.pk]))
-    assert response.status_code == 404
-
-
-def test_officer_cannot_see_roster(client_for, officer, workshop):
-    response = client_for(officer).get(reverse("registration:roster", args=[workshop.pk]))
-    assert response.status_code == 403
-
-
-def test_coordinator_sees_roster_of_own_region(
-    client_for, coordinator, other_coordinator, workshop
-):
-    url = reverse("registration:roster", args=[workshop.pk])
-    assert client_for(coordinator).get(url).status_code == 200
-    assert client_for(other_coordinator).get(url).status_code == 404
 
 
 # --- focal point nominations -----------------------------------------------------------------

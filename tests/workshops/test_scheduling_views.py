@@ -319,14 +319,6 @@ def test_publish_without_modules_shows_message(client_for, coordinator, region):
     assert workshop.status == Workshop.Status.DRAFT
 
 
-def test_publish_get_is_not_allowed(client_for, coordinator, region):
-    workshop = WorkshopFactory(region=region, status=Workshop.Status.DRAFT)
-    response = client_for(coordinator).get(
-        reverse("workshops:workshop_publish", args=[workshop.pk])
-    )
-    assert response.status_code == 405
-
-
 def test_cancel_with_reason(client_for, coordinator, region, django_capture_on_commit_callbacks):
     workshop = WorkshopFactory(region=region)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:

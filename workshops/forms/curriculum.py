@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from attendees.models import User
 from trainingsite.ids import ModelMultipleIdField
+from workshops.forms.pickers import PICKER_ATTRS
 from workshops.models import Material, Module, Track
 from workshops.services.curriculum import (
     ALLOWED_TYPES,
@@ -36,8 +37,9 @@ class ModuleForm(forms.ModelForm):
         widgets = {
             "objectives": forms.Textarea(attrs={"rows": 5}),
             "body": forms.Textarea(attrs={"rows": 16, "class": "font-monospace"}),
-            "prerequisites": forms.SelectMultiple(attrs={"size": 6}),
-            "authors": forms.SelectMultiple(attrs={"size": 5}),
+            # Searchable pickers with static/js/pickers.js; plain multi-selects without it.
+            "prerequisites": forms.SelectMultiple(attrs={"size": 6, **PICKER_ATTRS}),
+            "authors": forms.SelectMultiple(attrs={"size": 5, **PICKER_ATTRS}),
         }
         help_texts = {
             "slug": _("Used in addresses. Leave empty to derive it from the title."),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from attendees.models import Agency, Region, User
 from trainingsite.ids import ModelMultipleIdField
+from workshops.forms.pickers import PICKER_ATTRS
 from workshops.models import Module, ModuleRevision, Track, Workshop
 from workshops.services.scheduling import SchedulingError, SessionInput, local_to_utc
 
@@ -66,7 +67,8 @@ class WorkshopForm(forms.ModelForm):
         label=_("Trainers"),
         queryset=User.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        # A searchable picker with static/js/pickers.js; a plain multi-select without it.
+        widget=forms.SelectMultiple(attrs={"size": 6, **PICKER_ATTRS}),
     )
 
     online_url = forms.URLField(label=_("Joining link"), required=False, assume_scheme="https")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import zoneinfo
 
 from django.conf import settings
@@ -53,8 +54,20 @@ class WorkshopQuerySet(models.QuerySet):
     def published(self) -> WorkshopQuerySet:
         return self.filter(status=Workshop.Status.PUBLISHED)
 
-    def upcoming(self) -> WorkshopQuerySet:
-        return self.filter(ends_at__gte=timezone.now())
+    def upcoming(self, since: dt.datetime | None = None) -> WorkshopQuerySet:
+        """Not over at `since` (default now), and never a cancelled one: it will not happen."""
+        return self.exclude(status=Workshop.Status.CANCELLED).filter(
+            ends_at__gte=since or timezone.now()
+        )
+
+    def past(self, before: dt.datetime | None = None) -> WorkshopQuerySet:
+        """Over before `before` (default now); cancelled ones are listed apart."""
+        return self.exclude(status=Workshop.Status.CANCELLED).filter(
+            ends_at__lt=before or timezone.now()
+        )
+
+    def cancelled(self) -> WorkshopQuerySet:
+        return self.filter(status=Workshop.Status.CANCELLED)
 
     def with_seat_counts(self) -> WorkshopQuerySet:
         """Annotate live `confirmed_count` and `waitlist_count` (correlated subqueries, so other

@@ -29,6 +29,7 @@ from workshops.models import Material, MaterialDownload, Module, ModuleRevision,
 from workshops.models.curriculum import can_publish_modules
 from workshops.services.curriculum import safe_filename
 from workshops.stamping import stamp_pdf
+from workshops.views.preview import preview_html
 
 STAFF = ("trainer", "coordinator")
 
@@ -99,9 +100,26 @@ def _save_module_form(request, form, module=None):
         return None
 
 
+def _module_form_preview(request, form, module):
+    """The no-script Preview button: the form again, as typed, with the body rendered; nothing
+    is saved."""
+    return render(
+        request,
+        "workshops/curriculum/module_form.html",
+        {
+            "form": form,
+            "module": module,
+            "show_preview": True,
+            "preview_html": preview_html(request.POST.get("body", "")),
+        },
+    )
+
+
 @role_required(*STAFF)
 def module_create(request):
     form = ModuleForm(request.POST or None, user=request.user)
+    if "preview" in request.POST:
+        return _module_form_preview(request, form, None)
     if request.method == "POST" and form.is_valid():
         module = _save_module_form(request, form)
         if module:
@@ -119,6 +137,8 @@ def module_create(request):
 def module_edit(request, pk: int):
     module = get_object_or_404(Module.objects.editable_by(request.user), pk=pk)
     form = ModuleForm(request.POST or None, instance=module, user=request.user)
+    if "preview" in request.POST:
+        return _module_form_preview(request, form, module)
     if request.method == "POST" and form.is_valid():
         saved = _save_module_form(request, form, module)
         if saved:

@@ -14,7 +14,6 @@ from django.db.models import F, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 from django_countries import countries
 
 from attendees.models import User
@@ -126,10 +125,9 @@ def catalog(request):
     )
 
 
-def workshop_detail(request, pk: int):
-    workshop = get_object_or_404(
-        Workshop.objects.visible_to(request.user)
-        .with_seat_counts()
+def _detail_queryset(workshops):
+    return (
+        workshops.with_seat_counts()
         .select_related("region", "host_agency")
         .prefetch_related(
             Prefetch("sessions", queryset=WorkshopSession.objects.order_by("starts_at", "pk")),
@@ -138,9 +136,19 @@ def workshop_detail(request, pk: int):
                 queryset=WorkshopModule.objects.select_related("revision__module__track"),
             ),
             Prefetch("trainers", queryset=User.objects.order_by("full_name", "email")),
-        ),
-        pk=pk,
+        )
     )
+
+
+def _modules(workshop) -> list[dict]:
+    return [
+        {"revision": wm.revision, "objectives": _lines(wm.revision.objectives)}
+        for wm in workshop.workshop_modules.all()
+    ]
+
+
+def workshop_detail(request, pk: int):
+    workshop = get_object_or_404(_detail_queryset(Workshop.objects.visible_to(request.user)), pk=pk)
     # Through the reverse relation: the registrations app sits above this one.
     my_registration = (
         workshop.registrations.of_officer(request.user).with_waitlist_position().first()
@@ -149,17 +157,13 @@ def workshop_detail(request, pk: int):
     is_trainer = any(t.pk == request.user.pk for t in workshop.trainers.all())
     confirmed = my_registration is not None and my_registration.state == "confirmed"
     show_joining = can_edit or is_trainer or confirmed
-    modules = [
-        {"revision": wm.revision, "objectives": _lines(wm.revision.objectives)}
-        for wm in workshop.workshop_modules.all()
-    ]
     return render(
         request,
         "workshops/workshop_detail.html",
         {
             "workshop": workshop,
             "sessions": workshop.sessions.all(),
-            "modules": modules,
+            "modules": _modules(workshop),
             "my_registration": my_registration,
             "show_joining": show_joining,
             "can_edit": can_edit,
@@ -173,19 +177,22 @@ def _lines(text: str) -> list[str]:
 
 @role_required("trainer")
 def my_workshops(request):
-    workshops = (
+    taught = (
         Workshop.objects.visible_to(request.user)
         .taught_by(request.user)
         .exclude(status=Workshop.Status.DRAFT)
         .with_seat_counts()
         .select_related("region")
-        .order_by("-starts_at", "pk")
     )
-    now = timezone.now()
-    upcoming = [w for w in workshops if w.ends_at and w.ends_at >= now]
-    past = [w for w in workshops if not w.ends_at or w.ends_at < now]
-    upcoming.reverse()
-    return render(request, "workshops/my_workshops.html", {"upcoming": upcoming, "past": past})
+    return render(
+        request,
+        "workshops/my_workshops.html",
+        {
+            "upcoming": taught.upcoming().order_by("starts_at", "pk"),
+            "past": taught.past().order_by("-starts_at", "-pk"),
+            "cancelled": taught.cancelled().order_by("-starts_at", "-pk"),
+        },
+    )
 
 
 # --- Coordinator scheduling ------------------------------------------------------------------
@@ -370,17 +377,39 @@ def workshop_duplicate(request, pk: int):
     )
 
 
-@require_POST
 @role_required("coordinator")
 def workshop_publish(request, pk: int):
-    workshop = get_object_or_404(Workshop.objects.editable_by(request.user), pk=pk)
-    try:
-        services.publish_workshop(actor=request.user, workshop=workshop)
-    except SchedulingError as err:
-        messages.error(request, err.message)
-    else:
+    """GET: the workshop page as officers will see it once published, with Publish and Back to
+    edit. POST: publish."""
+    workshop = get_object_or_404(
+        _detail_queryset(Workshop.objects.editable_by(request.user)), pk=pk
+    )
+    if request.method == "POST":
+        try:
+            services.publish_workshop(actor=request.user, workshop=workshop)
+        except SchedulingError as err:
+            messages.error(request, err.message)
+            return redirect("workshops:workshop_publish", pk=pk)
         messages.success(request, _("Workshop published to the catalog."))
-    return redirect("workshops:workshop_detail", pk=pk)
+        return redirect("workshops:workshop_detail", pk=pk)
+    is_draft = workshop.status == Workshop.Status.DRAFT
+    if is_draft:
+        # Shown as it will be once published; this instance is never saved.
+        workshop.status = Workshop.Status.PUBLISHED
+    return render(
+        request,
+        "workshops/workshop_detail.html",
+        {
+            "workshop": workshop,
+            "sessions": workshop.sessions.all(),
+            "modules": _modules(workshop),
+            # What an officer with no registration sees: no joining details, no staff buttons.
+            "my_registration": None,
+            "show_joining": False,
+            "can_edit": False,
+            "preview": {"can_publish": is_draft},
+        },
+    )
 
 
 @role_required("coordinator")
