@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "attendees.middleware.AccessStateMiddleware",
     "attendees.middleware.UserLanguageMiddleware",
+    "attendees.middleware.UserTimeZoneMiddleware",
     "attendees.middleware.StaffMFAMiddleware",
     "attendees.session_expiry.StaffSessionExpiryMiddleware",
 ]
@@ -109,6 +110,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "attendees.context_processors.roles",
             ],
+            # `{% load when %}`: dates and times shown one way in every app (trainingsite.when).
+            "libraries": {"when": "trainingsite.when_tags"},
         },
     }
 ]

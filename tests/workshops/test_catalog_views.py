@@ -5,6 +5,7 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
+from workshops.templatetags.workshop_time import date_range, time_span
 
 from registrations.models import Registration
 from tests.factories import (
@@ -14,7 +15,6 @@ from tests.factories import (
 )
 from tests.signin import sign_in
 from workshops.models import Workshop, WorkshopModule
-from workshops.templatetags.workshop_time import date_range, time_span
 
 from .scheduling_helpers import published_revision
 
