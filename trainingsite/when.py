@@ -330,6 +330,30 @@ def canonical_zones() -> frozenset[str]:
     return frozenset(n for n in names if n in available and _AREA_CITY.match(n)) | {"UTC"}
 
 
+@functools.cache
+def _links() -> dict[str, str]:
+    zi = resources.files("tzdata").joinpath("zoneinfo", "tzdata.zi").read_text("utf-8")
+    return {
+        parts[2]: parts[1]
+        for parts in (line.split() for line in zi.splitlines())
+        if len(parts) == 3 and parts[0] == "L"
+    }
+
+
+def canonical_zone(name: str | None, default: str = "UTC") -> str:
+    """The pickable zone a name stands for: itself, the zone a legacy alias links to
+    (US/Pacific -> America/Los_Angeles, Asia/Calcutta -> Asia/Kolkata), else `default`."""
+    zones = canonical_zones()
+    name = (name or "").strip()
+    for _ in range(3):
+        if name in zones:
+            return name
+        if name not in _links():
+            break
+        name = _links()[name]
+    return default
+
+
 def area_name(area: str) -> str:
     names = {
         "Africa": gettext("Africa"),
@@ -350,8 +374,15 @@ def zone_choices(
     now: dt.datetime | None = None, language: str | None = None
 ) -> list[tuple[str, list[tuple[str, str]]]]:
     """Grouped choices for a <select>: (area, [(name, "Warsaw · Europe/Warsaw · UTC+01:00")]),
-    UTC first, each area sorted by its cities' names in the locale."""
+    UTC first, each area sorted by its cities' names in the locale; offsets as of `now`."""
     now = now or timezone.now()
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    # Built once an hour per language: offsets shown are those of the hour's start.
+    return _zone_choices(now.replace(minute=0, second=0, microsecond=0), language)
+
+
+@functools.lru_cache(maxsize=16)
+def _zone_choices(now: dt.datetime, language: str) -> list[tuple[str, list[tuple[str, str]]]]:
     groups: dict[str, list[tuple[str, str]]] = {}
     for name in canonical_zones():
         if name == "UTC":
@@ -362,7 +393,9 @@ def zone_choices(
     choices: list[tuple[str, list[tuple[str, str]]]] = [
         ("UTC", [("UTC", f"UTC · {offset(UTC, now)}")])
     ]
-    for area in AREAS:
-        if area in groups:
-            choices.append((area_name(area), sorted(groups[area], key=lambda c: c[1].casefold())))
+    with translation.override(language):
+        for area in AREAS:
+            if area in groups:
+                ordered = sorted(groups[area], key=lambda c: c[1].casefold())
+                choices.append((area_name(area), ordered))
     return choices

@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from attendees.models import Agency, OnboardingRequest, User
 from attendees.validators import validate_name
+from trainingsite import when
+from trainingsite.timezones import TimeZoneField
 
 
 class SignupProfileForm(forms.Form):
@@ -17,9 +19,8 @@ class SignupProfileForm(forms.Form):
     )
     rank = forms.CharField(label=_("Rank or title"), max_length=100, required=False)
     unit = forms.CharField(label=_("Unit"), max_length=200, required=False)
-    time_zone = forms.ChoiceField(
-        label=_("Time zone"), choices=User._meta.get_field("time_zone").choices, initial="UTC"
-    )
+    # Nothing chosen yet: the script selects the browser's zone (UTC without it).
+    time_zone = TimeZoneField(label=_("Time zone"), initial="UTC", browser="replace")
     language = forms.ChoiceField(
         label=_("Language"), choices=User._meta.get_field("language").choices, initial="en"
     )
@@ -46,6 +47,13 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["full_name"].required = True
+        # The default UTC was never chosen: offer the browser's zone in its place; a zone the
+        # user chose is kept, with the browser's offered beside it.
+        saved = self.instance.time_zone
+        self.fields["time_zone"] = TimeZoneField(
+            label=_("Time zone"), browser="replace" if saved in ("", "UTC") else "suggest"
+        )
+        self.initial["time_zone"] = when.canonical_zone(saved)
         if self.instance.agency_id is None:
             del self.fields["show_name_on_verify"]  # staff hold no certificates
         elif self.instance.status == User.Status.VERIFIED:
