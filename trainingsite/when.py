@@ -373,7 +373,7 @@ def area_name(area: str) -> str:
 def zone_choices(
     now: dt.datetime | None = None, language: str | None = None
 ) -> list[tuple[str, list[tuple[str, str]]]]:
-    """Grouped choices for a <select>: (area, [(name, "Warsaw · Europe/Warsaw · UTC+01:00")]),
+    """Grouped choices for a <select>: (area, [(name, "Warsaw · UTC+01:00 · Europe/Warsaw")]),
     UTC first, each area sorted by its cities' names in the locale; offsets as of `now`."""
     now = now or timezone.now()
     language = language or translation.get_language() or settings.LANGUAGE_CODE
@@ -388,7 +388,8 @@ def _zone_choices(now: dt.datetime, language: str) -> list[tuple[str, list[tuple
         if name == "UTC":
             continue
         tz = zoneinfo.ZoneInfo(name)
-        label = f"{city(tz, language)} · {name.replace('_', ' ')} · {offset(tz, now)}"
+        # City and offset first: what a narrow <select> still shows.
+        label = f"{city(tz, language)} · {offset(tz, now)} · {name.replace('_', ' ')}"
         groups.setdefault(name.split("/", 1)[0], []).append((name, label))
     choices: list[tuple[str, list[tuple[str, str]]]] = [
         ("UTC", [("UTC", f"UTC · {offset(UTC, now)}")])

@@ -164,8 +164,8 @@ def test_zone_choices_are_grouped_by_region_with_offsets():
         groups = dict(when.zone_choices(now))
     assert list(groups)[:3] == ["UTC", "Africa", "Americas"]
     europe = dict(groups["Europe"])
-    assert europe["Europe/Warsaw"] == "Warsaw · Europe/Warsaw · UTC+01:00"
-    assert dict(groups["Asia"])["Asia/Kolkata"].endswith("UTC+05:30")
+    assert europe["Europe/Warsaw"] == "Warsaw · UTC+01:00 · Europe/Warsaw"
+    assert "UTC+05:30" in dict(groups["Asia"])["Asia/Kolkata"]
     with translation.override("zh-hans"):
         chinese = dict(when.zone_choices(now))
     assert dict(chinese["欧洲"] if "欧洲" in chinese else chinese["Europe"])[
