@@ -162,8 +162,11 @@ def date_range(
     last = _as_date(end, z) if end is not None else first
     if first == last:
         return date(first, z, weekday=not long, long=long, language=language)
-    skeleton = "yMMMMd" if long else "yMMMd"
-    return babel_dates.format_interval(first, last, skeleton, locale=locale(language))
+    if long:
+        # CLDR has no interval format with the month spelled out: both days in full.
+        ends = date(last, z, long=True, language=language)
+        return f"{date(first, z, long=True, language=language)} – {ends}"
+    return babel_dates.format_interval(first, last, "yMMMd", locale=locale(language))
 
 
 def time(value: dt.datetime, tz: str | dt.tzinfo | None = None, language: str | None = None) -> str:

@@ -74,6 +74,15 @@ def test_a_two_day_warsaw_course_is_the_same_two_days_seen_from_singapore():
         assert when.date_range(start, end, "Europe/Warsaw") == f"2026年12月29日{THIN}–{THIN}30日"
 
 
+def test_certificates_spell_the_months_out():
+    start = dt.datetime(2026, 12, 29, 9, 0, tzinfo=WARSAW)
+    end = start + dt.timedelta(days=1, hours=8)
+    assert when.date_range(start, end, WARSAW, long=True, language="en") == (
+        "29 December 2026 – 30 December 2026"
+    )
+    assert when.date_range(start, start, WARSAW, long=True, language="en") == "29 December 2026"
+
+
 def test_a_course_across_new_year_names_both_years():
     start = dt.datetime(2026, 12, 31, 9, 0, tzinfo=WARSAW)
     with translation.override("en"):
