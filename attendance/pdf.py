@@ -6,7 +6,6 @@ import io
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import formats
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
@@ -17,6 +16,7 @@ from reportlab.pdfgen import canvas
 from attendance import qr
 from attendance.hours import format_hours, hours
 from attendance.models import Certificate
+from trainingsite import when
 
 BRAND = colors.HexColor("#0b3d66")
 ACCENT = colors.HexColor("#f0b429")
@@ -141,7 +141,7 @@ def render_certificate_pdf(certificate: Certificate) -> bytes:
     c.drawRightString(right, qy + 18 * mm, certificate.number)
     c.setFont("Helvetica", 9)
     c.setFillColor(MUTED)
-    issued = formats.date_format(certificate.issued_at, "j F Y")
+    issued = when.date(certificate.issued_at, when.UTC, long=True, language="en")
     c.drawRightString(right, qy + 12 * mm, f"Issued {issued}")
     c.drawRightString(right, qy + 6 * mm, "Verify at")
     c.setFont("Helvetica", 8)

@@ -2,9 +2,11 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+
+from trainingsite import when
 
 from .mfa import SETUP_STEP, may_enrol, missing_step, needs_enrolment_link
 from .models.access import AccessState
@@ -59,6 +61,25 @@ class UserLanguageMiddleware:
             translation.activate(user.language)
             request.LANGUAGE_CODE = translation.get_language()
         return self.get_response(request)
+
+
+class UserTimeZoneMiddleware:
+    """Times on a signed-in user's pages are in their profile's zone (and say so: see
+    trainingsite.when); anonymous pages stay in UTC."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and user.time_zone:
+            timezone.activate(when.zone(user.time_zone))
+        else:
+            timezone.deactivate()
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
 
 
 # What a staff member may open while a step of their second factor is missing, by step: the step

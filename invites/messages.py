@@ -4,14 +4,14 @@ alternatives plus the same calendar as an invite.ics attachment."""
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.utils import formats, translation
+from django.utils import translation
 from django.utils.html import escape
 
 from outbox.messages import Message
+from trainingsite import when
 from trainingsite.mail import build_templated_email
 
 from .events import SessionEvent
@@ -27,8 +27,7 @@ def message_id_for(*, uid: str, sequence: int, method: str) -> str:
 
 
 def _when(value: dt.datetime, time_zone: str) -> str:
-    local = value.astimezone(zoneinfo.ZoneInfo(time_zone))
-    return f"{formats.date_format(local, 'DATETIME_FORMAT')} ({time_zone})"
+    return when.datetime(value, time_zone)
 
 
 # Stands for the recipient's name in texts rendered once for many recipients; a character

@@ -211,8 +211,12 @@ def _attendance_tail_columns() -> list[Column]:
 def _session_columns(sessions: list[WorkshopSession], tz: zoneinfo.ZoneInfo) -> list[Column]:
     return [
         Column(
-            _("Session %(n)s (%(when)s)")
-            % {"n": n, "when": s.starts_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")},
+            _("Session %(n)s (%(when)s %(zone)s)")
+            % {
+                "n": n,
+                "when": s.starts_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+                "zone": tz.key,
+            },
             width=12,
         )
         for n, s in enumerate(sessions, start=1)
@@ -345,9 +349,14 @@ def registrations_dataset(user, flt: ExportFilter) -> Dataset:
         Column(_("Agency country"), width=8),
         Column(_("E-mail"), width=30),
         Column(_("State"), width=14),
-        Column(_("Registered"), "datetime", 18),
+        Column(_("Registered (workshop time)"), "datetime", 18),
         *[
-            Column(Registration.State(state).label.capitalize(), "datetime", 18)
+            Column(
+                _("%(state)s (workshop time)")
+                % {"state": Registration.State(state).label.capitalize()},
+                "datetime",
+                18,
+            )
             for state in HISTORY_STATES
         ],
     ]

@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "attendees.middleware.AccessStateMiddleware",
     "attendees.middleware.UserLanguageMiddleware",
+    "attendees.middleware.UserTimeZoneMiddleware",
     "attendees.middleware.StaffMFAMiddleware",
     "attendees.session_expiry.StaffSessionExpiryMiddleware",
 ]
@@ -110,7 +111,9 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "attendees.context_processors.roles",
             ],
-            "libraries": {"ui": "trainingsite.ui"},
+            # `{% load when %}`: dates and times shown one way in every app (trainingsite.when);
+            # `{% load ui %}`: the current menu item.
+            "libraries": {"when": "trainingsite.when_tags", "ui": "trainingsite.ui"},
         },
     }
 ]

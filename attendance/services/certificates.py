@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from attendance.hours import training_minutes
@@ -17,6 +17,7 @@ from attendees.models import User
 from audit.services import record_audit
 from outbox.services import queue_mail, withdraw_mails
 from registrations.models import Registration
+from trainingsite import when
 from trainingsite.errors import ServiceError
 from workshops.models import Workshop
 
@@ -29,12 +30,10 @@ def _dates_text(workshop: Workshop) -> str:
     sessions = list(workshop.sessions.all())
     if not sessions:
         return ""
-    tz = workshop.tzinfo
-    first = timezone.localtime(sessions[0].starts_at, tz).date()
-    last = timezone.localtime(sessions[-1].ends_at, tz).date()
-    if first == last:
-        return formats.date_format(first, "j F Y")
-    return f"{formats.date_format(first, 'j F Y')} – {formats.date_format(last, 'j F Y')}"
+    # The certificate is printed in English; its days are the venue's.
+    return when.date_range(
+        sessions[0].starts_at, sessions[-1].ends_at, workshop.tzinfo, long=True, language="en"
+    )
 
 
 def _place_text(workshop: Workshop) -> str:

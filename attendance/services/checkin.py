@@ -7,14 +7,14 @@ import secrets
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from attendance.models import AttendanceMark, CheckInCode, WorkshopClosure
 from attendance.models.marks import ATTENDED_STATUSES, AttendanceStatus, MarkSource
 from attendees.models import User
 from registrations.models import Registration
-from trainingsite import ratelimit
+from trainingsite import ratelimit, when
 from trainingsite.errors import ServiceError
 
 from .marking import apply_marks, load_session_for, lock_closure
@@ -107,16 +107,14 @@ def check_in(*, officer: User, code: str, now: dt.datetime | None = None) -> Att
         raise CheckInError(_("Attendance for this workshop is closed."))
     opens, closes = checkin_window(session, closure)
     if not opens <= now <= closes:
-        when = formats.date_format(
-            timezone.localtime(session.starts_at, session.workshop.tzinfo), "DATETIME_FORMAT"
-        )
+        starts = when.datetime(session.starts_at, session.workshop.tzinfo)
         if now < opens:
             raise CheckInError(
                 _("This code is for the session starting %(when)s: check-in is not open yet.")
-                % {"when": when}
+                % {"when": starts}
             )
         raise CheckInError(
-            _("This code is for the session of %(when)s, which has ended.") % {"when": when}
+            _("This code is for the session of %(when)s, which has ended.") % {"when": starts}
         )
     mark = AttendanceMark.objects.filter(registration=registration, session=session).first()
     if mark is not None and mark.status in ATTENDED_STATUSES:

@@ -4,8 +4,9 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from attendees.models import Agency, OnboardingRequest, User
-from attendees.models.user import TIME_ZONE_CHOICES
 from attendees.validators import validate_name
+from trainingsite import when
+from trainingsite.timezones import TimeZoneField
 
 
 class SignupProfileForm(forms.Form):
@@ -19,8 +20,11 @@ class SignupProfileForm(forms.Form):
     )
     rank = forms.CharField(label=_("Rank or title"), max_length=100, required=False)
     unit = forms.CharField(label=_("Unit"), max_length=200, required=False)
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES, initial="UTC")
-    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES, initial="en")
+    # Nothing chosen yet: the script selects the browser's zone (UTC without it).
+    time_zone = TimeZoneField(label=_("Time zone"), initial="UTC", browser="replace")
+    language = forms.ChoiceField(
+        label=_("Language"), choices=settings.LANGUAGES, initial="en"
+    )
 
     def signup(self, request, user):
         for field in ("full_name", "rank", "unit", "time_zone", "language"):
@@ -72,6 +76,13 @@ class ProfileForm(forms.ModelForm):
         self.fields["full_name"].required = True
         if not self.instance.may_have_work_waiting:
             del self.fields["work_mail"]  # nothing waits for them
+        # The default UTC was never chosen: offer the browser's zone in its place; a zone the
+        # user chose is kept, with the browser's offered beside it.
+        saved = self.instance.time_zone
+        self.fields["time_zone"] = TimeZoneField(
+            label=_("Time zone"), browser="replace" if saved in ("", "UTC") else "suggest"
+        )
+        self.initial["time_zone"] = when.canonical_zone(saved)
         if self.instance.agency_id is None:
             del self.fields["show_name_on_verify"]  # staff hold no certificates
         elif self.instance.status == User.Status.VERIFIED:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 
 from outbox.services import queue_mails
 from registrations.models import Registration
+from trainingsite import when
 from trainingsite.mail import build_templated_email
 from workshops.models import Workshop
 
@@ -49,8 +49,7 @@ def due_reminders(*, days_before: int, now: dt.datetime | None = None):
 
 
 def _format(value: dt.datetime, time_zone: str) -> str:
-    local = value.astimezone(zoneinfo.ZoneInfo(time_zone))
-    return f"{formats.date_format(local, 'DATETIME_FORMAT')} ({time_zone})"
+    return when.datetime(value, time_zone)
 
 
 def _build_reminder(registration: Registration, days_before: int):

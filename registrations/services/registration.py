@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Count, Q
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from attendees.models import User
@@ -41,6 +41,7 @@ from audit.services import record_audit
 from outbox.services import queue_render
 from registrations.models import Registration, RegistrationEvent
 from registrations.signals import seat_changed
+from trainingsite import when
 from workshops.models import Workshop
 
 from .seats import RegistrationError, find_clash, lock_and_read_seats, lock_workshop
@@ -151,11 +152,11 @@ def _seat_for(workshop: Workshop, agency_id: int | None) -> bool:
 
 
 def _clash_message(other: Workshop) -> str:
-    when = formats.date_format(other.starts_at, "DATE_FORMAT") if other.starts_at else ""
+    days = when.date_range(other.starts_at, other.ends_at, other.time_zone)
     return _(
         "This workshop clashes with “%(title)s” (%(when)s), for which you are confirmed. "
         "Cancel that registration first if you want to attend this one."
-    ) % {"title": other.title, "when": when}
+    ) % {"title": other.title, "when": days}
 
 
 def seat_refusal(officer: User) -> str | None:
@@ -208,7 +209,7 @@ def _check_open(workshop: Workshop, now) -> None:
     if now < workshop.registration_opens_at:
         raise RegistrationError(
             _("Registration opens on %(when)s.")
-            % {"when": formats.date_format(workshop.registration_opens_at, "DATETIME_FORMAT")}
+            % {"when": when.datetime(workshop.registration_opens_at)}
         )
     if now > workshop.registration_closes_at:
         raise RegistrationError(_("Registration for this workshop has closed."))

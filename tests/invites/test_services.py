@@ -456,8 +456,9 @@ def test_text_is_in_the_recipients_language(lisbon_workshop, officer):
     registration = RegistrationFactory(workshop=lisbon_workshop, officer=officer)
     sync_registration_invites(registration.pk)
     invite = sent()[0]
-    # Django's own catalogue formats the date: Portuguese month name.
-    assert "outubro" in invite.text.lower()
+    # CLDR's Portuguese: the month and the zone in Portuguese.
+    text = invite.text.lower()
+    assert " de out. de " in text and "horário lisboa" in text
 
 
 def test_officer_without_program_access_gets_cancellations_but_no_new_invites(

@@ -45,8 +45,8 @@ def test_workshop_attendance_csv_has_exact_rows_with_one_column_per_session(prog
         "Agency",
         "Agency country",
         "E-mail",
-        "Session 1 (2026-03-10 09:00)",
-        "Session 2 (2026-03-10 13:00)",
+        "Session 1 (2026-03-10 09:00 Asia/Singapore)",
+        "Session 2 (2026-03-10 13:00 Asia/Singapore)",
         "Session time attended (h)",
         "Completed",
         "Training hours",
@@ -154,12 +154,12 @@ def test_registrations_export_has_state_and_history_timestamps(program, coordina
     rows = _csv(dataset)
     assert rows[0][9:] == [
         "State",
-        "Registered",
-        "Confirmed",
-        "Waitlisted",
-        "Cancelled",
-        "Declined",
-        "Removed by coordinator",
+        "Registered (workshop time)",
+        "Confirmed (workshop time)",
+        "Waitlisted (workshop time)",
+        "Cancelled (workshop time)",
+        "Declined (workshop time)",
+        "Removed by coordinator (workshop time)",
     ]
     by_name = {r[4]: r for r in rows[1:]}
     assert set(by_name) == {
@@ -182,7 +182,7 @@ def test_registrations_export_has_state_and_history_timestamps(program, coordina
     for values in ws.iter_rows(min_row=2, values_only=True):
         row = dict(zip(header, values, strict=True))
         if row["Officer"] == "Erin Cancelled":
-            assert row["Cancelled"] == dt.datetime(2026, 2, 3, 18, 0)
+            assert row["Cancelled (workshop time)"] == dt.datetime(2026, 2, 3, 18, 0)
 
 
 def test_filters_narrow_the_export(program, program_admin, other_agency, region):

@@ -12,11 +12,11 @@ import openpyxl
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
-from django.utils.formats import date_format
 
 from attendance.models import Completion
 from attendees.models import User
 from reports.figures import CACHE_SECONDS, cached_program_figures, program_figures
+from trainingsite import when
 
 pytestmark = pytest.mark.django_db
 
@@ -50,8 +50,8 @@ def test_report_page_says_when_its_figures_were_computed_in_the_viewers_zone(
     User.objects.filter(pk=coordinator.pk).update(time_zone="Asia/Singapore")
     response = client_for(coordinator).get(REPORT, PERIOD)
     as_of = response.context["figures"].as_of.astimezone(ZoneInfo("Asia/Singapore"))
-    shown = date_format(as_of.replace(tzinfo=None), "DATETIME_FORMAT")
-    assert f"Figures as of {shown} (Asia/Singapore)." in response.content.decode()
+    shown = f"{when.date(as_of, 'Asia/Singapore')}, {as_of:%H:%M}"
+    assert f"Figures as of {shown} (Singapore Time, GMT+08:00)." in response.content.decode()
 
 
 def test_cached_figures_equal_computed_ones_and_are_scoped_per_viewer(

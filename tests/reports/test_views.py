@@ -115,7 +115,7 @@ def test_workshop_export_has_session_columns_and_audit_target(client_for, coordi
     url = reverse("reports:workshop_export", args=[program.w1.pk, "attendance", "xlsx"])
     response = client_for(coordinator).get(url)
     ws = openpyxl.load_workbook(io.BytesIO(_file_bytes(response))).active
-    assert ws.cell(1, 14).value == "Session 1 (2026-03-10 09:00)"
+    assert ws.cell(1, 14).value == "Session 1 (2026-03-10 09:00 Asia/Singapore)"
     assert ws.max_row == 4
     entry = AuditEntry.objects.get()
     assert (entry.target_type, entry.target_id) == ("workshops.workshop", str(program.w1.pk))

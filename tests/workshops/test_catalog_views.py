@@ -13,8 +13,8 @@ from tests.factories import (
     WorkshopFactory,
 )
 from tests.signin import sign_in
+from trainingsite import when
 from workshops.models import Workshop, WorkshopModule
-from workshops.templatetags.workshop_time import date_range, time_span
 
 from .scheduling_helpers import published_revision
 
@@ -151,13 +151,13 @@ def test_catalog_query_count_is_constant(
     assert response.context["page"].paginator.count == 20
 
 
-def test_card_dates_are_in_the_officers_zone(client_for, officer, region):
+def test_card_dates_are_the_venues_whatever_the_officers_zone(client_for, officer, region):
     officer.time_zone = "America/New_York"
     officer.save()
-    start = dt.datetime(2031, 6, 3, 1, 0, tzinfo=dt.UTC)  # 2 June, 21:00 in New York
+    start = dt.datetime(2031, 6, 3, 1, 0, tzinfo=dt.UTC)  # 3 June in Singapore, 2 in New York
     WorkshopFactory(region=region, sessions=[(start, start + dt.timedelta(hours=2))])
     response = client_for(officer).get(CATALOG)
-    assert b"Mon 2 Jun 2031" in response.content
+    assert "Tue, 3 Jun 2031" in response.content.decode()
 
 
 # --- detail ----------------------------------------------------------------------------------
@@ -260,7 +260,8 @@ def test_detail_shows_both_zones_when_they_differ(client_for, officer, region):
     workshop = WorkshopFactory(region=region, sessions=[(start, start + dt.timedelta(hours=8))])
     response = client_for(officer).get(reverse("workshops:workshop_detail", args=[workshop.pk]))
     assert b"09:00\xe2\x80\x9317:00" in response.content  # Singapore
-    assert b"Your time: Mon 2 Jun 2031, 02:00\xe2\x80\x9310:00" in response.content  # Lisbon
+    page = response.content.decode()
+    assert "Your time: Mon, 2 Jun 2031, 02:00–10:00 (Lisbon Time, WEST)" in page
 
 
 # --- seat counts and time helpers ------------------------------------------------------------
@@ -290,24 +291,24 @@ def test_seats_left_is_live_without_annotation(region):
 
 def test_time_span_hides_viewer_zone_with_same_offset():
     start = dt.datetime(2031, 6, 2, 1, 0, tzinfo=dt.UTC)
-    same = time_span(start, start + dt.timedelta(hours=8), "Asia/Singapore", "Asia/Manila")
-    assert same["mine"] is None
-    other = time_span(start, start + dt.timedelta(hours=8), "Asia/Singapore", "UTC")
-    assert other["mine"]["start"] == "01:00" and other["local"]["start"] == "09:00"
+    _, same = when.spans(start, start + dt.timedelta(hours=8), "Asia/Singapore", "Asia/Manila")
+    assert same is None
+    local, other = when.spans(start, start + dt.timedelta(hours=8), "Asia/Singapore", "UTC")
+    assert other is not None and "01:00–09:00" in other.text and "09:00–17:00" in local.text
 
 
 def test_date_range_spans_days_in_zone():
     start = dt.datetime(2031, 6, 2, 1, 0, tzinfo=dt.UTC)
-    assert date_range(start, start + dt.timedelta(days=2), "UTC") == "2 Jun – 4 Jun 2031"
-    assert date_range(start, start, "America/New_York") == "Sun 1 Jun 2031"
+    assert when.date_range(start, start + dt.timedelta(days=2), "UTC") == "2\u2009–\u20094 Jun 2031"
+    assert when.date_range(start, start, "America/New_York") == "Sun, 1 Jun 2031"
 
 
-def test_in_zone_filter_renders_local_time():
+def test_local_datetime_filter_renders_local_time_with_its_zone():
     start = dt.datetime(2031, 1, 2, 9, 0, tzinfo=dt.UTC)
-    html = Template('{% load workshop_time %}{{ t|in_zone:"Asia/Seoul"|date:"H:i" }}').render(
+    html = Template('{% load when %}{{ t|local_datetime:"Asia/Seoul" }}').render(
         Context({"t": start, "request": RequestFactory().get("/")})
     )
-    assert html == "18:00"
+    assert html == "2 Jan 2031, 18:00 (Seoul Time, GMT+09:00)"
 
 
 def test_dashboard_and_nav_link_the_catalog_and_schedule(client_for, officer, coordinator):
