@@ -94,7 +94,10 @@ EXPECTATIONS: dict[str, Expect] = {
     # registration
     "registration:register": P(OFFICERS),
     "registration:my_training": E(OFFICERS),
-    "registration:cancel": P({"officer_a"}),
+    # GET: the confirmation page; POST does it. Only the officer whose registration it is.
+    "registration:cancel": E({"officer_a"}),
+    "registration:withdraw": E({"officer_a"}),
+    "registration:leave_waitlist": E({"officer_a"}),
     "registration:workshop_registrations": E(COORDINATORS_OF_REGION),
     "registration:decide": P(COORDINATORS_OF_REGION),
     "registration:roster": E(STAFF_OF_WORKSHOP),

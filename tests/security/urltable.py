@@ -73,6 +73,8 @@ KWARGS = {
     "registration:register": lambda w: {"workshop_pk": w.workshop.pk},
     "registration:my_training": lambda w: {},
     "registration:cancel": pk("registration"),
+    "registration:withdraw": pk("requested_registration"),
+    "registration:leave_waitlist": pk("waitlisted_registration"),
     "registration:workshop_registrations": lambda w: {"workshop_pk": w.workshop.pk},
     "registration:decide": pk("pending_registration"),
     "registration:roster": lambda w: {"workshop_pk": w.workshop.pk},
