@@ -28,8 +28,11 @@ def test_switcher_is_in_the_navigation_when_signed_in(request, client_for, who):
     user = request.getfixturevalue(who)
     page = "profile" if who == "pending_officer" else "dashboard"
     body = client_for(user).get(reverse(page)).content.decode()
+    # In the account menu: one button per language, the current one marked.
     assert f'action="{SWITCH}"' in body
-    assert 'id="language-switcher"' in body
+    for code, _name in settings.LANGUAGES:
+        assert f'name="language" value="{code}"' in body
+    assert 'value="en" lang="en" aria-current="true"' in body
 
 
 def test_switcher_is_in_the_navigation_when_signed_out(client):
