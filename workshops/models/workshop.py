@@ -72,7 +72,7 @@ class WorkshopQuerySet(models.QuerySet):
             return self.annotate(my_state=models.Value(None, output_field=models.CharField()))
         own = (
             registration_model()
-            .objects.filter(workshop=OuterRef("pk"), officer=user)
+            ._default_manager.filter(workshop=OuterRef("pk"), officer=user)
             .order_by()
             .values("state")[:1]
         )
