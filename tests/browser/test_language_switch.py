@@ -22,7 +22,9 @@ def test_signed_in_officer_switches_language_from_the_account_menu(
     toggler = page.locator(".navbar-toggler")
     if toggler.is_visible():
         toggler.click()
+        page.locator("#mainnav.show").wait_for()  # the collapse has finished opening
     page.locator(".site-navbar .dropdown-toggle").click()
+    page.locator(".site-navbar .dropdown-menu.show").wait_for()
     with page.expect_navigation():
         page.get_by_role("button", name="Français").click()
     assert page.url.endswith("/my-training/")
