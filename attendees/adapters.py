@@ -13,22 +13,29 @@ from django.utils.translation import gettext_lazy
 from .models import User
 from .services import assign_agency_from_email
 
-# Accounts that may not sign in at all, with the reason shown on the login form.
+# Accounts that may not sign in at all, with the reason shown on the login form (and to a
+# signed-in user the moment it happens, attendees.middleware).
 REFUSED_STATES = {
+    # Suspending withdraws every registration for a workshop not over yet (vetting service).
     User.Status.SUSPENDED: gettext_lazy(
-        "Your account is suspended, so you cannot sign in. Contact your agency's focal point "
-        "or the program coordinators."
+        "Your account is suspended, so you cannot sign in, and your registrations for upcoming "
+        "workshops have been withdrawn. Contact your agency's focal point or the program "
+        "coordinators."
     ),
     User.Status.REJECTED: gettext_lazy(
         "Your registration was not approved, so you cannot sign in. Contact the program "
         "coordinators if you think this is a mistake."
     ),
 }
+DEACTIVATED = gettext_lazy(
+    "Your account is suspended, so you cannot sign in. Contact your agency's focal point "
+    "or the program coordinators."
+)
 
 
 def login_refusal(user) -> str | None:
     if not user.is_active:
-        return str(REFUSED_STATES[User.Status.SUSPENDED])
+        return str(REFUSED_STATES.get(user.status, DEACTIVATED))
     message = REFUSED_STATES.get(user.status)
     return str(message) if message else None
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from trainingsite import when
 
+from .adapters import login_refusal
 from .mfa import SETUP_STEP, may_enrol, missing_step, needs_enrolment_link
 from .models.access import AccessState
 
@@ -40,8 +41,10 @@ class AccessStateMiddleware:
         if user.is_authenticated:
             state = user.access_state
             if state in (AccessState.SUSPENDED, AccessState.REJECTED):
+                # Said as the login form says it (a suspension: the registrations withdrawn).
+                refusal = login_refusal(user) or AccessState(state).label
                 logout(request)
-                messages.error(request, AccessState(state).label)
+                messages.error(request, refusal)
                 return redirect(reverse("account_login"))
             if state != AccessState.OK and not request.path.startswith(OPEN_PREFIXES):
                 return redirect(reverse("access_status"))

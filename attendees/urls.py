@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, agencies, two_factor, vetting
+from .views import accounts, agencies, language, two_factor, vetting
 
 urlpatterns = [
     path("", accounts.dashboard, name="dashboard"),
@@ -39,4 +39,6 @@ urlpatterns = [
         name="agency_focal_point",
     ),
     path("healthz", accounts.healthz, name="healthz"),
+    # Under /i18n/, which every account state may reach (attendees.middleware).
+    path("i18n/setlang/", language.set_language, name="set_language"),
 ]

@@ -8,6 +8,8 @@ urlpatterns = [
     path("workshops/<int:workshop_pk>/register/", views.register, name="register"),
     path("my-training/", views.my_training, name="my_training"),
     path("my-training/<int:pk>/cancel/", views.cancel, name="cancel"),
+    path("my-training/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("my-training/<int:pk>/leave-waitlist/", views.leave_waitlist, name="leave_waitlist"),
     path(
         "manage/workshops/<int:workshop_pk>/registrations/",
         views.workshop_registrations,

@@ -3,6 +3,8 @@ nominations. Thin: load through a scoped QuerySet, call one service."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.contrib import messages
@@ -12,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_http_methods, require_POST
 
 from registrations import rows as registration_rows
 from registrations import services
@@ -43,7 +45,7 @@ OUTCOME_MESSAGES: dict[str, StrPromise] = {
 
 
 def _next_url(request, default: str) -> str:
-    target = request.POST.get("next", "")
+    target = (request.POST if request.method == "POST" else request.GET).get("next", "")
     # A local path only: `redirect()` would take anything else for a URL name (NoReverseMatch).
     if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -73,17 +75,83 @@ def register(request, workshop_pk: int):
     return redirect(_next_url(request, reverse("registration:my_training")))
 
 
-@require_POST
+@dataclass(frozen=True)
+class GiveUp:
+    """One way out of a workshop for the officer: confirmed on a page of its own first."""
+
+    service: Callable[..., Registration]
+    title: StrPromise
+    button: StrPromise
+    keep: StrPromise
+    done: StrPromise
+
+
+GIVE_UPS = {
+    "cancel": GiveUp(
+        service=services.cancel_registration,
+        title=gettext_lazy("Cancel your registration?"),
+        button=gettext_lazy("Yes, cancel my registration"),
+        keep=gettext_lazy("No, keep my seat"),
+        done=gettext_lazy("Your registration for “%(title)s” is cancelled."),
+    ),
+    "withdraw": GiveUp(
+        service=services.withdraw_request,
+        title=gettext_lazy("Withdraw your request?"),
+        button=gettext_lazy("Yes, withdraw my request"),
+        keep=gettext_lazy("No, keep my request"),
+        done=gettext_lazy("Your request for “%(title)s” is withdrawn."),
+    ),
+    "leave_waitlist": GiveUp(
+        service=services.leave_waitlist,
+        title=gettext_lazy("Leave the waitlist?"),
+        button=gettext_lazy("Yes, leave the waitlist"),
+        keep=gettext_lazy("No, stay on the waitlist"),
+        done=gettext_lazy("You have left the waitlist for “%(title)s”."),
+    ),
+}
+
+
+def _give_up(request, pk: int, action: str):
+    """GET: the confirmation page (works without JavaScript); POST: the service."""
+    give_up = GIVE_UPS[action]
+    reg = get_object_or_404(
+        Registration.objects.of_officer(request.user)
+        .select_related("workshop")
+        .with_waitlist_position(),
+        pk=pk,
+    )
+    back = _next_url(request, reverse("registration:my_training"))
+    if request.method == "POST":
+        try:
+            give_up.service(registration_id=reg.pk, officer=request.user)
+        except ServiceError as err:
+            messages.error(request, err.message)
+        else:
+            messages.success(request, give_up.done % {"title": reg.workshop.title})
+        return redirect(back)
+    return render(
+        request,
+        "registrations/give_up_confirm.html",
+        {"reg": reg, "workshop": reg.workshop, "action": action, "give_up": give_up, "back": back},
+    )
+
+
+@require_http_methods(["GET", "POST"])
 @role_required("officer")
 def cancel(request, pk: int):
-    reg = get_object_or_404(Registration.objects.of_officer(request.user), pk=pk)
-    try:
-        services.cancel_registration(registration_id=reg.pk, officer=request.user)
-    except ServiceError as err:
-        messages.error(request, err.message)
-    else:
-        messages.success(request, _("Your registration is cancelled."))
-    return redirect(_next_url(request, reverse("registration:my_training")))
+    return _give_up(request, pk, "cancel")
+
+
+@require_http_methods(["GET", "POST"])
+@role_required("officer")
+def withdraw(request, pk: int):
+    return _give_up(request, pk, "withdraw")
+
+
+@require_http_methods(["GET", "POST"])
+@role_required("officer")
+def leave_waitlist(request, pk: int):
+    return _give_up(request, pk, "leave_waitlist")
 
 
 @role_required("officer")
@@ -193,7 +261,12 @@ def workshop_registrations(request, workshop_pk: int):
             if result.done:
                 messages.success(
                     request,
-                    _("%(n)s registration(s) updated.") % {"n": len(result.done)},
+                    ngettext(
+                        "%(n)s registration updated.",
+                        "%(n)s registrations updated.",
+                        len(result.done),
+                    )
+                    % {"n": len(result.done)},
                 )
             for skipped in result.skipped:
                 messages.warning(request, skipped)

@@ -74,6 +74,8 @@ EXPECTATIONS: dict[str, Expect] = {
     "two_factor_setup_link": E(set(), before_vetting=True),
     "onboarding_request": E(VERIFIED | NOT_VETTED, public=True, before_vetting=True),
     "healthz": E(VERIFIED | NOT_VETTED, public=True, before_vetting=True),
+    # The language switcher: everyone, signed in or out (a signed-in user's own profile).
+    "set_language": P(VERIFIED | NOT_VETTED | {"anonymous"}, public=True, before_vetting=True),
     "vetting_queue": E({"focal_a"} | COORDINATORS),
     "vetting_detail": E({"focal_a"} | COORDINATORS_OF_REGION),
     "vetting_decide": P({"focal_a"} | COORDINATORS_OF_REGION),
@@ -94,7 +96,10 @@ EXPECTATIONS: dict[str, Expect] = {
     # registration
     "registration:register": P(OFFICERS),
     "registration:my_training": E(OFFICERS),
-    "registration:cancel": P({"officer_a"}),
+    # GET: the confirmation page; POST does it. Only the officer whose registration it is.
+    "registration:cancel": E({"officer_a"}),
+    "registration:withdraw": E({"officer_a"}),
+    "registration:leave_waitlist": E({"officer_a"}),
     "registration:workshop_registrations": E(COORDINATORS_OF_REGION),
     "registration:decide": P(COORDINATORS_OF_REGION),
     "registration:nominations": E({"focal_a"}),

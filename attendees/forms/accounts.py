@@ -22,9 +22,7 @@ class SignupProfileForm(forms.Form):
     unit = forms.CharField(label=_("Unit"), max_length=200, required=False)
     # Nothing chosen yet: the script selects the browser's zone (UTC without it).
     time_zone = TimeZoneField(label=_("Time zone"), initial="UTC", browser="replace")
-    language = forms.ChoiceField(
-        label=_("Language"), choices=settings.LANGUAGES, initial="en"
-    )
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES, initial="en")
 
     def signup(self, request, user):
         for field in ("full_name", "rank", "unit", "time_zone", "language"):

@@ -18,7 +18,7 @@ from .enrolment import (
     send_enrolment_link,
 )
 from .names import accept_name_change, decline_name_change
-from .profile import update_profile
+from .profile import set_language, update_profile
 from .reconfirm import (
     ReconfirmError,
     check_reconfirm_token,
@@ -75,5 +75,6 @@ __all__ = [
     "submit_onboarding_request",
     "suspend_agency",
     "suspend_officer",
+    "set_language",
     "update_profile",
 ]

@@ -47,3 +47,13 @@ def update_profile(
     user.full_clean(validate_unique=False, exclude=["password"])
     user.save(update_fields=fields)
     return user
+
+
+@transaction.atomic
+def set_language(*, user: User, language: str) -> User:
+    """The user's language, chosen with the site's language switcher: the site and their
+    e-mails speak it. `language` is one of settings.LANGUAGES (the caller checked)."""
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return user

@@ -17,11 +17,13 @@ from .registration import (
     fill_free_seats,
     fill_seats_waited_by,
     find_clash,
+    leave_waitlist,
     register,
     reject_nomination,
     remove_registration,
     seat_refusal,
     withdraw_registrations,
+    withdraw_request,
 )
 
 __all__ = [
@@ -40,9 +42,11 @@ __all__ = [
     "fill_free_seats",
     "fill_seats_waited_by",
     "find_clash",
+    "leave_waitlist",
     "register",
     "reject_nomination",
     "remove_registration",
     "seat_refusal",
     "withdraw_registrations",
+    "withdraw_request",
 ]

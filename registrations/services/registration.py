@@ -495,10 +495,9 @@ def admit_walk_in(*, workshop_id: int, email: str, by: User, reason: str) -> Adm
     return AdmittedWalkIn(registration=reg, over_capacity=full or capped)
 
 
-@transaction.atomic
-def cancel_registration(*, registration_id: int, officer: User) -> Registration:
-    """The officer withdraws, up to the cancellation deadline (or the start if none is set);
-    a freed seat goes to the waitlist."""
+def _lock_own(registration_id: int, officer: User) -> tuple[Registration, Workshop]:
+    """The officer's own registration, re-read under its workshop's lock; anyone else's does
+    not exist for them."""
     reg = Registration.objects.of_officer(officer).filter(pk=registration_id).first()
     if reg is None:
         raise RegistrationError(_("This registration does not exist."))
@@ -506,6 +505,28 @@ def cancel_registration(*, registration_id: int, officer: User) -> Registration:
     reg = Registration.objects.select_related("officer").get(pk=reg.pk)
     if not reg.is_active:
         raise RegistrationError(_("This registration is not active any more."))
+    return reg, workshop
+
+
+def _give_up(reg: Registration, workshop: Workshop, *, officer: User, reason: str) -> None:
+    """The officer's own move to cancelled: history, e-mail and calendar (`_transition`); a
+    freed seat goes to the waitlist."""
+    was_confirmed = reg.state == State.CONFIRMED
+    _transition(reg, to=State.CANCELLED, actor=officer, reason=reason)
+    if was_confirmed:
+        _promote(workshop, actor=None)
+
+
+def _check_not_started(workshop: Workshop) -> None:
+    if workshop.starts_at and timezone.now() >= workshop.starts_at:
+        raise RegistrationError(_("This workshop has already started."))
+
+
+@transaction.atomic
+def cancel_registration(*, registration_id: int, officer: User) -> Registration:
+    """The officer withdraws, up to the cancellation deadline (or the start if none is set);
+    a freed seat goes to the waitlist."""
+    reg, workshop = _lock_own(registration_id, officer)
     deadline = workshop.cancellation_deadline or workshop.starts_at
     if deadline and timezone.now() > deadline:
         raise RegistrationError(
@@ -514,10 +535,38 @@ def cancel_registration(*, registration_id: int, officer: User) -> Registration:
                 "if you can no longer attend."
             )
         )
-    was_confirmed = reg.state == State.CONFIRMED
-    _transition(reg, to=State.CANCELLED, actor=officer, reason=_("Cancelled by the officer."))
-    if was_confirmed:
-        _promote(workshop, actor=None)
+    _give_up(reg, workshop, officer=officer, reason=_("Cancelled by the officer."))
+    return reg
+
+
+@transaction.atomic
+def withdraw_request(*, registration_id: int, officer: User) -> Registration:
+    """The officer withdraws a request still waiting for a decision (an endorsement or an
+    approval), up to the start: it holds no seat, so the cancellation deadline, which protects
+    the seat plan, does not apply."""
+    reg, workshop = _lock_own(registration_id, officer)
+    if reg.state not in (State.PENDING, State.NOMINATION):
+        raise RegistrationError(
+            _("This request is no longer waiting for a decision: it is now “%(state)s”.")
+            % {"state": reg.get_state_display()}
+        )
+    _check_not_started(workshop)
+    _give_up(reg, workshop, officer=officer, reason=_("Request withdrawn by the officer."))
+    return reg
+
+
+@transaction.atomic
+def leave_waitlist(*, registration_id: int, officer: User) -> Registration:
+    """The officer leaves the waitlist, up to the start (a place on it holds no seat, so the
+    cancellation deadline does not apply); the officers behind move up one place."""
+    reg, workshop = _lock_own(registration_id, officer)
+    if reg.state != State.WAITLISTED:
+        raise RegistrationError(
+            _("You are no longer on the waitlist: your registration is now “%(state)s”.")
+            % {"state": reg.get_state_display()}
+        )
+    _check_not_started(workshop)
+    _give_up(reg, workshop, officer=officer, reason=_("Left the waitlist."))
     return reg
 
 

@@ -26,12 +26,18 @@ def registration_panel_state(workshop, my_registration=None) -> dict:
     )
     deadline = workshop.cancellation_deadline or workshop.starts_at
     can_reregister = my_registration is None or my_registration.state == State.CANCELLED
+    state = my_registration.state if my_registration is not None else None
+    # A confirmed seat is given up by the cancellation deadline; a request or a waitlist place
+    # holds no seat and may be given up until the start (`services.withdraw_request`).
+    before_deadline = deadline is None or now <= deadline
     return {
         "is_open": is_open,
         "not_yet_open": workshop.status == "published" and now < workshop.registration_opens_at,
         "closed": not is_open and not (now < workshop.registration_opens_at),
         "can_register": is_open and can_reregister,
-        "can_cancel": active and (deadline is None or now <= deadline),
+        "can_cancel": state == State.CONFIRMED and before_deadline,
+        "can_withdraw": state in (State.PENDING, State.NOMINATION) and not started,
+        "can_leave_waitlist": state == State.WAITLISTED and not started,
         "cancel_deadline": deadline,
         "active": active,
     }

@@ -96,13 +96,17 @@ def test_officer_signs_up_is_vetted_registers_and_cancels(
     shoot(page, FLOW, "08-my-training")
     page.goto(f"{site}/workshops/{workshop.pk}/")
     with page.expect_navigation():
-        page.get_by_role("button", name="Cancel my registration").click()
-    if page.locator("button", has_text="Cancel").count() and "cancel" in page.url:
-        with page.expect_navigation():
-            page.locator("main form button[type=submit]").first.click()
+        page.get_by_role("link", name="Cancel my registration").click()
+    assert "/cancel/" in page.url
+    shoot(page, FLOW, "09-cancel-confirmation")
+    mine.refresh_from_db()
+    assert mine.state == Registration.State.CONFIRMED  # asked first
+    with page.expect_navigation():
+        page.get_by_role("button", name="Yes, cancel my registration").click()
+    assert page.get_by_text("is cancelled").count()
     mine.refresh_from_db()
     assert mine.state == Registration.State.CANCELLED
     waiting.refresh_from_db()
     assert waiting.state == Registration.State.CONFIRMED
     page.set_viewport_size(PHONE)
-    shoot(page, FLOW, "09-cancelled")
+    shoot(page, FLOW, "10-cancelled")

@@ -6,9 +6,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 # Third-party URL trees whose access rules are the library's own (allauth's login, sign-up,
 # password reset and MFA pages are public or self-only by design; Django's admin has its own
-# staff check; set_language only stores a cookie). Listed explicitly: anything else that
-# appears in the resolver must be declared in the matrix.
-THIRD_PARTY_PREFIXES = ("admin/", "accounts/", "i18n/")
+# staff check). Listed explicitly: anything else that appears in the resolver must be declared
+# in the matrix.
+THIRD_PARTY_PREFIXES = ("admin/", "accounts/")
 
 
 def named_patterns(skip_prefixes: tuple[str, ...] = ()) -> dict[str, tuple[str, URLPattern]]:
@@ -66,6 +66,7 @@ KWARGS = {
     "agency_vetting_mode": pk("agency"),
     "agency_focal_point": lambda w: {"pk": w.agency.pk, "officer_pk": w.officer.pk},
     "healthz": lambda w: {},
+    "set_language": lambda w: {},
     "my_data": lambda w: {},
     "my_data_download": lambda w: {},
     "my_data_erase": lambda w: {},
@@ -73,6 +74,8 @@ KWARGS = {
     "registration:register": lambda w: {"workshop_pk": w.workshop.pk},
     "registration:my_training": lambda w: {},
     "registration:cancel": pk("registration"),
+    "registration:withdraw": pk("requested_registration"),
+    "registration:leave_waitlist": pk("waitlisted_registration"),
     "registration:workshop_registrations": lambda w: {"workshop_pk": w.workshop.pk},
     "registration:decide": pk("pending_registration"),
     "registration:nominations": lambda w: {},

@@ -82,6 +82,22 @@ def build_world(request) -> World:
         state=Registration.State.PENDING,
         confirmed_at=None,
     )
+    # Officer A's request awaiting approval, and her place on a full workshop's waitlist.
+    requested_reg = RegistrationFactory(
+        workshop=WorkshopFactory(title="Approval workshop", region=region, requires_approval=True),
+        officer=officer,
+        state=Registration.State.PENDING,
+        confirmed_at=None,
+    )
+    full = WorkshopFactory(title="Full workshop", region=region, capacity=1)
+    RegistrationFactory(workshop=full, officer=OfficerFactory(agency=agency, full_name="Seated"))
+    waitlisted_reg = RegistrationFactory(
+        workshop=full,
+        officer=officer,
+        state=Registration.State.WAITLISTED,
+        confirmed_at=None,
+        waitlisted_at=timezone.now(),
+    )
     past = WorkshopFactory(
         title="Closed workshop",
         region=region,
@@ -107,6 +123,8 @@ def build_world(request) -> World:
         "session": workshop.sessions.first(),
         "registration": registration,
         "pending_registration": pending_reg,
+        "requested_registration": requested_reg,
+        "waitlisted_registration": waitlisted_reg,
         "past_workshop": past,
         "past_registration": past_reg,
         "certificate": certificate,

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from django.template import Context, Template
@@ -317,3 +318,93 @@ def test_dashboard_and_nav_link_the_catalog_and_schedule(client_for, officer, co
     assert reverse("workshops:schedule") not in officer_page
     coordinator_page = client_for(coordinator).get(reverse("dashboard")).content.decode()
     assert reverse("workshops:schedule_calendar") in coordinator_page
+
+
+# --- the officer's own status on the cards --------------------------------------------------
+
+
+def _cards(response) -> dict[str, str]:
+    """Card title → the card's text."""
+    body = response.content.decode()
+    cards = re.findall(r"<article class=\"card h-100\">(.*?)</article>", body, re.S)
+    out = {}
+    for card in cards:
+        title = re.search(r"stretched-link[^>]*>([^<]+)</a>", card).group(1)
+        out[title] = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", card))
+    return out
+
+
+def test_cards_show_the_officers_own_status(client_for, officer, other_agency_officer, region):
+    states = {
+        "Mine confirmed": (Registration.State.CONFIRMED, "You are registered"),
+        "Mine waitlisted": (Registration.State.WAITLISTED, "You are on the waitlist"),
+        "Mine pending": (Registration.State.PENDING, "Your request awaits approval"),
+        "Mine nominated": (Registration.State.NOMINATION, "Your request awaits endorsement"),
+    }
+    for title, (state, _text) in states.items():
+        RegistrationFactory(workshop=WorkshopFactory(region=region, title=title), officer=officer)
+        Registration.objects.filter(workshop__title=title).update(state=state)
+    cancelled = WorkshopFactory(region=region, title="Mine cancelled")
+    RegistrationFactory(workshop=cancelled, officer=officer, state=Registration.State.CANCELLED)
+    someone_elses = WorkshopFactory(region=region, title="Taken by Bob")
+    RegistrationFactory(workshop=someone_elses, officer=other_agency_officer)
+
+    cards = _cards(client_for(officer).get(CATALOG))
+    for title, (_state, text) in states.items():
+        assert text in cards[title], title
+    for title in ("Mine cancelled", "Taken by Bob"):
+        assert "You are" not in cards[title] and "Your request" not in cards[title]
+
+
+def test_card_says_when_registration_opens(client_for, officer, region):
+    opens = timezone.now() + dt.timedelta(days=5)
+    WorkshopFactory(region=region, title="Not yet", registration_opens_at=opens)
+    WorkshopFactory(region=region, title="Open now")
+    cards = _cards(client_for(officer).get(CATALOG))
+    assert f"Registration opens {opens.day} {opens:%b} {opens.year}" in cards["Not yet"]
+    assert "Registration opens" not in cards["Open now"]
+
+
+def test_catalog_query_count_is_constant_with_own_registrations(
+    client_for, officer, region, django_assert_max_num_queries
+):
+    """The officer's status on each card costs no query per card."""
+    client = client_for(officer)
+    states = list(Registration.State)
+
+    def add(n):
+        for i in range(n):
+            workshop = WorkshopFactory(region=region)
+            RegistrationFactory(workshop=workshop, officer=officer, state=states[i % len(states)])
+
+    add(1)
+    with django_assert_max_num_queries(15) as one:
+        client.get(CATALOG)
+    add(19)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        response = client.get(CATALOG)
+    assert response.context["page"].paginator.count == 20
+    assert "You are registered" in response.content.decode()
+
+
+@pytest.mark.parametrize("month", ["13-2020", "2026-13", "march", "99999-01", "2026-3x"])
+def test_a_bad_month_is_refused_with_a_message_and_the_other_filters_apply(
+    client_for, officer, region, month
+):
+    WorkshopFactory(region=region, title="Online one", format="online")
+    WorkshopFactory(region=region, title="Room one")
+    response = client_for(officer).get(CATALOG, {"month": month, "format": "online"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Choose a month from the picker, such as 2026-03." in body
+    assert "Some filters could not be used" in body
+    assert titles(response) == {"Online one"}
+    # The folded filter panel opens on phones so the message is seen.
+    assert 'id="catalog-filters" class="collapse d-lg-block show"' in body
+
+
+def test_month_filter_is_a_month_picker(client_for, officer):
+    body = client_for(officer).get(CATALOG).content.decode()
+    assert 'type="month"' in body
+    assert 'id="catalog-filters" class="collapse d-lg-block"' in body
+    assert 'data-bs-target="#catalog-filters"' in body

@@ -275,6 +275,7 @@ def _month_choices():
         input_formats=["%Y-%m"],
         required=False,
         validators=IN_CALENDAR,
+        error_messages={"invalid": _("Choose a month from the picker, such as 2026-03.")},
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
         label=_("Month"),
     )

@@ -77,6 +77,20 @@ class WorkshopQuerySet(models.QuerySet):
             waitlist_count=_registration_count("waitlisted"),
         )
 
+    def with_state_of(self, user) -> WorkshopQuerySet:
+        """Annotate `my_state`: the state of `user`'s own registration for each workshop, or
+        None. A correlated subquery (one registration per officer and workshop), so a page of
+        cards costs no query per card."""
+        if not user.is_authenticated:
+            return self.annotate(my_state=models.Value(None, output_field=models.CharField()))
+        own = (
+            registration_model()
+            ._default_manager.filter(workshop=OuterRef("pk"), officer=user)
+            .order_by()
+            .values("state")[:1]
+        )
+        return self.annotate(my_state=Subquery(own, output_field=models.CharField()))
+
     def for_catalog(self, user) -> WorkshopQuerySet:
         """Published workshops that have not ended, as the viewer may see them: anyone with
         program access sees every published workshop (`visible_to`), so the catalog needs
@@ -204,6 +218,10 @@ class Workshop(models.Model):
             # Live count when the queryset was not annotated (a single object).
             confirmed = self.registrations.filter(state="confirmed").count()
         return confirmed
+
+    @property
+    def registration_opens_later(self) -> bool:
+        return timezone.now() < self.registration_opens_at
 
     @property
     def seats_left(self) -> int:

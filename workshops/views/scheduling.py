@@ -82,28 +82,31 @@ def _search_q(text: str) -> Q:
 def catalog(request):
     form = CatalogFilterForm(request.GET or None)
     workshops = Workshop.objects.for_catalog(request.user)
-    if form.is_valid():
+    data: dict = {}
+    if form.is_bound:
+        # A field that does not validate is shown with its error; the others still filter.
+        form.is_valid()
         data = form.cleaned_data
-        if data["region"]:
-            workshops = workshops.filter(region=data["region"])
-        if data["track"]:
-            workshops = workshops.filter(
-                pk__in=WorkshopModule.objects.filter(revision__module__track=data["track"]).values(
-                    "workshop"
-                )
+    if data.get("region"):
+        workshops = workshops.filter(region=data["region"])
+    if data.get("track"):
+        workshops = workshops.filter(
+            pk__in=WorkshopModule.objects.filter(revision__module__track=data["track"]).values(
+                "workshop"
             )
-        if data["month"]:
-            start, end = _month_bounds(data["month"], _viewer_zone(request.user))
-            workshops = workshops.filter(starts_at__lt=end, ends_at__gte=start)
-        if data["format"]:
-            workshops = workshops.filter(format=data["format"])
-        if data["language"]:
-            workshops = workshops.filter(language=data["language"])
-        if data["q"]:
-            workshops = workshops.filter(_search_q(data["q"].strip()))
+        )
+    if data.get("month"):
+        start, end = _month_bounds(data["month"], _viewer_zone(request.user))
+        workshops = workshops.filter(starts_at__lt=end, ends_at__gte=start)
+    if data.get("format"):
+        workshops = workshops.filter(format=data["format"])
+    if data.get("language"):
+        workshops = workshops.filter(language=data["language"])
+    if data.get("q"):
+        workshops = workshops.filter(_search_q(data["q"].strip()))
     # Live seat counts: someone may be about to register.
-    workshops = workshops.with_seat_counts()
-    if form.is_valid() and form.cleaned_data["available"]:
+    workshops = workshops.with_seat_counts().with_state_of(request.user)
+    if data.get("available"):
         workshops = workshops.filter(confirmed_count__lt=F("capacity"))
     workshops = workshops.select_related("region").order_by("starts_at", "pk")
     page = Paginator(workshops, CATALOG_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -120,6 +123,7 @@ def catalog(request):
             "page": page,
             "form": form,
             "filter_choices": choices,
+            "filters_used": sum(1 for value in data.values() if value),
             "querystring": _querystring_without_page(request),
         },
     )
