@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "audit",
     "outbox",
     "privacy",
+    "inbox",
 ]
 
 MIDDLEWARE = [
@@ -108,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "attendees.context_processors.roles",
+                "inbox.context_processors.waiting",
             ],
         },
     }
