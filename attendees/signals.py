@@ -11,3 +11,7 @@ officer_withdrawn = Signal()
 # Officers got their program access back (vetting renewed, agency reactivated): the waitlists
 # that passed them over may seat them now. Argument: officers (an iterable of users).
 access_restored = Signal()
+
+# The dashboard is being built. Argument: user. Each receiver returns a dict of extra template
+# context (the inbox: what waits for the user, their next workshop, their scope's figures).
+dashboard_context = Signal()

@@ -29,7 +29,9 @@ pytestmark = pytest.mark.django_db
 
 # --- role groups ---------------------------------------------------------------------------
 NOT_VETTED = {"unconfirmed", "pending"}
-OFFICERS = {"officer_a", "officer_b", "focal_a"}
+OFFICERS = {"officer_a", "officer_b", "focal_a", "focal_b"}
+# Focal points' own pages list their own agency's people (agency B's is another agency's).
+FOCAL_POINTS = {"focal_a", "focal_b"}
 TRAINERS = {"trainer_assigned", "trainer_other"}
 COORDINATORS = {"coord_a", "coord_b", "admin"}
 STAFF = TRAINERS | COORDINATORS
@@ -76,11 +78,11 @@ EXPECTATIONS: dict[str, Expect] = {
     "healthz": E(VERIFIED | NOT_VETTED, public=True, before_vetting=True),
     # The language switcher: everyone, signed in or out (a signed-in user's own profile).
     "set_language": P(VERIFIED | NOT_VETTED | {"anonymous"}, public=True, before_vetting=True),
-    "vetting_queue": E({"focal_a"} | COORDINATORS),
+    "vetting_queue": E(FOCAL_POINTS | COORDINATORS),
     "vetting_detail": E({"focal_a"} | COORDINATORS_OF_REGION),
     "vetting_decide": P({"focal_a"} | COORDINATORS_OF_REGION),
     "vetting_name_decide": P({"focal_a"} | COORDINATORS_OF_REGION),
-    "my_agency": E({"focal_a"}),
+    "my_agency": E(FOCAL_POINTS),
     "agency_list": E(COORDINATORS),
     "agency_detail": E(COORDINATORS_OF_REGION),
     "agency_domain_add": P(COORDINATORS_OF_REGION),
@@ -102,7 +104,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "registration:leave_waitlist": E({"officer_a"}),
     "registration:workshop_registrations": E(COORDINATORS_OF_REGION),
     "registration:decide": P(COORDINATORS_OF_REGION),
-    "registration:nominations": E({"focal_a"}),
+    "registration:nominations": E(FOCAL_POINTS),
     "registration:nomination_decide": P({"focal_a"}),
     # curriculum (global: every coordinator manages it; trainers author)
     "workshops:module_list": E(STAFF),
@@ -153,7 +155,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "attendance:session": E(STAFF_OF_WORKSHOP),
     "attendance:checkin_code": E(STAFF_OF_WORKSHOP),
     "attendance:checkin": E(OFFICERS),
-    "attendance:training_record": E(VERIFIED),
+    "attendance:training_record": E(OFFICERS),
     "attendance:certificate_pdf": E({"officer_a"}),
     # The holder's own choice of what /verify/ shows: nobody else's, not even staff's.
     "attendance:certificate_holder_name": P({"officer_a"}),
@@ -161,6 +163,8 @@ EXPECTATIONS: dict[str, Expect] = {
     # Public certificate check: shows only what is printed on the certificate.
     "attendance:verify": E(VERIFIED | NOT_VETTED, public=True, before_vetting=True),
     "attendance:verify_number": E(VERIFIED | NOT_VETTED, public=True, before_vetting=True),
+    # inbox: what waits for each staff role, scoped (officer A's address only for her scope)
+    "inbox:index": E(FOCAL_POINTS | STAFF),
     # audit and reports
     "audit:log": E({"admin"}),
     "audit:export": E({"admin"}),

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "audit",
     "outbox",
     "privacy",
+    "inbox",
     "digest",
 ]
 
@@ -110,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "attendees.context_processors.roles",
+                "inbox.context_processors.waiting",
             ],
             # `{% load when %}`: dates and times shown one way in every app (trainingsite.when);
             # `{% load ui %}`: the current menu item.

@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("outbox.urls")),
     path("", include("privacy.urls")),  # issue #9
+    path("", include("inbox.urls")),
 ]

@@ -54,6 +54,7 @@ def _training_record_page(request, status: int = 200):
     )
 
 
+@role_required("officer")
 def training_record(request):
     return _training_record_page(request)
 

@@ -10,19 +10,16 @@ from attendees.forms import OnboardingRequestForm, ProfileForm
 from attendees.forms.signin import ONBOARDING_PREFILL_KEY
 from attendees.models import User, VettingDecision
 from attendees.models.access import AccessState
+from attendees.signals import dashboard_context
 from trainingsite import ratelimit
 from trainingsite.errors import ServiceError
-from trainingsite.roles import has_role
 
 
 def dashboard(request):
-    """One landing page; each role sees its own panels, with the counts they need."""
-    user = request.user
-    context = {}
-    if has_role(user, "coordinator", "focal_point"):
-        context["vetting_pending_count"] = (
-            User.objects.vettable_by(user).filter(status=User.Status.PENDING).count()
-        )
+    """One landing page; each role sees its own panels. The apps above add what to do next."""
+    context: dict = {}
+    for _receiver, extra in dashboard_context.send(sender=User, user=request.user):
+        context.update(extra)
     return render(request, "attendees/dashboard.html", context)
 
 

@@ -130,6 +130,7 @@ KWARGS = {
     "attendance:verify_number": lambda w: {"number": w.certificate.number},
     "audit:log": lambda w: {},
     "audit:export": lambda w: {},
+    "inbox:index": lambda w: {},
     "reports:exports": lambda w: {},
     "reports:workshop_export": lambda w: {
         "pk": w.workshop.pk,

@@ -31,6 +31,7 @@ ROLES = [
     "officer_a",
     "officer_b",
     "focal_a",
+    "focal_b",
     "trainer_assigned",
     "trainer_other",
     "coord_a",
@@ -68,6 +69,9 @@ def build_world(request) -> World:
         "officer_a": officer,
         "officer_b": get("other_agency_officer"),
         "focal_a": get("focal_point"),
+        "focal_b": OfficerFactory(
+            agency=get("other_agency"), is_focal_point=True, full_name="Focal Point B"
+        ),
         "trainer_assigned": trainer,
         "trainer_other": TrainerFactory(full_name="Trainer Tess"),
         "coord_a": get("coordinator"),

@@ -171,6 +171,7 @@ def workshop_detail(request, pk: int):
             "my_registration": my_registration,
             "show_joining": show_joining,
             "can_edit": can_edit,
+            "teaches": is_trainer,
         },
     )
 
