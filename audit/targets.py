@@ -13,9 +13,10 @@ from typing import Any
 
 from django.apps import apps
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from trainingsite.when import datetime
 
 from .labels import action_label, entry_details
 from .models import AuditEntry
@@ -45,12 +46,12 @@ def _registration(reg) -> Named:
     officer = name_user(reg.officer).text
     return Named(
         _("%(officer)s at %(workshop)s") % {"officer": officer, "workshop": reg.workshop},
-        reverse("registration:roster", args=[reg.workshop_id]),
+        reverse("attendance:roster", args=[reg.workshop_id]),
     )
 
 
 def _session(session) -> Named:
-    when = date_format(session.starts_at, "SHORT_DATETIME_FORMAT")
+    when = datetime(session.starts_at, session.workshop.time_zone, compact=True)
     return Named(f"{session.workshop} ({when})", reverse("attendance:session", args=[session.pk]))
 
 
