@@ -3,8 +3,8 @@
 Each kind is the scoped QuerySet of the app that owns the work (`managed_by`, `vettable_by`,
 `nominations_for`, `reviewable_by`, `run_by`, `visible_to`) filtered to what its page can act on,
 so the inbox never lists what that page would refuse. A kind that is not the user's role is
-None. Plain functions of the user: the dashboard, the navigation badge and mail digests share
-them.
+None. Plain functions of the user: the inbox page, the dashboard, the navigation badge and the
+daily digest (services.py) share them.
 
     counts_for(user)  -> {kind: n}, one query for every kind of the user's roles
     items_for(user)   -> [Section], the first rows of each kind with where to act on them
@@ -74,6 +74,18 @@ def modules_to_review(user) -> QuerySet | None:
     return Module.objects.reviewable_by(user)
 
 
+def modules_sent_back(user) -> QuerySet | None:
+    """The user's own modules a publisher sent back to draft with a comment: the authors revise
+    and resubmit them (resubmitting clears the comment)."""
+    if not has_role(user, "coordinator", "trainer"):
+        return None
+    return (
+        Module.objects.editable_by(user)
+        .filter(authors=user, status=Module.Status.DRAFT)
+        .exclude(review_comment="")
+    )
+
+
 def workshops_to_close(user) -> QuerySet | None:
     """Workshops the user runs that have ended but whose attendance is not closed yet (closing
     completes them): certificates wait for it."""
@@ -115,6 +127,7 @@ KINDS = [
     Kind("officers", _("Officers to vet"), officers_to_vet, "vetting_queue"),
     Kind("name_changes", _("Name changes to decide"), name_changes, "vetting_queue"),
     Kind("modules", _("Modules to review"), modules_to_review, "workshops:review_queue"),
+    Kind("sent_back", _("Modules sent back to you"), modules_sent_back, "workshops:module_list"),
     Kind("workshops", _("Attendance to close"), workshops_to_close, "attendance:workshops"),
     Kind("deliveries", _("Failed deliveries"), failed_deliveries, "outbox:failed"),
 ]
@@ -205,6 +218,11 @@ def _rows(key: str, qs: QuerySet, user) -> list:
         return rows
     if key == "modules":
         rows = list(qs.select_related("track").order_by("submitted_at", "pk")[:SHOWN])
+        for m in rows:
+            m.inbox_url = reverse("workshops:module_detail", args=[m.pk])
+        return rows
+    if key == "sent_back":
+        rows = list(qs.select_related("track").order_by("-updated_at", "pk")[:SHOWN])
         for m in rows:
             m.inbox_url = reverse("workshops:module_detail", args=[m.pk])
         return rows

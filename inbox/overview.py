@@ -90,7 +90,8 @@ def coordinator_figures(user) -> dict:
     upcoming = Workshop.objects.editable_by(user).published().filter(_not_ended())
     seats = upcoming.aggregate(capacity=Sum("capacity"))["capacity"] or 0
     regs = Registration.objects.managed_by(user).filter(workshop__in=upcoming.values("pk"))
-    figures = count_each(
+    figures: dict[str, int | None] = {}
+    figures |= count_each(
         user,
         {
             "workshops": upcoming,
@@ -100,7 +101,8 @@ def coordinator_figures(user) -> dict:
         },
     )
     figures["capacity"] = seats
-    figures["fill"] = round(100 * figures["confirmed"] / seats) if seats else None
+    confirmed = figures["confirmed"] or 0
+    figures["fill"] = round(100 * confirmed / seats) if seats else None
     return {"figures": figures, "approvals": workshops_awaiting_approval(user, APPROVALS_SHOWN)}
 
 

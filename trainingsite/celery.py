@@ -38,8 +38,8 @@ app.conf.beat_schedule = {
     # Export files whose download link has expired.
     "reports-purge-exports": {"task": "reports.tasks.purge_exports", "schedule": 3600.0},
     # Each digest-mode staff member's daily digest, once their day reaches DIGEST_HOUR.
-    "digest-send-daily": {
-        "task": "digest.tasks.send_daily_digests",
+    "inbox-send-daily-digests": {
+        "task": "inbox.tasks.send_daily_digests",
         "schedule": crontab(minute=10),
     },
     # Sign-ups never confirmed within UNCONFIRMED_ACCOUNT_DAYS.

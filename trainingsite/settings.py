@@ -72,7 +72,6 @@ INSTALLED_APPS = [
     "outbox",
     "privacy",
     "inbox",
-    "digest",
 ]
 
 MIDDLEWARE = [

@@ -89,6 +89,7 @@ def test_coordinator_sees_only_the_work_of_their_regions(coordinator, waiting_wo
         "officers": 1,
         "name_changes": 1,
         "modules": 0,
+        "sent_back": 0,
         "workshops": 0,
         "deliveries": 1,
     }
