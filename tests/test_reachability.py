@@ -15,11 +15,12 @@ import pytest
 from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 
-from tests.factories import publish_directly
+from tests.factories import WorkshopFactory, publish_directly
 from tests.security.urltable import THIRD_PARTY_PREFIXES
 from tests.security.world import build_world
 from tests.signin import sign_in
 from tests.test_permission_matrix import EXPECTATIONS
+from workshops.models import Workshop
 
 pytestmark = pytest.mark.django_db
 
@@ -114,6 +115,10 @@ def may_open(role: str) -> set[str]:
 def test_every_page_of_a_role_is_linked_from_its_dashboard(request, role):
     world = build_world(request)
     publish_directly(world.module, number=2)  # a revision history, as modules soon have
+    # A draft, as schedules always have: its "preview and publish" page is linked from it.
+    WorkshopFactory(
+        title="Draft workshop", region=world.workshop.region, status=Workshop.Status.DRAFT
+    )
     client = Client()
     sign_in(client, world.users[role])
     reached = crawl(client)

@@ -91,7 +91,8 @@ def apply_marks(
     return len(changes)
 
 
-def _roster_ids(session: WorkshopSession) -> set[int]:
+def roster_ids(session: WorkshopSession) -> set[int]:
+    """The registrations a session's marks may name: the workshop's confirmed roster."""
     return set(
         Registration.objects.filter(
             workshop_id=session.workshop_id, state=Registration.State.CONFIRMED
@@ -107,7 +108,7 @@ def record_marks(*, session_id: int, by: User, marks: dict[int, str]) -> int:
     closure = lock_closure(session.workshop_id)
     if closure.is_closed:
         raise AttendanceError(_("This workshop is closed: re-open it to correct attendance."))
-    roster = _roster_ids(session)
+    roster = roster_ids(session)
     unknown = set(marks) - roster
     if unknown:
         raise AttendanceError(_("Some officers are not on this workshop's confirmed roster."))
@@ -125,7 +126,7 @@ def mark_all_present(*, session_id: int, by: User) -> int:
     closure = lock_closure(session.workshop_id)
     if closure.is_closed:
         raise AttendanceError(_("This workshop is closed: re-open it to correct attendance."))
-    statuses = dict.fromkeys(_roster_ids(session), AttendanceStatus.PRESENT.value)
+    statuses = dict.fromkeys(roster_ids(session), AttendanceStatus.PRESENT.value)
     changed = apply_marks(
         session=session, statuses=statuses, by=by, source=MarkSource.BULK, only_unmarked=True
     )

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from attendance import qr, services
@@ -23,6 +24,7 @@ from attendance.models import AttendanceChange, AttendanceMark, ClosureEvent, Wo
 from attendance.models.marks import ATTENDED_STATUSES, AttendanceStatus
 from attendance.reports import feedback_summary
 from attendance.services.checkin import checkin_window
+from attendance.services.marking import roster_ids
 from registrations.models import Registration
 from trainingsite.errors import ServiceError
 from trainingsite.roles import role_required
@@ -269,6 +271,11 @@ def session_attendance(request, pk: int):
             posted = _posted_marks(request)
             action = request.POST.get("action", "save")
             if session.starts_at > timezone.now() and not request.POST.get("confirm"):
+                # Refused before asking, so the confirmation never carries an unknown officer.
+                if set(posted) - roster_ids(session):
+                    raise services.AttendanceError(
+                        _("Some officers are not on this workshop's confirmed roster.")
+                    )
                 # Most likely the wrong session on a small screen: ask before saving.
                 return render(
                     request,
@@ -289,7 +296,15 @@ def session_attendance(request, pk: int):
             status_code = 400
         else:
             if changed:
-                messages.success(request, _("Attendance saved: %(n)s changes.") % {"n": changed})
+                messages.success(
+                    request,
+                    ngettext(
+                        "Attendance saved: %(n)s change.",
+                        "Attendance saved: %(n)s changes.",
+                        changed,
+                    )
+                    % {"n": changed},
+                )
             else:
                 messages.info(request, _("Attendance saved: nothing changed."))
             return redirect("attendance:session", pk=session.pk)

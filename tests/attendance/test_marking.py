@@ -97,7 +97,7 @@ def test_session_page_post_saves_marks_and_redirects(client_for, trainer, regist
     assert response.status_code == 302
     assert AttendanceMark.objects.get().status == "late"
     page = client_for(trainer).get(url).content.decode()
-    assert "Attendance saved: 1 changes." in page
+    assert "Attendance saved: 1 change." in page
     assert registration.officer.full_name in page
 
 
