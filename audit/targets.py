@@ -45,7 +45,7 @@ def _registration(reg) -> Named:
     officer = name_user(reg.officer).text
     return Named(
         _("%(officer)s at %(workshop)s") % {"officer": officer, "workshop": reg.workshop},
-        reverse("registration:roster", args=[reg.workshop_id]),
+        reverse("attendance:roster", args=[reg.workshop_id]),
     )
 
 
