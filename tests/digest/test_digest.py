@@ -6,7 +6,6 @@ from unittest import mock
 
 import pytest
 from django.core import mail
-from django.utils.formats import date_format
 
 from attendees.models import User
 from digest.services import send_daily_digest
@@ -22,6 +21,7 @@ from tests.factories import (
     RegistrationFactory,
     WorkshopFactory,
 )
+from trainingsite import when
 from workshops.models import Module
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +63,7 @@ def test_digest_lists_what_waits_and_links_to_it(
         send_daily_digest(user_id=digest_coordinator.pk, now=MORNING_IN_SINGAPORE)
     assert digests() == [digest_coordinator.email]
     (message,) = mail.outbox
-    assert message.subject == f"Waiting for you on {date_format(DAY, 'DATE_FORMAT')}"
+    assert message.subject == f"Waiting for you on {when.date(DAY)}"
     assert "1 registration to approve" in message.body
     assert "Officer Alice (Agency A) · Tracing 101" in message.body
     html = message.alternatives[0][0]
