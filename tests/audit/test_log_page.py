@@ -60,9 +60,7 @@ def test_the_log_names_and_links_people_and_rows(client_for, program_admin, coor
     assert (
         f'href="{reverse("workshops:workshop_detail", args=[workshop.pk])}">Tracing mixers<' in html
     )
-    assert (
-        f'href="{reverse("attendance:roster", args=[workshop.pk])}">Ana Ruiz at Tracing' in html
-    )
+    assert f'href="{reverse("attendance:roster", args=[workshop.pk])}">Ana Ruiz at Tracing' in html
     assert f">{coordinator.full_name}</a>" in html
     assert "Workshop published" in html and "Registration declined" in html
     assert "Full this time" in html
