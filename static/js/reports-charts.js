@@ -69,10 +69,25 @@
     },
     options: Object.assign({}, common, {
       indexAxis: "y",
-      scales: { x: { type: "linear", beginAtZero: true, ticks: { precision: 0 } }, y: { type: "category" } },
+      scales: {
+        x: { type: "linear", beginAtZero: true, ticks: { precision: 0 } },
+        // Agency names are long: on a phone a one-line label is cut at the canvas edge.
+        y: { type: "category", ticks: { callback: function (value) { return wrap(this.getLabelForValue(value), 20); } } },
+      },
       plugins: { legend: { display: false } },
     }),
   });
+
+  // Lines of at most `width` characters, broken between words (Chart.js draws an array as lines).
+  function wrap(text, width) {
+    var lines = [], line = "";
+    String(text).split(/\s+/).forEach(function (word) {
+      if (line && (line + " " + word).length > width) { lines.push(line); line = word; }
+      else { line = line ? line + " " + word : word; }
+    });
+    if (line) { lines.push(line); }
+    return lines.length > 1 ? lines : lines[0] || "";
+  }
 
   function canvasLabel(id) {
     var canvas = document.getElementById(id);
