@@ -41,6 +41,12 @@ def test_the_site_is_ours():
     assert isinstance(admin.site, AdminSite)
 
 
+def test_admin_pages_are_headed_by_the_program(superuser_client, settings):
+    body = superuser_client.get(reverse("admin:index")).content.decode()
+    assert settings.PROGRAM_NAME in body
+    assert "Django administration" not in body
+
+
 def test_a_nul_character_is_refused_not_sent_to_the_database(superuser_client):
     url = reverse("admin:invites_invitedelivery_changelist")
     response = superuser_client.get(url, {"method__exact": "a\x00b"})

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.apps import AdminConfig
@@ -99,6 +100,11 @@ def _drill_down_refusal(request, hierarchy: str | None) -> str | None:
 
 
 class AdminSite(admin.AdminSite):
+    def __init__(self, name: str = "admin"):
+        super().__init__(name)
+        # Pages headed by the program's name, not "Django administration".
+        self.site_header = self.site_title = settings.PROGRAM_NAME
+
     def password_change(self, request, extra_context=None):
         # The site's own page: a wrong current password there counts toward the sign-in lockout.
         return redirect("account_change_password")

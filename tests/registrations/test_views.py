@@ -99,6 +99,17 @@ def test_staff_cannot_register(client_for, coordinator, trainer, workshop):
         assert client_for(user).post(_register_url(workshop)).status_code == 403
 
 
+def test_staff_see_the_workshop_without_a_register_button(
+    client_for, coordinator, trainer, workshop
+):
+    workshop.trainers.add(trainer)
+    detail = reverse("workshops:workshop_detail", args=[workshop.pk])
+    for user in (coordinator, trainer):
+        body = client_for(user).get(detail).content.decode()
+        assert _register_url(workshop) not in body
+        assert "Registration closes" in body
+
+
 def test_anonymous_register_goes_to_login(client, workshop):
     response = client.post(_register_url(workshop))
     assert response.status_code == 302
