@@ -46,7 +46,7 @@ def assert_branded(message, program_name):
     ("language", "subject", "greeting"),
     [
         ("en", "Please Confirm Your Email Address", "Hello from"),
-        ("fr", "Confirmez votre adresse e-mail", "Bonjour, c'est"),
+        ("fr", "Veuillez confirmer votre adresse e-mail", "Bonjour de la part de"),
     ],
 )
 def test_confirmation_mail_is_branded_html_and_text_in_the_new_users_language(
@@ -71,7 +71,7 @@ def test_password_reset_mail_is_branded_in_the_users_language(client, settings, 
         client.post(reverse("account_reset_password"), {"email": officer.email})
     (message,) = mail.outbox
     assert message.to == [officer.email]
-    assert "E-mail de réinitialisation de mot de passe" in message.subject
+    assert "E-mail de réinitialisation du mot de passe" in message.subject
     html = assert_branded(message, settings.PROGRAM_NAME)
     assert '<html lang="fr">' in html
     link = re.search(rf"{SITE}/accounts/password/reset/key/[^\s<\"]+/", message.body).group(0)
