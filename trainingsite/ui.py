@@ -15,19 +15,22 @@ _TITLE_WORD = re.compile(r"[A-Z][a-z]+")
 
 
 @register.simple_tag(takes_context=True)
-def aria_current(context, url_name: str) -> str:
+def aria_current(context, *url_names: str) -> str:
     """` aria-current="page"` on the menu link of the section being shown.
 
     A link marks its own page and the pages below it (the catalog link marks a workshop's
-    page); the start page marks only itself, or it would mark every page."""
+    page), and any other section it stands for (a focal point's "My agency" for the vetting
+    queue); the start page marks only itself, or it would mark every page."""
     request = context.get("request")
     if request is None:
         return ""
-    try:
-        url = reverse(url_name)
-    except NoReverseMatch:
-        return ""
-    current = url == request.path if url == "/" else request.path.startswith(url)
+    current = False
+    for url_name in url_names:
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        current = current or (url == request.path if url == "/" else request.path.startswith(url))
     return mark_safe(' aria-current="page"') if current else ""
 
 

@@ -1,5 +1,7 @@
-"""Key pages per role at phone, tablet and desktop widths: no console error, no failed asset,
-no sideways scrolling, no text squeezed into a sliver, a one-row masthead, the site's font."""
+"""Each role's day, key page by key page, at phone, tablet and desktop widths: no console error,
+no failed asset, no sideways scrolling, no text squeezed into a sliver, a one-row masthead, the
+site's font. Every page at every width is saved as
+`screenshots/day/<language>/<role>-<page>-<width>.png` (the evidence; the README names it)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ import pytest
 
 from tests.factories import PASSWORD, RegistrationFactory, WorkshopFactory
 
-from .conftest import login
+from .conftest import SCREENSHOTS, login
 
 pytestmark = pytest.mark.browser
 
@@ -36,12 +38,16 @@ SQUEEZED_JS = """() => {
 }"""
 
 
-def _check_page(page, url: str, problems: list[str]) -> None:
+def _check_page(page, url: str, problems: list[str], shot: str | None = None) -> None:
     page.goto(url)
     page.wait_for_load_state("networkidle")
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
         where = f"{url} @{width}"
+        if shot:
+            path = SCREENSHOTS / "day" / f"{shot}-{width}.png"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(path), full_page=True)
         overflow = page.evaluate(
             "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
@@ -78,21 +84,42 @@ def _watch(page, problems: list[str]) -> None:
     )
 
 
+def _shot(language: str, role: str, path: str) -> str:
+    parts = ("id" if part.isdigit() else part for part in path.strip("/").split("/"))
+    slug = "-".join(parts) or "home"
+    return f"{language}/{role}-{slug}"
+
+
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
-def test_key_pages_per_role_fit_every_width(site, new_page, officer, coordinator, region, language):
-    workshop = WorkshopFactory(region=region, title="Tracing funds through mixers and bridges")
+def test_key_pages_per_role_fit_every_width(
+    site, new_page, officer, focal_point, trainer, coordinator, program_admin, region, language
+):
+    workshop = WorkshopFactory(
+        region=region, title="Tracing funds through mixers and bridges", trainers=[trainer]
+    )
     RegistrationFactory(workshop=workshop, officer=officer)
+    session = workshop.sessions.first()
     problems: list[str] = []
 
     page = new_page(locale="zh-CN" if language == "zh-hans" else "en-GB")
     page.context.add_cookies([{"name": "django_language", "value": language, "url": site}])
     _watch(page, problems)
     for path in ("/accounts/login/", "/accounts/signup/", "/verify/"):
-        _check_page(page, f"{site}{path}", problems)
+        _check_page(page, f"{site}{path}", problems, _shot(language, "anonymous", path))
     assert page.goto(f"{site}/favicon.ico").status == 200
 
     pages = {
-        officer: ["/", "/workshops/", f"/workshops/{workshop.pk}/", "/my-training/"],
+        officer: ["/", "/workshops/", f"/workshops/{workshop.pk}/", "/my-training/", "/profile/"],
+        focal_point: ["/", "/inbox/", "/my-agency/", "/vetting/"],
+        trainer: [
+            "/",
+            "/inbox/",
+            "/attendance/",
+            f"/attendance/workshops/{workshop.pk}/",
+            f"/attendance/sessions/{session.pk}/",
+            "/curriculum/",
+            "/curriculum/new/",
+        ],
         coordinator: [
             "/",
             "/workshops/",
@@ -103,8 +130,13 @@ def test_key_pages_per_role_fit_every_width(site, new_page, officer, coordinator
             "/vetting/",
             "/agencies/",
             "/deliveries/failed/",
+            "/inbox/",
+            "/reports/program/",
         ],
+        program_admin: ["/", "/inbox/", "/audit/"],
     }
+    roles = {officer: "officer", focal_point: "focal", trainer: "trainer"}
+    roles |= {coordinator: "coordinator", program_admin: "admin"}
     for user, paths in pages.items():
         user.language = language
         user.save(update_fields=["language"])
@@ -112,11 +144,11 @@ def test_key_pages_per_role_fit_every_width(site, new_page, officer, coordinator
         _watch(page, problems)
         login(page, site, user, PASSWORD)
         for path in paths:
-            _check_page(page, f"{site}{path}", problems)
+            _check_page(page, f"{site}{path}", problems, _shot(language, roles[user], path))
             # Every page in a menu section marks it (the coordinator's registrations page
-            # is reached from a workshop, not the menu).
+            # is reached from a workshop, the profile from the account menu).
             marked = page.locator("[aria-current=page]").count()
-            assert marked >= (0 if path.startswith("/manage/") else 1), path
+            assert marked >= (0 if path.startswith(("/manage/", "/profile/")) else 1), path
     # Open menus draw over the page, not under its cards.
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto(f"{site}/")
