@@ -125,6 +125,7 @@ def test_key_pages_per_role_fit_every_width(
             "/workshops/",
             f"/workshops/{workshop.pk}/",
             "/schedule/",
+            "/schedule/new/",
             f"/manage/workshops/{workshop.pk}/registrations/",
             f"/workshops/{workshop.pk}/roster/",
             "/vetting/",
