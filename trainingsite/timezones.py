@@ -1,6 +1,6 @@
-"""The time-zone picker of sign-up and the profile: canonical Area/City zones grouped by region
-with their current offsets, a filter box, and the browser's own zone as the default
-(static/js/timezone-picker.js; the page works without it)."""
+"""The time-zone picker of sign-up, the profile and the workshop form: canonical Area/City
+zones grouped by region with their current offsets, a filter box, and (for people, not venues)
+the browser's own zone as the default (static/js/timezone-picker.js; works without it)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from trainingsite import when
 
 class TimeZoneSelect(forms.Select):
     """A <select> with <optgroup>s. `browser` says what the script does with the browser's zone:
-    "replace" selects it (nothing chosen yet), "suggest" offers it beside the saved one."""
+    "replace" selects it (nothing chosen yet), "suggest" offers it beside the saved one, "none"
+    leaves it out (a workshop's zone is its venue's, not the device's)."""
 
     template_name = "when/timezone_select.html"
 

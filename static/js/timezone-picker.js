@@ -59,6 +59,8 @@
       });
     }
 
+    // A venue's or host's zone is not the device's: no browser default offered.
+    if (picker.dataset.tzBrowser === "none") return;
     var zone = browserZone();
     var option = zone && optionFor(select, zone);
     if (!option || select.value === zone) return;

@@ -384,3 +384,12 @@ def test_create_refuses_the_same_module_twice(client_for, coordinator, region):
         reverse("workshops:workshop_create"), form_data(region, modules=[revision, revision])
     )
     assert b"only once per workshop" in response.content
+
+
+def test_the_workshop_zone_is_picked_from_canonical_zones_without_the_devices(
+    client_for, coordinator
+):
+    body = client_for(coordinator).get(reverse("workshops:workshop_create")).content.decode()
+    assert 'data-tz-browser="none"' in body  # a venue's zone, not the coordinator's device's
+    assert 'value="Europe/Warsaw"' in body and "<optgroup" in body
+    assert 'value="US/Pacific"' not in body and 'value="Factory"' not in body

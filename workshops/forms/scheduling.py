@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from attendees.models import Agency, Region, User
 from trainingsite.ids import ModelMultipleIdField
+from trainingsite.timezones import TimeZoneField
 from workshops.forms.pickers import PICKER_ATTRS
 from workshops.models import Module, ModuleRevision, Track, Workshop
 from workshops.services.scheduling import SchedulingError, SessionInput, local_to_utc
@@ -72,6 +73,14 @@ class WorkshopForm(forms.ModelForm):
     )
 
     online_url = forms.URLField(label=_("Joining link"), required=False, assume_scheme="https")
+    time_zone = TimeZoneField(
+        label=_("Time zone"),
+        browser="none",
+        help_text=_(
+            "The venue's zone, or the host's for online workshops. All times on "
+            "this page are in this zone."
+        ),
+    )
 
     class Meta:
         model = Workshop
@@ -99,10 +108,6 @@ class WorkshopForm(forms.ModelForm):
             "online_details": forms.Textarea(attrs={"rows": 2}),
         }
         help_texts = {
-            "time_zone": _(
-                "The venue's zone, or the host's for online workshops. All times on "
-                "this page are in this zone."
-            ),
             "online_details": _("Shown only to confirmed attendees, trainers and coordinators."),
         }
 
