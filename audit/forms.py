@@ -7,11 +7,13 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from trainingsite.forms import DateRangeForm
+
 from .labels import action_label
 from .models import AuditEntry
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(DateRangeForm):
     """The log's filters, read from the query string by the page and the export alike."""
 
     actor = forms.CharField(
@@ -36,13 +38,6 @@ class AuditFilterForm(forms.Form):
             ("", _("All actions")),
             *sorted(choices, key=lambda choice: choice[1].lower()),
         ]
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and end < start:
-            self.add_error("date_to", _("The end date is before the start date."))
-        return data
 
     def filter(self, entries: QuerySet[AuditEntry]) -> QuerySet[AuditEntry]:
         """`entries` narrowed by every filter that is valid; a wrong one is reported on the

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from attendees.models import Agency, Region
+from trainingsite.forms import DateRangeForm
 from workshops.forms.scheduling import IN_CALENDAR
 from workshops.models import Track, Workshop
 
@@ -25,7 +26,7 @@ def regions_for(user):
     return Region.objects.filter(pk__in=user.coordinated_region_ids).order_by("name")
 
 
-class ExportForm(forms.Form):
+class ExportForm(DateRangeForm):
     kind = forms.ChoiceField(label=_("Export"), choices=ExportJob.Kind.choices)
     format = forms.ChoiceField(label=_("Format"), choices=ExportJob.Format.choices)
     region = forms.ModelChoiceField(
@@ -91,13 +92,6 @@ class ExportForm(forms.Form):
         )
         self.helper.add_input(Submit("submit", _("Download export")))
 
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and end < start:
-            self.add_error("date_to", _("The end date is before the start date."))
-        return data
-
     def export_filter(self) -> ExportFilter:
         data = self.cleaned_data
         region = data.get("region")
@@ -112,7 +106,7 @@ class ExportForm(forms.Form):
         )
 
 
-class ReportForm(forms.Form):
+class ReportForm(DateRangeForm):
     """A period (year, a quarter of it, or an explicit range) and an optional region."""
 
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
@@ -163,8 +157,6 @@ class ReportForm(forms.Form):
         start, end = data.get("date_from"), data.get("date_to")
         if bool(start) != bool(end):
             raise forms.ValidationError(_("Give both ends of the date range, or a year."))
-        if start and end and end < start:
-            self.add_error("date_to", _("The end date is before the start date."))
         if data.get("quarter") and not data.get("year"):
             self.add_error("year", _("Choose the year of the quarter."))
         return data
