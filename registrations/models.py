@@ -65,6 +65,9 @@ class Registration(models.Model):
     """One officer's place (or request for one) in one workshop."""
 
     class State(models.TextChoices):
+        # Put forward by the agency's focal point: the officer accepts (then it goes on as an
+        # endorsed nomination) or declines.
+        OFFERED = "offered", _("Nominated by your agency: awaiting your answer")
         NOMINATION = "nomination", _("Awaiting agency endorsement")
         PENDING = "pending", _("Pending approval")
         CONFIRMED = "confirmed", _("Confirmed")
@@ -73,7 +76,13 @@ class Registration(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
         REMOVED = "removed", _("Removed by coordinator")
 
-    ACTIVE_STATES = (State.NOMINATION, State.PENDING, State.CONFIRMED, State.WAITLISTED)
+    ACTIVE_STATES = (
+        State.OFFERED,
+        State.NOMINATION,
+        State.PENDING,
+        State.CONFIRMED,
+        State.WAITLISTED,
+    )
 
     workshop = models.ForeignKey(
         "workshops.Workshop", on_delete=models.CASCADE, related_name="registrations"
@@ -96,6 +105,17 @@ class Registration(models.Model):
         verbose_name=_("endorsed by"),
     )
     endorsed_at = models.DateTimeField(_("endorsed at"), null=True, blank=True)
+    # The focal point who put the officer forward (a nomination by the agency, not a request
+    # by the officer); on acceptance they are also `endorsed_by`.
+    nominated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("nominated by"),
+    )
+    nominated_at = models.DateTimeField(_("nominated at"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = RegistrationQuerySet.as_manager()
@@ -147,3 +167,77 @@ class RegistrationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_state or '—'} → {self.to_state}"
+
+
+class SeatReservationQuerySet(models.QuerySet):
+    def held(self) -> SeatReservationQuerySet:
+        """Not yet returned to the open pool (the release job or a coordinator sets
+        `released_at`; until then the unfilled seats stay the agency's, even past `until`)."""
+        return self.filter(released_at__isnull=True)
+
+    def managed_by(self, user) -> SeatReservationQuerySet:
+        """Reservations of workshops in the coordinator's regions (all for program admins)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_program_admin:
+            return self
+        return self.filter(workshop__region__in=user.coordinated_region_ids)
+
+    def of_agency_of(self, user) -> SeatReservationQuerySet:
+        """A focal point's own agency's reservations; nobody else's."""
+        if not user.is_authenticated or not user.is_focal_point or user.agency_id is None:
+            return self.none()
+        return self.filter(agency_id=user.agency_id)
+
+
+class SeatReservation(models.Model):
+    """Seats of a workshop held for one agency until a date: only officers the agency endorsed
+    (its nominations) take them; at `until` the unfilled ones return to the open pool."""
+
+    workshop = models.ForeignKey(
+        "workshops.Workshop",
+        on_delete=models.CASCADE,
+        related_name="seat_reservations",
+        verbose_name=_("workshop"),
+    )
+    agency = models.ForeignKey(
+        "attendees.Agency",
+        on_delete=models.CASCADE,
+        related_name="seat_reservations",
+        verbose_name=_("agency"),
+    )
+    seats = models.PositiveIntegerField(_("seats"))
+    until = models.DateTimeField(_("held until"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    released_at = models.DateTimeField(_("returned to the pool at"), null=True, blank=True)
+    # None with `released_at` set: returned by the release job at `until`.
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = SeatReservationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["until", "pk"]
+        verbose_name = _("seat reservation")
+        verbose_name_plural = _("seat reservations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workshop", "agency"],
+                condition=Q(released_at__isnull=True),
+                name="seatreservation_one_held_per_agency",
+            ),
+            models.CheckConstraint(condition=Q(seats__gte=1), name="seatreservation_seats_min_1"),
+        ]
+        indexes = [models.Index(fields=["released_at", "until"])]
+
+    def __str__(self) -> str:
+        return f"{self.seats} × {self.workshop} → {self.agency}"

@@ -47,7 +47,9 @@ def test_registration_rows_survive_the_move_to_their_own_app():
         assert "attendees_registration" in connection.introspection.table_names()
         ContentType.objects.clear_cache()
         old_type = ContentType.objects.get(app_label="attendees", model="registration")
-        assert not ContentType.objects.filter(app_label="registrations").exists()
+        assert not ContentType.objects.filter(
+            app_label="registrations", model="registration"
+        ).exists()
 
         # Rows written by the code of the time: its models, its renderer's dotted path.
         reg = old.get_model("attendees", "Registration").objects.create(

@@ -1,5 +1,12 @@
 from .access import AccessState, access_state, prime_access_states
-from .agency import Agency, AgencyDomain, AgencyEvent, OnboardingRequest, Region
+from .agency import (
+    Agency,
+    AgencyDomain,
+    AgencyEvent,
+    AgencyRequest,
+    OnboardingRequest,
+    Region,
+)
 from .user import User, VettingDecision
 
 __all__ = [
@@ -7,6 +14,7 @@ __all__ = [
     "Agency",
     "AgencyDomain",
     "AgencyEvent",
+    "AgencyRequest",
     "OnboardingRequest",
     "Region",
     "User",

@@ -134,6 +134,7 @@ class AgencyEvent(models.Model):
         VETTING_MODE = "vetting_mode", _("Vetting mode changed")
         FOCAL_NAMED = "focal_named", _("Focal point named")
         FOCAL_REMOVED = "focal_removed", _("Focal point removed")
+        REQUEST_DECIDED = "request_decided", _("Request decided")
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="events")
     by = models.ForeignKey(
@@ -150,3 +151,85 @@ class AgencyEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()}: {self.agency}"
+
+
+class AgencyRequestQuerySet(models.QuerySet):
+    def pending(self) -> AgencyRequestQuerySet:
+        return self.filter(status=AgencyRequest.Status.PENDING)
+
+    def managed_by(self, user) -> AgencyRequestQuerySet:
+        """Requests of agencies a coordinator administers (they decide them)."""
+        return self.filter(agency__in=Agency.objects.managed_by(user))
+
+    def of_agency_of(self, user) -> AgencyRequestQuerySet:
+        """A focal point's own agency's requests; nobody else's."""
+        if not user.is_authenticated or not user.is_focal_point or user.agency_id is None:
+            return self.none()
+        return self.filter(agency_id=user.agency_id)
+
+
+class AgencyRequest(models.Model):
+    """A focal point asks for a change to their agency's profile; a coordinator of its region
+    decides (a change of who may join, how officers are vetted, or who vets them is never
+    made by the agency alone)."""
+
+    class Kind(models.TextChoices):
+        ADD_DOMAIN = "add_domain", _("Add an e-mail domain")
+        REMOVE_DOMAIN = "remove_domain", _("Remove an e-mail domain")
+        VETTING_MODE = "vetting_mode", _("Change the vetting mode")
+        ADD_FOCAL_POINT = "add_focal", _("Name an additional focal point")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for a coordinator")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="requests")
+    kind = models.CharField(_("request"), max_length=20, choices=Kind)
+    # The domain (add/remove) or the vetting mode asked for; empty for a focal point.
+    value = models.CharField(_("value"), max_length=253, blank=True)
+    # The officer proposed as focal point.
+    officer = models.ForeignKey(
+        "attendees.User",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("officer"),
+    )
+    reason = models.TextField(_("why"), max_length=1000, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.PENDING, db_index=True
+    )
+    requested_by = models.ForeignKey(
+        "attendees.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        "attendees.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("note"), max_length=500, blank=True)
+
+    objects = AgencyRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("agency request")
+        verbose_name_plural = _("agency requests")
+        constraints = [
+            # The same change asked twice while the first waits is one request.
+            models.UniqueConstraint(
+                "agency",
+                "kind",
+                Lower("value"),
+                "officer",
+                condition=models.Q(status="pending"),
+                nulls_distinct=False,
+                name="agencyrequest_one_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.agency}"

@@ -113,6 +113,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         # who get many choose the digest.
         EACH = "each", _("An e-mail for each item")
         DIGEST = "digest", _("One e-mail a day with everything waiting")
+        WEEKLY = "weekly", _("One e-mail a week with everything waiting")
         NONE = "none", _("No e-mail: I check the site")
 
     class Status(models.TextChoices):

@@ -80,7 +80,7 @@ def test_a_focal_point_chooses_too_and_keeps_it_when_the_field_is_absent(client_
 
 
 def test_an_unknown_choice_is_refused_with_a_clear_message(client_for, coordinator):
-    response = client_for(coordinator).post(reverse("profile"), {**PROFILE, "work_mail": "weekly"})
+    response = client_for(coordinator).post(reverse("profile"), {**PROFILE, "work_mail": "hourly"})
     assert response.status_code == 200
     assert "Choose how to hear about work waiting for you" in response.content.decode()
     coordinator.refresh_from_db()
