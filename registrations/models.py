@@ -189,6 +189,23 @@ class SeatReservationQuerySet(models.QuerySet):
             return self.none()
         return self.filter(agency_id=user.agency_id)
 
+    def with_filled(self) -> SeatReservationQuerySet:
+        """Annotate `filled`: the agency's officers confirmed on the workshop with the agency's
+        endorsement (the registrations that take reserved seats), however many were reserved."""
+        filled = (
+            Registration.objects.filter(
+                workshop=OuterRef("workshop"),
+                officer__agency=OuterRef("agency"),
+                state=Registration.State.CONFIRMED,
+                endorsed_by__isnull=False,
+            )
+            .order_by()
+            .values("workshop")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(filled=Coalesce(Subquery(filled), 0))
+
 
 class SeatReservation(models.Model):
     """Seats of a workshop held for one agency until a date: only officers the agency endorsed
