@@ -8,11 +8,13 @@ from unittest import mock
 
 import pytest
 from django.db import connection, connections
+from django.urls import reverse
 
 from attendees.models import User
 from inbox.services import digest_period, latest_period_start, period_start, send_digest
 from inbox.tasks import send_digests
 from outbox.models import Mail
+from tests.attendees.test_profile import PROFILE
 from tests.factories import CoordinatorFactory, OfficerFactory, RegistrationFactory, WorkshopFactory
 
 pytestmark = pytest.mark.django_db
@@ -220,3 +222,18 @@ def test_two_workers_at_once_send_one_digest(settings, region, officer):
     assert errors == []
     assert sorted(results) == [False, False, False, True]
     assert digests() == [weekly.email]
+
+
+# --- the choice -------------------------------------------------------------------------------
+
+
+def test_a_focal_point_is_offered_the_weekly_digest_and_keeps_it(client_for, focal_point):
+    client = client_for(focal_point)
+    page = client.get(reverse("profile")).content.decode()
+    assert 'name="work_mail" value="weekly"' in page
+    assert "One e-mail a week with everything waiting" in page
+    assert "the weekly one on Monday morning" in page
+    response = client.post(reverse("profile"), {**PROFILE, "work_mail": "weekly"})
+    assert response.url == reverse("profile")
+    focal_point.refresh_from_db()
+    assert focal_point.work_mail == WorkMail.WEEKLY
