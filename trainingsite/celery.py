@@ -37,9 +37,9 @@ app.conf.beat_schedule = {
     },
     # Export files whose download link has expired.
     "reports-purge-exports": {"task": "reports.tasks.purge_exports", "schedule": 3600.0},
-    # Each digest-mode staff member's daily digest, once their day reaches DIGEST_HOUR.
-    "inbox-send-daily-digests": {
-        "task": "inbox.tasks.send_daily_digests",
+    # Each digest-mode staff member's daily or weekly digest, once due at DIGEST_HOUR locally.
+    "inbox-send-digests": {
+        "task": "inbox.tasks.send_digests",
         "schedule": crontab(minute=10),
     },
     # Sign-ups never confirmed within UNCONFIRMED_ACCOUNT_DAYS.

@@ -394,7 +394,8 @@ INVITE_REMINDER_DAYS = env.list("INVITE_REMINDER_DAYS", cast=int, default=[7, 1]
 # --- end calendar invites ---
 
 # --- privacy (feat/h8) ------------------------------------------------------------------------
-# Staff who chose the daily digest get it once their day reaches this hour (their time zone).
+# Staff who chose a digest get it once their day (daily) or their Monday (weekly) reaches this
+# hour in their time zone.
 DIGEST_HOUR = env.int("DIGEST_HOUR", default=7)
 # Sign-ups whose e-mail is never confirmed are deleted after this many days (periodic task).
 UNCONFIRMED_ACCOUNT_DAYS = env.int("UNCONFIRMED_ACCOUNT_DAYS", default=14)

@@ -49,19 +49,20 @@ class ProfileForm(forms.ModelForm):
             "work_mail": {
                 "invalid_choice": _(
                     "Choose how to hear about work waiting for you: an e-mail for each item, "
-                    "one a day, or none."
+                    "one a day, one a week, or none."
                 ),
                 "required": _(
                     "Choose how to hear about work waiting for you: an e-mail for each item, "
-                    "one a day, or none."
+                    "one a day, one a week, or none."
                 ),
             }
         }
         help_texts = {
             "work_mail": _(
                 "Registrations to approve, officers to vet, nominations to endorse, modules to "
-                "review or back from review. The daily e-mail comes in the morning of your time "
-                "zone, and only when something waits."
+                "review or back from review; for focal points, also what changed for your agency "
+                "and what comes up. The daily e-mail comes in the morning of your time zone, the "
+                "weekly one on Monday morning, and only when there is something to tell."
             ),
             "show_name_on_verify": _(
                 "Off: someone who checks one of your certificate numbers sees your initials "

@@ -168,8 +168,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         choices=WorkMail,
         default=WorkMail.EACH,
     )
-    # The day (in the user's time zone) the daily digest was last made (sent, or nothing waited):
-    # one a day at most.
+    # The first day (in the user's time zone) of the period whose digest was last made (sent, or
+    # nothing to tell): that day for a daily digest, the ISO week's Monday for a weekly one.
+    # One a period at most.
     last_digest_on = models.DateField(null=True, blank=True, editable=False)
 
     status = models.CharField(

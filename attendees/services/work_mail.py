@@ -1,6 +1,7 @@
 """Mails to staff about work waiting for them, as each chose on their profile (`User.work_mail`):
-one for each item, queued here in the transaction that made the item; the daily digest
-(`digest`) covers the others; nothing for those who chose none."""
+one for each item, queued here in the transaction that made the item; the daily or weekly
+digest (`digest`, `weekly`, sent by the inbox) covers the others; nothing for those who chose
+none."""
 
 from __future__ import annotations
 

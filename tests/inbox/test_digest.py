@@ -12,8 +12,8 @@ from django.utils import translation
 
 from attendees.models import User
 from inbox.items import counts_for, items_for
-from inbox.services import send_daily_digest
-from inbox.tasks import send_daily_digests
+from inbox.services import send_digest
+from inbox.tasks import send_digests
 from outbox.models import Mail
 from tests.factories import (
     AgencyFactory,
@@ -45,7 +45,7 @@ def at(now: dt.datetime):
 
 def run_beat(now: dt.datetime = MORNING_IN_SINGAPORE) -> int:
     with at(now):
-        return send_daily_digests()
+        return send_digests()
 
 
 def sections_of(user, now: dt.datetime = MORNING_IN_SINGAPORE) -> dict:
@@ -74,7 +74,7 @@ def test_digest_lists_the_inbox_and_links_to_it(
         agency=agency, full_name="New Nina", status=User.Status.PENDING, vetted_at=None
     )
     with django_capture_on_commit_callbacks(execute=True):
-        send_daily_digest(user_id=digest_coordinator.pk, now=MORNING_IN_SINGAPORE)
+        send_digest(user_id=digest_coordinator.pk, now=MORNING_IN_SINGAPORE)
     assert digests() == [digest_coordinator.email]
     (message,) = mail.outbox
     html = message.alternatives[0][0]
@@ -109,7 +109,7 @@ def test_digest_lists_the_inbox_and_links_to_it(
 
 def test_digest_is_in_the_recipients_language(digest_coordinator, pending):
     User.objects.filter(pk=digest_coordinator.pk).update(language="fr")
-    send_daily_digest(user_id=digest_coordinator.pk, now=MORNING_IN_SINGAPORE)
+    send_digest(user_id=digest_coordinator.pk, now=MORNING_IN_SINGAPORE)
     (row,) = Mail.objects.filter(kind="digest")
     with translation.override("fr"):
         assert row.subject.endswith(local_date(DAY))
@@ -119,7 +119,7 @@ def test_digest_is_in_the_recipients_language(digest_coordinator, pending):
 def test_digest_runs_twice_one_mail(digest_coordinator, pending):
     run_beat()
     run_beat(MORNING_IN_SINGAPORE + dt.timedelta(hours=3))
-    assert send_daily_digest(user_id=digest_coordinator.pk, now=MORNING_IN_SINGAPORE) is False
+    assert send_digest(user_id=digest_coordinator.pk, now=MORNING_IN_SINGAPORE) is False
     assert digests() == [digest_coordinator.email]
     digest_coordinator.refresh_from_db()
     assert digest_coordinator.last_digest_on == DAY
@@ -155,10 +155,10 @@ def test_digest_only_for_those_who_chose_it(region, pending):
 def test_digest_rolls_back_with_its_claim(digest_coordinator, pending):
     with mock.patch("inbox.services.queue_mail", side_effect=RuntimeError):
         with pytest.raises(RuntimeError):
-            send_daily_digest(user_id=digest_coordinator.pk, now=MORNING_IN_SINGAPORE)
+            send_digest(user_id=digest_coordinator.pk, now=MORNING_IN_SINGAPORE)
     digest_coordinator.refresh_from_db()
     assert digest_coordinator.last_digest_on is None and digests() == []
-    send_daily_digest(user_id=digest_coordinator.pk, now=MORNING_IN_SINGAPORE)
+    send_digest(user_id=digest_coordinator.pk, now=MORNING_IN_SINGAPORE)
     assert digests() == [digest_coordinator.email]
 
 
@@ -185,7 +185,7 @@ def test_started_or_decided_registrations_do_not_wait(
     assert sections_of(digest_coordinator, after_start) == {}
     settings.DIGEST_HOUR = 0
     with at(after_start):
-        assert send_daily_digest(user_id=digest_coordinator.pk, now=after_start) is False
+        assert send_digest(user_id=digest_coordinator.pk, now=after_start) is False
     assert digests() == []
 
 
@@ -244,7 +244,7 @@ def test_digest_tells_authors_their_module_was_sent_back(
         authors=[trainer], title="Wallets", status=Module.Status.DRAFT, review_comment="Sources?"
     )
     with django_capture_on_commit_callbacks(execute=True):
-        assert send_daily_digest(user_id=trainer.pk, now=MORNING_IN_SINGAPORE)
+        assert send_digest(user_id=trainer.pk, now=MORNING_IN_SINGAPORE)
     (message,) = mail.outbox
     assert "Modules sent back to you (1)" in message.body
     assert "Wallets · Sources?" in message.body
@@ -258,7 +258,7 @@ def test_a_long_list_shows_the_first_rows_and_the_count(
     section = sections_of(digest_coordinator)["officers"]
     assert (len(section.rows), section.count) == (10, 12)
     with django_capture_on_commit_callbacks(execute=True):
-        send_daily_digest(user_id=digest_coordinator.pk, now=MORNING_IN_SINGAPORE)
+        send_digest(user_id=digest_coordinator.pk, now=MORNING_IN_SINGAPORE)
     (message,) = mail.outbox
     assert message.body.count("signed up") == 10
     assert "See all 12 (the first 10 are listed)" in message.body
