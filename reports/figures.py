@@ -16,7 +16,8 @@ Definitions:
   first module);
 - seat use: confirmed registrations / capacity of scheduled workshops (`seat_use`); waitlist
   demand: waitlisted registrations now;
-- feedback: averages only where at least FEEDBACK_MIN_ANSWERS answers exist (anonymity).
+- feedback: averages only where at least FEEDBACK_MIN_ANSWERS answers exist (anonymity);
+- by agency and by country: reports/breakdown.py.
 
 Display: a rate is kept as the exact ratio and shown by `percent()` (×100, half up to one
 decimal), ratings by `rating()` (half up to one decimal). The XLSX report stores the same exact
@@ -38,10 +39,18 @@ from django.utils.translation import gettext
 from attendance.hours import NO_TRACK, hours, training_minutes, with_training_time
 from attendance.models import AttendanceMark, Feedback
 from attendance.models.marks import ATTENDED_STATUSES
+from attendees.models import Agency
 from registrations.models import Registration
 from workshops.models import Workshop
 
-from .exports import ExportFilter, attendance_registrations, primary_track_name, scoped_workshops
+from .breakdown import AgencyLine, CountryLine, agency_breakdown
+from .exports import (
+    ExportFilter,
+    attendance_registrations,
+    primary_track_name,
+    scoped_registrations,
+    scoped_workshops,
+)
 
 SCHEDULED_STATUSES = (Workshop.Status.PUBLISHED, Workshop.Status.COMPLETED)
 ONE_DECIMAL = Decimal("0.1")
@@ -136,6 +145,8 @@ class ProgramFigures:
     regions: list[RegionLine] = field(default_factory=list)
     workshops: list[WorkshopLine] = field(default_factory=list)
     top_agencies: list[tuple[str, str, int, int]] = field(default_factory=list)
+    agencies: list[AgencyLine] = field(default_factory=list)
+    countries: list[CountryLine] = field(default_factory=list)
     # When they were computed (cached figures are shown with it); not a figure.
     as_of: dt.datetime | None = field(default=None, compare=False)
 
@@ -175,15 +186,28 @@ class ProgramFigures:
         }
 
 
+def listed_agencies(user, region_id: int | None = None):
+    """Agencies the breakdown lists even without activity: those of the regions in scope."""
+    agencies = Agency.objects.managed_by(user).active()
+    return agencies.filter(region_id=region_id) if region_id else agencies
+
+
 def program_figures(
-    user, *, start: dt.date, end: dt.date, region_id: int | None = None, top: int = 10
+    user,
+    *,
+    start: dt.date,
+    end: dt.date,
+    region_id: int | None = None,
+    track_id: int | None = None,
+    top: int = 10,
 ) -> ProgramFigures:
-    """All report figures in a fixed number of queries (7), whatever the data size."""
+    """All report figures in a fixed number of queries (13), whatever the data size."""
     now = timezone.now()
     flt = ExportFilter(
         region_ids=[region_id] if region_id else [],
         date_from=start.isoformat(),
         date_to=end.isoformat(),
+        track_id=track_id,
     )
     scheduled = scoped_workshops(user, flt).filter(status__in=SCHEDULED_STATUSES)
     held_ids = scheduled.filter(ends_at__lte=now).values("pk")
@@ -284,31 +308,37 @@ def program_figures(
         line = regions.setdefault(region, RegionLine(region=region))
         line.attendees, line.completed, line.officers_trained = n, completed, trained
 
-    # 4 and 5. Training hours: completed attendees per workshop, times the workshop's training
-    # hours (rounded once per officer, as on each certificate), added up by track and region.
-    completed_in = dict(
+    # 4 and 5. Training hours: completed attendees per workshop (and agency), times the
+    # workshop's training hours (rounded once per officer, as on each certificate), added up by
+    # track, region and agency.
+    completed_in: dict[int, dict[int | None, int]] = {}
+    for workshop_id, agency_id, n in (
         attendees.filter(done)
-        .values("workshop_id")
+        .values("workshop_id", "officer__agency_id")
         .annotate(n=Count("pk"))
-        .values_list("workshop_id", "n")
-    )
+        .values_list("workshop_id", "officer__agency_id", "n")
+    ):
+        completed_in.setdefault(workshop_id, {})[agency_id] = n
     region_of = {w.pk: w.region for w in figures.workshops}
     by_track: dict[str, Decimal] = {}
     by_region: dict[str, Decimal] = {}
+    by_agency: dict[int | None, Decimal] = {}
     for workshop_id, track, module_minutes, session_time in (
         with_training_time(Workshop.objects.filter(pk__in=held_ids))
         .annotate(track=primary_track_name())
         .values_list("pk", "track", "module_minutes", "session_time")
     ):
-        n = completed_in.get(workshop_id, 0)
-        if not n:
+        agencies = completed_in.get(workshop_id)
+        if not agencies:
             continue
-        minutes = training_minutes(module_minutes=module_minutes, session_time=session_time)
-        credited = n * hours(minutes)
+        each = hours(training_minutes(module_minutes=module_minutes, session_time=session_time))
+        credited = sum(agencies.values()) * each
         track = track or NO_TRACK
         by_track[track] = by_track.get(track, Decimal(0)) + credited
         region = region_of[workshop_id]
         by_region[region] = by_region.get(region, Decimal(0)) + credited
+        for agency_pk, n in agencies.items():
+            by_agency[agency_pk] = by_agency.get(agency_pk, Decimal(0)) + n * each
     figures.hours_by_track = sorted(by_track.items(), key=lambda item: (-item[1], item[0]))
     figures.hours_total = sum((h for _t, h in figures.hours_by_track), Decimal(0))
     for region, total in by_region.items():
@@ -336,6 +366,16 @@ def program_figures(
         .values_list("officer__agency__name", "officer__agency__country", "t", "n")[:top]
     ]
     figures.regions = sorted(regions.values(), key=lambda r: r.region)
+
+    # 8 to 13. By agency and by country.
+    figures.agencies, figures.countries = agency_breakdown(
+        registrations=scoped_registrations(user, flt).filter(workshop__in=scheduled.values("pk")),
+        attendees=attendees,
+        scheduled=scheduled,
+        listed=listed_agencies(user, region_id),
+        managed=Agency.objects.managed_by(user),
+        hours_by_agency=by_agency,
+    )
     return figures
 
 
@@ -344,19 +384,24 @@ CACHE_SECONDS = 300
 
 
 def cached_program_figures(
-    user, *, start: dt.date, end: dt.date, region_id: int | None = None
+    user,
+    *,
+    start: dt.date,
+    end: dt.date,
+    region_id: int | None = None,
+    track_id: int | None = None,
 ) -> ProgramFigures:
     """`program_figures`, shared for up to CACHE_SECONDS by viewers of the same scope (the
-    viewer's regions, never the viewer), period and region."""
+    viewer's regions, never the viewer), period, region and track."""
     if user.is_program_admin:
         scope = "all"
     else:
         scope = ",".join(map(str, sorted(user.coordinated_region_ids)))
     min_answers = settings.FEEDBACK_MIN_ANSWERS
-    key = f"report:v2:{scope}:{start}:{end}:{region_id or ''}:{min_answers}"
+    key = f"report:v3:{scope}:{start}:{end}:{region_id or ''}:{track_id or ''}:{min_answers}"
     figures: ProgramFigures | None = cache.get_or_set(
         key,
-        lambda: program_figures(user, start=start, end=end, region_id=region_id),
+        lambda: program_figures(user, start=start, end=end, region_id=region_id, track_id=track_id),
         CACHE_SECONDS,
     )
     assert figures is not None  # (computed when missing)

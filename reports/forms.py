@@ -107,7 +107,7 @@ class ExportForm(DateRangeForm):
 
 
 class ReportForm(DateRangeForm):
-    """A period (year, a quarter of it, or an explicit range) and an optional region."""
+    """A period (year, a quarter of it, or an explicit range), an optional region and track."""
 
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
     quarter = forms.TypedChoiceField(
@@ -135,10 +135,17 @@ class ReportForm(DateRangeForm):
         required=False,
         empty_label=_("All my regions"),
     )
+    track = forms.ModelChoiceField(
+        label=_("Track"),
+        queryset=Track.objects.none(),
+        required=False,
+        empty_label=_("All tracks"),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions_for(user)
+        self.fields["track"].queryset = Track.objects.order_by("position", "name")
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.layout = Layout(
@@ -147,7 +154,8 @@ class ReportForm(DateRangeForm):
                 LayoutColumn("quarter", css_class="col-6 col-md-2"),
                 LayoutColumn("date_from", css_class="col-6 col-md-2"),
                 LayoutColumn("date_to", css_class="col-6 col-md-2"),
-                LayoutColumn("region", css_class="col-12 col-md-4"),
+                LayoutColumn("region", css_class="col-6 col-md-2"),
+                LayoutColumn("track", css_class="col-6 col-md-2"),
             ),
         )
         self.helper.add_input(Submit("submit", _("Show")))
@@ -173,3 +181,14 @@ class ReportForm(DateRangeForm):
             end = (dt.date(year + (end_month == 12), end_month % 12 + 1, 1)) - dt.timedelta(1)
             return start, end
         return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+    def scope(self) -> dict:
+        """The figures' arguments: `start`, `end`, `region_id`, `track_id`."""
+        start, end = self.period()
+        region, track = self.cleaned_data.get("region"), self.cleaned_data.get("track")
+        return {
+            "start": start,
+            "end": end,
+            "region_id": region.pk if region else None,
+            "track_id": track.pk if track else None,
+        }

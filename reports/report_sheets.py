@@ -11,12 +11,55 @@ import zoneinfo
 
 from django.utils.translation import gettext as _
 
+from .breakdown import BreakdownFigures
 from .figures import ProgramFigures
 from .tabular import Cell, Column
 
 
 def _tz(name: str) -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(name or "UTC")
+
+
+def _breakdown_columns() -> list[Column]:
+    return [
+        Column(_("Officers with access"), "int", 10),
+        Column(_("Registrations"), "int", 10),
+        Column(_("Confirmed"), "int", 10),
+        Column(_("Attended"), "int", 10),
+        Column(_("No-shows"), "int", 10),
+        Column(_("Completed"), "int", 10),
+        Column(_("Certificates"), "int", 10),
+        Column(_("Training hours"), "hours", 10),
+        Column(_("Seats reserved"), "int", 10),
+        Column(_("Seats filled"), "int", 10),
+        Column(_("Fill rate"), "percent", 10),
+        Column(_("Returned unfilled"), "int", 10),
+        Column(_("Nominated by the agency"), "int", 10),
+        Column(_("Nominations accepted"), "int", 10),
+        Column(_("Nominations declined"), "int", 10),
+        Column(_("Endorsed"), "int", 10),
+    ]
+
+
+def _breakdown_cells(line: BreakdownFigures) -> list:
+    return [
+        line.officers,
+        line.registrations,
+        line.confirmed,
+        line.attended,
+        line.no_shows,
+        line.completed,
+        line.certificates,
+        line.hours,
+        line.seats_reserved,
+        line.seats_filled,
+        line.fill_rate,
+        line.seats_returned,
+        line.nominated,
+        line.nominations_accepted,
+        line.nominations_declined,
+        line.endorsed,
+    ]
 
 
 def report_sheets(f: ProgramFigures) -> list[tuple[str, list[Column], list[list]]]:
@@ -120,5 +163,20 @@ def report_sheets(f: ProgramFigures) -> list[tuple[str, list[Column], list[list]
                 Column(_("Attendees"), "int", 10),
             ],
             [list(a) for a in f.top_agencies],
+        ),
+        (
+            _("By agency"),
+            [Column(_("Agency"), width=32), Column(_("Country"), width=8), *_breakdown_columns()],
+            [[a.name, a.country, *_breakdown_cells(a)] for a in f.agencies],
+        ),
+        (
+            _("By country"),
+            [
+                Column(_("Country"), width=8),
+                Column(_("Country name"), width=24),
+                Column(_("Agencies"), "int", 10),
+                *_breakdown_columns(),
+            ],
+            [[c.country, c.country_name, c.agencies, *_breakdown_cells(c)] for c in f.countries],
         ),
     ]

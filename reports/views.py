@@ -134,17 +134,22 @@ def _report_form(request) -> ReportForm:
     return ReportForm(data, user=request.user)
 
 
+# Agencies shown on the report page before "Show all" (the XLSX always has all).
+TOP_AGENCIES = 10
+# The URL name of an agency's record page, linked from the report's agency names ("" for none).
+AGENCY_RECORD_URL_NAME = ""
+
+
 @require_GET
 @role_required("coordinator")
 def program_report(request):
     form = _report_form(request)
     figures = None
     if form.is_valid():
-        start, end = form.period()
-        region = form.cleaned_data.get("region")
-        figures = cached_program_figures(
-            request.user, start=start, end=end, region_id=region and region.pk
-        )
+        figures = cached_program_figures(request.user, **form.scope())
+    all_agencies = request.GET.get("agencies") == "all"
+    query = request.GET.copy()
+    query.pop("agencies", None)
     return render(
         request,
         "reports/program_report.html",
@@ -152,7 +157,13 @@ def program_report(request):
             "form": form,
             "figures": figures,
             "chart_data": figures and figures.chart_data(),
-            "query": request.GET.urlencode(),
+            "query": query.urlencode(),
+            "record_url_name": AGENCY_RECORD_URL_NAME,
+            "agencies_shown": (
+                figures.agencies if all_agencies else figures.agencies[:TOP_AGENCIES]
+            )
+            if figures
+            else [],
         },
     )
 
@@ -163,14 +174,15 @@ def program_report_xlsx(request):
     form = _report_form(request)
     if not form.is_valid():
         return redirect("reports:program")
-    start, end = form.period()
-    region = form.cleaned_data.get("region")
+    scope = form.scope()
+    start, end = scope["start"], scope["end"]
     # A download is computed afresh: a file carries no "as of" line.
-    figures = program_figures(request.user, start=start, end=end, region_id=region and region.pk)
+    figures = program_figures(request.user, **scope)
     flt = ExportFilter(
-        region_ids=[region.pk] if region else [],
+        region_ids=[scope["region_id"]] if scope["region_id"] else [],
         date_from=start.isoformat(),
         date_to=end.isoformat(),
+        track_id=scope["track_id"],
     )
     record_export(
         user=request.user,

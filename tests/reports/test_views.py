@@ -257,7 +257,15 @@ def test_report_xlsx_has_one_sheet_per_table_and_is_audited(client_for, coordina
     )
     assert response.status_code == 200
     wb = openpyxl.load_workbook(io.BytesIO(_file_bytes(response)))
-    assert wb.sheetnames == ["Summary", "Regions", "Hours by track", "Workshops", "Top agencies"]
+    assert wb.sheetnames == [
+        "Summary",
+        "Regions",
+        "Hours by track",
+        "Workshops",
+        "Top agencies",
+        "By agency",
+        "By country",
+    ]
     tracks = {row[0]: row[1] for row in wb["Hours by track"].iter_rows(min_row=2, values_only=True)}
     assert tracks == {"Crypto fundamentals": 11, "Blockchain forensics": 7.5}
     agencies = list(wb["Top agencies"].iter_rows(min_row=2, values_only=True))
