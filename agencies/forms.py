@@ -15,7 +15,7 @@ class RecordFilterForm(DateRangeForm):
     """The agency record's filters: a period (workshop start), a track, an officer."""
 
     date_from = forms.DateField(
-        label=_("Workshops starting from"),
+        label=_("Workshops from"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         validators=IN_CALENDAR,

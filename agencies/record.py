@@ -149,6 +149,8 @@ class RegistrationLine:
     # None where the registration has no attendance row (never confirmed, never marked).
     attended: int | None
     hours: Decimal | None
+    # The workshop has not started: nothing to attend yet.
+    upcoming: bool = False
 
 
 def registration_lines(registrations: list[Registration]) -> list[RegistrationLine]:
@@ -163,6 +165,7 @@ def registration_lines(registrations: list[Registration]) -> list[RegistrationLi
         if registrations
         else {}
     )
+    now = timezone.now()
     lines = []
     for reg in registrations:
         own = marks.get(reg.pk, [])
@@ -173,7 +176,8 @@ def registration_lines(registrations: list[Registration]) -> list[RegistrationLi
         attended = sum(1 for s in own if s in ATTENDED_STATUSES)
         completed = bool(reg.completed)  # type: ignore[attr-defined]
         hours = credited_hours(completed=completed, minutes=minutes.get(reg.workshop_id, 0))
-        lines.append(RegistrationLine(reg, attended, hours))
+        upcoming = reg.workshop.starts_at is not None and reg.workshop.starts_at > now
+        lines.append(RegistrationLine(reg, attended, hours, upcoming=upcoming and not own))
     return lines
 
 
