@@ -27,7 +27,8 @@ from django.utils.translation import gettext as _
 from attendance.hours import credited_hours, hours, session_minutes, training_minutes_by_workshop
 from attendance.models import AttendanceMark, Certificate
 from attendance.models.marks import ATTENDED_STATUSES, AttendanceStatus
-from registrations.models import Registration, RegistrationEvent
+from attendees.models import User
+from registrations.models import Registration, RegistrationEvent, RegistrationQuerySet
 from workshops.models import Workshop, WorkshopModule, WorkshopSession
 
 from .tabular import Column
@@ -61,6 +62,7 @@ class ExportFilter:
     track_id: int | None = None
     status: str | None = None
     workshop_id: int | None = None
+    officer_search: str | None = None  # a name or e-mail fragment (attendees' User.search)
 
     def to_dict(self) -> dict:
         return {k: v for k, v in asdict(self).items() if v not in (None, [], "")}
@@ -86,9 +88,8 @@ def primary_track_name(prefix: str = ""):
     )
 
 
-def scoped_workshops(user, flt: ExportFilter) -> QuerySet[Workshop]:
-    """Workshops the user may export (their regions; all for program admins), filtered."""
-    qs = Workshop.objects.editable_by(user)
+def filter_workshops(qs: QuerySet[Workshop], flt: ExportFilter) -> QuerySet[Workshop]:
+    """`qs` narrowed by the filter's workshop fields (not its scope: the caller's queryset is)."""
     if flt.workshop_id:
         qs = qs.filter(pk=flt.workshop_id)
     if flt.region_ids:
@@ -110,12 +111,31 @@ def scoped_workshops(user, flt: ExportFilter) -> QuerySet[Workshop]:
     return qs
 
 
+def scoped_workshops(user, flt: ExportFilter) -> QuerySet[Workshop]:
+    """Workshops the user may export (their regions; all for program admins), filtered."""
+    return filter_workshops(Workshop.objects.editable_by(user), flt)
+
+
+def registrations_in_scope(user) -> RegistrationQuerySet:
+    """Registrations a user may export: a coordinator's regions' workshops' (`managed_by`, all
+    for program admins), and a focal point's own agency's officers', whatever the workshop's
+    region (the agency's training record)."""
+    if not user.is_authenticated or not user.has_program_access:
+        return Registration.objects.none()
+    scope = Registration.objects.managed_by(user)
+    if user.is_focal_point and user.agency_id is not None:
+        scope = scope | Registration.objects.filter(officer__agency_id=user.agency_id)
+    return scope
+
+
 def scoped_registrations(user, flt: ExportFilter) -> QuerySet[Registration]:
-    qs = Registration.objects.managed_by(user).filter(
-        workshop__in=scoped_workshops(user, flt).values("pk")
+    qs = registrations_in_scope(user).filter(
+        workshop__in=filter_workshops(Workshop.objects.all(), flt).values("pk")
     )
     if flt.agency_id:
         qs = qs.filter(officer__agency_id=flt.agency_id)
+    if flt.officer_search:
+        qs = qs.filter(officer__in=User.objects.search(flt.officer_search).values("pk"))
     return qs
 
 

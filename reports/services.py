@@ -12,9 +12,10 @@ from django.core import signing
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
+from attendees.models import Agency
 from audit.services import record_audit
 from workshops.models import Workshop
 
@@ -41,9 +42,11 @@ def is_large(dataset: Dataset) -> bool:
 @transaction.atomic
 def record_export(*, user, kind: str, fmt: str, flt: ExportFilter, rows: int, queued: bool):
     """Audit row for an export: who, which data and filter, how many rows, when."""
-    target = None
+    target: Model | None = None
     if flt.workshop_id:
         target = Workshop.objects.filter(pk=flt.workshop_id).first()
+    elif flt.agency_id:
+        target = Agency.objects.filter(pk=flt.agency_id).first()
     return record_audit(
         actor=user,
         action=f"export.{kind}.{fmt}",

@@ -1,82 +1,24 @@
 from __future__ import annotations
 
-import os
-import tempfile
-
-from django.contrib import messages
 from django.core import signing
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from trainingsite.roles import role_required
 from workshops.models import Workshop
 
-from .exports import Dataset, ExportFilter
+from .exports import ExportFilter
 from .figures import cached_program_figures, program_figures
 from .forms import ExportForm, ReportForm
 from .models import ExportJob
 from .report_sheets import report_sheets
-from .services import (
-    build_dataset,
-    is_large,
-    record_export,
-    unsign_download,
-)
-from .tabular import iter_csv, write_xlsx, write_xlsx_sheets
-from .tasks import queue_export
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _filename(stem: str, fmt: str) -> str:
-    return f"{stem}-{timezone.now():%Y%m%d-%H%M}.{fmt}"
-
-
-def _xlsx_response(write, filename: str) -> FileResponse:
-    """Build the workbook in a temp file (constant memory), then stream that file."""
-    fd, path = tempfile.mkstemp(suffix=".xlsx")
-    os.close(fd)
-    try:
-        write(path)
-        handle = open(path, "rb")  # FileResponse closes it
-    finally:
-        # Unlinked while open: the data stays readable until FileResponse closes the handle.
-        os.unlink(path)
-    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
-
-
-def _respond(dataset: Dataset, fmt: str, stem: str):
-    if fmt == ExportJob.Format.XLSX:
-        return _xlsx_response(
-            lambda path: write_xlsx(path, dataset.columns, dataset.rows, sheet=dataset.name),
-            _filename(stem, "xlsx"),
-        )
-    response = StreamingHttpResponse(
-        iter_csv(dataset.columns, dataset.rows), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{_filename(stem, "csv")}"'
-    return response
-
-
-def _export(request, *, kind: str, fmt: str, flt: ExportFilter, stem: str):
-    dataset = build_dataset(user=request.user, kind=kind, flt=flt)
-    if is_large(dataset):
-        queue_export(user=request.user, kind=kind, fmt=fmt, flt=flt, rows=dataset.count)
-        messages.success(
-            request,
-            _(
-                "This export has %(rows)s rows: it is being prepared and you will receive an "
-                "e-mail with a download link."
-            )
-            % {"rows": dataset.count},
-        )
-        return redirect("reports:exports")
-    record_export(user=request.user, kind=kind, fmt=fmt, flt=flt, rows=dataset.count, queued=False)
-    return _respond(dataset, fmt, stem)
+from .responses import XLSX_TYPE, export_filename, export_response, xlsx_response
+from .services import record_export, unsign_download
+from .tabular import write_xlsx_sheets
 
 
 @role_required("coordinator")
@@ -84,7 +26,14 @@ def exports(request):
     form = ExportForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         kind, fmt = form.cleaned_data["kind"], form.cleaned_data["format"]
-        return _export(request, kind=kind, fmt=fmt, flt=form.export_filter(), stem=kind)
+        return export_response(
+            request,
+            kind=kind,
+            fmt=fmt,
+            flt=form.export_filter(),
+            stem=kind,
+            queued_to=reverse("reports:exports"),
+        )
     jobs = ExportJob.objects.filter(requested_by=request.user)[:10]
     return render(request, "reports/exports.html", {"form": form, "jobs": jobs})
 
@@ -96,11 +45,18 @@ def workshop_export(request, pk: int, kind: str, fmt: str):
     if kind not in ExportJob.Kind.values or fmt not in ExportJob.Format.values:
         raise Http404
     flt = ExportFilter(workshop_id=workshop.pk)
-    return _export(request, kind=kind, fmt=fmt, flt=flt, stem=f"{kind}-workshop-{workshop.pk}")
+    return export_response(
+        request,
+        kind=kind,
+        fmt=fmt,
+        flt=flt,
+        stem=f"{kind}-workshop-{workshop.pk}",
+        queued_to=reverse("reports:exports"),
+    )
 
 
 @require_GET
-@role_required("coordinator")
+@role_required("coordinator", "focal_point")
 def download(request, token: str):
     try:
         job_id = unsign_download(token)
@@ -108,7 +64,7 @@ def download(request, token: str):
         return render(request, "reports/link_expired.html", status=410)
     except signing.BadSignature as exc:
         raise Http404 from exc
-    # Only the coordinator who asked for the export; anyone else gets a 404.
+    # Only the user who asked for the export; anyone else gets a 404.
     job = get_object_or_404(
         ExportJob, pk=job_id, requested_by=request.user, status=ExportJob.Status.DONE
     )
@@ -192,7 +148,7 @@ def program_report_xlsx(request):
         rows=len(figures.workshops),
         queued=False,
     )
-    return _xlsx_response(
+    return xlsx_response(
         lambda path: write_xlsx_sheets(path, report_sheets(figures)),
-        _filename(f"program-report-{start}-{end}", "xlsx"),
+        export_filename(f"program-report-{start}-{end}", "xlsx"),
     )

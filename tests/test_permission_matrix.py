@@ -171,6 +171,10 @@ EXPECTATIONS: dict[str, Expect] = {
     # outbox: given-up deliveries, scoped to the coordinator's regions
     "outbox:failed": E(COORDINATORS),
     "outbox:retry": P(set()),  # no such delivery in the world: 404 even for coordinators
+    # the agency workspace: a focal point's own agency, and the coordinators of its region
+    "agencies:home": E(FOCAL_POINTS),
+    "agencies:record": E({"focal_a"} | COORDINATORS_OF_REGION),
+    "agencies:record_export": E({"focal_a"} | COORDINATORS_OF_REGION),
     "reports:exports": E(COORDINATORS),
     "reports:workshop_export": E(COORDINATORS_OF_REGION),
     "reports:download": E(set()),  # a bogus token

@@ -30,6 +30,7 @@ MAX_PAGES = 400
 PER_PATTERN = 3
 # Linked but not opened: files, not pages.
 DOWNLOADS = {
+    "agencies:record_export",
     "attendance:certificate_pdf",
     "invites:feed",
     "invites:workshop_ics",

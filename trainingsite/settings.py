@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "invites",
     "attendance",
     "reports",
+    "agencies",
     "audit",
     "outbox",
     "privacy",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("attendance.urls")),
     path("", include("audit.urls")),
     path("", include("reports.urls")),
+    path("", include("agencies.urls")),
     path("", include("outbox.urls")),
     path("", include("privacy.urls")),  # issue #9
     path("", include("inbox.urls")),

@@ -43,6 +43,18 @@ class AgencyQuerySet(models.QuerySet):
             return self
         return self.filter(region__in=user.coordinated_region_ids)
 
+    def workspace_for(self, user) -> AgencyQuerySet:
+        """Agencies whose workspace and training record `user` may see: a coordinator's
+        (`managed_by`), and a focal point's own while they have program access."""
+        if not user.is_authenticated or not user.has_program_access:
+            return self.none()
+        if user.is_program_admin:
+            return self
+        scope = models.Q(region__in=user.coordinated_region_ids)
+        if user.is_focal_point and user.agency_id is not None:
+            scope |= models.Q(pk=user.agency_id)
+        return self.filter(scope)
+
 
 class Agency(models.Model):
     class VettingMode(models.TextChoices):

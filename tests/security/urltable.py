@@ -131,6 +131,9 @@ KWARGS = {
     "audit:log": lambda w: {},
     "audit:export": lambda w: {},
     "inbox:index": lambda w: {},
+    "agencies:home": lambda w: {},
+    "agencies:record": pk("agency"),
+    "agencies:record_export": lambda w: {"pk": w.agency.pk, "kind": "attendance", "fmt": "csv"},
     "reports:exports": lambda w: {},
     "reports:workshop_export": lambda w: {
         "pk": w.workshop.pk,
