@@ -92,8 +92,6 @@ def _report_form(request) -> ReportForm:
 
 # Agencies shown on the report page before "Show all" (the XLSX always has all).
 TOP_AGENCIES = 10
-# The URL name of an agency's record page, linked from the report's agency names ("" for none).
-AGENCY_RECORD_URL_NAME = ""
 
 
 @require_GET
@@ -114,7 +112,6 @@ def program_report(request):
             "figures": figures,
             "chart_data": figures and figures.chart_data(),
             "query": query.urlencode(),
-            "record_url_name": AGENCY_RECORD_URL_NAME,
             "agencies_shown": (
                 figures.agencies if all_agencies else figures.agencies[:TOP_AGENCIES]
             )
