@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TypedDict
 
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from .mfa import enrol_totp, is_staff_member
-from .models import Agency, AgencyDomain, Region, User, VettingDecision
+from .models import (
+    Agency,
+    AgencyDomain,
+    AgencyEvent,
+    AgencyRequest,
+    Region,
+    User,
+    VettingDecision,
+)
 
 DEMO_PASSWORD = "training-demo-2026"
 
@@ -199,6 +208,7 @@ def seed() -> list[tuple[str, ...]]:
             # newcomer can add it to an authenticator app.
             login += (f"TOTP secret: {enrol_totp(user)}",)
         logins.append(login)
+    seed_agency_requests()
     return logins
 
 
@@ -206,3 +216,62 @@ def set_email_address(user: User, *, verified: bool) -> None:
     EmailAddress.objects.update_or_create(
         user=user, email=user.email, defaults={"verified": verified, "primary": True}
     )
+
+
+def seed_agency_requests() -> None:
+    """Focal points' requests for changes to their agency's profile: the Dutch one waits for
+    a new domain; the Singaporean one had the vetting mode changed and proposes a colleague."""
+    users = {
+        u.email: u
+        for u in User.objects.filter(
+            email__in=[
+                "focal@politie.example.nl",
+                "focal@spf.example.sg",
+                "officer@spf.example.sg",
+                "coord.apac@training.example.org",
+            ]
+        )
+    }
+    dutch, singapore = users["focal@politie.example.nl"], users["focal@spf.example.sg"]
+    AgencyRequest.objects.get_or_create(
+        agency=dutch.agency,
+        kind=AgencyRequest.Kind.ADD_DOMAIN,
+        value="cyber.politie.example.nl",
+        defaults={
+            "requested_by": dutch,
+            "reason": "Our analysts moved to addresses on this domain in March.",
+        },
+    )
+    AgencyRequest.objects.get_or_create(
+        agency=singapore.agency,
+        kind=AgencyRequest.Kind.ADD_FOCAL_POINT,
+        officer=users["officer@spf.example.sg"],
+        defaults={
+            "requested_by": singapore,
+            "reason": "Daniel covers vetting while I am on leave.",
+        },
+    )
+    coordinator = users["coord.apac@training.example.org"]
+    approved, created = AgencyRequest.objects.get_or_create(
+        agency=singapore.agency,
+        kind=AgencyRequest.Kind.VETTING_MODE,
+        value=Agency.VettingMode.AUTO,
+        defaults={
+            "requested_by": singapore,
+            "reason": "Every address on our domain is issued after HR vetting.",
+            "status": AgencyRequest.Status.APPROVED,
+            "decided_by": coordinator,
+            "decided_at": timezone.now() - dt.timedelta(days=12),
+            "decision_note": "Agreed: your HR vetting covers it.",
+        },
+    )
+    if created:
+        AgencyRequest.objects.filter(pk=approved.pk).update(
+            requested_at=timezone.now() - dt.timedelta(days=14)
+        )
+        AgencyEvent.objects.create(
+            agency=singapore.agency,
+            by=coordinator,
+            action=AgencyEvent.Action.REQUEST_DECIDED,
+            detail=f"Approved: {approved.describe_change()}",
+        )

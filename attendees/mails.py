@@ -7,7 +7,7 @@ from django.core.mail import EmailMessage
 
 from trainingsite.mail import build_templated_email
 
-from .models import OnboardingRequest, User, VettingDecision
+from .models import AgencyRequest, OnboardingRequest, User, VettingDecision
 
 
 def vetting_decision_mail(decision: VettingDecision) -> EmailMessage:
@@ -53,6 +53,33 @@ def officer_to_vet_mail(*, officer: User, to: User) -> EmailMessage:
         to=to.email,
         template="attendees/email/officer_to_vet",
         context={"officer": officer, "member": to},
+        language=to.language,
+        time_zone=to.time_zone,
+    )
+
+
+def agency_request_mail(request_id: int, member_id: int) -> EmailMessage:
+    """To a coordinator of the agency's region: a focal point asks for a change to the
+    agency's profile. Rendered when sent (outbox.services.queue_render)."""
+    request = AgencyRequest.objects.select_related("agency__region", "requested_by", "officer").get(
+        pk=request_id
+    )
+    member = User.objects.get(pk=member_id)
+    return build_templated_email(
+        to=member.email,
+        template="attendees/email/agency_request",
+        context={"request": request, "agency": request.agency, "member": member},
+        language=member.language,
+        time_zone=member.time_zone,
+    )
+
+
+def agency_request_decision_mail(*, request: AgencyRequest, to: User) -> EmailMessage:
+    """To the focal point who asked: a coordinator approved or declined their request."""
+    return build_templated_email(
+        to=to.email,
+        template="attendees/email/agency_request_decision",
+        context={"request": request, "agency": request.agency, "member": to},
         language=to.language,
         time_zone=to.time_zone,
     )

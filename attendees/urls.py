@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, agencies, language, two_factor, vetting
+from .views import accounts, agencies, agency_profile, language, two_factor, vetting
 
 urlpatterns = [
     path("", accounts.dashboard, name="dashboard"),
@@ -21,6 +21,12 @@ urlpatterns = [
     path("vetting/<int:pk>/decide/", vetting.vetting_decide, name="vetting_decide"),
     path("vetting/<int:pk>/name/", vetting.vetting_name_decide, name="vetting_name_decide"),
     path("my-agency/", vetting.my_agency, name="my_agency"),
+    path("my-agency/profile/", agency_profile.agency_profile, name="agency_profile"),
+    path(
+        "my-agency/requests/<int:pk>/withdraw/",
+        agency_profile.agency_request_withdraw,
+        name="agency_request_withdraw",
+    ),
     path("agencies/", agencies.agency_list, name="agency_list"),
     path("agencies/<int:pk>/", agencies.agency_detail, name="agency_detail"),
     path("agencies/<int:pk>/domains/", agencies.agency_domain_add, name="agency_domain_add"),
@@ -37,6 +43,11 @@ urlpatterns = [
         "agencies/<int:pk>/focal-points/<int:officer_pk>/",
         agencies.agency_focal_point,
         name="agency_focal_point",
+    ),
+    path(
+        "agencies/<int:pk>/requests/<int:request_pk>/decide/",
+        agencies.agency_request_decide,
+        name="agency_request_decide",
     ),
     path("healthz", accounts.healthz, name="healthz"),
     # Under /i18n/, which every account state may reach (attendees.middleware).

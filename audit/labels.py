@@ -16,6 +16,9 @@ ACTION_LABELS = {
     "agency.vetting_mode": _("Agency vetting mode changed"),
     "agency.focal_named": _("Focal point named"),
     "agency.focal_removed": _("Focal point removed"),
+    "agency.request_made": _("Agency change requested"),
+    "agency.request_withdrawn": _("Agency change request withdrawn"),
+    "agency.request_decided": _("Agency change request decided"),
     "attendance.closed": _("Attendance closed"),
     "attendance.reopened": _("Attendance re-opened"),
     "attendance.settings": _("Completion rule changed"),
@@ -82,6 +85,7 @@ DETAIL_LABELS = {
     "kind": _("Kind"),
     "shown": _("Full name shown"),
     "filters": _("Filters"),
+    "note": _("Note"),
 }
 
 

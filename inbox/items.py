@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from attendees.models import User
+from attendees.models import AgencyRequest, User
 from outbox.models import Mail
 from registrations.models import Registration
 from trainingsite.roles import has_role
@@ -65,6 +65,14 @@ def name_changes(user) -> QuerySet | None:
     if not has_role(user, "coordinator", "focal_point"):
         return None
     return User.objects.vettable_by(user).name_change_requests()
+
+
+def agency_requests(user) -> QuerySet | None:
+    """Focal points' requests for changes to their agency's profile, waiting for a decision
+    by a coordinator of its region (never their own agency's)."""
+    if not has_role(user, "coordinator"):
+        return None
+    return AgencyRequest.objects.decidable_by(user).pending()
 
 
 def modules_to_review(user) -> QuerySet | None:
@@ -126,6 +134,7 @@ KINDS = [
     ),
     Kind("officers", _("Officers to vet"), officers_to_vet, "vetting_queue"),
     Kind("name_changes", _("Name changes to decide"), name_changes, "vetting_queue"),
+    Kind("agency_requests", _("Agency requests to decide"), agency_requests, "agency_list"),
     Kind("modules", _("Modules to review"), modules_to_review, "workshops:review_queue"),
     Kind("sent_back", _("Modules sent back to you"), modules_sent_back, "workshops:module_list"),
     Kind("workshops", _("Attendance to close"), workshops_to_close, "attendance:workshops"),
@@ -215,6 +224,15 @@ def _rows(key: str, qs: QuerySet, user) -> list:
         anchor = "#name-change" if key == "name_changes" else ""
         for u in rows:
             u.inbox_url = reverse("vetting_detail", args=[u.pk]) + anchor
+        return rows
+    if key == "agency_requests":
+        rows = list(
+            qs.select_related("agency", "requested_by", "officer").order_by("requested_at", "pk")[
+                :SHOWN
+            ]
+        )
+        for r in rows:
+            r.inbox_url = reverse("agency_detail", args=[r.agency_id]) + "#requests"
         return rows
     if key == "modules":
         rows = list(qs.select_related("track").order_by("submitted_at", "pk")[:SHOWN])

@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 
 from attendance.models import AttendanceMark, Certificate, WorkshopClosure
-from attendees.models import Agency, AgencyDomain, User
+from attendees.models import Agency, AgencyDomain, AgencyRequest, User
 from audit.models import AuditEntry
 from invites.models import CalendarFeed
 from registrations.models import Registration
@@ -83,6 +83,10 @@ EXPECTATIONS: dict[str, Expect] = {
     "vetting_decide": P({"focal_a"} | COORDINATORS_OF_REGION),
     "vetting_name_decide": P({"focal_a"} | COORDINATORS_OF_REGION),
     "my_agency": E(FOCAL_POINTS),
+    # The profile page is each focal point's own agency's (and a form: an empty POST is a 400
+    # that asks for nothing); a request is withdrawn only by its agency's focal points.
+    "agency_profile": E(FOCAL_POINTS),
+    "agency_request_withdraw": P({"focal_a"}),
     "agency_list": E(COORDINATORS),
     "agency_detail": E(COORDINATORS_OF_REGION),
     "agency_domain_add": P(COORDINATORS_OF_REGION),
@@ -90,6 +94,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "agency_status": P(COORDINATORS_OF_REGION),
     "agency_vetting_mode": P(COORDINATORS_OF_REGION),
     "agency_focal_point": P(COORDINATORS_OF_REGION),
+    "agency_request_decide": P(COORDINATORS_OF_REGION),
     # privacy: own data for officers, vetted or not; on request, coordinators of their region
     "my_data": E(OFFICERS | NOT_VETTED, before_vetting=True),
     "my_data_download": P(OFFICERS | NOT_VETTED, before_vetting=True),
@@ -211,6 +216,7 @@ def _fingerprint() -> str:
         ),
         list(Agency.objects.order_by("pk").values_list("pk", "is_active", "vetting_mode")),
         list(AgencyDomain.objects.order_by("pk").values_list("pk", "domain")),
+        list(AgencyRequest.objects.order_by("pk").values_list("pk", "status", "kind", "value")),
         list(Workshop.objects.order_by("pk").values_list("pk", "status", "title")),
         list(Module.objects.order_by("pk").values_list("pk", "status")),
         list(Track.objects.order_by("pk").values_list("pk", "name")),

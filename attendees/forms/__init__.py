@@ -10,8 +10,22 @@ from .accounts import (
     VettingFilterForm,
     VettingModeForm,
 )
+from .agency_requests import (
+    REQUEST_FORMS,
+    AddDomainRequestForm,
+    AgencyRequestDecisionForm,
+    FocalPointRequestForm,
+    RemoveDomainRequestForm,
+    VettingModeRequestForm,
+)
 
 __all__ = [
+    "REQUEST_FORMS",
+    "AddDomainRequestForm",
+    "AgencyRequestDecisionForm",
+    "FocalPointRequestForm",
+    "RemoveDomainRequestForm",
+    "VettingModeRequestForm",
     "AgencyDomainForm",
     "AgencyFilterForm",
     "AgencyStatusForm",

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import Country, CountryField
 
@@ -173,6 +174,13 @@ class AgencyRequestQuerySet(models.QuerySet):
         """Requests of agencies a coordinator administers (they decide them)."""
         return self.filter(agency__in=Agency.objects.managed_by(user))
 
+    def decidable_by(self, user) -> AgencyRequestQuerySet:
+        """Requests a coordinator may decide: of agencies they administer, never their own."""
+        requests = self.managed_by(user)
+        if user.is_authenticated and user.agency_id is not None:
+            requests = requests.exclude(agency_id=user.agency_id)
+        return requests
+
     def of_agency_of(self, user) -> AgencyRequestQuerySet:
         """A focal point's own agency's requests; nobody else's."""
         if not user.is_authenticated or not user.is_focal_point or user.agency_id is None:
@@ -245,3 +253,24 @@ class AgencyRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.agency}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    def describe_change(self) -> str:
+        """The change asked for, as a sentence in the active language."""
+        if self.kind == self.Kind.ADD_DOMAIN:
+            return gettext("Add the e-mail domain @%(domain)s") % {"domain": self.value}
+        if self.kind == self.Kind.REMOVE_DOMAIN:
+            return gettext("Remove the e-mail domain @%(domain)s") % {"domain": self.value}
+        if self.kind == self.Kind.VETTING_MODE:
+            mode = (
+                Agency.VettingMode(self.value).label
+                if self.value in Agency.VettingMode.values
+                else ""
+            )
+            return gettext("Change the vetting mode to: %(mode)s") % {"mode": mode}
+        officer = self.officer
+        name = (officer.full_name or officer.email) if officer is not None else "—"
+        return gettext("Name %(name)s as an additional focal point") % {"name": name}

@@ -5,10 +5,17 @@ from .agencies import (
     add_agency_domain,
     normalize_domain,
     reactivate_agency,
+    record_agency_event,
     remove_agency_domain,
     set_focal_point,
     set_vetting_mode,
     suspend_agency,
+)
+from .agency_requests import (
+    AgencyRequestError,
+    decide_agency_request,
+    request_agency_change,
+    withdraw_agency_request,
 )
 from .enrolment import (
     EnrolmentLink,
@@ -42,6 +49,10 @@ from .work_mail import each_item_recipients, queue_work_mails, queue_work_render
 
 __all__ = [
     "AgencyError",
+    "AgencyRequestError",
+    "decide_agency_request",
+    "request_agency_change",
+    "withdraw_agency_request",
     "EnrolmentLink",
     "EnrolmentLinkError",
     "ReconfirmError",
@@ -61,6 +72,7 @@ __all__ = [
     "queue_work_mails",
     "queue_work_renders",
     "reactivate_agency",
+    "record_agency_event",
     "reconfirm_agency_email",
     "record_role_change",
     "reinstate_officer",

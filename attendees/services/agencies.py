@@ -30,14 +30,17 @@ def _lock_agency(agency_id: int, by: User) -> Agency:
     return agency
 
 
-def _event(*, agency: Agency, by: User, action: str, detail: str = "") -> AgencyEvent:
-    # Suspension, reactivation, domain, vetting-mode and focal-point changes: audited.
+def record_agency_event(
+    *, agency: Agency, by: User, action: str, detail: str = "", **data
+) -> AgencyEvent:
+    """Add a change made to the agency to its history and to the audit log (with `data`)."""
     record_audit(
         actor=by,
         action=f"agency.{action}",
         summary=f"Agency #{agency.pk}: {action}",
         target=agency,
         detail=detail[:300],
+        **data,
     )
     return AgencyEvent.objects.create(agency=agency, by=by, action=action, detail=detail[:300])
 
@@ -52,7 +55,9 @@ def suspend_agency(*, agency_id: int, by: User, reason: str) -> Agency:
         raise AgencyError(_("This agency is already suspended."))
     agency.is_active = False
     agency.save(update_fields=["is_active"])
-    _event(agency=agency, by=by, action=AgencyEvent.Action.SUSPENDED, detail=reason.strip())
+    record_agency_event(
+        agency=agency, by=by, action=AgencyEvent.Action.SUSPENDED, detail=reason.strip()
+    )
     return agency
 
 
@@ -63,7 +68,9 @@ def reactivate_agency(*, agency_id: int, by: User, reason: str = "") -> Agency:
         raise AgencyError(_("This agency is already active."))
     agency.is_active = True
     agency.save(update_fields=["is_active"])
-    _event(agency=agency, by=by, action=AgencyEvent.Action.REACTIVATED, detail=reason.strip())
+    record_agency_event(
+        agency=agency, by=by, action=AgencyEvent.Action.REACTIVATED, detail=reason.strip()
+    )
     # Its officers were passed over on waitlists meanwhile (they kept their place): seats left
     # free for them go to them now.
     access_restored.send(sender=User, officers=User.objects.filter(agency=agency))
@@ -97,7 +104,7 @@ def add_agency_domain(*, agency_id: int, by: User, domain: str) -> AgencyDomain:
         raise AgencyError(
             _("%(domain)s already belongs to another agency.") % {"domain": domain}
         ) from err
-    _event(agency=agency, by=by, action=AgencyEvent.Action.DOMAIN_ADDED, detail=domain)
+    record_agency_event(agency=agency, by=by, action=AgencyEvent.Action.DOMAIN_ADDED, detail=domain)
     return created
 
 
@@ -110,7 +117,7 @@ def remove_agency_domain(*, agency_id: int, domain_id: int, by: User) -> None:
         raise AgencyError(_("This domain is not one of the agency's."))
     name = domain.domain
     domain.delete()
-    _event(agency=agency, by=by, action=AgencyEvent.Action.DOMAIN_REMOVED, detail=name)
+    record_agency_event(agency=agency, by=by, action=AgencyEvent.Action.DOMAIN_REMOVED, detail=name)
 
 
 @transaction.atomic
@@ -122,7 +129,7 @@ def set_vetting_mode(*, agency_id: int, by: User, mode: str) -> Agency:
     if agency.vetting_mode != mode:
         agency.vetting_mode = mode
         agency.save(update_fields=["vetting_mode"])
-        _event(
+        record_agency_event(
             agency=agency,
             by=by,
             action=AgencyEvent.Action.VETTING_MODE,
@@ -154,7 +161,7 @@ def set_focal_point(*, officer_id: int, by: User, focal: bool) -> User:
     VettingDecision.objects.create(
         officer=officer, decided_by=by, action=getattr(VettingDecision.Action, action)
     )
-    _event(
+    record_agency_event(
         agency=officer.agency,
         by=by,
         action=getattr(AgencyEvent.Action, action),

@@ -2,14 +2,22 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from attendees import services
-from attendees.forms import AgencyDomainForm, AgencyFilterForm, AgencyStatusForm, VettingModeForm
-from attendees.models import Agency, AgencyDomain, User
+from attendees.forms import (
+    AgencyDomainForm,
+    AgencyFilterForm,
+    AgencyRequestDecisionForm,
+    AgencyStatusForm,
+    VettingModeForm,
+)
+from attendees.models import Agency, AgencyDomain, AgencyRequest, User
 from trainingsite.errors import ServiceError
 from trainingsite.roles import role_required
 
@@ -23,12 +31,22 @@ def agency_list(request):
         agencies = agencies.filter(is_active=True)
     elif filters.get("state") == "suspended":
         agencies = agencies.filter(is_active=False)
+    # A subquery: a second join would multiply the officer counts.
+    waiting_requests = (
+        AgencyRequest.objects.pending()
+        .filter(agency=OuterRef("pk"))
+        .order_by()
+        .values("agency")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     agencies = (
         agencies.select_related("region")
         .prefetch_related("domains")
         .annotate(
             officer_count=Count("officers", filter=Q(officers__status=User.Status.VERIFIED)),
             pending_count=Count("officers", filter=Q(officers__status=User.Status.PENDING)),
+            request_count=Coalesce(Subquery(waiting_requests, output_field=IntegerField()), 0),
         )
         .order_by("name", "pk")
     )
@@ -42,9 +60,37 @@ def agency_list(request):
     )
 
 
+REQUESTS_DECIDED_SHOWN = 10
+
+
+def _decision_prefix(pk: int) -> str:
+    return f"request-{pk}"
+
+
+def _requests_context(request, agency, decision_form=None) -> dict:
+    """The agency's pending requests, oldest first, each with its decision form (the one
+    posted bound, with its errors), and the last ones decided."""
+    requests = agency.requests.select_related("requested_by", "decided_by", "officer")
+    pending = list(requests.pending().order_by("requested_at", "pk"))
+    for asked in pending:
+        prefix = _decision_prefix(asked.pk)
+        if decision_form is not None and decision_form.prefix == prefix:
+            asked.decision_form = decision_form
+        else:
+            asked.decision_form = AgencyRequestDecisionForm(prefix=prefix)
+    decided = requests.exclude(status=AgencyRequest.Status.PENDING)
+    return {
+        "requests_pending": pending,
+        "requests_decided": list(decided.order_by("-decided_at", "-pk")[:REQUESTS_DECIDED_SHOWN]),
+        # A coordinator who is also an officer of the agency does not decide its requests.
+        "may_decide_requests": request.user.agency_id != agency.pk,
+    }
+
+
 def _agency_context(request, agency, **forms):
     officers = agency.officers.order_by("status", "full_name", "pk")
     return {
+        **_requests_context(request, agency, forms.get("decision_form")),
         "agency": agency,
         "domains": list(agency.domains.all()),
         "officers": list(officers[:200]),
@@ -163,3 +209,33 @@ def agency_focal_point(request, pk: int, officer_pk: int):
         else:
             messages.success(request, _("%(name)s is no longer a focal point.") % {"name": officer})
     return redirect("agency_detail", pk=agency.pk)
+
+
+@require_POST
+@role_required("coordinator")
+def agency_request_decide(request, pk: int, request_pk: int):
+    """Approve (the change is made) or decline a focal point's request, with a note."""
+    agency = _managed_agency(request, pk)
+    asked = get_object_or_404(AgencyRequest.objects.filter(agency=agency), pk=request_pk)
+    form = AgencyRequestDecisionForm(request.POST, prefix=_decision_prefix(asked.pk))
+    if form.is_valid():
+        approve = form.cleaned_data["decision"] == "approve"
+        try:
+            services.decide_agency_request(
+                request_id=asked.pk,
+                by=request.user,
+                approve=approve,
+                note=form.cleaned_data["note"],
+            )
+        except ServiceError as err:
+            # At the top of the page: a request decided meanwhile is no longer listed with
+            # its form; one still pending keeps the note typed.
+            messages.error(request, err.message)
+        else:
+            change = asked.describe_change()
+            if approve:
+                messages.success(request, _("Approved and done: %(change)s.") % {"change": change})
+            else:
+                messages.success(request, _("Declined: %(change)s.") % {"change": change})
+            return redirect(reverse("agency_detail", args=[agency.pk]) + "#requests")
+    return _rerender(request, agency, decision_form=form)

@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from attendees import demo
-from attendees.models import Agency, AgencyDomain, Region, User
+from attendees.models import Agency, AgencyDomain, AgencyRequest, Region, User
 from attendees.models.access import AccessState
 
 pytestmark = pytest.mark.django_db
@@ -46,3 +46,17 @@ def test_seed_demo_prints_one_line_per_account(capsys):
         assert any(
             label in line and email in line and password in line for line in out.splitlines()
         )
+
+
+def test_demo_focal_points_have_profile_requests():
+    demo.seed()
+    demo.seed()
+    requests = AgencyRequest.objects.select_related("requested_by", "decided_by", "officer")
+    dutch = requests.filter(requested_by__email="focal@politie.example.nl")
+    assert [(r.kind, r.status) for r in dutch] == [("add_domain", "pending")]
+    singapore = {r.kind: r for r in requests.filter(requested_by__email="focal@spf.example.sg")}
+    assert singapore["vetting_mode"].status == "approved"
+    assert singapore["vetting_mode"].decided_by.email == "coord.apac@training.example.org"
+    assert singapore["add_focal"].status == "pending"
+    assert singapore["add_focal"].officer.email == "officer@spf.example.sg"
+    assert AgencyRequest.objects.count() == 3

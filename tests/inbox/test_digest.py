@@ -84,6 +84,7 @@ def test_digest_lists_the_inbox_and_links_to_it(
         "registrations": 1,
         "officers": 1,
         "name_changes": 0,
+        "agency_requests": 0,
         "modules": 0,
         "sent_back": 0,
         "workshops": 0,

@@ -88,6 +88,7 @@ def test_coordinator_sees_only_the_work_of_their_regions(coordinator, waiting_wo
         "registrations": 1,
         "officers": 1,
         "name_changes": 1,
+        "agency_requests": 0,
         "modules": 0,
         "sent_back": 0,
         "workshops": 0,

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from attendance import services as attendance_services
 from attendance.models import Certificate
-from attendees.models import User
+from attendees.models import AgencyRequest, User
 from invites.models import CalendarFeed
 from registrations.models import Registration
 from tests.factories import (
@@ -119,6 +119,13 @@ def build_world(request) -> World:
     publish_directly(module)
     material = MaterialFactory(module=module)
     feed = CalendarFeed.objects.create(user=officer)
+    # Focal point A asks for agency A's profile to change (a coordinator of region A decides).
+    agency_request = AgencyRequest.objects.create(
+        agency=agency,
+        kind=AgencyRequest.Kind.ADD_DOMAIN,
+        value="new.agency-a.example.org",
+        requested_by=users["focal_a"],
+    )
     objects = {
         "region": region,
         "agency": agency,
@@ -136,6 +143,7 @@ def build_world(request) -> World:
         "material": material,
         "feed": feed,
         "officer": officer,
+        "agency_request": agency_request,
     }
     # Sanity: the world is what the expectations assume.
     assert officer.status == User.Status.VERIFIED
