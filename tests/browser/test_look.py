@@ -110,7 +110,17 @@ def test_key_pages_per_role_fit_every_width(
 
     pages = {
         officer: ["/", "/workshops/", f"/workshops/{workshop.pk}/", "/my-training/", "/profile/"],
-        focal_point: ["/", "/inbox/", "/my-agency/", "/vetting/"],
+        focal_point: [
+            "/",
+            "/inbox/",
+            "/agency/",
+            "/my-agency/",
+            "/vetting/",
+            "/nominations/",
+            f"/nominations/new/?workshop={workshop.pk}",
+            f"/agencies/{focal_point.agency_id}/record/",
+            "/my-agency/profile/",
+        ],
         trainer: [
             "/",
             "/inbox/",
@@ -130,6 +140,8 @@ def test_key_pages_per_role_fit_every_width(
             f"/workshops/{workshop.pk}/roster/",
             "/vetting/",
             "/agencies/",
+            f"/agencies/{officer.agency_id}/",
+            f"/agencies/{officer.agency_id}/record/",
             "/deliveries/failed/",
             "/inbox/",
             "/reports/program/",
