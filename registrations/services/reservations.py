@@ -142,12 +142,16 @@ def reserve_seats(
     return held
 
 
-def _release(reservation: SeatReservation, *, by: User | None, now: dt.datetime, due=False) -> bool:
-    """Mark the reservation released unless it already is (or, `due`, its date moved on): a
-    conditional update, so two releases never both count. Caller holds the workshop lock."""
+def _release(
+    reservation: SeatReservation, *, by: User | None, due_at: dt.datetime | None = None
+) -> bool:
+    """Mark the reservation released unless it already is (or, `due_at`, its date moved past
+    it): a conditional update, so two releases never both count. Caller holds the workshop
+    lock; the time recorded is taken under it (seats confirmed before it were still held)."""
     rows = SeatReservation.objects.filter(pk=reservation.pk, released_at__isnull=True)
-    if due:
-        rows = rows.filter(until__lte=now)
+    if due_at is not None:
+        rows = rows.filter(until__lte=due_at)
+    now = timezone.now()
     if rows.update(released_at=now, released_by=by) == 0:
         return False
     reservation.released_at, reservation.released_by = now, by
@@ -166,7 +170,7 @@ def release_reservation(*, reservation_id: int, by: User) -> SeatReservation:
     if reservation is None or not by.is_coordinator or not by.has_program_access:
         raise RegistrationError(_("You cannot manage this reservation."))
     workshop = _lock_workshop(reservation.workshop_id)
-    if not _release(reservation, by=by, now=timezone.now()):
+    if not _release(reservation, by=by):
         raise RegistrationError(_("These seats were already returned to the pool."))
     _promote(workshop, actor=None)
     return reservation
@@ -183,7 +187,7 @@ def release_due_reservations(now: dt.datetime | None = None) -> int:
         try:
             with transaction.atomic():
                 workshop = lock_workshop(reservation.workshop_id)
-                if workshop is None or not _release(reservation, by=None, now=now, due=True):
+                if workshop is None or not _release(reservation, by=None, due_at=now):
                     continue
                 _promote(workshop, actor=None)
         except RegistrationError:
