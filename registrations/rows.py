@@ -9,6 +9,8 @@ key, and nothing has to be invalidated.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 from registrations.models import Registration, RegistrationEvent
 
 State = Registration.State
@@ -118,6 +120,8 @@ def row_data(reg: dict, section: str, error: dict | None, labels: dict) -> dict:
 def rows_by_section(lists: dict[str, list], row_error: dict) -> dict[str, list[dict]]:
     """Each list's rows as `row_data` dicts."""
     labels = {value: str(label) for value, label in State.choices}
+    # The state's own label speaks to the officer; staff read whose answer it waits for.
+    labels[State.OFFERED] = gettext("Nominated by the agency: awaiting the officer's answer")
     return {
         section: [row_data(reg, section, row_error.get(reg["pk"]), labels) for reg in regs]
         for section, regs in lists.items()

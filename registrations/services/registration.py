@@ -12,11 +12,12 @@ suspension committed first is seen and refuses the seat; one that comes later wa
 seat to be committed, and an erasure then cancels it. No lock is waited for longer than
 `locking.LOCK_TIMEOUT`: past it the request is refused as busy (a RegistrationError).
 
-Every way to a seat goes through here: an officer registers, a focal point endorses, a
-coordinator approves, the waitlist moves up, or the trainer adds a walk-in on the day. Each asks
-the same questions: may this officer take a seat (`seat_refusal`, their program access), does
-this workshop give seats now (`_check_seats_move`), and are they confirmed for a clashing
-workshop (`find_clash`). An officer who loses access keeps a seat already confirmed (vetting
+Every way to a seat goes through here: an officer registers, a focal point endorses, an
+officer accepts their agency's nomination, a coordinator approves, the waitlist moves up, or the
+trainer adds a walk-in on the day. Each asks the same questions: may this officer take a seat
+(`seat_refusal`, their program access), does this workshop give seats now (`_check_seats_move`),
+is a seat free for them (`seats.free_seats`: seats held for an agency are its nominees' only),
+and are they confirmed for a clashing workshop (`find_clash`). An officer who loses access keeps a seat already confirmed (vetting
 expiring or an agency's access withdrawn is a date or a status read on each request, and often
 mended); what they wait for (a nomination, an approval, the waitlist) waits with them: the
 waitlist passes them over, keeping their place, and moves up when their access returns
