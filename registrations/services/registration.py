@@ -17,12 +17,12 @@ officer accepts their agency's nomination, a coordinator approves, the waitlist 
 trainer adds a walk-in on the day. Each asks the same questions: may this officer take a seat
 (`seat_refusal`, their program access), does this workshop give seats now (`_check_seats_move`),
 is a seat free for them (`seats.free_seats`: seats held for an agency are its nominees' only),
-and are they confirmed for a clashing workshop (`find_clash`). An officer who loses access keeps a seat already confirmed (vetting
-expiring or an agency's access withdrawn is a date or a status read on each request, and often
-mended); what they wait for (a nomination, an approval, the waitlist) waits with them: the
-waitlist passes them over, keeping their place, and moves up when their access returns
-(`fill_seats_waited_by`). A suspension or a rejection is a decision: it withdraws every
-registration (`withdraw_registrations`, from the vetting service).
+and are they confirmed for a clashing workshop (`find_clash`). An officer who loses access
+keeps a seat already confirmed (vetting expiring or an agency's access withdrawn is a date or a
+status read on each request, and often mended); what they wait for (a nomination, an approval,
+the waitlist) waits with them: the waitlist passes them over, keeping their place, and moves up
+when their access returns (`fill_seats_waited_by`). A suspension or a rejection is a decision:
+it withdraws every registration (`withdraw_registrations`, from the vetting service).
 """
 
 from __future__ import annotations
