@@ -15,7 +15,7 @@ def registration_event_mail(event_id: int) -> EmailMessage:
     the event row says what the change did; the workshop and officer are read as they are
     then, and a resend repeats that."""
     event = RegistrationEvent.objects.select_related(
-        "registration__officer", "registration__workshop"
+        "registration__officer", "registration__workshop", "actor"
     ).get(pk=event_id)
     registration = event.registration
     officer = registration.officer
@@ -43,6 +43,29 @@ def registration_waiting_mail(event_id: int, member_id: int) -> EmailMessage:
     return build_templated_email(
         to=member.email,
         template="registrations/email/registration_waiting",
+        context={
+            "event": event,
+            "registration": registration,
+            "workshop": registration.workshop,
+            "officer": registration.officer,
+            "member": member,
+        },
+        language=member.language,
+        time_zone=member.time_zone,
+    )
+
+
+def nomination_declined_mail(event_id: int, member_id: int) -> EmailMessage:
+    """To a focal point: an officer of their agency declined its nomination. Rendered when
+    sent from the event row, which never changes."""
+    event = RegistrationEvent.objects.select_related(
+        "registration__officer__agency", "registration__workshop"
+    ).get(pk=event_id)
+    member = User.objects.get(pk=member_id)
+    registration = event.registration
+    return build_templated_email(
+        to=member.email,
+        template="registrations/email/nomination_declined",
         context={
             "event": event,
             "registration": registration,

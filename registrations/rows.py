@@ -9,12 +9,15 @@ key, and nothing has to be invalidated.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 from registrations.models import Registration, RegistrationEvent
 
 State = Registration.State
 # Rows show officers' names: erasing one leaves a cached copy for at most this long.
 CACHE_SECONDS = 300
-# The actions each list offers (pending rows: approve only while "pending", not "nomination").
+# The actions each list offers (pending rows: approve only while "pending", not "nomination";
+# a nomination the officer has not answered yet can only be taken back).
 ACTIONS = {
     "confirmed": ("remove",),
     "waitlisted": ("decline", "remove"),
@@ -26,6 +29,7 @@ REG_FIELDS = (
     "pk", "state", "created_at", "confirmed_at", "waitlisted_at",
     "officer__full_name", "officer__rank", "officer__email", "officer__agency__name",
     "endorsed_by_id", "endorsed_by__full_name", "endorsed_by__email",
+    "nominated_by_id", "nominated_by__full_name", "nominated_by__email",
 )  # fmt: skip
 EVENT_FIELDS = (
     "registration_id", "created_at", "from_state", "to_state", "reason",
@@ -71,7 +75,9 @@ def row_data(reg: dict, section: str, error: dict | None, labels: dict) -> dict:
     """Everything the row shows. `labels`: the state labels in the active language, looked up
     once (get_state_display per row rebuilds the choices each call)."""
     actions: tuple[str, ...]
-    if section == "pending":
+    if section == "pending" and reg["state"] == State.OFFERED:
+        actions = ("remove",)
+    elif section == "pending":
         actions = ("approve", "decline") if reg["state"] == State.PENDING else ("decline",)
     else:
         actions = ACTIONS[section]
@@ -86,6 +92,9 @@ def row_data(reg: dict, section: str, error: dict | None, labels: dict) -> dict:
         "email": reg["officer__email"],
         "endorsed_by": _person(reg["endorsed_by__full_name"], reg["endorsed_by__email"])
         if reg["endorsed_by_id"]
+        else "",
+        "nominated_by": _person(reg["nominated_by__full_name"], reg["nominated_by__email"])
+        if reg["nominated_by_id"]
         else "",
         "created_at": reg["created_at"],
         "confirmed_at": reg["confirmed_at"],
@@ -111,6 +120,8 @@ def row_data(reg: dict, section: str, error: dict | None, labels: dict) -> dict:
 def rows_by_section(lists: dict[str, list], row_error: dict) -> dict[str, list[dict]]:
     """Each list's rows as `row_data` dicts."""
     labels = {value: str(label) for value, label in State.choices}
+    # The state's own label speaks to the officer; staff read whose answer it waits for.
+    labels[State.OFFERED] = gettext("Nominated by the agency: awaiting the officer's answer")
     return {
         section: [row_data(reg, section, row_error.get(reg["pk"]), labels) for reg in regs]
         for section, regs in lists.items()

@@ -1,21 +1,41 @@
 from django.urls import path
 
-from . import views
+from .views import nominations, registration, reservations
 
 app_name = "registration"
 
 urlpatterns = [
-    path("workshops/<int:workshop_pk>/register/", views.register, name="register"),
-    path("my-training/", views.my_training, name="my_training"),
-    path("my-training/<int:pk>/cancel/", views.cancel, name="cancel"),
-    path("my-training/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
-    path("my-training/<int:pk>/leave-waitlist/", views.leave_waitlist, name="leave_waitlist"),
+    path("workshops/<int:workshop_pk>/register/", registration.register, name="register"),
+    path("my-training/", registration.my_training, name="my_training"),
+    path("my-training/<int:pk>/cancel/", registration.cancel, name="cancel"),
+    path("my-training/<int:pk>/withdraw/", registration.withdraw, name="withdraw"),
+    path(
+        "my-training/<int:pk>/leave-waitlist/",
+        registration.leave_waitlist,
+        name="leave_waitlist",
+    ),
+    path(
+        "my-training/<int:pk>/nomination/",
+        nominations.nomination_answer,
+        name="nomination_answer",
+    ),
     path(
         "manage/workshops/<int:workshop_pk>/registrations/",
-        views.workshop_registrations,
+        registration.workshop_registrations,
         name="workshop_registrations",
     ),
-    path("manage/registrations/<int:pk>/decide/", views.decide, name="decide"),
-    path("nominations/", views.nominations, name="nominations"),
-    path("nominations/<int:pk>/decide/", views.nomination_decide, name="nomination_decide"),
+    path("manage/registrations/<int:pk>/decide/", registration.decide, name="decide"),
+    path(
+        "manage/workshops/<int:workshop_pk>/reservations/",
+        reservations.reserve_seats,
+        name="reserve_seats",
+    ),
+    path(
+        "manage/reservations/<int:pk>/release/",
+        reservations.reservation_release,
+        name="reservation_release",
+    ),
+    path("nominations/", nominations.nominations, name="nominations"),
+    path("nominations/new/", nominations.nominate, name="nominate"),
+    path("nominations/<int:pk>/decide/", nominations.nomination_decide, name="nomination_decide"),
 ]

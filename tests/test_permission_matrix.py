@@ -19,7 +19,7 @@ from attendance.models import AttendanceMark, Certificate, WorkshopClosure
 from attendees.models import Agency, AgencyDomain, AgencyRequest, User
 from audit.models import AuditEntry
 from invites.models import CalendarFeed
-from registrations.models import Registration
+from registrations.models import Registration, SeatReservation
 from tests.security.urltable import KWARGS, site_url_names
 from tests.security.world import ROLES, build_world
 from tests.signin import sign_in
@@ -111,6 +111,13 @@ EXPECTATIONS: dict[str, Expect] = {
     "registration:decide": P(COORDINATORS_OF_REGION),
     "registration:nominations": E(FOCAL_POINTS),
     "registration:nomination_decide": P({"focal_a"}),
+    # A focal point nominates their own agency's officers (GET: the workshop picker).
+    "registration:nominate": E(FOCAL_POINTS),
+    # The officer's answer to her agency's nomination: hers only (GET: the answer page).
+    "registration:nomination_answer": E({"officer_a"}),
+    # Seats held for an agency: the coordinators of the workshop's region.
+    "registration:reserve_seats": P(COORDINATORS_OF_REGION),
+    "registration:reservation_release": P(COORDINATORS_OF_REGION),
     # curriculum (global: every coordinator manages it; trainers author)
     "workshops:module_list": E(STAFF),
     "workshops:module_create": E(STAFF),
@@ -203,6 +210,7 @@ def _fingerprint() -> str:
     """A digest of every row a denied POST could try to change."""
     parts = [
         list(Registration.objects.order_by("pk").values_list("pk", "state")),
+        list(SeatReservation.objects.order_by("pk").values_list("pk", "seats", "released_at")),
         list(
             User.objects.order_by("pk").values_list(
                 "pk",

@@ -35,6 +35,12 @@ app.conf.beat_schedule = {
         "task": "invites.tasks.send_due_reminders",
         "schedule": crontab(minute=5),
     },
+    # Seats held for an agency whose date has come return to the pool (the waitlist first):
+    # until then they stay the agency's.
+    "registrations-release-due-reservations": {
+        "task": "registrations.tasks.release_due_reservations",
+        "schedule": crontab(minute="*/5"),
+    },
     # Export files whose download link has expired.
     "reports-purge-exports": {"task": "reports.tasks.purge_exports", "schedule": 3600.0},
     # Each digest-mode staff member's daily or weekly digest, once due at DIGEST_HOUR locally.

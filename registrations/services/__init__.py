@@ -1,16 +1,19 @@
-"""Writes for workshop registrations, re-exported here (`registration` holds the rules,
-`seats` and `locking` the contended reads and locks)."""
+"""Writes for workshop registrations, re-exported here (`registration` holds the rules and
+nominations, `reservations` the seats held for agencies, `seats` the seat rule and, with
+`locking`, the contended reads and locks)."""
 
 from .registration import (
     BulkResult,
     RegistrationError,
     WorkshopNotFound,
+    accept_nomination,
     admit_walk_in,
     approve_registration,
     approve_registrations,
     cancel_registration,
     cancel_workshop_registrations,
     count_clashing_confirmations,
+    decline_nomination,
     decline_registration,
     decline_registrations,
     endorse_nomination,
@@ -18,6 +21,7 @@ from .registration import (
     fill_seats_waited_by,
     find_clash,
     leave_waitlist,
+    nominate,
     register,
     reject_nomination,
     remove_registration,
@@ -25,9 +29,16 @@ from .registration import (
     withdraw_registrations,
     withdraw_request,
 )
+from .reservations import release_due_reservations, release_reservation, reserve_seats
 
 __all__ = [
     "BulkResult",
+    "accept_nomination",
+    "decline_nomination",
+    "nominate",
+    "release_due_reservations",
+    "release_reservation",
+    "reserve_seats",
     "RegistrationError",
     "WorkshopNotFound",
     "admit_walk_in",

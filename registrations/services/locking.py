@@ -61,26 +61,34 @@ ORDER BY s.starts_at, s.id LIMIT 1
 """
 
 
-# The seat counts of a workshop and the officer's own row for it (the pair is unique), in one
-# index read; under the workshop's lock, where its ORM twin's query building cost a registration
-# about as much as everything else it does there. Parameters: confirmed, waitlisted, officer
-# (x2), workshop, confirmed, waitlisted, officer.
+# The seat counts of a workshop, the officer's own row for it (the pair is unique) and whether
+# any agency holds seats on it (`SeatReservation.held`, probed on its partial unique index), in
+# one index read; under the workshop's lock, where its ORM twin's query building cost a
+# registration about as much as everything else it does there. Parameters: confirmed,
+# waitlisted, officer (x3), workshop, workshop, confirmed, waitlisted, officer.
 SEATS_SQL = """
 SELECT count(*) FILTER (WHERE state = %s), count(*) FILTER (WHERE state = %s),
-       max(id) FILTER (WHERE officer_id = %s), max(state) FILTER (WHERE officer_id = %s)
+       max(id) FILTER (WHERE officer_id = %s), max(state) FILTER (WHERE officer_id = %s),
+       max(endorsed_by_id) FILTER (WHERE officer_id = %s),
+       EXISTS (SELECT 1 FROM registrations_seatreservation
+               WHERE workshop_id = %s AND released_at IS NULL)
 FROM attendees_registration
 WHERE workshop_id = %s AND (state IN (%s, %s) OR officer_id = %s)
 """
 
 
-def read_seats(*, workshop_id: int, officer_id: int) -> tuple[int, int, int | None, str | None]:
-    """SEATS_SQL's answer: (confirmed, waitlisted, own registration id, own state)."""
+def read_seats(
+    *, workshop_id: int, officer_id: int
+) -> tuple[int, int, int | None, str | None, int | None, bool]:
+    """SEATS_SQL's answer: (confirmed, waitlisted, own registration id, own state, who endorsed
+    it, whether seats are held for an agency)."""
     confirmed, waitlisted = Registration.State.CONFIRMED.value, Registration.State.WAITLISTED.value
-    params: list[str | int] = [confirmed, waitlisted, officer_id, officer_id, workshop_id]
-    params += [confirmed, waitlisted, officer_id]
+    params: list[str | int] = [confirmed, waitlisted, officer_id, officer_id, officer_id]
+    params += [workshop_id, workshop_id, confirmed, waitlisted, officer_id]
     with connection.cursor() as cursor:
         cursor.execute(SEATS_SQL, params)
-        return cursor.fetchone()
+        row = cursor.fetchone()
+    return (*row[:5], bool(row[5]))
 
 
 def _postgresql() -> bool:

@@ -12,16 +12,17 @@ suspension committed first is seen and refuses the seat; one that comes later wa
 seat to be committed, and an erasure then cancels it. No lock is waited for longer than
 `locking.LOCK_TIMEOUT`: past it the request is refused as busy (a RegistrationError).
 
-Every way to a seat goes through here: an officer registers, a focal point endorses, a
-coordinator approves, the waitlist moves up, or the trainer adds a walk-in on the day. Each asks
-the same questions: may this officer take a seat (`seat_refusal`, their program access), does
-this workshop give seats now (`_check_seats_move`), and are they confirmed for a clashing
-workshop (`find_clash`). An officer who loses access keeps a seat already confirmed (vetting
-expiring or an agency's access withdrawn is a date or a status read on each request, and often
-mended); what they wait for (a nomination, an approval, the waitlist) waits with them: the
-waitlist passes them over, keeping their place, and moves up when their access returns
-(`fill_seats_waited_by`). A suspension or a rejection is a decision: it withdraws every
-registration (`withdraw_registrations`, from the vetting service).
+Every way to a seat goes through here: an officer registers, a focal point endorses, an
+officer accepts their agency's nomination, a coordinator approves, the waitlist moves up, or the
+trainer adds a walk-in on the day. Each asks the same questions: may this officer take a seat
+(`seat_refusal`, their program access), does this workshop give seats now (`_check_seats_move`),
+is a seat free for them (`seats.free_seats`: seats held for an agency are its nominees' only),
+and are they confirmed for a clashing workshop (`find_clash`). An officer who loses access
+keeps a seat already confirmed (vetting expiring or an agency's access withdrawn is a date or a
+status read on each request, and often mended); what they wait for (a nomination, an approval,
+the waitlist) waits with them: the waitlist passes them over, keeping their place, and moves up
+when their access returns (`fill_seats_waited_by`). A suspension or a rejection is a decision:
+it withdraws every registration (`withdraw_registrations`, from the vetting service).
 """
 
 from __future__ import annotations
@@ -30,9 +31,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from attendees.models import User
 from attendees.models.access import AccessState
@@ -44,7 +45,16 @@ from registrations.signals import seat_changed
 from trainingsite import when
 from workshops.models import Workshop
 
-from .seats import RegistrationError, find_clash, lock_and_read_seats, lock_workshop
+from .seats import (
+    RegistrationError,
+    SeatPool,
+    find_clash,
+    free_seats,
+    lock_accounts,
+    lock_and_read_seats,
+    lock_workshop,
+    takes_seat,
+)
 
 State = Registration.State
 
@@ -136,19 +146,11 @@ def _queue_waiting_mails(
     )
 
 
-def _confirmed_counts(workshop: Workshop, agency_id: int | None) -> tuple[int, int]:
-    counts = Registration.objects.filter(workshop=workshop, state=State.CONFIRMED).aggregate(
-        total=Count("pk"), agency=Count("pk", filter=Q(officer__agency_id=agency_id))
-    )
-    return counts["total"], counts["agency"]
-
-
-def _seat_for(workshop: Workshop, agency_id: int | None) -> bool:
-    """Whether an officer of `agency_id` can take a seat now (caller holds the workshop lock)."""
-    total, agency = _confirmed_counts(workshop, agency_id)
-    if total >= workshop.capacity:
-        return False
-    return workshop.agency_seat_cap is None or agency < workshop.agency_seat_cap
+def _seat_for(workshop: Workshop, reg: Registration) -> bool:
+    """Whether `reg` can take a seat now (the seat rule, `seats.free_seats`, and the agency's
+    cap; the caller holds the workshop lock)."""
+    pool = SeatPool.read(workshop)
+    return pool.takes_seat(reg.officer.agency_id, endorsed=reg.endorsed_by_id is not None)
 
 
 def _clash_message(other: Workshop) -> str:
@@ -216,28 +218,24 @@ def _check_open(workshop: Workshop, now) -> None:
 
 
 def _promote(workshop: Workshop, *, actor: User | None) -> list[Registration]:
-    """Fill free seats from the waitlist, first come first served, skipping officers whose
-    agency is at its cap, who have no program access now (they keep their place) or who are
-    confirmed for a clashing workshop. Caller holds the workshop lock."""
+    """Fill free seats from the waitlist, first come first served, skipping officers who
+    cannot use the free seats (their agency is at its cap, or the free seats are held for
+    another agency, or for their own and they were not endorsed by it), who have no program
+    access now, or who are confirmed for a clashing workshop: each keeps their place. Caller
+    holds the workshop lock."""
     try:
         _check_seats_move(workshop, timezone.now())
     except RegistrationError:
         return []
-    confirmed = Registration.objects.filter(workshop=workshop, state=State.CONFIRMED)
-    free = workshop.capacity - confirmed.count()
-    if free <= 0:
-        return []
-    per_agency: dict[int | None, int] = {}
-    if workshop.agency_seat_cap is not None:
-        for row in confirmed.values("officer__agency_id").annotate(n=Count("pk")):
-            per_agency[row["officer__agency_id"]] = row["n"]
+    pool = SeatPool.read(workshop)
     promoted = []
-    for reg in Registration.objects.filter(workshop=workshop).waitlist().select_related("officer"):
-        if free <= 0:
+    waitlist = Registration.objects.filter(workshop=workshop).waitlist().select_related("officer")
+    for reg in waitlist:
+        if pool.confirmed >= workshop.capacity:
             break
         agency_id = reg.officer.agency_id
-        cap = workshop.agency_seat_cap
-        if cap is not None and per_agency.get(agency_id, 0) >= cap:
+        endorsed = reg.endorsed_by_id is not None
+        if not pool.takes_seat(agency_id, endorsed=endorsed):
             continue
         if seat_refusal(reg.officer) is not None:
             continue
@@ -249,15 +247,26 @@ def _promote(workshop: Workshop, *, actor: User | None) -> list[Registration]:
             actor=actor,
             reason=_("A seat became free and you were next on the waitlist."),
         )
-        per_agency[agency_id] = per_agency.get(agency_id, 0) + 1
-        free -= 1
+        pool.seat(agency_id, endorsed=endorsed)
         promoted.append(reg)
     return promoted
 
 
 def _seat_or_waitlist(reg: Registration, workshop: Workshop, *, by: User, message: str) -> None:
-    target = State.CONFIRMED if _seat_for(workshop, reg.officer.agency_id) else State.WAITLISTED
+    target = State.CONFIRMED if _seat_for(workshop, reg) else State.WAITLISTED
     _transition(reg, to=target, actor=by, reason=message)
+
+
+# A cancelled row taken up again (the one row per officer and workshop) starts afresh.
+RESET_FIELDS = (
+    "endorsed_by",
+    "endorsed_at",
+    "nominated_by",
+    "nominated_at",
+    "waitlisted_at",
+    "confirmed_at",
+    "created_at",
+)
 
 
 # --- officer actions -----------------------------------------------------------------------
@@ -319,13 +328,19 @@ def register(*, workshop_id: int, officer: User) -> Registration:
         # Re-registering after a cancellation reuses the one row (the unique constraint).
         reg = Registration(pk=own.pk, workshop=workshop, officer=officer, state=own.state)
         reg.created_at = now
-        extra = ("endorsed_by", "endorsed_at", "waitlisted_at", "confirmed_at", "created_at")
+        extra = RESET_FIELDS
     else:
         reg = Registration(workshop=workshop, officer=officer, state="", created_at=now)
         extra = ()
 
-    has_seat = seats.confirmed < workshop.capacity and (
-        workshop.agency_seat_cap is None or seats.agency_confirmed < workshop.agency_seat_cap
+    # The officer's own request: never endorsed, so never in a seat held for an agency.
+    has_seat = takes_seat(
+        workshop,
+        confirmed=seats.confirmed,
+        agency_confirmed=seats.agency_confirmed,
+        reserved=seats.reserved,
+        agency_id=officer.agency_id,
+        endorsed=False,
     )
     if workshop.requires_nomination:
         target = State.NOMINATION
@@ -464,7 +479,18 @@ def admit_walk_in(*, workshop_id: int, email: str, by: User, reason: str) -> Adm
             _("%(name)s is confirmed for the clashing workshop “%(title)s”.")
             % {"name": officer, "title": clash.title}
         )
-    full = seats.confirmed >= workshop.capacity
+    # Seats held for another agency are not free (nor the officer's agency's, unless it
+    # endorsed them): taking one is a coordinator's call, as beyond the capacity.
+    full = (
+        free_seats(
+            capacity=workshop.capacity,
+            confirmed=seats.confirmed,
+            reserved=seats.reserved,
+            agency_id=officer.agency_id,
+            endorsed=seats.own is not None and seats.own.endorsed,
+        )
+        <= 0
+    )
     cap = workshop.agency_seat_cap
     capped = cap is not None and seats.agency_confirmed >= cap
     if full and not coordinator:
@@ -615,6 +641,242 @@ def reject_nomination(*, registration_id: int, by: User, message: str = "") -> R
         reason=message or _("Not endorsed by your agency focal point."),
     )
     _audit_registration(reg, by=by, verb="not_endorsed", message=message)
+    return reg
+
+
+# --- focal point: nominating officers; the officer's answer -------------------------------
+#
+# A focal point puts forward officers of their own agency (`nominate`): each gets a row in
+# OFFERED, holding no seat, and an e-mail. Nominations run from the opening of registration to
+# the start: like an endorsement, the agency's act is not bound by the officers' own window
+# (seats held for the agency are filled by nomination, up to the reservation's date). The
+# officer accepts (`accept_nomination`: it goes on as endorsed by the focal point who nominated
+# them) or declines (`decline_nomination`).
+
+
+def _check_nominations_open(workshop: Workshop, now) -> None:
+    _check_seats_move(workshop, now)
+    if now < workshop.registration_opens_at:
+        raise RegistrationError(
+            _("Registration opens on %(when)s: nominations open then too.")
+            % {"when": when.datetime(workshop.registration_opens_at)}
+        )
+
+
+def _nomination_refusal(
+    officer: User, own: Registration | None, workshop: Workshop, *, by: User
+) -> str | None:
+    """Why `by` may not nominate `officer` (an officer of their agency, locked) now, or None."""
+    name = {"name": officer}
+    if officer.pk == by.pk:
+        return _("You cannot nominate yourself: another focal point or a coordinator decides.")
+    refusal = seat_refusal(officer)
+    if refusal is not None:
+        return refusal
+    if own is not None and own.is_active:
+        return _("%(name)s is already registered for this workshop (%(state)s).") % {
+            **name,
+            "state": own.get_state_display(),
+        }
+    if own is not None and own.state in (State.DECLINED, State.REMOVED):
+        return (
+            _(
+                "%(name)s's registration for this workshop was declined or removed: a "
+                "nomination does not overrule that decision."
+            )
+            % name
+        )
+    clash = find_clash(officer_id=officer.pk, workshop=workshop)
+    if clash is not None:
+        return _("%(name)s is confirmed for the clashing workshop “%(title)s”.") % {
+            **name,
+            "title": clash.title,
+        }
+    return None
+
+
+@transaction.atomic
+def nominate(
+    *, workshop_id: int, officer_ids: Iterable[int], by: User, message: str = ""
+) -> BulkResult:
+    """A focal point puts forward verified officers of their own agency for a published
+    workshop, from the opening of registration to the start. Each officer is refused with
+    their own reason (no program access, already registered, a decision against them, a
+    clash, the focal point themself) or gets a registration in OFFERED (the one row per officer
+    and workshop, reused), an e-mail asking them to answer, a history row and an audit entry.
+    Ids of no officer of the agency are refused without saying anything about them.
+
+    A nomination holds no seat: it locks the officers' account rows (a registration, erasure
+    or vetting decision of theirs runs before or after it, never across it) and the workshop
+    row (a registration of theirs for it too), in the lock order."""
+    if not by.is_focal_point or by.agency_id is None or not by.has_program_access:
+        raise RegistrationError(_("Only an agency focal point can nominate officers."))
+    try:
+        ids = sorted({int(pk) for pk in officer_ids})
+    except (TypeError, ValueError):
+        ids = []
+    if not ids:
+        raise RegistrationError(_("Choose at least one officer of your agency."))
+    try:
+        visible = Workshop.objects.visible_to(by).filter(pk=workshop_id).exists()
+    except (ValueError, TypeError):
+        visible = False
+    if not visible:
+        raise WorkshopNotFound(_("This workshop does not exist."))
+    officers = lock_accounts(agency_id=by.agency_id, officer_ids=ids)
+    workshop = _lock_workshop(workshop_id)
+    now = timezone.now()
+    _check_nominations_open(workshop, now)
+    result = BulkResult()
+    unknown = len(ids) - len(officers)
+    if unknown:
+        result.skipped.append(
+            ngettext(
+                "%(n)s of the chosen officers is not an officer of your agency: not nominated.",
+                "%(n)s of the chosen officers are not officers of your agency: not nominated.",
+                unknown,
+            )
+            % {"n": unknown}
+        )
+    rows = Registration.objects.filter(workshop=workshop, officer__in=officers)
+    own = {reg.officer_id: reg for reg in rows}
+    for officer in officers:
+        refusal = _nomination_refusal(officer, own.get(officer.pk), workshop, by=by)
+        if refusal is not None:
+            result.skipped.append(refusal)
+            continue
+        previous = own.get(officer.pk)
+        if previous is not None:
+            reg = previous
+            reg.endorsed_by = reg.endorsed_at = reg.waitlisted_at = reg.confirmed_at = None
+            reg.created_at = now
+            extra: tuple[str, ...] = RESET_FIELDS
+        else:
+            reg = Registration(workshop=workshop, officer=officer, state="", created_at=now)
+            extra = ()
+        reg.officer, reg.workshop = officer, workshop
+        reg.nominated_by, reg.nominated_at = by, now
+        _transition(
+            reg,
+            to=State.OFFERED,
+            actor=by,
+            reason=message,
+            extra_fields=(*extra, "nominated_by", "nominated_at"),
+        )
+        _audit_registration(reg, by=by, verb="nominated", message=message)
+        result.done.append(reg)
+    return result
+
+
+def _nominator_in_office(reg: Registration, officer: User) -> User | None:
+    """The focal point who nominated `reg`, if they still are one of the officer's agency
+    with program access; None if they lost the role, the access or the account."""
+    nominator = (
+        User.objects.focal_points()
+        .filter(pk=reg.nominated_by_id, agency_id=officer.agency_id)
+        .first()
+        if reg.nominated_by_id
+        else None
+    )
+    return nominator if nominator is not None and nominator.has_program_access else None
+
+
+@transaction.atomic
+def accept_nomination(*, registration_id: int, officer: User) -> Registration:
+    """The officer accepts their agency's nomination: it goes on as a nomination endorsed by
+    the focal point who made it. Then, as after an endorsement, it waits for the coordinators
+    if the workshop needs approval or nomination; otherwise it takes a seat, the agency's
+    reserved seats included (the seat rule), or a place on the waitlist. Refused as a
+    registration is: no program access, a workshop that gives no seats now, a clash.
+
+    If the focal point who nominated them is no longer one (role, access or account lost), the
+    acceptance waits as a request for the agency's endorsement (NOMINATION): the agency
+    re-confirms through another focal point before a seat, reserved or not, is given."""
+    reg = Registration.objects.of_officer(officer).filter(pk=registration_id).first()
+    if reg is None:
+        raise RegistrationError(_("This registration does not exist."))
+    if seat_refusal(officer) is not None:
+        raise RegistrationError(_("Only verified agency officers can register for workshops."))
+    # A seat may follow: the lock order of a registration (account, workshop, officer).
+    locked = lock_and_read_seats(reg.workshop_id, officer)
+    if locked is None:
+        shown = Workshop.objects.filter(pk=reg.workshop_id).first()
+        if shown is not None:
+            _check_published(shown)
+        raise RegistrationError(_("This workshop is not open for registration."))
+    workshop, seats = locked
+    if not seats.account_ok:
+        raise RegistrationError(_("Only verified agency officers can register for workshops."))
+    reg = Registration.objects.select_related("officer").get(pk=reg.pk)
+    if reg.state != State.OFFERED:
+        raise RegistrationError(
+            _("This nomination was already answered: your registration is now “%(state)s”.")
+            % {"state": reg.get_state_display()}
+        )
+    now = timezone.now()
+    _check_seats_move(workshop, now)
+    clash = find_clash(officer_id=officer.pk, workshop=workshop)
+    if clash is not None:
+        raise RegistrationError(_clash_message(clash))
+    nominator = _nominator_in_office(reg, officer)
+    extra: tuple[str, ...] = ()
+    if nominator is None:
+        target = State.NOMINATION
+        reason = _(
+            "Nomination accepted. The focal point who nominated you no longer acts for your "
+            "agency: another focal point endorses it first."
+        )
+    else:
+        reg.endorsed_by, reg.endorsed_at = nominator, now
+        extra = ("endorsed_by", "endorsed_at")
+        reason = _("Nomination accepted.")
+        if workshop.requires_approval or workshop.requires_nomination:
+            target = State.PENDING
+        elif takes_seat(
+            workshop,
+            confirmed=seats.confirmed,
+            agency_confirmed=seats.agency_confirmed,
+            reserved=seats.reserved,
+            agency_id=officer.agency_id,
+            endorsed=True,
+        ):
+            target = State.CONFIRMED
+        else:
+            target = State.WAITLISTED
+    _transition(reg, to=target, actor=officer, reason=reason, extra_fields=extra)
+    _audit_registration(reg, by=officer, verb="nomination_accepted", message="")
+    return reg
+
+
+@transaction.atomic
+def decline_nomination(*, registration_id: int, officer: User, reason: str = "") -> Registration:
+    """The officer declines their agency's nomination: the row is cancelled (they may still
+    register themselves while registration is open) and the focal point who nominated them is
+    told, or the agency's focal points if that one no longer acts for it."""
+    reg, workshop = _lock_own(registration_id, officer)
+    if reg.state != State.OFFERED:
+        raise RegistrationError(
+            _("This nomination was already answered: your registration is now “%(state)s”.")
+            % {"state": reg.get_state_display()}
+        )
+    reason = reason.strip()
+    event = _transition(
+        reg,
+        to=State.CANCELLED,
+        actor=officer,
+        reason=reason or _("Nomination declined by the officer."),
+    )
+    nominator = _nominator_in_office(reg, officer)
+    focal_points = User.objects.focal_points().filter(agency_id=officer.agency_id)
+    queue_work_renders(
+        candidates=focal_points.filter(pk=nominator.pk) if nominator else focal_points,
+        render="registrations.mails.nomination_declined_mail",
+        args=[event.pk],
+        kind="work",
+        actor=officer,
+        workshop=workshop,
+    )
+    _audit_registration(reg, by=officer, verb="nomination_declined", message=reason)
     return reg
 
 

@@ -19,15 +19,16 @@ events, another transaction's) never wait for it. Lock order: `locking`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import OperationalError
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from attendees.models import User
-from registrations.models import Registration
+from registrations.models import Registration, SeatReservation
 from trainingsite.errors import ServiceError
 from workshops.models import Workshop
 
@@ -46,6 +47,8 @@ class OwnRegistration:
 
     pk: int
     state: str
+    # Endorsed by the agency (a nomination): may take the agency's reserved seats.
+    endorsed: bool = False
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,8 @@ class Seats:
     agency_confirmed: int  # confirmed officers of the registering officer's agency
     waitlisted: int
     own: OwnRegistration | None
+    # Unfilled reserved seats of each agency holding some (`held_reserved_seats`).
+    reserved: Mapping[int, int] = field(default_factory=dict)
 
 
 @contextmanager
@@ -86,6 +91,20 @@ def lock_workshop(workshop_id) -> Workshop | None:
     return _locked(workshop_id)
 
 
+def lock_accounts(*, agency_id: int, officer_ids: list[int]) -> list[User]:
+    """Lock the account rows of the agency's officers among `officer_ids`, in id order, before
+    any workshop (the lock order, `locking`): a nomination then never races a registration,
+    an erasure or a vetting decision of the same officer. Other ids are left out."""
+    locking.limit_lock_waits()
+    with _refused_when_busy():
+        return list(
+            User.objects.officers()
+            .filter(agency_id=agency_id, pk__in=officer_ids)
+            .select_for_update(no_key=True)
+            .order_by("pk")
+        )
+
+
 def lock_and_read_seats(workshop_id, officer: User) -> tuple[Workshop, Seats] | None:
     """Lock the officer's account row, the workshop row and the officer (inside the caller's
     transaction), then read the seat counts and the officer's own row: None if there is no
@@ -109,12 +128,12 @@ def lock_and_read_seats(workshop_id, officer: User) -> tuple[Workshop, Seats] | 
 
 
 def _read_seats(workshop: Workshop, officer: User, *, account_ok: bool) -> Seats:
-    confirmed, waitlisted, own_pk, own_state = locking.read_seats(
+    confirmed, waitlisted, own_pk, own_state, endorsed_by, any_held = locking.read_seats(
         workshop_id=workshop.pk, officer_id=officer.pk
     )
     own: OwnRegistration | None = None
     if own_pk is not None and own_state is not None:  # one row's: both None or neither
-        own = OwnRegistration(pk=own_pk, state=own_state)
+        own = OwnRegistration(pk=own_pk, state=own_state, endorsed=endorsed_by is not None)
     agency_confirmed = 0
     # Only capped workshops pay for the join to the officers' agencies (an officer without one
     # is refused a seat before this: `seat_refusal`).
@@ -128,7 +147,130 @@ def _read_seats(workshop: Workshop, officer: User, *, account_ok: bool) -> Seats
         agency_confirmed=agency_confirmed,
         waitlisted=waitlisted,
         own=own,
+        # Only workshops with seats held for an agency pay for reading them.
+        reserved=held_reserved_seats(workshop.pk) if any_held else {},
     )
+
+
+# --- the seat rule -------------------------------------------------------------------------
+#
+# Seats held for an agency (`SeatReservation`) are the agency's to give by nomination: only
+# registrations its focal point endorsed (`endorsed_by` set) take them. A held reservation's
+# unfilled seats (reserved minus the agency's endorsed officers confirmed) are therefore free
+# for nobody else, nor for the agency's own officers registering on their own. A reservation
+# past its `until` holds until it is released (`release_due_reservations`, run by beat), which
+# then offers the seats to the waitlist first, as any freed seat. Every way to a seat asks
+# `free_seats` (registering, approving, endorsing, accepting a nomination, the waitlist moving
+# up, a walk-in), under the workshop's lock, where reservations are also made and released.
+
+
+def held_reserved_seats(workshop_id: int) -> dict[int, int]:
+    """The unfilled seats of each held reservation on a workshop, by agency id (one query;
+    the caller holds the workshop's lock, under which reservations change)."""
+    rows = (
+        SeatReservation.objects.filter(workshop_id=workshop_id)
+        .held()
+        .with_filled()
+        .values_list("agency_id", "seats", "filled")
+    )
+    return {agency_id: max(seats - filled, 0) for agency_id, seats, filled in rows}
+
+
+def free_seats(
+    *,
+    capacity: int,
+    confirmed: int,
+    reserved: Mapping[int, int],
+    agency_id: int | None,
+    endorsed: bool,
+) -> int:
+    """Seats free for a registration of an officer of `agency_id` (the seat rule): the
+    capacity less the confirmed seats and the unfilled reserved seats of every other agency,
+    and of its own unless the agency endorsed it. May be below zero (a capacity lowered)."""
+    held_back = sum(
+        unfilled for agency, unfilled in reserved.items() if not (endorsed and agency == agency_id)
+    )
+    return capacity - confirmed - held_back
+
+
+def takes_seat(
+    workshop: Workshop,
+    *,
+    confirmed: int,
+    agency_confirmed: int,
+    reserved: Mapping[int, int],
+    agency_id: int | None,
+    endorsed: bool,
+) -> bool:
+    """Whether the registration gets a seat now: one is free for it and its agency is under
+    the workshop's cap."""
+    free = free_seats(
+        capacity=workshop.capacity,
+        confirmed=confirmed,
+        reserved=reserved,
+        agency_id=agency_id,
+        endorsed=endorsed,
+    )
+    cap = workshop.agency_seat_cap
+    return free > 0 and (cap is None or agency_confirmed < cap)
+
+
+@dataclass
+class SeatPool:
+    """A workshop's seats as the rule needs them, read under its lock (two queries) and kept
+    up to date by `seat` while one transaction fills several (the waitlist moving up)."""
+
+    workshop: Workshop
+    confirmed: int
+    by_agency: dict[int | None, int]
+    reserved: dict[int, int]
+
+    @classmethod
+    def read(cls, workshop: Workshop) -> SeatPool:
+        rows = (
+            Registration.objects.filter(workshop=workshop, state=State.CONFIRMED)
+            .values("officer__agency_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        by_agency: dict[int | None, int] = {row["officer__agency_id"]: row["n"] for row in rows}
+        return cls(
+            workshop=workshop,
+            confirmed=sum(by_agency.values()),
+            by_agency=by_agency,
+            reserved=held_reserved_seats(workshop.pk),
+        )
+
+    @property
+    def open_seats(self) -> int:
+        """Free for anyone: the capacity less the confirmed and every unfilled reserved seat."""
+        return self.workshop.capacity - self.confirmed - sum(self.reserved.values())
+
+    def free_for(self, agency_id: int | None, *, endorsed: bool) -> int:
+        return free_seats(
+            capacity=self.workshop.capacity,
+            confirmed=self.confirmed,
+            reserved=self.reserved,
+            agency_id=agency_id,
+            endorsed=endorsed,
+        )
+
+    def takes_seat(self, agency_id: int | None, *, endorsed: bool) -> bool:
+        return takes_seat(
+            self.workshop,
+            confirmed=self.confirmed,
+            agency_confirmed=self.by_agency.get(agency_id, 0),
+            reserved=self.reserved,
+            agency_id=agency_id,
+            endorsed=endorsed,
+        )
+
+    def seat(self, agency_id: int | None, *, endorsed: bool) -> None:
+        """Count a seat just given: an endorsed officer fills their agency's reservation."""
+        self.confirmed += 1
+        self.by_agency[agency_id] = self.by_agency.get(agency_id, 0) + 1
+        if endorsed and agency_id is not None and self.reserved.get(agency_id, 0) > 0:
+            self.reserved[agency_id] -= 1
 
 
 def find_clash(*, officer_id: int, workshop: Workshop, lock: bool = False) -> Workshop | None:

@@ -38,9 +38,22 @@ def registration_panel_state(workshop, my_registration=None) -> dict:
         "can_cancel": state == State.CONFIRMED and before_deadline,
         "can_withdraw": state in (State.PENDING, State.NOMINATION) and not started,
         "can_leave_waitlist": state == State.WAITLISTED and not started,
+        "can_answer": state == State.OFFERED and not started,
         "cancel_deadline": deadline,
         "active": active,
     }
+
+
+@register.simple_tag
+def nominations_open(workshop) -> bool:
+    """Whether a focal point may nominate officers for `workshop` now: published, from the
+    opening of registration to the start (`services.nominate`)."""
+    now = timezone.now()
+    return (
+        workshop.status == "published"
+        and workshop.registration_opens_at <= now
+        and (workshop.starts_at is None or now < workshop.starts_at)
+    )
 
 
 @register.simple_tag
@@ -57,6 +70,18 @@ def registration_counts(user) -> dict:
                 "pk", filter=Q(state__in=[State.WAITLISTED, State.PENDING, State.NOMINATION])
             ),
         )
+    )
+
+
+@register.simple_tag
+def offered_nomination_count(user) -> int:
+    """Nominations by the officer's agency waiting for their answer (workshops not started)."""
+    if not user.is_authenticated or user.agency_id is None:
+        return 0
+    return (
+        Registration.objects.of_officer(user)
+        .filter(state=State.OFFERED, workshop__starts_at__gt=timezone.now())
+        .count()
     )
 
 

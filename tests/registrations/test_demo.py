@@ -46,6 +46,38 @@ def test_seed_covers_every_state_and_is_idempotent():
         State.PENDING,
         State.NOMINATION,
         State.CANCELLED,
+        State.OFFERED,
     }
     full = Workshop.objects.get(capacity=3)
     assert full.registrations.filter(state=State.CONFIRMED).count() == 3
+
+
+def test_the_dutch_and_singaporean_focal_points_have_held_seats_and_nominations():
+    from registrations.models import SeatReservation
+
+    demo.seed()
+    for slug, days in (("apac", 40), ("europe", 45)):
+        start = timezone.now() + dt.timedelta(days=days)
+        WorkshopFactory(
+            region=Region.objects.get(slug=slug),
+            capacity=20,
+            sessions=[(start, start + dt.timedelta(hours=8))],
+        )
+    WorkshopFactory(region=Region.objects.get(slug="apac"), capacity=2)  # the full one
+    WorkshopFactory(region=Region.objects.get(slug="apac"), requires_approval=True)
+    demo_registrations.seed()
+    demo_registrations.seed()
+    held = SeatReservation.objects.held().with_filled().select_related("agency")
+    by_country = {r.agency.country.code: (r.seats, r.filled) for r in held}
+    assert by_country == {"NL": (3, 1), "SG": (2, 1)}
+    nominated = Registration.objects.filter(nominated_by__isnull=False)
+    assert set(nominated.values_list("state", flat=True)) == {
+        State.OFFERED,
+        State.CONFIRMED,
+        State.PENDING,
+        State.CANCELLED,
+    }
+    assert set(nominated.values_list("nominated_by__email", flat=True)) == {
+        "focal@politie.example.nl",
+        "focal@spf.example.sg",
+    }

@@ -100,24 +100,43 @@ def test_the_register_page_says_busy_instead_of_failing(held_workshop, client_fo
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("seed", range(4))
-def test_the_seat_read_says_what_its_orm_twin_says(seed, region, agency):
-    """SEATS_SQL against the plain ORM aggregate, on random registrations of two workshops."""
+def test_the_seat_read_says_what_its_orm_twin_says(seed, region, agency, focal_point):
+    """SEATS_SQL against the plain ORM aggregate, on random registrations (some endorsed) and
+    reservations (held or released) of three workshops."""
+    import datetime as dt
     import random
 
     from django.db.models import Count, Max, Q
+    from django.utils import timezone
 
-    from tests.factories import RegistrationFactory
+    from registrations.models import SeatReservation
+    from tests.factories import AgencyFactory, RegistrationFactory
 
     rng = random.Random(seed)
-    workshops = [WorkshopFactory(region=region) for _ in range(2)]
+    workshops = [WorkshopFactory(region=region) for _ in range(3)]
     officers = [OfficerFactory(agency=agency) for _ in range(12)]
     for officer in officers:
         for workshop in workshops:
             if rng.random() < 0.7:
                 state = rng.choice(list(Registration.State.values))
-                RegistrationFactory(workshop=workshop, officer=officer, state=state)
+                endorsed = focal_point if rng.random() < 0.3 else None
+                RegistrationFactory(
+                    workshop=workshop, officer=officer, state=state, endorsed_by=endorsed
+                )
+    until = timezone.now() + dt.timedelta(days=3)
+    for workshop in workshops[:2]:
+        for holder in (agency, AgencyFactory(region=region)):
+            if rng.random() < 0.6:
+                SeatReservation.objects.create(
+                    workshop=workshop,
+                    agency=holder,
+                    seats=2,
+                    until=until,
+                    released_at=timezone.now() if rng.random() < 0.5 else None,
+                )
     State = Registration.State
     for workshop in workshops:
+        held = SeatReservation.objects.filter(workshop=workshop).held().exists()
         for officer in [*officers, OfficerFactory(agency=agency)]:
             own = Q(officer=officer)
             twin = Registration.objects.filter(workshop=workshop).aggregate(
@@ -125,10 +144,13 @@ def test_the_seat_read_says_what_its_orm_twin_says(seed, region, agency):
                 waitlisted=Count("pk", filter=Q(state=State.WAITLISTED)),
                 own_pk=Max("pk", filter=own),
                 own_state=Max("state", filter=own),
+                own_endorsed_by=Max("endorsed_by", filter=own),
             )
             assert locking.read_seats(workshop_id=workshop.pk, officer_id=officer.pk) == (
                 twin["confirmed"],
                 twin["waitlisted"],
                 twin["own_pk"],
                 twin["own_state"],
+                twin["own_endorsed_by"],
+                held,
             )

@@ -12,7 +12,7 @@ from attendance import services as attendance_services
 from attendance.models import Certificate
 from attendees.models import AgencyRequest, User
 from invites.models import CalendarFeed
-from registrations.models import Registration
+from registrations.models import Registration, SeatReservation
 from tests.factories import (
     MaterialFactory,
     ModuleFactory,
@@ -102,6 +102,23 @@ def build_world(request) -> World:
         confirmed_at=None,
         waitlisted_at=timezone.now(),
     )
+    # Officer A nominated by her focal point (awaiting her answer), and seats of the open
+    # workshop held for agency A.
+    offered_reg = RegistrationFactory(
+        workshop=WorkshopFactory(title="Nominated workshop", region=region),
+        officer=officer,
+        state=Registration.State.OFFERED,
+        confirmed_at=None,
+        nominated_by=users["focal_a"],
+        nominated_at=timezone.now(),
+    )
+    reservation = SeatReservation.objects.create(
+        workshop=workshop,
+        agency=agency,
+        seats=2,
+        until=workshop.starts_at - dt.timedelta(days=1),
+        created_by=users["coord_a"],
+    )
     past = WorkshopFactory(
         title="Closed workshop",
         region=region,
@@ -136,6 +153,8 @@ def build_world(request) -> World:
         "pending_registration": pending_reg,
         "requested_registration": requested_reg,
         "waitlisted_registration": waitlisted_reg,
+        "offered_registration": offered_reg,
+        "reservation": reservation,
         "past_workshop": past,
         "past_registration": past_reg,
         "certificate": certificate,

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import Country, CountryField
@@ -70,11 +71,13 @@ class WorkshopQuerySet(models.QuerySet):
         return self.filter(status=Workshop.Status.CANCELLED)
 
     def with_seat_counts(self) -> WorkshopQuerySet:
-        """Annotate live `confirmed_count` and `waitlist_count` (correlated subqueries, so other
-        joins on the queryset can never multiply them)."""
+        """Annotate live `confirmed_count`, `waitlist_count` and `reserved_count` (the unfilled
+        seats held for agencies; correlated subqueries, so other joins on the queryset can
+        never multiply them)."""
         return self.annotate(
             confirmed_count=_registration_count("confirmed"),
             waitlist_count=_registration_count("waitlisted"),
+            reserved_count=_reserved_count(),
         )
 
     def with_state_of(self, user) -> WorkshopQuerySet:
@@ -104,6 +107,22 @@ def registration_model() -> type[models.Model]:
     """registrations.Registration, which points at Workshop: reached through the reverse
     relation, as its app sits above this one and is never imported here."""
     return Workshop._meta.get_field("registrations").related_model
+
+
+def _reserved_count():
+    """The unfilled seats of the workshop's held reservations (`SeatReservation.with_filled`,
+    reached through the reverse relation: the registrations app sits above this one)."""
+    reservations: Any = Workshop._meta.get_field("seat_reservations").related_model
+    unfilled = (
+        reservations.objects.filter(workshop=OuterRef("pk"))
+        .held()
+        .with_filled()
+        .order_by()
+        .values("workshop")
+        .annotate(n=Sum(Greatest(F("seats") - F("filled"), 0)))
+        .values("n")
+    )
+    return Coalesce(Subquery(unfilled, output_field=models.IntegerField()), 0)
 
 
 def _registration_count(state: str):
@@ -224,8 +243,18 @@ class Workshop(models.Model):
         return timezone.now() < self.registration_opens_at
 
     @property
+    def seats_reserved(self) -> int:
+        """Seats held for agencies and not yet filled: free for nobody registering."""
+        reserved = getattr(self, "reserved_count", None)
+        if reserved is None:
+            reserved = Workshop.objects.filter(pk=self.pk).with_seat_counts()[0].reserved_count
+        return reserved
+
+    @property
     def seats_left(self) -> int:
-        return max(self.capacity - self.seats_taken, 0)
+        """Seats an officer registering may take: none held for an agency (the seat rule of
+        the registrations app; an agency fills its own by nomination)."""
+        return max(self.capacity - self.seats_taken - self.seats_reserved, 0)
 
 
 class WorkshopModule(models.Model):

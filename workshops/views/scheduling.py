@@ -107,7 +107,8 @@ def catalog(request):
     # Live seat counts: someone may be about to register.
     workshops = workshops.with_seat_counts().with_state_of(request.user)
     if data.get("available"):
-        workshops = workshops.filter(confirmed_count__lt=F("capacity"))
+        # Seats held for an agency are not available to whoever registers.
+        workshops = workshops.filter(capacity__gt=F("confirmed_count") + F("reserved_count"))
     workshops = workshops.select_related("region").order_by("starts_at", "pk")
     page = Paginator(workshops, CATALOG_PAGE_SIZE).get_page(request.GET.get("page"))
     # The filter form is cached (rendering its fields costs more than the rest of the page),

@@ -1,5 +1,5 @@
-"""Registration pages: register/cancel, My training, coordinator lists, focal point
-nominations. Thin: load through a scoped QuerySet, call one service."""
+"""Registration pages: register/cancel, My training, the coordinator's lists. Thin: load through
+a scoped QuerySet, call one service."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.contrib import messages
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,8 +20,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from registrations import rows as registration_rows
 from registrations import services
-from registrations.forms import BulkDecisionForm, NominationDecisionForm, RegistrationDecisionForm
-from registrations.models import Registration
+from registrations.forms import BulkDecisionForm, RegistrationDecisionForm
+from registrations.forms import reservation_form as make_reservation_form
+from registrations.models import Registration, SeatReservation
 from registrations.signals import my_training_context
 from trainingsite.errors import ServiceError
 from trainingsite.roles import role_required
@@ -160,18 +162,27 @@ def my_training(request):
     now = timezone.now()
     regs = (
         Registration.objects.of_officer(request.user)
-        .select_related("workshop")
+        .select_related("workshop", "nominated_by")
         .with_waitlist_position()
         .order_by("workshop__starts_at", "pk")
     )
-    sections = {"confirmed": [], "waitlisted": [], "pending": [], "past": [], "closed": []}
+    sections = {
+        "offered": [],
+        "confirmed": [],
+        "waitlisted": [],
+        "pending": [],
+        "past": [],
+        "closed": [],
+    }
     for reg in regs:
         ended = reg.workshop.ends_at is not None and reg.workshop.ends_at < now
         if ended:
             if reg.state == State.CONFIRMED:
                 sections["past"].append(reg)
             continue
-        if reg.state == State.CONFIRMED:
+        if reg.state == State.OFFERED:
+            sections["offered"].append(reg)
+        elif reg.state == State.CONFIRMED:
             sections["confirmed"].append(reg)
         elif reg.state == State.WAITLISTED:
             sections["waitlisted"].append(reg)
@@ -190,14 +201,16 @@ def my_training(request):
 # --- coordinators --------------------------------------------------------------------------
 
 
-def _workshop_page(request, workshop, *, bulk_form=None, row_error=None, status=200):
+def _workshop_page(
+    request, workshop, *, bulk_form=None, row_error=None, reservation_form=None, status=200
+):
     # Plain rows, not model instances: 300 registrations with their officers and histories.
     regs = registration_rows.load(
         Registration.objects.managed_by(request.user).filter(workshop=workshop)
     )
     lists = {"pending": [], "confirmed": [], "waitlisted": [], "inactive": []}
     for reg in regs:
-        if reg["state"] in (State.PENDING, State.NOMINATION):
+        if reg["state"] in (State.PENDING, State.NOMINATION, State.OFFERED):
             lists["pending"].append(reg)
         elif reg["state"] == State.CONFIRMED:
             lists["confirmed"].append(reg)
@@ -206,14 +219,25 @@ def _workshop_page(request, workshop, *, bulk_form=None, row_error=None, status=
         else:
             lists["inactive"].append(reg)
     lists["waitlisted"].sort(key=lambda r: r["waitlist_position"])
+    reservations = list(
+        SeatReservation.objects.managed_by(request.user)
+        .filter(workshop=workshop)
+        .with_filled()
+        .select_related("agency", "created_by", "released_by")
+        .order_by(F("released_at").desc(nulls_first=True), "until", "pk")
+    )
+    reserved = sum(max(r.seats - r.filled, 0) for r in reservations if r.released_at is None)
     counts = {
         "confirmed": len(lists["confirmed"]),
         "pending": sum(1 for r in lists["pending"] if r["state"] == State.PENDING),
         "nomination": sum(1 for r in lists["pending"] if r["state"] == State.NOMINATION),
+        "offered": sum(1 for r in lists["pending"] if r["state"] == State.OFFERED),
         "waitlisted": len(lists["waitlisted"]),
         "cancelled": len(lists["inactive"]),
         "capacity": workshop.capacity,
-        "free": max(workshop.capacity - len(lists["confirmed"]), 0),
+        "reserved": reserved,
+        # Open to anyone: seats held for an agency and not filled are not (the seat rule).
+        "free": max(workshop.capacity - len(lists["confirmed"]) - reserved, 0),
     }
     if bulk_form is None:
         bulk_form = BulkDecisionForm(registrations=Registration.objects.none())
@@ -228,6 +252,8 @@ def _workshop_page(request, workshop, *, bulk_form=None, row_error=None, status=
         ],
         "counts": counts,
         "bulk_form": bulk_form,
+        "reservations": reservations,
+        "reservation_form": reservation_form or make_reservation_form(workshop),
         "row_error": row_error or {},
         "page_error": next(iter((row_error or {}).values()), {}).get("message"),
     }
@@ -307,56 +333,3 @@ def decide(request, pk: int):
             return redirect("registration:workshop_registrations", workshop_pk=workshop.pk)
     row_error = {reg.pk: {"message": error, "text": request.POST.get("message", "")[:2000]}}
     return _workshop_page(request, workshop, row_error=row_error, status=400)
-
-
-# --- focal points --------------------------------------------------------------------------
-
-
-def _nominations_page(request, *, row_error=None, status=200):
-    scoped = Registration.objects.nominations_for(request.user).select_related(
-        "officer", "workshop"
-    )
-    waiting = scoped.filter(state=State.NOMINATION).order_by("created_at", "pk")
-    handled = (
-        scoped.filter(workshop__requires_nomination=True)
-        .exclude(state=State.NOMINATION)
-        .order_by("-updated_at", "-pk")[:25]
-    )
-    return render(
-        request,
-        "registrations/nominations.html",
-        {
-            "waiting": waiting,
-            "handled": handled,
-            "row_error": row_error or {},
-            "page_error": next(iter((row_error or {}).values()), {}).get("message"),
-        },
-        status=status,
-    )
-
-
-@role_required("focal_point")
-def nominations(request):
-    return _nominations_page(request)
-
-
-@require_POST
-@role_required("focal_point")
-def nomination_decide(request, pk: int):
-    reg = get_object_or_404(Registration.objects.nominations_for(request.user), pk=pk)
-    form = NominationDecisionForm(request.POST)
-    error = _("Choose an action.")
-    if form.is_valid():
-        service = {
-            "endorse": services.endorse_nomination,
-            "reject": services.reject_nomination,
-        }[form.cleaned_data["action"]]
-        try:
-            service(registration_id=reg.pk, by=request.user, message=form.cleaned_data["message"])
-        except ServiceError as err:
-            error = err.message
-        else:
-            messages.success(request, _("Nomination decision recorded."))
-            return redirect("registration:nominations")
-    row_error = {reg.pk: {"message": error, "text": request.POST.get("message", "")[:2000]}}
-    return _nominations_page(request, row_error=row_error, status=400)

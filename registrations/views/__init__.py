@@ -1,0 +1,3 @@
+"""Registration pages: `registration` (register, My training, the coordinator's lists, the
+endorsements), `nominations` (a focal point's nominations, the officer's answer) and
+`reservations` (seats held for agencies)."""
