@@ -18,7 +18,7 @@ from .items import count_each, workshops_awaiting_approval
 APPROVALS_SHOWN = 3
 
 State = Registration.State
-WAITING_STATES = (State.PENDING, State.NOMINATION, State.WAITLISTED)
+WAITING_STATES = (State.OFFERED, State.PENDING, State.NOMINATION, State.WAITLISTED)
 
 
 def _not_ended(prefix: str = "") -> Q:
