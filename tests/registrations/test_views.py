@@ -391,4 +391,12 @@ def test_dashboard_and_nav_partials_render(client_for, officer, focal_point, rf)
             "registrations/_nav.html", {"user": user, **roles(request)}, request=request
         )
         assert reverse("registration:my_training") in html + nav
-    assert reverse("registration:nominations") in nav
+    # A focal point reaches Nominations through "My agency" and its workspace tabs.
+    nav = render_to_string(
+        "attendees/_nav.html", {"user": focal_point, **roles(request)}, request=request
+    )
+    assert reverse("agencies:home") in nav
+    tabs = render_to_string(
+        "attendees/_agency_tabs.html", {"user": focal_point, **roles(request)}, request=request
+    )
+    assert reverse("registration:nominations") in tabs
