@@ -558,6 +558,11 @@ def cancel_registration(*, registration_id: int, officer: User) -> Registration:
     """The officer withdraws, up to the cancellation deadline (or the start if none is set);
     a freed seat goes to the waitlist."""
     reg, workshop = _lock_own(registration_id, officer)
+    if reg.state == State.OFFERED:
+        # Declining is the answer: it is audited and the focal point is told.
+        raise RegistrationError(
+            _("Your agency nominated you: accept or decline the nomination instead.")
+        )
     deadline = workshop.cancellation_deadline or workshop.starts_at
     if deadline and timezone.now() > deadline:
         raise RegistrationError(
