@@ -39,7 +39,7 @@ def registrations_to_approve(user) -> QuerySet | None:
     (published, not started): what the approval page can approve or decline."""
     if not has_role(user, "coordinator"):
         return None
-    return Registration.objects.managed_by(user).filter(
+    return Registration.objects.decidable_by(user).filter(
         Q(workshop__starts_at__isnull=True) | Q(workshop__starts_at__gt=timezone.now()),
         state=State.PENDING,
         workshop__status=Workshop.Status.PUBLISHED,

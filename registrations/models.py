@@ -7,6 +7,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from workshops.models import Workshop
+
 
 class RegistrationQuerySet(models.QuerySet):
     def of_officer(self, user) -> RegistrationQuerySet:
@@ -22,6 +24,11 @@ class RegistrationQuerySet(models.QuerySet):
         if user.is_program_admin:
             return self
         return self.filter(workshop__region__in=user.coordinated_region_ids)
+
+    def decidable_by(self, user) -> RegistrationQuerySet:
+        """Registrations a coordinator may decide (`managed_by`): never their own, as an officer
+        of an agency (another coordinator decides it)."""
+        return self.managed_by(user).exclude(officer_id=user.pk)
 
     def active(self) -> RegistrationQuerySet:
         return self.filter(state__in=Registration.ACTIVE_STATES)
@@ -184,10 +191,11 @@ class SeatReservationQuerySet(models.QuerySet):
         return self.filter(workshop__region__in=user.coordinated_region_ids)
 
     def of_agency_of(self, user) -> SeatReservationQuerySet:
-        """A focal point's own agency's reservations; nobody else's."""
+        """A focal point's own agency's reservations; nobody else's. Not those of a draft
+        workshop: its agency sees it once it is published (officers never see drafts)."""
         if not user.is_authenticated or not user.is_focal_point or user.agency_id is None:
             return self.none()
-        return self.filter(agency_id=user.agency_id)
+        return self.filter(agency_id=user.agency_id).exclude(workshop__status=Workshop.Status.DRAFT)
 
     def with_filled(self) -> SeatReservationQuerySet:
         """Annotate `filled`: the agency's officers confirmed on the workshop with the agency's

@@ -285,7 +285,7 @@ def decide_agency_request(
         .filter(pk=request_id)
         .first()
     )
-    if request is None:
+    if request is None or not by.is_coordinator or not by.has_program_access:
         raise AgencyRequestError(_("You cannot decide this request."))
     if by.agency_id is not None and by.agency_id == request.agency_id:
         raise AgencyRequestError(

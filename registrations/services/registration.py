@@ -457,6 +457,11 @@ def admit_walk_in(*, workshop_id: int, email: str, by: User, reason: str) -> Adm
     # Not the reason (`seat_refusal`): a trainer learns nothing of an account's vetting.
     if officer is None or seat_refusal(officer) is not None:
         raise RegistrationError(_no_such_officer())
+    if officer.pk == by.pk:
+        # A walk-in approves the seat: nobody approves their own.
+        raise RegistrationError(
+            _("You cannot add yourself as a walk-in: another trainer or a coordinator does.")
+        )
     coordinator = Workshop.objects.editable_by(by).filter(pk=workshop_id).exists()
 
     locked = lock_and_read_seats(workshop_id, officer)
@@ -553,6 +558,11 @@ def cancel_registration(*, registration_id: int, officer: User) -> Registration:
     """The officer withdraws, up to the cancellation deadline (or the start if none is set);
     a freed seat goes to the waitlist."""
     reg, workshop = _lock_own(registration_id, officer)
+    if reg.state == State.OFFERED:
+        # Declining is the answer: it is audited and the focal point is told.
+        raise RegistrationError(
+            _("Your agency nominated you: accept or decline the nomination instead.")
+        )
     deadline = workshop.cancellation_deadline or workshop.starts_at
     if deadline and timezone.now() > deadline:
         raise RegistrationError(
@@ -887,6 +897,10 @@ def _lock_managed(registration_id: int, by: User) -> tuple[Registration, Worksho
     reg = Registration.objects.managed_by(by).filter(pk=registration_id).first()
     if reg is None or not by.is_coordinator or not by.has_program_access:
         raise RegistrationError(_("You cannot manage this registration."))
+    if reg.officer_id == by.pk:
+        raise RegistrationError(
+            _("Your own registration is decided by another coordinator, not by you.")
+        )
     workshop = _lock_workshop(reg.workshop_id)
     return Registration.objects.select_related("officer").get(pk=reg.pk), workshop
 
@@ -961,7 +975,7 @@ def _bulk(
         # Refused once for all, rather than once per registration.
         check_workshop(workshop, timezone.now())
     regs = (
-        Registration.objects.managed_by(by)
+        Registration.objects.decidable_by(by)
         .filter(workshop=workshop, pk__in=list(registration_ids))
         .select_related("officer")
         .order_by("created_at", "pk")

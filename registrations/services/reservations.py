@@ -32,8 +32,11 @@ State = Registration.State
 
 
 def _lock_managed_workshop(workshop_id: int, by: User) -> Workshop:
-    managed = Workshop.objects.editable_by(by).filter(pk=workshop_id)
-    if not by.is_coordinator or not managed.exists():
+    try:
+        managed = Workshop.objects.editable_by(by).filter(pk=workshop_id).exists()
+    except (ValueError, TypeError):
+        managed = False
+    if not by.is_coordinator or not managed:
         raise RegistrationError(_("You cannot manage this workshop."))
     return _lock_workshop(workshop_id)
 

@@ -7,8 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from attendees.models import AgencyRequest, User
+from registrations import services
 from registrations.models import Registration, RegistrationEvent
-from tests.factories import OfficerFactory, RegistrationFactory
+from tests.factories import OfficerFactory, RegistrationFactory, WorkshopFactory
+from workshops.models import Workshop
 
 pytestmark = pytest.mark.django_db
 State = Registration.State
@@ -139,3 +141,20 @@ def test_focal_point_reaches_the_workspace_from_the_dashboard_and_the_tabs(clien
     my_agency = client.get(reverse("my_agency")).content.decode()
     assert reverse("agencies:home") in my_agency
     assert reverse("agencies:record", args=[focal_point.agency_id]) in my_agency
+
+
+def test_seats_held_on_a_draft_workshop_are_not_shown_to_the_agency(
+    client_for, focal_point, agency, region, coordinator
+):
+    draft = WorkshopFactory(region=region, status=Workshop.Status.DRAFT, title="Unpublished Op")
+    services.reserve_seats(
+        workshop_id=draft.pk,
+        agency_id=agency.pk,
+        seats=2,
+        until=draft.starts_at - dt.timedelta(days=1),
+        by=coordinator,
+    )
+    page = _home(client_for(focal_point))
+    assert page.status_code == 200
+    assert page.context["overview"].reservations == []
+    assert "Unpublished Op" not in page.content.decode()

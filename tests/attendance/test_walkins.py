@@ -308,3 +308,16 @@ def test_walk_in_view_refuses_a_draft_with_the_reason(client_for, coordinator, r
     assert response.status_code == 400
     assert "draft" in response.content.decode()
     assert not Registration.objects.filter(officer=officer).exists()
+
+
+def test_a_trainer_cannot_add_themself_as_a_walk_in(current_workshop, agency, trainer):
+    # A trainer who also holds an officer's account, with a request still to be approved.
+    trainer.agency = agency
+    trainer.email = "trainer@agencya.gov"
+    trainer.save()
+    RegistrationFactory(workshop=current_workshop, officer=trainer, state=State.PENDING)
+    with pytest.raises(ServiceError, match="yourself"):
+        services.add_walk_in(
+            workshop_id=current_workshop.pk, by=trainer, email=trainer.email, reason="I am here"
+        )
+    assert Registration.objects.get(officer=trainer).state == State.PENDING

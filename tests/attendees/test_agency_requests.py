@@ -376,6 +376,22 @@ def test_a_coordinator_never_decides_their_own_agencys_request(
     assert AgencyRequest.objects.pending().count() == 2
 
 
+def test_a_coordinator_without_program_access_decides_nothing(region, focal_point, other_agency):
+    # A coordinator who is also an officer of another agency, their vetting lapsed.
+    lapsed = CoordinatorFactory(
+        regions=[region],
+        agency=other_agency,
+        email="lapsed@agencyb.gov",
+        vetted_at=timezone.now() - dt.timedelta(days=3650),
+    )
+    assert not lapsed.has_program_access
+    asked = ask_domain(focal_point)
+    with pytest.raises(AgencyRequestError, match="cannot decide"):
+        decide_agency_request(request_id=asked.pk, by=lapsed, approve=True)
+    asked.refresh_from_db()
+    assert asked.status == Status.PENDING
+
+
 def test_a_decided_request_is_not_decided_again(focal_point, coordinator, program_admin):
     asked = ask_domain(focal_point)
     decide_agency_request(request_id=asked.pk, by=coordinator, approve=True)

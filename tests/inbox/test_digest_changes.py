@@ -25,6 +25,7 @@ from tests.factories import (
     WorkshopFactory,
 )
 from trainingsite import when
+from workshops.models import Workshop
 
 pytestmark = pytest.mark.django_db
 
@@ -281,6 +282,15 @@ def test_seats_returning_within_a_week_daily_and_two_weeks_weekly(world, focal_a
     # Returned at `until`: gone from the list once past it.
     later, _ = seats_returning(focal_a, now=NOW + dt.timedelta(days=4), days=7)
     assert [r.workshop.title for r in later] == ["Later Course"]
+
+
+def test_seats_held_on_a_draft_workshop_are_not_the_agencys_news_yet(world, focal_a, agency):
+    draft = WorkshopFactory(region=agency.region, title="Unpublished", status=Workshop.Status.DRAFT)
+    SeatReservation.objects.create(
+        workshop=draft, agency=agency, seats=2, until=NOW + dt.timedelta(days=3)
+    )
+    week, _ = seats_returning(focal_a, now=NOW, days=7)
+    assert [r.workshop.title for r in week] == ["Cyber Patrol"]
 
 
 def test_vetting_expiring_within_thirty_days(world, focal_a):

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 
 from attendees.models import User
@@ -309,6 +310,16 @@ def test_declining_cancels_and_tells_the_focal_point_once(
     assert audit.actor == officer
     # The officer may still register on their own.
     assert services.register(workshop_id=workshop.pk, officer=officer).state == State.CONFIRMED
+
+
+def test_a_nomination_is_declined_not_cancelled(workshop, focal_point, officer, client_for):
+    reg = _offered(workshop, officer, focal_point)
+    with pytest.raises(RegistrationError, match="accept or decline"):
+        services.cancel_registration(registration_id=reg.pk, officer=officer)
+    # Nor by a forged post to the cancel page, which the officer is never shown for it.
+    client_for(officer).post(reverse("registration:cancel", args=[reg.pk]))
+    reg.refresh_from_db()
+    assert reg.state == State.OFFERED
 
 
 def test_a_declined_nomination_can_be_made_again(workshop, focal_point, officer):

@@ -363,3 +363,30 @@ def test_the_job_is_on_the_beat_schedule():
 
     entry = app.conf.beat_schedule["registrations-release-due-reservations"]
     assert entry["task"] == "registrations.tasks.release_due_reservations"
+
+
+@pytest.mark.parametrize("until", ["0001-01-01T00:00", "9999-12-31T23:59"])
+@pytest.mark.parametrize("zone", ["Asia/Singapore", "America/Lima"])
+def test_a_date_at_the_end_of_the_calendar_is_a_form_error(
+    client_for, coordinator, region, agency, until, zone
+):
+    workshop = WorkshopFactory(region=region, time_zone=zone)
+    response = client_for(coordinator).post(
+        reverse("registration:reserve_seats", args=[workshop.pk]),
+        {"agency": agency.pk, "seats": "2", "until": until},
+    )
+    assert response.status_code == 400
+    assert response.context["reservation_form"].errors["until"]
+    assert not SeatReservation.objects.exists()
+
+
+@pytest.mark.parametrize("workshop_id", ["abc", None, 2**70])
+def test_holding_seats_on_no_workshop_is_refused(coordinator, agency, workshop_id):
+    with pytest.raises(RegistrationError, match="cannot manage this workshop"):
+        services.reserve_seats(
+            workshop_id=workshop_id,
+            agency_id=agency.pk,
+            seats=1,
+            until=timezone.now() + dt.timedelta(days=1),
+            by=coordinator,
+        )

@@ -5,11 +5,18 @@ from django.core import mail
 from django.utils import timezone
 
 from attendees.models import User
+from audit.models import AuditEntry
+from inbox.items import counts_for
 from outbox.models import Mail
 from registrations import services
 from registrations.models import Registration
 from registrations.services import RegistrationError
-from tests.factories import OfficerFactory, RegistrationFactory, WorkshopFactory
+from tests.factories import (
+    CoordinatorFactory,
+    OfficerFactory,
+    RegistrationFactory,
+    WorkshopFactory,
+)
 from workshops.models import Workshop
 
 pytestmark = pytest.mark.django_db
@@ -482,3 +489,59 @@ def test_suspended_user_cannot_register(workshop, officer):
 
 def test_registration_factory_still_usable(workshop):
     assert RegistrationFactory(workshop=workshop).state == State.CONFIRMED
+
+
+# --- nobody decides their own registration --------------------------------------------------
+
+
+@pytest.fixture
+def coordinating_officer(region, agency):
+    """An officer of agency A who also coordinates the region of the workshops."""
+    return CoordinatorFactory(regions=[region], agency=agency, email="both@agencya.gov")
+
+
+def test_a_coordinator_cannot_approve_their_own_registration(region, coordinating_officer):
+    workshop = WorkshopFactory(region=region, requires_approval=True)
+    reg = services.register(workshop_id=workshop.pk, officer=coordinating_officer)
+    assert reg.state == State.PENDING
+    with pytest.raises(RegistrationError, match="another coordinator"):
+        services.approve_registration(registration_id=reg.pk, by=coordinating_officer)
+    reg.refresh_from_db()
+    assert reg.state == State.PENDING
+    assert not AuditEntry.objects.filter(action="registration.approved").exists()
+
+
+def test_a_coordinator_cannot_approve_their_own_registration_among_others(
+    region, agency, coordinating_officer
+):
+    workshop = WorkshopFactory(region=region, requires_approval=True)
+    own = services.register(workshop_id=workshop.pk, officer=coordinating_officer)
+    other = services.register(workshop_id=workshop.pk, officer=OfficerFactory(agency=agency))
+    result = services.approve_registrations(
+        workshop_id=workshop.pk, registration_ids=[own.pk, other.pk], by=coordinating_officer
+    )
+    assert result.done == [other]
+    own.refresh_from_db()
+    assert own.state == State.PENDING
+
+
+def test_a_focal_point_who_coordinates_cannot_approve_their_endorsed_request(
+    region, agency, focal_point
+):
+    boss = CoordinatorFactory(
+        regions=[region], agency=agency, email="boss@agencya.gov", is_focal_point=True
+    )
+    workshop = WorkshopFactory(region=region, requires_nomination=True)
+    reg = services.register(workshop_id=workshop.pk, officer=boss)
+    services.endorse_nomination(registration_id=reg.pk, by=focal_point)
+    with pytest.raises(RegistrationError, match="another coordinator"):
+        services.approve_registration(registration_id=reg.pk, by=boss)
+    reg.refresh_from_db()
+    assert reg.state == State.PENDING
+
+
+def test_a_coordinators_own_request_is_not_in_their_inbox(region, agency, coordinating_officer):
+    workshop = WorkshopFactory(region=region, requires_approval=True)
+    services.register(workshop_id=workshop.pk, officer=coordinating_officer)
+    services.register(workshop_id=workshop.pk, officer=OfficerFactory(agency=agency))
+    assert counts_for(coordinating_officer)["registrations"] == 1

@@ -393,3 +393,18 @@ def test_the_workshop_zone_is_picked_from_canonical_zones_without_the_devices(
     assert 'data-tz-browser="none"' in body  # a venue's zone, not the coordinator's device's
     assert 'value="Europe/Warsaw"' in body and "<optgroup" in body
     assert 'value="US/Pacific"' not in body and 'value="Factory"' not in body
+
+
+@pytest.mark.parametrize(
+    ("zone", "value"), [("Asia/Tokyo", "0001-01-01T00:00"), ("America/Lima", "9999-12-31T23:59")]
+)
+def test_a_time_at_the_end_of_the_calendar_is_a_form_error(
+    client_for, coordinator, region, zone, value
+):
+    response = client_for(coordinator).post(
+        reverse("workshops:workshop_create"),
+        form_data(region, time_zone=zone, registration_closes_at=value),
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["registration_closes_at"]
+    assert not Workshop.objects.exists()

@@ -39,9 +39,13 @@ class LocalDateTimeField(forms.DateTimeField):
         if isinstance(value, dt.datetime):
             return value.replace(tzinfo=None)
         try:
-            return dt.datetime.fromisoformat(str(value).strip()).replace(tzinfo=None)
+            value = dt.datetime.fromisoformat(str(value).strip()).replace(tzinfo=None)
         except ValueError:
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        # Converted to UTC by the form: near years 1 and 9999 that leaves the calendar.
+        if not EARLIEST_DATE <= value.date() <= LATEST_DATE:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return value
 
 
 def schedulable_regions(user):
