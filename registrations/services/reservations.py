@@ -88,9 +88,10 @@ def reserve_seats(
 ) -> SeatReservation:
     """Hold `seats` of a workshop for an agency until `until`, or change the agency's held
     reservation (one per agency and workshop). Refused: a workshop over, cancelled or started;
-    an agency not active; fewer than one seat, more than the agency's cap, or more than are
-    free for it now (the open seats and its own unfilled reserved ones; its endorsed officers
-    already confirmed count towards the reservation); a date past or after the start. Fewer
+    an agency not active, or the coordinator's own; fewer than one seat, more than the agency's
+    cap, or more than are free for it now (the open seats and its own unfilled reserved ones;
+    its endorsed officers already confirmed count towards the reservation); a date past or
+    after the start. Fewer
     seats held than before return to the pool, and the waitlist moves up."""
     workshop = _lock_managed_workshop(workshop_id, by)
     now = timezone.now()
@@ -104,6 +105,11 @@ def reserve_seats(
         agency = None
     if agency is None:
         raise RegistrationError(_("Choose an active agency."))
+    if agency.pk == by.agency_id:
+        # As with the agency's own requests: seats for one's own agency are another's call.
+        raise RegistrationError(
+            _("Seats for your own agency are held by another coordinator of the region.")
+        )
     if seats < 1:
         raise RegistrationError(_("Hold at least one seat."))
     cap = workshop.agency_seat_cap

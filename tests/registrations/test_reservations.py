@@ -14,6 +14,7 @@ from registrations.services import RegistrationError
 from registrations.services.seats import free_seats
 from tests.factories import (
     AgencyFactory,
+    CoordinatorFactory,
     OfficerFactory,
     RegistrationFactory,
     WorkshopFactory,
@@ -232,6 +233,14 @@ def test_nobody_else_holds_seats(request, who, region, agency):
     workshop = WorkshopFactory(region=region)
     with pytest.raises(RegistrationError, match="cannot manage"):
         _reserve(workshop, agency, request.getfixturevalue(who))
+    assert not SeatReservation.objects.exists()
+
+
+def test_a_coordinator_of_the_agency_does_not_hold_seats_for_it(region, agency):
+    coordinator = CoordinatorFactory(regions=[region], agency=agency, email="both@agencya.gov")
+    workshop = WorkshopFactory(region=region)
+    with pytest.raises(RegistrationError, match="your own agency"):
+        _reserve(workshop, agency, coordinator)
     assert not SeatReservation.objects.exists()
 
 
