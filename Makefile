@@ -8,7 +8,7 @@ PY := $(BIN)/python
 # `make test` defaults; override by exporting them.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/trainingsite
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
-PYTEST_WORKERS ?= 3
+PYTEST_WORKERS ?= 2
 SQLITE_FUZZ_EXAMPLES ?= 6
 
 .PHONY: run test lint format worker assets messages install services-check demo clean bench
