@@ -30,6 +30,10 @@ static/vendor/.installed: package.json package-lock.json
 	cp node_modules/axe-core/axe.min.js static/vendor/axe-core/
 	cp node_modules/tom-select/dist/js/tom-select.complete.min.js node_modules/tom-select/dist/js/tom-select.complete.min.js.map static/vendor/tom-select/
 	cp node_modules/tom-select/dist/css/tom-select.bootstrap5.min.css node_modules/tom-select/dist/css/tom-select.bootstrap5.min.css.map static/vendor/tom-select/
+	@# Embedded in certificate PDFs (not served to browsers): one family for Latin and CJK text.
+	mkdir -p var/fonts
+	cp node_modules/@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf \
+		node_modules/@expo-google-fonts/noto-sans-sc/700Bold/NotoSansSC_700Bold.ttf var/fonts/
 	@touch $@
 
 # The theme: Bootstrap's Sass with the site's variables (scss/), only the modules in use, and

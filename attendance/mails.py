@@ -11,7 +11,7 @@ from .pdf import render_certificate_pdf
 
 
 def certificate_mail(certificate: Certificate) -> EmailMessage:
-    officer = certificate.registration.officer
+    officer = certificate.holder
     message = build_templated_email(
         to=officer.email,
         template="attendance/email/certificate",

@@ -160,7 +160,9 @@ def seed() -> None:
                 )
             )
             if done:
-                certificates.append(Certificate(registration=reg, number=f"CERT-{n:016d}"))
+                certificates.append(
+                    Certificate(registration=reg, holder_id=reg.officer_id, number=f"CERT-{n:016d}")
+                )
             n += 1
         AttendanceMark.objects.bulk_create(marks)
         Completion.objects.bulk_create(completions)

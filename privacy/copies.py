@@ -129,7 +129,7 @@ def forget_copies(*, identity: Identity) -> None:
         (VettingDecision, "reason", Q(officer_id=pk) | Q(decided_by_id=pk), None),
         (AgencyEvent, "detail", Q(by_id=pk), Q(agency_id=identity.agency_id)),
         (WalkIn, "reason", Q(registration__officer_id=pk) | Q(added_by_id=pk), None),
-        (Certificate, "revoke_reason", Q(registration__officer_id=pk), None),
+        (Certificate, "revoke_reason", Q(holder_id=pk), None),
         (ClosureEvent, "reason", Q(actor_id=pk), near_workshops),
         (ClosureEvent, "summary", Q(actor_id=pk), near_workshops),
         (ExportJob, "error", Q(requested_by_id=pk), None),

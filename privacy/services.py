@@ -117,7 +117,7 @@ def build_personal_export(*, user: User) -> dict:
                 "revoked_at": _iso(c.revoked_at),
                 "revoke_reason": c.revoke_reason,
             }
-            for c in Certificate.objects.filter(registration__officer=user)
+            for c in Certificate.objects.filter(holder=user)
         ],
         "feedback": [
             {
@@ -151,7 +151,7 @@ def export_personal_data(*, user: User, by: User) -> bytes:
         archive.writestr(
             "data.json", json.dumps(build_personal_export(user=user), indent=2, ensure_ascii=False)
         )
-        for certificate in Certificate.objects.active().filter(registration__officer=user):
+        for certificate in Certificate.objects.active().filter(holder=user):
             archive.writestr(
                 f"certificates/{certificate.number}.pdf", render_certificate_pdf(certificate)
             )
@@ -184,7 +184,7 @@ def erase_officer(*, user_id: int, by: User | None, reason: str) -> User:
     identity = copies.Identity.of(user)
 
     withdraw_registrations(officer=user, by=by, reason=ERASED_REASON)
-    for certificate in Certificate.objects.active().filter(registration__officer=user):
+    for certificate in Certificate.objects.active().filter(holder=user):
         revoke_certificate(certificate=certificate, reason=ERASED_REASON)
 
     user.email = copies.erased_label(user.pk)

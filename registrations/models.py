@@ -266,3 +266,31 @@ class SeatReservation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.seats} × {self.workshop} → {self.agency}"
+
+
+class PrerequisiteWaiver(models.Model):
+    """A coordinator's decision that an officer may register for a workshop without the
+    prerequisite modules they have not completed (recorded, with its reason and author)."""
+
+    workshop = models.ForeignKey(
+        "workshops.Workshop", on_delete=models.CASCADE, related_name="prerequisite_waivers"
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="prerequisite_waivers"
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reason = models.TextField(_("reason"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("prerequisite waiver")
+        verbose_name_plural = _("prerequisite waivers")
+        constraints = [
+            models.UniqueConstraint(fields=["workshop", "officer"], name="prerequisite_waiver_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"waiver {self.workshop_id}/{self.officer_id}"

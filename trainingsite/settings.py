@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "registrations",
     "invites",
     "attendance",
+    "credentials",
     "reports",
     "agencies",
     "audit",

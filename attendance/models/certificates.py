@@ -7,6 +7,7 @@ import re
 import secrets
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -42,18 +43,48 @@ class CertificateQuerySet(models.QuerySet):
         """Only the officer's own certificates; nobody else's are reachable this way."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(registration__officer=user)
+        return self.filter(holder=user)
+
+    def of_workshops(self) -> CertificateQuerySet:
+        return self.filter(registration__isnull=False)
+
+    def of_tracks(self) -> CertificateQuerySet:
+        return self.filter(track__isnull=False)
+
+    def expired(self, now=None) -> CertificateQuerySet:
+        return self.filter(expires_at__lte=now or timezone.now())
 
 
 class Certificate(models.Model):
+    """A certificate of completion: of a workshop (`registration`) or of a whole curriculum
+    track (`track`: every module of it completed, across workshops). Exactly one of the two."""
+
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certificates"
+    )
     registration = models.ForeignKey(
-        "registrations.Registration", on_delete=models.PROTECT, related_name="certificates"
+        "registrations.Registration",
+        on_delete=models.PROTECT,
+        related_name="certificates",
+        null=True,
+        blank=True,
+    )
+    track = models.ForeignKey(
+        "workshops.Track",
+        on_delete=models.PROTECT,
+        related_name="certificates",
+        null=True,
+        blank=True,
     )
     number = models.CharField(max_length=32, unique=True, default=new_certificate_number)
     # What the certificate says, frozen at issue: the PDF and the verification page show this,
     # so later edits to names or the workshop never change an issued certificate.
     printed = models.JSONField(default=dict)
     issued_at = models.DateTimeField(default=timezone.now)
+    # The end of the validity its track sets at issue (None: never expires).
+    expires_at = models.DateTimeField(null=True, blank=True)
+    # Days-before-expiry whose reminder was sent (so each goes out once).
+    expiry_reminders = models.JSONField(default=list, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoke_reason = models.TextField(blank=True)
     # The holder's choice for the public verification page: their full name (True), initials
@@ -73,7 +104,16 @@ class Certificate(models.Model):
                 fields=["registration"],
                 condition=Q(revoked_at__isnull=True),
                 name="certificate_one_active_per_registration",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["holder", "track"],
+                condition=Q(revoked_at__isnull=True, track__isnull=False),
+                name="certificate_one_active_per_track",
+            ),
+            models.CheckConstraint(
+                condition=Q(registration__isnull=True) ^ Q(track__isnull=True),
+                name="certificate_of_workshop_or_track",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -81,7 +121,16 @@ class Certificate(models.Model):
 
     @property
     def is_valid(self) -> bool:
-        return self.revoked_at is None
+        """Not revoked and not expired."""
+        return self.revoked_at is None and not self.is_expired
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def is_track_credential(self) -> bool:
+        return self.track_id is not None
 
     @property
     def training_hours(self) -> Decimal:

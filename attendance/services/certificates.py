@@ -90,7 +90,9 @@ def issue_certificate(*, registration: Registration, workshop: Workshop) -> Cert
     for _attempt in range(3):
         try:
             with transaction.atomic():
-                certificate = Certificate.objects.create(registration=registration, printed=printed)
+                certificate = Certificate.objects.create(
+                    holder=registration.officer, registration=registration, printed=printed
+                )
             break
         except IntegrityError:
             # A number collision (80 random bits: practically never) or a concurrent issue.

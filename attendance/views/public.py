@@ -34,7 +34,7 @@ def verify(request, number: str | None = None):
             return response
         canonical = normalize_certificate_number(number)
         certificate = (
-            Certificate.objects.filter(number=canonical).select_related("registration__officer")
+            Certificate.objects.filter(number=canonical).select_related("holder")
             if canonical is not None
             else Certificate.objects.none()
         ).first()
@@ -43,7 +43,7 @@ def verify(request, number: str | None = None):
             status = 404
         else:
             context["show_name"] = certificate.is_valid and certificate.holder_name_public(
-                certificate.registration.officer
+                certificate.holder
             )
     response = render(request, "attendance/verify.html", context, status=status)
     response["X-Robots-Tag"] = "noindex, nofollow"

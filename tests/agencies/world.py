@@ -57,7 +57,7 @@ def _close(workshop, attendance: dict, *, completed: set) -> None:
                 AttendanceMark.objects.create(registration=reg, session=session, status=status)
         Completion.objects.create(registration=reg, completed=reg in completed)
         if reg in completed:
-            Certificate.objects.create(registration=reg)
+            Certificate.objects.create(registration=reg, holder=reg.officer)
     WorkshopClosure.objects.create(workshop=workshop, closed_at=timezone.now())
     Workshop.objects.filter(pk=workshop.pk).update(status=Workshop.Status.COMPLETED)
 

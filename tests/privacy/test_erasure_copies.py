@@ -212,6 +212,7 @@ def test_certificates_valid_and_revoked_keep_only_workshop_facts(person, trainer
     # workshop fact is the holder's).
     earlier = Certificate.objects.create(
         registration=active.registration,
+        holder=active.holder,
         printed={**active.printed, "vetted_name": NAME, "rank": RANK},
         revoked_at=timezone.now(),
         revoke_reason=f"Name misspelled: {NAME}",

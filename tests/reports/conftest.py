@@ -70,6 +70,7 @@ def _attend(workshop, officer, statuses, *, completed, certificate=True, revoked
     if completed and certificate:
         Certificate.objects.create(
             registration=reg,
+            holder=reg.officer,
             number=f"CERT-{reg.pk:04d}-AAAA-BBBB-CCCC",
             revoked_at=timezone.now() if revoked else None,
         )

@@ -43,6 +43,17 @@ class Track(models.Model):
     slug = models.SlugField(_("slug"), unique=True)
     description = models.TextField(_("description"), blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # How long a certificate of this track's workshops (and the track credential) stays valid;
+    # empty: it never expires.
+    validity_months = models.PositiveSmallIntegerField(
+        _("certificates valid for (months)"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty if certificates of this track never expire."),
+    )
+    # The certificate's sentence per site language ({"es": "...", ...}), with placeholders;
+    # a language left out prints the site's own translated wording.
+    certificate_wording = models.JSONField(_("certificate wording"), default=dict, blank=True)
 
     class Meta:
         ordering = ["position", "name"]

@@ -1,0 +1,1 @@
+"""Receivers of the signals the layers below send about certificates."""
