@@ -14,10 +14,11 @@ urlpatterns = [
     path("", include("workshops.urls")),
     path("", include("invites.urls")),
     path("", include("attendance.urls")),
+    path("", include("credentials.urls")),
     path("", include("audit.urls")),
     path("", include("reports.urls")),
     path("", include("agencies.urls")),
     path("", include("outbox.urls")),
-    path("", include("privacy.urls")),  # issue #9
+    path("", include("privacy.urls")),
     path("", include("inbox.urls")),
 ]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -13,13 +16,14 @@ from django.utils.translation import gettext as _
 from attendance.hours import training_minutes
 from attendance.mails import certificate_mail
 from attendance.models import Certificate
+from attendance.signals import certificate_issued, certificate_revoked
 from attendees.models import User
 from audit.services import record_audit
 from outbox.services import queue_mail, withdraw_mails
 from registrations.models import Registration
 from trainingsite import when
 from trainingsite.errors import ServiceError
-from workshops.models import Workshop
+from workshops.models import Track, Workshop
 
 
 class CertificateNotFound(ServiceError):
@@ -85,25 +89,72 @@ def mail_topic(certificate: Certificate) -> str:
     return f"certificate:{certificate.pk}"
 
 
+def validity_end(tracks: Iterable[Track], issued_at: dt.datetime) -> dt.datetime | None:
+    """When a certificate issued at `issued_at` expires: the shortest validity among the
+    tracks it covers (None if none of them sets one)."""
+    months = [t.validity_months for t in tracks if t.validity_months]
+    if not months:
+        return None
+    return issued_at + relativedelta(months=min(months))
+
+
 def issue_certificate(*, registration: Registration, workshop: Workshop) -> Certificate:
+    """The workshop certificate of a registration that completed it (once: a second call while
+    one is active returns that one)."""
     printed = build_printed(registration=registration, workshop=workshop)
+    tracks = Track.objects.filter(modules__revisions__workshop_uses__workshop=workshop).distinct()
+    return _issue(
+        holder=registration.officer,
+        printed=printed,
+        tracks=list(tracks),
+        registration=registration,
+        workshop=workshop,
+    )
+
+
+def issue_track_certificate(*, holder: User, track: Track, printed: dict) -> Certificate:
+    """The credential of a whole track (every module of it completed, across workshops)."""
+    return _issue(holder=holder, printed=printed, tracks=[track], track=track)
+
+
+def _issue(
+    *,
+    holder: User,
+    printed: dict,
+    tracks: list[Track],
+    registration: Registration | None = None,
+    track: Track | None = None,
+    workshop: Workshop | None = None,
+) -> Certificate:
+    active = Certificate.objects.active().filter(holder=holder)
+    active = (
+        active.filter(registration=registration) if registration else active.filter(track=track)
+    )
     for _attempt in range(3):
+        now = timezone.now()
         try:
             with transaction.atomic():
                 certificate = Certificate.objects.create(
-                    holder=registration.officer, registration=registration, printed=printed
+                    holder=holder,
+                    registration=registration,
+                    track=track,
+                    printed=printed,
+                    issued_at=now,
+                    expires_at=validity_end(tracks, now),
                 )
             break
         except IntegrityError:
             # A number collision (80 random bits: practically never) or a concurrent issue.
-            if Certificate.objects.active().filter(registration=registration).exists():
-                return Certificate.objects.active().get(registration=registration)
+            existing = active.first()
+            if existing is not None:
+                return existing
     else:
         raise RuntimeError("could not allocate a certificate number")
+    certificate_issued.send(sender=Certificate, certificate=certificate)
     queue_mail(
         certificate_mail(certificate),
         kind="certificate",
-        recipient=registration.officer,
+        recipient=holder,
         workshop=workshop,
         topic=mail_topic(certificate),
     )
@@ -119,6 +170,7 @@ def revoke_certificate(
     certificate.revoke_reason = reason
     certificate.save(update_fields=["revoked_at", "revoke_reason"])
     withdraw_mails(topic=mail_topic(certificate))
+    certificate_revoked.send(sender=Certificate, certificate=certificate)
     record_audit(
         actor=by,
         action="certificate.revoked",

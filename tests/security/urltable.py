@@ -152,4 +152,12 @@ KWARGS = {
     "outbox:retry": lambda w: {"pk": 999_999},
     "reports:program": lambda w: {},
     "reports:program_xlsx": lambda w: {},
+    "credentials:did_document": lambda w: {},
+    "credentials:jwks": lambda w: {},
+    "credentials:issuer": lambda w: {},
+    "credentials:status_list": lambda w: {},
+    "credentials:credential_json": pk("certificate"),
+    "credentials:credential_jwt": pk("certificate"),
+    "credentials:share_create": pk("certificate"),
+    "credentials:share_revoke": lambda w: {"pk": 999999},
 }

@@ -1,0 +1,11 @@
+"""What attendance tells the apps above it (credentials), which connect receivers in their
+AppConfig.ready(); attendance never imports them."""
+
+from django.dispatch import Signal
+
+# A certificate (of a workshop or of a track) was issued, inside the transaction that created
+# it. Argument: certificate. Credentials signs it and reviews the holder's track credentials.
+certificate_issued = Signal()
+
+# A certificate was revoked, inside the transaction. Argument: certificate.
+certificate_revoked = Signal()

@@ -1,0 +1,7 @@
+"""Placeholder: replaced by its implementation."""
+
+from django.http import Http404
+
+
+def not_yet(request, *args, **kwargs):
+    raise Http404
