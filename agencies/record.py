@@ -15,13 +15,27 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from attendance.hours import NO_TRACK, credited_hours, training_minutes_by_workshop
 from attendance.models import AttendanceMark, Certificate
+from attendance.models.certificates import CertificateQuerySet
 from attendance.models.marks import ATTENDED_STATUSES
 from attendees.models import Agency, User, prime_access_states
+from credentials.reminders import reminder_days
 from registrations.models import Registration, RegistrationEvent, SeatReservation
 from reports.exports import (
     ExportFilter,
@@ -35,6 +49,12 @@ from workshops.models import Workshop, WorkshopSession
 State = Registration.State
 # How long before it lapses an officer's vetting is flagged (as on the workspace home).
 EXPIRY_NOTICE = dt.timedelta(days=60)
+
+
+def certificate_notice_days() -> int:
+    """How far ahead a certificate's expiry is flagged: its furthest reminder, by when the
+    holder and the focal points have been told."""
+    return max(reminder_days(), default=60)
 
 
 # --- hours ------------------------------------------------------------------------------------
@@ -181,12 +201,23 @@ def registration_lines(registrations: list[Registration]) -> list[RegistrationLi
     return lines
 
 
-def record_certificates(user, flt: ExportFilter) -> QuerySet[Certificate]:
-    """Certificates in force of the filtered registrations."""
+def record_certificates(user, flt: ExportFilter, now=None) -> CertificateQuerySet:
+    """Certificates not revoked of the filtered registrations, each with `expiry_state`:
+    "expired", "expiring" (within `certificate_notice_days`) or "" (valid, or never expires)."""
+    now = now or timezone.now()
+    notice = dt.timedelta(days=certificate_notice_days())
     return (
         Certificate.objects.active()
         .filter(registration__in=scoped_registrations(user, flt).values("pk"))
         .select_related("registration__officer", "registration__workshop")
+        .annotate(
+            expiry_state=Case(
+                When(expires_at__lte=now, then=Value("expired")),
+                When(expires_at__lte=now + notice, then=Value("expiring")),
+                default=Value(""),
+                output_field=CharField(),
+            )
+        )
         .order_by("-issued_at", "-pk")
     )
 

@@ -1,5 +1,6 @@
 """What a focal point sees first: what waits for them, seats held for the agency, the agency's
-coming workshops, recent decisions on its registrations, and vetting about to lapse."""
+coming workshops, recent decisions on its registrations, vetting about to lapse and
+certificates about to expire."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.conf import settings
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from attendance.models import Certificate
 from attendees.models import Agency, AgencyRequest, User
 from attendees.models.user import UserQuerySet
 from inbox.items import count_each, nominations_to_endorse, officers_to_vet
@@ -17,7 +19,7 @@ from registrations.models import Registration, RegistrationEvent, SeatReservatio
 from reports.exports import registrations_in_scope
 from workshops.models import Workshop
 
-from .record import EXPIRY_NOTICE
+from .record import EXPIRY_NOTICE, certificate_notice_days
 
 State = Registration.State
 # Decisions shown: the ones a focal point hears about (a seat, a waitlist place, a refusal).
@@ -45,6 +47,10 @@ class Overview:
     decisions: list[RegistrationEvent]
     expiring: list[User]
     expiring_count: int
+    # Certificates of the agency's officers (as the record lists them) expiring within
+    # `certificate_notice_days`.
+    certificates_expiring: int
+    certificate_notice_days: int
 
     @property
     def unfilled_seats(self) -> int:
@@ -54,10 +60,20 @@ class Overview:
 def workspace_overview(user, agency: Agency) -> Overview:
     """The workspace home of a focal point of `agency`: a fixed number of queries."""
     now = timezone.now()
+    notice_days = certificate_notice_days()
     waiting = {
         "officers": (officers_to_vet(user) or User.objects.none()).filter(agency_id=agency.pk),
         "nominations": nominations_to_endorse(user) or Registration.objects.none(),
         "requests": AgencyRequest.objects.of_agency_of(user).pending(),
+        # Nobody's work, but counted in the same query: the workshop certificates (those the
+        # record lists) of the agency's officers about to expire.
+        "certificates": Certificate.objects.active()
+        .of_workshops()
+        .filter(
+            holder__agency_id=agency.pk,
+            expires_at__gt=now,
+            expires_at__lte=now + dt.timedelta(days=notice_days),
+        ),
     }
     counts = count_each(user, {k: qs for k, qs in waiting.items() if not qs.query.is_empty()})
     # Held reservations of one agency are a handful: all of them, so the total is exact.
@@ -112,4 +128,6 @@ def workspace_overview(user, agency: Agency) -> Overview:
         expiring=expiring[:SHOWN],
         # Counted only when there are more than shown: one query on a usual day.
         expiring_count=len(expiring) if len(expiring) <= SHOWN else expiring_qs.count(),
+        certificates_expiring=counts.get("certificates", 0),
+        certificate_notice_days=notice_days,
     )

@@ -5,10 +5,8 @@ QuerySet of the app that owns it (`nominations_for`, `vettable_by`, `of_agency_o
 about another agency can appear. Other staff get an empty report (their inbox says it all).
 
     changes_for(user, since=, until=)    -> [Block], decisions made in that window
-    coming_up_for(user, now=, days=)     -> [Block], seats about to return, vetting expiring
-
-Certificates are not listed: they carry no expiry date (`attendance.Certificate` has none), so
-none can be "about to expire".
+    coming_up_for(user, now=, days=)     -> [Block], seats about to return, vetting expiring,
+                                            certificates expiring
 """
 
 from __future__ import annotations
@@ -23,6 +21,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from attendance.models import Certificate
 from attendees.models import Agency, AgencyRequest, User, VettingDecision
 from registrations.models import Registration, RegistrationEvent, SeatReservation
 from trainingsite.roles import has_role
@@ -33,6 +32,8 @@ State = Registration.State
 SHOWN = 20
 # Officers whose vetting ends within this many days are listed under "Coming up".
 VETTING_NOTICE_DAYS = 30
+# Certificates of the agency's officers that expire within this many days, likewise.
+CERTIFICATE_NOTICE_DAYS = 14
 
 # Vetting decisions someone else made about an officer; an officer's own steps (sign-up,
 # re-confirming their e-mail) and automatic verification are not decisions.
@@ -217,6 +218,26 @@ def vetting_expiring(user, *, now: datetime, days: int = VETTING_NOTICE_DAYS) ->
     return _first(rows)
 
 
+def certificates_expiring(
+    user, *, now: datetime, days: int = CERTIFICATE_NOTICE_DAYS
+) -> tuple[list, bool]:
+    """Certificates in force of the focal point's agency's officers that expire within `days`,
+    soonest first (workshop certificates and track credentials alike)."""
+    if not _is_focal_point(user):
+        return [], False
+    rows = list(
+        Certificate.objects.active()
+        .filter(
+            holder__in=User.objects.filter(agency_id=user.agency_id),
+            expires_at__gt=now,
+            expires_at__lte=now + timedelta(days=days),
+        )
+        .select_related("holder", "registration__workshop", "track")
+        .order_by("expires_at", "pk")[: SHOWN + 1]
+    )
+    return _first(rows)
+
+
 def changes_for(user, *, since: datetime, until: datetime) -> list[Block]:
     """What changed for the focal point's agency in (since, until]: the blocks with rows."""
     nominations = reverse("registration:nominations")
@@ -244,8 +265,15 @@ def changes_for(user, *, since: datetime, until: datetime) -> list[Block]:
     return [block for block in blocks if block.rows]
 
 
+def _certificates_url(user) -> str:
+    if user.agency_id is None:
+        return ""
+    return f"{reverse('agencies:record', args=[user.agency_id])}?section=certificates"
+
+
 def coming_up_for(user, *, now: datetime, days: int) -> list[Block]:
-    """Seats about to return to the pool (within `days`) and vetting about to expire."""
+    """Seats about to return to the pool (within `days`), vetting and certificates about to
+    expire."""
     blocks = [
         Block(
             "seats",
@@ -258,6 +286,12 @@ def coming_up_for(user, *, now: datetime, days: int) -> list[Block]:
             _("Vetting about to expire"),
             reverse("my_agency"),
             *vetting_expiring(user, now=now),
+        ),
+        Block(
+            "certificates",
+            _("Your officers' certificates about to expire"),
+            _certificates_url(user),
+            *certificates_expiring(user, now=now),
         ),
     ]
     return [block for block in blocks if block.rows]

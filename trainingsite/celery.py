@@ -48,6 +48,11 @@ app.conf.beat_schedule = {
         "task": "inbox.tasks.send_digests",
         "schedule": crontab(minute=10),
     },
+    # Reminders CERTIFICATE_EXPIRY_REMINDER_DAYS before a certificate expires.
+    "credentials-expiry-reminders": {
+        "task": "credentials.tasks.send_expiry_reminders",
+        "schedule": crontab(minute=30, hour=6),
+    },
     # Sign-ups never confirmed within UNCONFIRMED_ACCOUNT_DAYS.
     "privacy-purge-unconfirmed": {
         "task": "privacy.tasks.purge_unconfirmed_accounts_task",

@@ -428,3 +428,9 @@ ATTENDANCE_CHECKIN_WINDOW_SECONDS = 15 * 60
 CERTIFICATE_VERIFY_LIMIT = env.int("CERTIFICATE_VERIFY_LIMIT", default=30)
 CERTIFICATE_VERIFY_WINDOW_SECONDS = 10 * 60
 FEEDBACK_MIN_ANSWERS = env.int("FEEDBACK_MIN_ANSWERS", default=5)
+
+# Certificates that expire: their holder and the focal points of the holder's agency are
+# reminded this many days before (comma-separated); only the nearest reminder due is sent.
+CERTIFICATE_EXPIRY_REMINDER_DAYS = tuple(
+    env.list("CERTIFICATE_EXPIRY_REMINDER_DAYS", cast=int, default=[60, 14])
+)
