@@ -14,7 +14,8 @@ from .models.access import AccessState
 
 # Paths a signed-in user without program access may still use (to confirm, wait, fix their
 # profile, set up their second factor, log out, and see or erase the data held about them: a
-# right that does not wait for vetting; the views check the account is an officer's).
+# right that does not wait for vetting; the views check the account is an officer's), and the
+# public documents that verify certificates (the issuer's keys, profile and status list).
 OPEN_PREFIXES = (
     "/accounts/",
     "/static/",
@@ -27,6 +28,11 @@ OPEN_PREFIXES = (
     "/calendar/feed/",
     "/two-factor/",
     "/my-data/",
+    "/.well-known/did.json",
+    "/.well-known/jwks.json",
+    "/did.json",
+    "/credentials/issuer/",
+    "/credentials/status/",
 )
 
 

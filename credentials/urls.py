@@ -5,19 +5,21 @@ from .views import downloads, issuer, shares
 app_name = "credentials"
 urlpatterns = [
     # The issuer: its keys (did:web and JWKS), its profile and the revocation status list.
-    path(".well-known/did.json", issuer.not_yet, name="did_document"),
-    path(".well-known/jwks.json", issuer.not_yet, name="jwks"),
-    path("credentials/issuer/", issuer.not_yet, name="issuer"),
-    path("credentials/status/revocation/", issuer.not_yet, name="status_list"),
+    path(".well-known/did.json", issuer.did_document, name="did_document"),
+    # Where did:web looks when SITE_URL has a path (did:web:host:path → <SITE_URL>/did.json).
+    path("did.json", issuer.did_document, name="did_document_at_path"),
+    path(".well-known/jwks.json", issuer.jwks, name="jwks"),
+    path("credentials/issuer/", issuer.issuer, name="issuer"),
+    path("credentials/status/revocation/", issuer.status_list, name="status_list"),
     # The holder's downloads and share links.
     path(
         "my-training/certificates/<int:pk>/credential.json",
-        downloads.not_yet,
+        downloads.credential_json,
         name="credential_json",
     ),
     path(
         "my-training/certificates/<int:pk>/credential.jwt",
-        downloads.not_yet,
+        downloads.credential_jwt,
         name="credential_jwt",
     ),
     path("my-training/certificates/<int:pk>/shares/", shares.not_yet, name="share_create"),

@@ -18,6 +18,7 @@ from attendance.pdf import render_certificate_pdf
 from attendance.services.certificates import revoke_certificate
 from attendees.models import User, VettingDecision
 from audit.services import record_audit
+from credentials.models import Credential
 from invites.models import CalendarFeed, InviteDelivery, new_feed_token
 from registrations.models import Registration
 from registrations.services.registration import withdraw_registrations
@@ -186,6 +187,9 @@ def erase_officer(*, user_id: int, by: User | None, reason: str) -> User:
     withdraw_registrations(officer=user, by=by, reason=ERASED_REASON)
     for certificate in Certificate.objects.active().filter(holder=user):
         revoke_certificate(certificate=certificate, reason=ERASED_REASON)
+    # A signed credential names its holder and cannot be edited: it goes (its status bit, which
+    # says "revoked", and the key id stay).
+    Credential.objects.filter(certificate__holder=user).update(jwt="")
 
     user.email = copies.erased_label(user.pk)
     user.full_name = _("Erased officer")

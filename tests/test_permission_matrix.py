@@ -175,13 +175,15 @@ EXPECTATIONS: dict[str, Expect] = {
     # Public certificate check: shows only what is printed on the certificate.
     "attendance:verify": E(VERIFIED | NOT_VETTED, public=True, before_vetting=True),
     "attendance:verify_number": E(VERIFIED | NOT_VETTED, public=True, before_vetting=True),
-    # credentials: the issuer's keys and status list, the holder's downloads and share links
-    "credentials:did_document": E(set()),
-    "credentials:jwks": E(set()),
-    "credentials:issuer": E(set()),
-    "credentials:status_list": E(set()),
-    "credentials:credential_json": E(set()),
-    "credentials:credential_jwt": E(set()),
+    # credentials: the issuer's public keys, profile and status list (for verifiers' software,
+    # signed in or not), the holder's own downloads and share links
+    "credentials:did_document": E(VERIFIED | NOT_VETTED, public=True, before_vetting=True),
+    "credentials:did_document_at_path": E(VERIFIED | NOT_VETTED, public=True, before_vetting=True),
+    "credentials:jwks": E(VERIFIED | NOT_VETTED, public=True, before_vetting=True),
+    "credentials:issuer": E(VERIFIED | NOT_VETTED, public=True, before_vetting=True),
+    "credentials:status_list": E(VERIFIED | NOT_VETTED, public=True, before_vetting=True),
+    "credentials:credential_json": E({"officer_a"}),
+    "credentials:credential_jwt": E({"officer_a"}),
     "credentials:share_create": P(set()),
     "credentials:share_revoke": P(set()),
     # inbox: what waits for each staff role, scoped (officer A's address only for her scope)

@@ -32,6 +32,8 @@ PER_PATTERN = 3
 DOWNLOADS = {
     "agencies:record_export",
     "attendance:certificate_pdf",
+    "credentials:credential_json",
+    "credentials:credential_jwt",
     "invites:feed",
     "invites:workshop_ics",
     "reports:program_xlsx",
@@ -46,6 +48,11 @@ NOT_LINKED = {
     "onboarding_request": "for people without an account, linked from the sign-in page",
     "attendance:verify": "for whoever holds a printed certificate (its QR code)",
     "attendance:verify_number": "printed on the certificate",
+    "credentials:did_document": "read by verifiers' software (did:web)",
+    "credentials:did_document_at_path": "read by verifiers' software (did:web with a path)",
+    "credentials:jwks": "read by verifiers' software",
+    "credentials:issuer": "the issuer named in every credential",
+    "credentials:status_list": "named in every credential's status entry",
 }
 
 

@@ -1,5 +1,6 @@
 """Settings read from the environment, checked in a clean subprocess each time."""
 
+import base64
 import json
 import os
 import secrets
@@ -47,6 +48,7 @@ print(json.dumps({
 """
 
 PROD_KEY = secrets.token_urlsafe(64)
+PROD_CREDENTIAL_KEY = "prod-1:" + base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
 
 
 def _run(args, **env):
@@ -211,6 +213,7 @@ def test_check_deploy_is_clean_with_production_settings():
         ALLOWED_HOSTS="training.example.org",
         SITE_URL="https://training.example.org",
         DATABASE_URL=database_url,
+        CREDENTIAL_SIGNING_KEY=PROD_CREDENTIAL_KEY,
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output

@@ -434,3 +434,22 @@ FEEDBACK_MIN_ANSWERS = env.int("FEEDBACK_MIN_ANSWERS", default=5)
 CERTIFICATE_EXPIRY_REMINDER_DAYS = tuple(
     env.list("CERTIFICATE_EXPIRY_REMINDER_DAYS", cast=int, default=[60, 14])
 )
+
+# --- credentials: Open Badges 3.0 signing (credentials/keys.py) ---------------------------------
+# The issuer's current Ed25519 key, "<key id>:<base64url 32-byte private seed>" (`manage.py
+# credential_key` makes one). Unset with DEBUG on (embedded dev, tests): a development key derived
+# from SECRET_KEY, key id "dev"; unset with DEBUG off: a system check error.
+CREDENTIAL_SIGNING_KEY = env.str("CREDENTIAL_SIGNING_KEY", default="")
+# Keys no longer signing, still published so what they signed keeps verifying: comma-separated
+# "<key id>:<base64url raw 32-byte public key>".
+CREDENTIAL_RETIRED_KEYS = env.list("CREDENTIAL_RETIRED_KEYS", default=[])
+# Decided here, not by the DEBUG a test runner switches off later.
+CREDENTIAL_DEV_KEY = DEBUG
+# Bits of the revocation status list; a credential's bit is drawn at random among them, so the
+# list says nothing about when or in which order credentials were issued.
+CREDENTIAL_STATUS_LIST_SIZE = env.int("CREDENTIAL_STATUS_LIST_SIZE", default=131_072)
+# The signed status list: how long it is valid, and how long a built copy is cached (a
+# revocation clears the cache at once).
+CREDENTIAL_STATUS_LIST_VALID_HOURS = env.int("CREDENTIAL_STATUS_LIST_VALID_HOURS", default=24)
+CREDENTIAL_STATUS_LIST_CACHE_SECONDS = env.int("CREDENTIAL_STATUS_LIST_CACHE_SECONDS", default=600)
+# --- end credentials ----------------------------------------------------------------------------

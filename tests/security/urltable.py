@@ -153,6 +153,7 @@ KWARGS = {
     "reports:program": lambda w: {},
     "reports:program_xlsx": lambda w: {},
     "credentials:did_document": lambda w: {},
+    "credentials:did_document_at_path": lambda w: {},
     "credentials:jwks": lambda w: {},
     "credentials:issuer": lambda w: {},
     "credentials:status_list": lambda w: {},
