@@ -7,4 +7,4 @@ class AttendanceConfig(AppConfig):
     verbose_name = _("Attendance, completion and certificates")
 
     def ready(self):
-        from . import receivers  # noqa: F401  (connects the signal receivers)
+        from . import checks, receivers  # noqa: F401  (registers the checks, connects receivers)

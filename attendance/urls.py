@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import officer, public, staff
+from .views import officer, preview, public, staff
 
 app_name = "attendance"
 urlpatterns = [
@@ -17,6 +17,11 @@ urlpatterns = [
     ),
     path("attendance/sessions/<int:pk>/", staff.session_attendance, name="session"),
     path("attendance/sessions/<int:pk>/check-in-code/", staff.checkin_code, name="checkin_code"),
+    path(
+        "attendance/certificate-preview/",
+        preview.certificate_preview,
+        name="certificate_preview",
+    ),
     # Officers.
     path("check-in/", officer.checkin, name="checkin"),
     path("my-training/record/", officer.training_record, name="training_record"),

@@ -166,6 +166,8 @@ EXPECTATIONS: dict[str, Expect] = {
     "attendance:feedback_results": E(STAFF_OF_WORKSHOP),
     "attendance:session": E(STAFF_OF_WORKSHOP),
     "attendance:checkin_code": E(STAFF_OF_WORKSHOP),
+    # Renders a sample from what is posted (no data of anyone); the track form's preview.
+    "attendance:certificate_preview": P(COORDINATORS),
     "attendance:checkin": E(OFFICERS),
     "attendance:training_record": E(OFFICERS),
     "attendance:certificate_pdf": E({"officer_a"}),

@@ -195,6 +195,8 @@ DEFAULT_FROM_EMAIL = env.str(
 )
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 PROGRAM_NAME = env.str("PROGRAM_NAME", default="Crypto Investigations Training Program")
+# Noto Sans SC (regular and bold TTF), embedded in certificate PDFs; `make assets` puts it here.
+CERTIFICATE_FONT_DIR = Path(env.str("CERTIFICATE_FONT_DIR", default=str(VAR_DIR / "fonts")))
 
 AUTH_USER_MODEL = "attendees.User"
 AUTHENTICATION_BACKENDS = [

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from attendance.hours import training_minutes
 from attendance.mails import certificate_mail
-from attendance.models import Certificate
+from attendance.models import Certificate, WorkshopClosure
 from attendance.signals import certificate_issued, certificate_revoked
 from attendees.models import User
 from audit.services import record_audit
@@ -48,37 +48,92 @@ def _place_text(workshop: Workshop) -> str:
     return ", ".join(unique)
 
 
-# The keys of `printed` that describe the workshop. Every other key describes the holder
-# (name, agency, and whatever is printed about them later) and is dropped when they are erased.
+# The keys of `printed` that describe the workshop or the track. Every other key describes the
+# holder (name, agency and its country, and whatever is printed about them later) and is dropped
+# when they are erased.
 WORKSHOP_FACTS = frozenset(
-    {"program", "workshop_title", "dates", "place", "modules", "total_minutes", "trainers"}
+    {
+        "program",
+        "kind",
+        "workshop_title",
+        "dates",
+        "place",
+        "starts",
+        "ends",
+        "time_zone",
+        "online",
+        "venue_name",
+        "city",
+        "country",
+        "completion_threshold",
+        "workshop_language",
+        "wording_track_id",
+        "modules",
+        "total_minutes",
+        "trainers",
+        "track_name",
+        "track_id",
+    }
 )
+
+
+def _iso_utc(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def build_printed(*, registration: Registration, workshop: Workshop) -> dict:
     """The facts printed on the certificate, frozen at issue; `total_minutes` is the
-    workshop's training time (attendance/hours.py)."""
+    workshop's training time (attendance/hours.py). Dates and place are kept as facts (UTC
+    moments, the zone, codes) so the certificate can be printed in any language; `dates` and
+    `place` are their English text, what certificates issued before carried."""
+    workshop_modules = list(
+        workshop.workshop_modules.select_related("revision__module__track").order_by("position")
+    )
     modules: list[dict[str, Any]] = [
         {
             "title": wm.revision.title,
             "minutes": wm.revision.duration_minutes,
             "track": wm.revision.module.track.name,
         }
-        for wm in workshop.workshop_modules.select_related("revision__module__track")
+        for wm in workshop_modules
     ]
+    sessions = list(workshop.sessions.all())
     total = training_minutes(
         module_minutes=sum(m["minutes"] for m in modules) if modules else None,
-        session_time=sum((s.ends_at - s.starts_at for s in workshop.sessions.all()), timedelta()),
+        session_time=sum((s.ends_at - s.starts_at for s in sessions), timedelta()),
+    )
+    threshold = (
+        WorkshopClosure.objects.filter(workshop=workshop)
+        .values_list("completion_threshold", flat=True)
+        .first()
     )
     officer = registration.officer
+    agency = officer.agency
     return {
+        "kind": "workshop",
         "program": settings.PROGRAM_NAME,
         # The vetted name, never the display name the officer may retype on their profile.
         "officer_name": officer.name_of_record,
-        "agency": officer.agency.name if officer.agency else "",
+        "agency": agency.name if agency else "",
+        "agency_country": agency.country.code if agency and agency.country else "",
         "workshop_title": workshop.title,
         "dates": _dates_text(workshop),
         "place": _place_text(workshop),
+        "starts": _iso_utc(sessions[0].starts_at) if sessions else None,
+        "ends": _iso_utc(sessions[-1].ends_at) if sessions else None,
+        "time_zone": workshop.time_zone,
+        "online": workshop.format == Workshop.Format.ONLINE,
+        "venue_name": workshop.venue_name,
+        "city": workshop.city,
+        "country": workshop.country.code if workshop.country else "",
+        "completion_threshold": threshold
+        if threshold is not None
+        else WorkshopClosure._meta.get_field("completion_threshold").get_default(),
+        "workshop_language": workshop.language,
+        # The track whose certificate wording applies: the first module's.
+        "wording_track_id": workshop_modules[0].revision.module.track_id
+        if workshop_modules
+        else None,
         "modules": modules,
         "total_minutes": total,
         "trainers": [t.full_name for t in workshop.trainers.order_by("full_name")],

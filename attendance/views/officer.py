@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from attendance import services
 from attendance.forms import CheckInForm, FeedbackForm, HolderNameForm
 from attendance.models import Certificate, Feedback
-from attendance.pdf import render_certificate_pdf
+from attendance.pdf import certificate_language, render_certificate_pdf, site_language
 from attendance.reports import training_record as build_training_record
 from attendance.services.feedback import feedback_open_for
 from registrations.models import Registration
@@ -84,9 +84,21 @@ def certificate_holder_name(request, pk: int):
 
 
 def certificate_pdf(request, pk: int):
+    """The holder's certificate, in `?lang=` (any site language) or their own language."""
     certificate = get_object_or_404(Certificate.objects.of_officer(request.user).active(), pk=pk)
-    response = HttpResponse(render_certificate_pdf(certificate), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.number}.pdf"'
+    asked = request.GET.get("lang")
+    language = site_language(asked) if asked is not None else None
+    if asked is not None and language is None:
+        return HttpResponseBadRequest(
+            _("The certificate is printed in the site's languages only."),
+            content_type="text/plain; charset=utf-8",
+        )
+    language = certificate_language(certificate, language)
+    response = HttpResponse(
+        render_certificate_pdf(certificate, language), content_type="application/pdf"
+    )
+    filename = f"certificate-{certificate.number}-{language}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -128,6 +128,7 @@ KWARGS = {
     "attendance:feedback_results": pk("past_workshop"),
     "attendance:session": pk("session"),
     "attendance:checkin_code": pk("session"),
+    "attendance:certificate_preview": lambda w: {},
     "attendance:checkin": lambda w: {},
     "attendance:training_record": lambda w: {},
     "attendance:certificate_pdf": pk("certificate"),

@@ -1,4 +1,12 @@
-from .curriculum import MaterialForm, ModuleForm, ReviewCommentForm, TrackForm
+from .curriculum import (
+    CertificatePreviewForm,
+    MaterialForm,
+    ModuleForm,
+    ReviewCommentForm,
+    TrackForm,
+    WordingField,
+    wording_field_name,
+)
 from .scheduling import (
     CancelWorkshopForm,
     CatalogFilterForm,
@@ -10,6 +18,7 @@ from .scheduling import (
 )
 
 __all__ = [
+    "CertificatePreviewForm",
     "CancelWorkshopForm",
     "CatalogFilterForm",
     "DuplicateWorkshopForm",
@@ -20,5 +29,7 @@ __all__ = [
     "ScheduleFilterForm",
     "SessionFormSet",
     "TrackForm",
+    "WordingField",
     "WorkshopForm",
+    "wording_field_name",
 ]

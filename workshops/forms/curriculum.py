@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from attendees.models import User
@@ -10,10 +12,12 @@ from workshops.forms.pickers import PICKER_ATTRS
 from workshops.models import Material, Module, Track
 from workshops.services.curriculum import (
     ALLOWED_TYPES,
+    MAX_VALIDITY_MONTHS,
     MaterialRejected,
     material_max_bytes,
     validate_material_file,
 )
+from workshops.wording import MAX_LENGTH, placeholder_list, validate_wording, wording_languages
 
 
 class ModuleForm(forms.ModelForm):
@@ -78,11 +82,66 @@ class ReviewCommentForm(forms.Form):
     )
 
 
+class WordingField(forms.CharField):
+    """One language's certificate sentence: whitespace collapsed to single spaces (it prints
+    on one or two lines), placeholders checked."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("validators", [validate_wording])
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 2}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return " ".join(super().to_python(value).split())
+
+
+def wording_field_name(code: str) -> str:
+    """The form field of one language's wording: "wording_pt_br" for "pt-br"."""
+    return "wording_" + code.replace("-", "_")
+
+
 class TrackForm(forms.ModelForm):
+    """A track, its certificates' validity, and the certificate sentence per site language
+    (`cleaned_data["certificate_wording"]`: {code: text}, empty ones left out)."""
+
     class Meta:
         model = Track
-        fields = ["name", "description", "position"]
+        fields = ["name", "description", "position", "validity_months"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        validity = self.fields["validity_months"]
+        validity.widget.attrs.update({"min": 1, "max": MAX_VALIDITY_MONTHS})
+        validity.validators += [MinValueValidator(1), MaxValueValidator(MAX_VALIDITY_MONTHS)]
+        saved = self.instance.certificate_wording or {}
+        for code, language in wording_languages():
+            field = WordingField(label=language, initial=saved.get(code, ""))
+            field.widget.attrs["maxlength"] = MAX_LENGTH
+            self.fields[wording_field_name(code)] = field
+
+    @property
+    def wording_help(self) -> str:
+        return _(
+            "Replaces the line “has completed the workshop” on certificates of workshops whose "
+            "first module is in this track. You may use %(placeholders)s. Leave a language empty "
+            "to print the site's own sentence; at most %(max)d characters."
+        ) % {"placeholders": placeholder_list(), "max": MAX_LENGTH}
+
+    def wording_fields(self) -> list[tuple[str, forms.BoundField]]:
+        """(language code, bound field) for each site language, in the settings' order."""
+        return [(code, self[wording_field_name(code)]) for code, _name in wording_languages()]
+
+    def clean(self):
+        cleaned = super().clean()
+        wording = {}
+        for code, _name in wording_languages():
+            text = cleaned.pop(wording_field_name(code), "")
+            if text:
+                wording[code] = text
+        cleaned["certificate_wording"] = wording
+        return cleaned
 
 
 class MaterialForm(forms.Form):
@@ -111,3 +170,34 @@ class MaterialForm(forms.Form):
         except MaterialRejected as err:
             raise ValidationError(err.message) from None
         return upload
+
+
+class CertificatePreviewForm(forms.Form):
+    """What the track form posts to preview its certificate: the language chosen, that
+    language's wording as typed (unsaved), the validity, the name and the track if saved."""
+
+    track = forms.ModelChoiceField(queryset=Track.objects.all(), required=False)
+    name = forms.CharField(required=False, max_length=100)
+    language = forms.ChoiceField(choices=settings.LANGUAGES)
+    validity_months = forms.IntegerField(required=False, min_value=1, max_value=MAX_VALIDITY_MONTHS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["track"].label = _("Track")
+        self.fields["language"].label = _("Language")
+        self.fields["validity_months"].label = Track._meta.get_field("validity_months").verbose_name
+        # Only the language previewed is checked: a slip in another one is the form's to show.
+        code = self.data.get("language")
+        if code in dict(settings.LANGUAGES):
+            label = dict(settings.LANGUAGES)[code]
+            self.fields[wording_field_name(code)] = WordingField(label=label)
+
+    @property
+    def wording(self) -> str:
+        code = self.cleaned_data["language"]
+        return self.cleaned_data.get(wording_field_name(code), "")
+
+    @property
+    def track_name(self) -> str:
+        track = self.cleaned_data.get("track")
+        return self.cleaned_data.get("name", "").strip() or (track.name if track else "")

@@ -6,10 +6,11 @@ import os
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -22,6 +23,7 @@ from trainingsite.errors import ServiceError
 from workshops.mails import PUBLISHED, RETURNED, SUBMITTED, module_review_mail
 from workshops.models import Material, Module, ModuleRevision, Track
 from workshops.models.curriculum import can_publish_modules, publisher_candidates
+from workshops.wording import clean_wording
 
 
 class CurriculumError(ServiceError):
@@ -346,30 +348,77 @@ def unarchive_module(*, module_id: int, by) -> Module:
 
 # --- tracks ----------------------------------------------------------------------------------
 
+# Ten years: beyond that a validity is a typing slip, not a policy.
+MAX_VALIDITY_MONTHS = 120
+
+
+def _track_wording(wording: Mapping[str, str] | None) -> dict[str, str]:
+    try:
+        return clean_wording(wording or {})
+    except ValidationError as err:
+        raise CurriculumError(" ".join(err.messages)) from None
+
+
+def _track_validity(months: int | None) -> int | None:
+    if months is not None and not 1 <= months <= MAX_VALIDITY_MONTHS:
+        raise CurriculumError(
+            _("Certificates stay valid between 1 and %(max)d months, or leave it empty.")
+            % {"max": MAX_VALIDITY_MONTHS}
+        )
+    return months
+
 
 @transaction.atomic
-def create_track(*, by, name: str, description: str = "", position: int = 0) -> Track:
+def create_track(
+    *,
+    by,
+    name: str,
+    description: str = "",
+    position: int = 0,
+    validity_months: int | None = None,
+    certificate_wording: Mapping[str, str] | None = None,
+) -> Track:
+    """A new track; `certificate_wording` is {language code: sentence} (workshops/wording.py)."""
     _require_coordinator(by)
     name = name.strip()
     if Track.objects.filter(name__iexact=name).exists():
         raise CurriculumError(_("A track with this name already exists."))
+    wording = _track_wording(certificate_wording)
+    validity_months = _track_validity(validity_months)
     base = slugify(name)[:45] or "track"
     slug, n = base, 2
     while Track.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
-    return Track.objects.create(name=name, slug=slug, description=description, position=position)
+    return Track.objects.create(
+        name=name,
+        slug=slug,
+        description=description,
+        position=position,
+        validity_months=validity_months,
+        certificate_wording=wording,
+    )
 
 
 @transaction.atomic
 def update_track(
-    *, track_id: int, by, name: str, description: str = "", position: int = 0
+    *,
+    track_id: int,
+    by,
+    name: str,
+    description: str = "",
+    position: int = 0,
+    validity_months: int | None = None,
+    certificate_wording: Mapping[str, str] | None = None,
 ) -> Track:
+    """Save a track's fields; the validity applies to certificates issued from now on."""
     _require_coordinator(by)
     track = Track.objects.select_for_update().get(pk=track_id)
     name = name.strip()
     if Track.objects.filter(name__iexact=name).exclude(pk=track.pk).exists():
         raise CurriculumError(_("A track with this name already exists."))
     track.name, track.description, track.position = name, description, position
+    track.validity_months = _track_validity(validity_months)
+    track.certificate_wording = _track_wording(certificate_wording)
     track.save()
     return track
 
