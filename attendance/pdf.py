@@ -110,14 +110,15 @@ class Wording:
 
 
 def stored_wording(printed: dict, language: str) -> Wording | None:
-    """The sentence the certificate's track sets for `language` (None: the site's own)."""
-    track_id = printed.get("wording_track_id")
-    if not isinstance(track_id, int):
+    """The sentence for `language` that the certificate's track set when it was issued (None:
+    the site's own)."""
+    frozen = printed.get("wording")
+    if not isinstance(frozen, dict):
         return None
-    row = Track.objects.filter(pk=track_id).values_list("name", "certificate_wording").first()
-    if row is None or not isinstance(row[1], dict) or not row[1].get(language):
+    texts = frozen.get("texts")
+    if not isinstance(texts, dict) or not texts.get(language):
         return None
-    return Wording(text=str(row[1][language]), track_name=row[0])
+    return Wording(text=str(texts[language]), track_name=str(frozen.get("track", "")))
 
 
 # --- text facts in the language ------------------------------------------------------------------
@@ -636,6 +637,9 @@ def _sample_certificate(
         "completion_threshold": 75,
         "workshop_language": settings.LANGUAGE_CODE,
         "wording_track_id": track.pk if track is not None else None,
+        "wording": {"track": track.name, "texts": dict(track.certificate_wording)}
+        if track is not None and track.certificate_wording
+        else None,
         "modules": modules,
         "total_minutes": sum(m["minutes"] for m in modules),
         "trainers": ["Trainer Sample"],

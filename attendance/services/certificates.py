@@ -68,6 +68,7 @@ WORKSHOP_FACTS = frozenset(
         "completion_threshold",
         "workshop_language",
         "wording_track_id",
+        "wording",
         "modules",
         "total_minutes",
         "trainers",
@@ -109,6 +110,7 @@ def build_printed(*, registration: Registration, workshop: Workshop) -> dict:
     )
     officer = registration.officer
     agency = officer.agency
+    wording_track = workshop_modules[0].revision.module.track if workshop_modules else None
     return {
         "kind": "workshop",
         "program": settings.PROGRAM_NAME,
@@ -130,9 +132,11 @@ def build_printed(*, registration: Registration, workshop: Workshop) -> dict:
         if threshold is not None
         else WorkshopClosure._meta.get_field("completion_threshold").get_default(),
         "workshop_language": workshop.language,
-        # The track whose certificate wording applies: the first module's.
-        "wording_track_id": workshop_modules[0].revision.module.track_id
-        if workshop_modules
+        # The track whose certificate wording applies (the first module's), and that wording
+        # as it stands at issue: a later edit never rewords an issued certificate.
+        "wording_track_id": wording_track.pk if wording_track else None,
+        "wording": {"track": wording_track.name, "texts": dict(wording_track.certificate_wording)}
+        if wording_track and wording_track.certificate_wording
         else None,
         "modules": modules,
         "total_minutes": total,

@@ -17,6 +17,7 @@ from attendance import services
 from attendance.checks import certificate_fonts
 from attendance.models import Certificate
 from attendance.pdf import render_certificate_pdf
+from attendance.services.certificates import build_printed
 from trainingsite import when
 from workshops.models import Track
 
@@ -195,6 +196,10 @@ def test_workshop_certificate_uses_the_wording_of_its_first_module_s_track(certi
         "zh-hans": "已完成{track}课程方向的{hours}学时培训",
     }
     track.save()
+    # Issued after the wording was set (what a close does): the wording is frozen with it.
+    certificate.printed = build_printed(
+        registration=certificate.registration, workshop=certificate.registration.workshop
+    )
     fr = _flat(_text(render_certificate_pdf(certificate, "fr")))
     dates = when.date_range(
         dt.datetime.fromisoformat(certificate.printed["starts"]),
@@ -212,6 +217,15 @@ def test_workshop_certificate_uses_the_wording_of_its_first_module_s_track(certi
     assert "已完成Blockchain forensics课程方向的5学时培训" in zh
     # A language without a wording prints the site's sentence.
     assert "ha completado el taller" in _text(render_certificate_pdf(certificate, "es"))
+
+
+def test_a_later_wording_edit_never_rewords_an_issued_certificate(certificate):
+    track = Track.objects.get(pk=certificate.printed["wording_track_id"])
+    track.certificate_wording = {"en": "was re-worded later, for {workshop}"}
+    track.save()
+    text = _flat(_text(render_certificate_pdf(certificate, "en")))
+    assert "re-worded" not in text
+    assert "has completed the workshop" in text
 
 
 def test_a_wording_is_never_formatted_as_python(certificate):
