@@ -1,12 +1,14 @@
-"""Receivers of the signals the layers below send about certificates."""
+"""Receivers of the signals the layers below send about certificates and registrations."""
 
 import logging
 
 from django.dispatch import receiver
 
 from attendance.signals import certificate_issued, certificate_revoked
+from outbox.services import withdraw_mails
+from registrations.signals import registration_requested
 
-from . import keys
+from . import keys, prerequisites, reminders, tasks
 from .services import StatusListFull, sign_certificate
 from .statuslist import forget_status_list
 
@@ -29,6 +31,23 @@ def sign_issued_certificate(sender, certificate, **kwargs):
 
 @receiver(certificate_revoked, dispatch_uid="credentials.publish_revocation")
 def publish_revocation(sender, certificate, **kwargs):
-    """The published status list shows the revocation from the next request on."""
+    """The published status list shows the revocation from the next request on; an expiry
+    reminder not sent yet is withdrawn (a revoked certificate is never reminded)."""
     if keys.can_sign():
         forget_status_list()
+    for days in reminders.reminder_days():
+        withdraw_mails(topic=reminders.mail_topic(certificate, days))
+
+
+@receiver([certificate_issued, certificate_revoked], dispatch_uid="credentials.review_tracks")
+def review_track_credentials(sender, certificate, **kwargs):
+    """A workshop certificate issued or revoked may complete a track or break a track
+    credential: its holder's are reviewed once it committed (`tracks`), in a task of their own,
+    so closing a workshop costs no query more per officer. Track credentials are ignored."""
+    if certificate.registration_id is not None:
+        tasks.review_tracks_after_certificate.delay_on_commit(certificate.pk)
+
+
+@receiver(registration_requested, dispatch_uid="credentials.prerequisites")
+def refuse_without_prerequisites(sender, officer, workshop, by=None, **kwargs):
+    prerequisites.refuse_missing_prerequisites(officer=officer, workshop=workshop, by=by)

@@ -36,6 +36,10 @@ def reminder_days() -> list[int]:
     return sorted({int(d) for d in settings.CERTIFICATE_EXPIRY_REMINDER_DAYS if int(d) > 0})
 
 
+def mail_topic(certificate: Certificate, days: int) -> str:
+    return f"certificate-expiry:{certificate.pk}:{days}"
+
+
 def due_reminder(
     expires_at: dt.datetime | None, sent: Iterable, *, now: dt.datetime, days: list[int]
 ) -> int | None:
@@ -122,7 +126,7 @@ def _remind(ids: list[int], *, now: dt.datetime, days: list[int]) -> int:
                 "kind": MAIL_KIND,
                 "recipient": recipient,
                 "workshop": certificate.registration.workshop if certificate.registration else None,
-                "topic": f"certificate-expiry:{certificate.pk}:{day}",
+                "topic": mail_topic(certificate, day),
             }
             items.append((_mail(facts, recipient, for_holder=recipient is holder), about))
     queue_mails(items)

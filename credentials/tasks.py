@@ -1,10 +1,11 @@
-"""Credential jobs run by beat."""
+"""Credential jobs: each takes ids (or nothing) and is safe to run twice."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
 from . import reminders
+from .tracks import review_after_certificate
 
 
 @shared_task
@@ -13,3 +14,10 @@ def send_expiry_reminders() -> int:
     Safe to run any number of times, in several workers at once: each reminder goes out once.
     Returns how many certificates were reminded."""
     return reminders.send_expiry_reminders()
+
+
+@shared_task
+def review_tracks_after_certificate(certificate_id: int) -> None:
+    """The holder's track credentials, reviewed once a workshop certificate of theirs was
+    issued or revoked (idempotent: a second run finds nothing to change)."""
+    review_after_certificate(certificate_id=certificate_id)

@@ -141,7 +141,7 @@ def forget_copies(*, identity: Identity) -> None:
     Feedback.objects.filter(registration__officer_id=pk).update(comments="")
     # The names vetting decisions approved or declined for them.
     VettingDecision.objects.filter(officer_id=pk).exclude(name="").update(name="")
-    erase_holders(registrations=registrations)
+    erase_holders(registrations=registrations, holder_id=pk)
     MaterialDownload.objects.filter(user_id=pk).update(ip_address=None)
 
     # Sign-in and mail state of an account that will never sign in or be written to again.

@@ -131,3 +131,15 @@ def reservation_form(workshop, data=None) -> ReservationForm:
     region attend every workshop (`services.reservations`)."""
     agencies = Agency.objects.active().order_by("name", "pk")
     return ReservationForm(data, workshop=workshop, agencies=agencies)
+
+
+class PrerequisiteWaiverForm(forms.Form):
+    """A coordinator lets one officer register without the workshop's prerequisite modules."""
+
+    email = forms.EmailField(label=_("Officer's e-mail address"), max_length=254)
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Their equivalent training, for instance. Kept in the record."),
+    )

@@ -268,6 +268,12 @@ class SeatReservation(models.Model):
         return f"{self.seats} × {self.workshop} → {self.agency}"
 
 
+class PrerequisiteWaiverQuerySet(models.QuerySet):
+    def managed_by(self, user) -> PrerequisiteWaiverQuerySet:
+        """Waivers of workshops the coordinator schedules (`Workshop.editable_by`)."""
+        return self.filter(workshop__in=Workshop.objects.editable_by(user).values("pk"))
+
+
 class PrerequisiteWaiver(models.Model):
     """A coordinator's decision that an officer may register for a workshop without the
     prerequisite modules they have not completed (recorded, with its reason and author)."""
@@ -283,6 +289,8 @@ class PrerequisiteWaiver(models.Model):
     )
     reason = models.TextField(_("reason"))
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = PrerequisiteWaiverQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

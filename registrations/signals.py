@@ -10,3 +10,13 @@ seat_changed = Signal()
 # The officer's "My training" page is being built. Argument: user. Each receiver returns a dict
 # of extra template context (the training record, from attendance).
 my_training_context = Signal()
+
+# An officer is about to be given a registration for a workshop: they register, their agency
+# nominates them, they accept a nomination, or a trainer admits them as a walk-in. Sent inside
+# the transaction, under the workshop's lock, once the registration's own rules passed and
+# before the row is written. Arguments: officer, workshop, by (who asks: the officer, or the
+# focal point or trainer acting for them). A receiver refuses by raising RegistrationError with
+# a message for `by` (credentials: prerequisite modules not completed); receivers only read.
+# Approvals and waitlist promotions of a registration already requested send nothing: it was
+# asked when the registration was requested.
+registration_requested = Signal()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import nominations, registration, reservations
+from .views import nominations, prerequisites, registration, reservations
 
 app_name = "registration"
 
@@ -34,6 +34,16 @@ urlpatterns = [
         "manage/reservations/<int:pk>/release/",
         reservations.reservation_release,
         name="reservation_release",
+    ),
+    path(
+        "manage/workshops/<int:workshop_pk>/prerequisite-waivers/",
+        prerequisites.prerequisite_waiver,
+        name="prerequisite_waiver",
+    ),
+    path(
+        "manage/prerequisite-waivers/<int:pk>/revoke/",
+        prerequisites.prerequisite_waiver_revoke,
+        name="prerequisite_waiver_revoke",
     ),
     path("nominations/", nominations.nominations, name="nominations"),
     path("nominations/new/", nominations.nominate, name="nominate"),

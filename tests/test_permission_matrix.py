@@ -19,7 +19,7 @@ from attendance.models import AttendanceMark, Certificate, WorkshopClosure
 from attendees.models import Agency, AgencyDomain, AgencyRequest, User
 from audit.models import AuditEntry
 from invites.models import CalendarFeed
-from registrations.models import Registration, SeatReservation
+from registrations.models import PrerequisiteWaiver, Registration, SeatReservation
 from tests.security.urltable import KWARGS, site_url_names
 from tests.security.world import ROLES, build_world
 from tests.signin import sign_in
@@ -118,6 +118,9 @@ EXPECTATIONS: dict[str, Expect] = {
     # Seats held for an agency: the coordinators of the workshop's region.
     "registration:reserve_seats": P(COORDINATORS_OF_REGION),
     "registration:reservation_release": P(COORDINATORS_OF_REGION),
+    # Waivers of a workshop's prerequisite modules: the coordinators of its region.
+    "registration:prerequisite_waiver": P(COORDINATORS_OF_REGION),
+    "registration:prerequisite_waiver_revoke": P(COORDINATORS_OF_REGION),
     # curriculum (global: every coordinator manages it; trainers author)
     "workshops:module_list": E(STAFF),
     "workshops:module_create": E(STAFF),
@@ -224,6 +227,7 @@ def _fingerprint() -> str:
     parts = [
         list(Registration.objects.order_by("pk").values_list("pk", "state")),
         list(SeatReservation.objects.order_by("pk").values_list("pk", "seats", "released_at")),
+        list(PrerequisiteWaiver.objects.order_by("pk").values_list("pk", "officer_id")),
         list(
             User.objects.order_by("pk").values_list(
                 "pk",

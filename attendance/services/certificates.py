@@ -10,6 +10,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -268,11 +269,15 @@ def choose_holder_name_display(*, certificate_id: int, officer, show: bool | Non
     return certificate
 
 
-def erase_holders(*, registrations) -> int:
-    """Keep only the workshop facts of every certificate (valid or revoked) of these
-    registrations: nothing on them names the holder any more. Returns the certificates."""
+def erase_holders(*, registrations, holder_id: int | None = None) -> int:
+    """Keep only the workshop and track facts of every certificate (valid or revoked) of these
+    registrations, and of every track credential of `holder_id`: nothing on them names the
+    holder any more. Returns the certificates."""
     count = 0
-    for certificate in Certificate.objects.filter(registration__in=registrations).only("printed"):
+    of_them = Q(registration__in=registrations)
+    if holder_id is not None:
+        of_them |= Q(holder_id=holder_id)
+    for certificate in Certificate.objects.filter(of_them).only("printed"):
         facts = {k: v for k, v in certificate.printed.items() if k in WORKSHOP_FACTS}
         if facts != certificate.printed:
             Certificate.objects.filter(pk=certificate.pk).update(printed=facts)

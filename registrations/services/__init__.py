@@ -1,7 +1,9 @@
 """Writes for workshop registrations, re-exported here (`registration` holds the rules and
-nominations, `reservations` the seats held for agencies, `seats` the seat rule and, with
-`locking`, the contended reads and locks)."""
+nominations, `reservations` the seats held for agencies, `prerequisites` the waivers of
+prerequisite modules, `seats` the seat rule and, with `locking`, the contended reads and
+locks)."""
 
+from .prerequisites import grant_prerequisite_waiver, revoke_prerequisite_waiver
 from .registration import (
     BulkResult,
     RegistrationError,
@@ -36,6 +38,8 @@ __all__ = [
     "accept_nomination",
     "decline_nomination",
     "nominate",
+    "grant_prerequisite_waiver",
+    "revoke_prerequisite_waiver",
     "release_due_reservations",
     "release_reservation",
     "reserve_seats",

@@ -41,7 +41,7 @@ from attendees.services import queue_work_renders
 from audit.services import record_audit
 from outbox.services import queue_render
 from registrations.models import Registration, RegistrationEvent
-from registrations.signals import seat_changed
+from registrations.signals import registration_requested, seat_changed
 from trainingsite import when
 from workshops.models import Workshop
 
@@ -277,7 +277,8 @@ def register(*, workshop_id: int, officer: User) -> Registration:
     """Register `officer` for a workshop: nomination, pending, confirmed or waitlisted.
 
     Refuses (RegistrationError) unverified users, closed or unpublished workshops, a second
-    active registration, and a clash with another confirmed workshop; WorkshopNotFound for a
+    active registration, a clash with another confirmed workshop, and whatever the apps above
+    refuse (`registration_requested`: prerequisites not completed); WorkshopNotFound for a
     workshop the officer cannot see. A waitlisted registration comes back with its
     `waitlist_position`.
 
@@ -322,6 +323,8 @@ def register(*, workshop_id: int, officer: User) -> Registration:
     clash = find_clash(officer_id=officer.pk, workshop=workshop)
     if clash is not None:
         raise RegistrationError(_clash_message(clash))
+    # The apps above refuse here (prerequisites): a RegistrationError for the officer.
+    registration_requested.send(sender=Registration, officer=officer, workshop=workshop, by=officer)
 
     extra: tuple[str, ...]
     if own is not None:
@@ -484,6 +487,7 @@ def admit_walk_in(*, workshop_id: int, email: str, by: User, reason: str) -> Adm
             _("%(name)s is confirmed for the clashing workshop “%(title)s”.")
             % {"name": officer, "title": clash.title}
         )
+    registration_requested.send(sender=Registration, officer=officer, workshop=workshop, by=by)
     # Seats held for another agency are not free (nor the officer's agency's, unless it
     # endorsed them): taking one is a coordinator's call, as beyond the capacity.
     full = (
@@ -755,6 +759,14 @@ def nominate(
         if refusal is not None:
             result.skipped.append(refusal)
             continue
+        try:
+            # Receivers only read: a refusal leaves nothing to roll back.
+            registration_requested.send(
+                sender=Registration, officer=officer, workshop=workshop, by=by
+            )
+        except RegistrationError as err:
+            result.skipped.append(err.message)
+            continue
         previous = own.get(officer.pk)
         if previous is not None:
             reg = previous
@@ -828,6 +840,7 @@ def accept_nomination(*, registration_id: int, officer: User) -> Registration:
     clash = find_clash(officer_id=officer.pk, workshop=workshop)
     if clash is not None:
         raise RegistrationError(_clash_message(clash))
+    registration_requested.send(sender=Registration, officer=officer, workshop=workshop, by=officer)
     nominator = _nominator_in_office(reg, officer)
     extra: tuple[str, ...] = ()
     if nominator is None:

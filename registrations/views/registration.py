@@ -20,13 +20,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from registrations import rows as registration_rows
 from registrations import services
-from registrations.forms import BulkDecisionForm, RegistrationDecisionForm
+from registrations.forms import (
+    BulkDecisionForm,
+    PrerequisiteWaiverForm,
+    RegistrationDecisionForm,
+)
 from registrations.forms import reservation_form as make_reservation_form
-from registrations.models import Registration, SeatReservation
+from registrations.models import PrerequisiteWaiver, Registration, SeatReservation
 from registrations.signals import my_training_context
 from trainingsite.errors import ServiceError
 from trainingsite.roles import role_required
-from workshops.models import Workshop
+from workshops.models import Module, Workshop
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
@@ -202,7 +206,14 @@ def my_training(request):
 
 
 def _workshop_page(
-    request, workshop, *, bulk_form=None, row_error=None, reservation_form=None, status=200
+    request,
+    workshop,
+    *,
+    bulk_form=None,
+    row_error=None,
+    reservation_form=None,
+    waiver_form=None,
+    status=200,
 ):
     # Plain rows, not model instances: 300 registrations with their officers and histories.
     regs = registration_rows.load(
@@ -254,10 +265,33 @@ def _workshop_page(
         "bulk_form": bulk_form,
         "reservations": reservations,
         "reservation_form": reservation_form or make_reservation_form(workshop),
+        **_prerequisites_context(request.user, workshop, waiver_form),
         "row_error": row_error or {},
         "page_error": next(iter((row_error or {}).values()), {}).get("message"),
     }
     return render(request, "registrations/workshop_registrations.html", context, status=status)
+
+
+def _prerequisites_context(user, workshop, waiver_form) -> dict:
+    """The prerequisites section: only for a workshop that requires modules (one query
+    otherwise)."""
+    prerequisites = list(
+        Module.objects.required_for(workshop.pk)
+        .select_related("published_revision")
+        .order_by("title", "pk")
+    )
+    if not prerequisites:
+        return {"prerequisites": []}
+    waivers = (
+        PrerequisiteWaiver.objects.managed_by(user)
+        .filter(workshop=workshop)
+        .select_related("officer__agency", "granted_by")
+    )
+    return {
+        "prerequisites": prerequisites,
+        "waivers": list(waivers),
+        "waiver_form": waiver_form or PrerequisiteWaiverForm(),
+    }
 
 
 @role_required("coordinator")

@@ -88,7 +88,8 @@ def test_close_computes_completions_issues_certificates_and_completes(
     assert Certificate.objects.get().registration == registration
     past_workshop.refresh_from_db()
     assert past_workshop.status == Workshop.Status.COMPLETED
-    assert len(callbacks) == 1
+    # The certificate's mail, and the review of its holder's track credentials (credentials).
+    assert len(callbacks) == 2
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [registration.officer.email]
     assert mail.outbox[0].attachments[0][2] == "application/pdf"

@@ -85,6 +85,9 @@ FORMLESS = {
     "reconfirm_request": "a button only, shown once vetting expires",
     "two_factor_setup_send": "a button only, shown to staff without an authenticator",
     "workshops:workshop_publish": "its preview has no form: the world's workshop is published",
+    "registration:prerequisite_waiver_revoke": (
+        "a button only, shown when the workshop requires modules (the world's requires none)"
+    ),
 }
 # Keys worth trying on any GET, besides the view's own.
 COMMON_QUERY_KEYS = ["page", "q", "next", "format", "month", "region", "status", "sort"]

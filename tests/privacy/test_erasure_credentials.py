@@ -31,3 +31,14 @@ def test_erasure_blanks_the_holders_signed_credentials_only(officer, coordinator
     assert kept.jwt == before[colleague.pk].jwt != ""
     assert kept.status_index not in revoked_indices()
     assert "Officer Alice" not in client.get(reverse("credentials:status_list")).content.decode()
+
+
+def test_erasure_drops_the_holders_name_from_their_track_credentials(officer, coordinator):
+    track = issue_track(officer)
+    assert track.printed["officer_name"]
+
+    erase_officer(user_id=officer.pk, by=coordinator, reason="Request by letter")
+
+    track.refresh_from_db()
+    assert "officer_name" not in track.printed and "agency" not in track.printed
+    assert track.printed["track_name"]

@@ -87,6 +87,8 @@ KWARGS = {
     "registration:nomination_answer": pk("offered_registration"),
     "registration:reserve_seats": lambda w: {"workshop_pk": w.workshop.pk},
     "registration:reservation_release": pk("reservation"),
+    "registration:prerequisite_waiver": lambda w: {"workshop_pk": w.workshop.pk},
+    "registration:prerequisite_waiver_revoke": pk("waiver"),
     "workshops:module_list": lambda w: {},
     "workshops:module_create": lambda w: {},
     "workshops:markdown_preview": lambda w: {},

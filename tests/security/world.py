@@ -12,7 +12,7 @@ from attendance import services as attendance_services
 from attendance.models import Certificate
 from attendees.models import AgencyRequest, User
 from invites.models import CalendarFeed
-from registrations.models import Registration, SeatReservation
+from registrations.models import PrerequisiteWaiver, Registration, SeatReservation
 from tests.factories import (
     MaterialFactory,
     ModuleFactory,
@@ -119,6 +119,10 @@ def build_world(request) -> World:
         until=workshop.starts_at - dt.timedelta(days=1),
         created_by=users["coord_a"],
     )
+    # Officer A let into the open workshop without its prerequisites.
+    waiver = PrerequisiteWaiver.objects.create(
+        workshop=workshop, officer=officer, granted_by=users["coord_a"], reason="Trained abroad"
+    )
     past = WorkshopFactory(
         title="Closed workshop",
         region=region,
@@ -155,6 +159,7 @@ def build_world(request) -> World:
         "waitlisted_registration": waitlisted_reg,
         "offered_registration": offered_reg,
         "reservation": reservation,
+        "waiver": waiver,
         "past_workshop": past,
         "past_registration": past_reg,
         "certificate": certificate,

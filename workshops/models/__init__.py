@@ -1,4 +1,4 @@
-from .curriculum import Material, Module, ModuleRevision, Track
+from .curriculum import Material, Module, ModuleRevision, Track, prerequisites_required
 from .downloads import MaterialDownload
 from .workshop import Workshop, WorkshopModule, WorkshopSession
 
@@ -11,4 +11,5 @@ __all__ = [
     "Workshop",
     "WorkshopModule",
     "WorkshopSession",
+    "prerequisites_required",
 ]

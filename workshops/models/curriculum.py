@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import models
@@ -64,7 +65,27 @@ class Track(models.Model):
         return self.name
 
 
+def prerequisites_required(revisions: Iterable[ModuleRevision]) -> set[int]:
+    """The ids of the modules a workshop teaching `revisions` requires: every prerequisite
+    those revisions list (frozen when each was published), less the modules it teaches itself
+    (a module learnt in the same workshop is no prerequisite of it)."""
+    taught: set[int] = set()
+    required: set[int] = set()
+    for revision in revisions:
+        taught.add(revision.module_id)
+        required.update(int(pk) for pk in revision.prerequisite_ids or ())
+    return required - taught
+
+
 class ModuleQuerySet(models.QuerySet):
+    def required_for(self, workshop_id: int) -> ModuleQuerySet:
+        """The modules the workshop requires before registering (`prerequisites_required`)."""
+        revisions = ModuleRevision.objects.filter(workshop_uses__workshop_id=workshop_id).only(
+            "module", "prerequisite_ids"
+        )
+        required = prerequisites_required(revisions)
+        return self.filter(pk__in=required) if required else self.none()
+
     def live(self) -> ModuleQuerySet:
         """Modules with a published revision that are not archived: what officers may read."""
         return self.filter(published_revision__isnull=False).exclude(status=Module.Status.ARCHIVED)

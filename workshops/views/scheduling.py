@@ -35,7 +35,13 @@ from workshops.forms.scheduling import (
     schedulable_regions,
     teachable_revisions,
 )
-from workshops.models import Workshop, WorkshopModule, WorkshopSession
+from workshops.models import (
+    Module,
+    Workshop,
+    WorkshopModule,
+    WorkshopSession,
+    prerequisites_required,
+)
 from workshops.services import scheduling as services
 from workshops.services.scheduling import SchedulingError
 
@@ -152,6 +158,19 @@ def _modules(workshop) -> list[dict]:
     ]
 
 
+def _prerequisites(workshop) -> list[Module]:
+    """The modules to complete before registering, from the revisions already loaded (one
+    query, and none when the workshop requires nothing)."""
+    required = prerequisites_required(wm.revision for wm in workshop.workshop_modules.all())
+    if not required:
+        return []
+    return list(
+        Module.objects.filter(pk__in=required)
+        .select_related("published_revision")
+        .order_by("title", "pk")
+    )
+
+
 def workshop_detail(request, pk: int):
     workshop = get_object_or_404(_detail_queryset(Workshop.objects.visible_to(request.user)), pk=pk)
     # Through the reverse relation: the registrations app sits above this one.
@@ -169,6 +188,7 @@ def workshop_detail(request, pk: int):
             "workshop": workshop,
             "sessions": workshop.sessions.all(),
             "modules": _modules(workshop),
+            "prerequisites": _prerequisites(workshop),
             "my_registration": my_registration,
             "show_joining": show_joining,
             "can_edit": can_edit,
@@ -409,6 +429,7 @@ def workshop_publish(request, pk: int):
             "workshop": workshop,
             "sessions": workshop.sessions.all(),
             "modules": _modules(workshop),
+            "prerequisites": _prerequisites(workshop),
             # What an officer with no registration sees: no joining details, no staff buttons.
             "my_registration": None,
             "show_joining": False,
