@@ -233,6 +233,9 @@ def test_a_wording_is_never_formatted_as_python(certificate):
     # Saved around the form (an admin, a script): still printed as text, never evaluated.
     track.certificate_wording = {"en": "did {workshop.__class__} {0} {hours!r} {{track}} {hours}"}
     track.save()
+    certificate.printed = build_printed(
+        registration=certificate.registration, workshop=certificate.registration.workshop
+    )
     text = _flat(_text(render_certificate_pdf(certificate, "en")))
     assert "did {workshop.__class__} {0} {hours!r} {Blockchain forensics} 5" in text
 
