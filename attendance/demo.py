@@ -13,7 +13,7 @@ from attendees.models import User
 from registrations.models import Registration, RegistrationEvent
 from workshops.models import Workshop
 
-from .models import AttendanceMark, Certificate, Feedback, FeedbackModuleRating, WorkshopClosure
+from .models import AttendanceMark, Feedback, FeedbackModuleRating, WorkshopClosure
 from .models.marks import AttendanceStatus, MarkSource
 from .services.closing import close_workshop
 from .services.marking import apply_marks
@@ -94,13 +94,6 @@ def seed() -> list:
         if sessions and max(s.ends_at for s in sessions) <= now:
             close_workshop(workshop_id=workshop.pk, by=_staff_closer(workshop, actor))
         _seed_feedback(workshop, roster)
-    if demo_officer is not None:
-        # The demo officer chose to show their full name when their latest certificate is
-        # verified; their others, and everyone else's, show initials.
-        latest = Certificate.objects.of_officer(demo_officer).active().first()
-        if latest is not None and latest.show_holder_name is None:
-            latest.show_holder_name = True
-            latest.save(update_fields=["show_holder_name"])
     return []
 
 

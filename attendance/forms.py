@@ -57,37 +57,6 @@ class CheckInForm(forms.Form):
     )
 
 
-class HolderNameForm(forms.Form):
-    """How the public verification page shows the holder of one certificate."""
-
-    CHOICES = {"profile": None, "full": True, "initials": False}
-    show = forms.ChoiceField(
-        label=_("Whoever verifies this number sees"),
-        choices=[
-            ("profile", _("as in your profile")),
-            ("full", _("your full name")),
-            ("initials", _("your initials only")),
-        ],
-    )
-
-    @property
-    def choice(self) -> bool | None:
-        return self.CHOICES[self.cleaned_data["show"]]
-
-
-class VerifyForm(forms.Form):
-    number = forms.CharField(
-        label=_("Certificate number"),
-        max_length=40,
-        widget=forms.TextInput(
-            attrs={
-                "placeholder": "CERT-XXXX-XXXX-XXXX-XXXX",
-                "class": "form-control font-monospace flex-grow-1 w-auto",
-            }
-        ),
-    )
-
-
 class FeedbackForm(forms.Form):
     overall = forms.TypedChoiceField(
         label=_("Overall, how would you rate this workshop?"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import officer, preview, public, staff
+from .views import officer, preview, staff
 
 app_name = "attendance"
 urlpatterns = [
@@ -30,13 +30,5 @@ urlpatterns = [
         officer.certificate_pdf,
         name="certificate_pdf",
     ),
-    path(
-        "my-training/certificates/<int:pk>/holder-name/",
-        officer.certificate_holder_name,
-        name="certificate_holder_name",
-    ),
     path("my-training/feedback/<int:pk>/", officer.feedback, name="feedback"),
-    # Public.
-    path("verify/", public.verify, name="verify"),
-    path("verify/<str:number>/", public.verify, name="verify_number"),
 ]

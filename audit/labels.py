@@ -27,6 +27,8 @@ ACTION_LABELS = {
     "audit.exported": _("Audit log exported"),
     "certificate.revoked": _("Certificate revoked"),
     "certificate.holder_name": _("Certificate name display chosen"),
+    "credential.shared": _("Full name shared by link"),
+    "credential.share_revoked": _("Share link revoked"),
     "material.deleted": _("Material deleted"),
     "module.published": _("Module published"),
     "module.archived": _("Module archived"),
@@ -84,6 +86,9 @@ DETAIL_LABELS = {
     "queued": _("Queued"),
     "kind": _("Kind"),
     "shown": _("Full name shown"),
+    "share": _("Share link"),
+    "shared_with": _("Shared with"),
+    "expires": _("Expires"),
     "filters": _("Filters"),
     "note": _("Note"),
 }

@@ -73,7 +73,7 @@ KINDS: dict[str, Kind] = {
     ),
     "registrations.registration": Kind(_registration, ("officer", "workshop")),
     "attendance.certificate": Kind(
-        lambda c: Named(c.number, reverse("attendance:verify_number", args=[c.number]))
+        lambda c: Named(c.number, reverse("credentials:verify_number", args=[c.number]))
     ),
     "outbox.mail": Kind(
         lambda m: Named(_("E-mail (%(kind)s)") % {"kind": m.kind}, reverse("outbox:failed"))

@@ -71,3 +71,10 @@ class CredentialShare(models.Model):
 
     def __str__(self) -> str:
         return f"share of {self.certificate_id}: {self.label}"
+
+    @property
+    def is_live(self) -> bool:
+        """What `CredentialShareQuerySet.live()` selects, for rows already loaded."""
+        return self.revoked_at is None and (
+            self.expires_at is None or self.expires_at > timezone.now()
+        )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import downloads, issuer, shares
+from .views import downloads, issuer, shares, verify
 
 app_name = "credentials"
 urlpatterns = [
@@ -22,6 +22,11 @@ urlpatterns = [
         downloads.credential_jwt,
         name="credential_jwt",
     ),
-    path("my-training/certificates/<int:pk>/shares/", shares.not_yet, name="share_create"),
-    path("my-training/shares/<int:pk>/revoke/", shares.not_yet, name="share_revoke"),
+    path("my-training/certificates/<int:pk>/shares/", shares.share_create, name="share_create"),
+    path("my-training/shares/<int:pk>/revoke/", shares.share_revoke, name="share_revoke"),
+    # Public verification: people and machines (see credentials/views/verify.py).
+    path("verify/", verify.verify, name="verify"),
+    path("verify/shared/<slug:token>/", verify.verify_shared, name="verify_shared"),
+    path("verify/<str:number>.json", verify.verify_json, name="verify_json"),
+    path("verify/<str:number>/", verify.verify, name="verify_number"),
 ]

@@ -53,7 +53,6 @@ def build_personal_export(*, user: User) -> dict:
             "email": user.email,
             "full_name": user.full_name,
             "vetted_name": user.vetted_name,
-            "show_name_on_verify": user.show_name_on_verify,
             "rank": user.rank,
             "unit": user.unit,
             "country": str(user.country),

@@ -18,6 +18,7 @@ from django.urls import reverse
 from attendance.models import AttendanceMark, Certificate, WorkshopClosure
 from attendees.models import Agency, AgencyDomain, AgencyRequest, User
 from audit.models import AuditEntry
+from credentials.models import CredentialShare
 from invites.models import CalendarFeed
 from registrations.models import PrerequisiteWaiver, Registration, SeatReservation
 from tests.security.urltable import KWARGS, site_url_names
@@ -174,12 +175,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "attendance:checkin": E(OFFICERS),
     "attendance:training_record": E(OFFICERS),
     "attendance:certificate_pdf": E({"officer_a"}),
-    # The holder's own choice of what /verify/ shows: nobody else's, not even staff's.
-    "attendance:certificate_holder_name": P({"officer_a"}),
     "attendance:feedback": E({"officer_a"}),
-    # Public certificate check: shows only what is printed on the certificate.
-    "attendance:verify": E(VERIFIED | NOT_VETTED, public=True, before_vetting=True),
-    "attendance:verify_number": E(VERIFIED | NOT_VETTED, public=True, before_vetting=True),
     # credentials: the issuer's public keys, profile and status list (for verifiers' software,
     # signed in or not), the holder's own downloads and share links
     "credentials:did_document": E(VERIFIED | NOT_VETTED, public=True, before_vetting=True),
@@ -189,8 +185,15 @@ EXPECTATIONS: dict[str, Expect] = {
     "credentials:status_list": E(VERIFIED | NOT_VETTED, public=True, before_vetting=True),
     "credentials:credential_json": E({"officer_a"}),
     "credentials:credential_jwt": E({"officer_a"}),
-    "credentials:share_create": P(set()),
-    "credentials:share_revoke": P(set()),
+    # The holder's links that show their full name to one verifier: hers only, not even staff's.
+    "credentials:share_create": P({"officer_a"}),
+    "credentials:share_revoke": P({"officer_a"}),
+    # Public certificate check (HTML or JSON): initials and agency country, never the name; a
+    # share link adds the name the holder chose to show.
+    "credentials:verify": E(VERIFIED | NOT_VETTED, public=True, before_vetting=True),
+    "credentials:verify_number": E(VERIFIED | NOT_VETTED, public=True, before_vetting=True),
+    "credentials:verify_json": E(VERIFIED | NOT_VETTED, public=True, before_vetting=True),
+    "credentials:verify_shared": E(VERIFIED | NOT_VETTED, public=True, before_vetting=True),
     # inbox: what waits for each staff role, scoped (officer A's address only for her scope)
     "inbox:index": E(FOCAL_POINTS | STAFF),
     # audit and reports
@@ -236,7 +239,6 @@ def _fingerprint() -> str:
                 "email",
                 "vetted_name",
                 "declined_name",
-                "show_name_on_verify",
             )
         ),
         list(Agency.objects.order_by("pk").values_list("pk", "is_active", "vetting_mode")),
@@ -248,9 +250,8 @@ def _fingerprint() -> str:
         list(Material.objects.order_by("pk").values_list("pk")),
         list(WorkshopClosure.objects.order_by("pk").values_list("pk", "closed_at")),
         list(AttendanceMark.objects.order_by("pk").values_list("pk", "status")),
-        list(
-            Certificate.objects.order_by("pk").values_list("pk", "revoked_at", "show_holder_name")
-        ),
+        list(Certificate.objects.order_by("pk").values_list("pk", "revoked_at")),
+        list(CredentialShare.objects.order_by("pk").values_list("pk", "label", "revoked_at")),
         list(CalendarFeed.objects.order_by("pk").values_list("pk", "token")),
         AuditEntry.objects.count(),
     ]

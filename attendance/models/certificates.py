@@ -87,11 +87,6 @@ class Certificate(models.Model):
     expiry_reminders = models.JSONField(default=list, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoke_reason = models.TextField(blank=True)
-    # The holder's choice for the public verification page: their full name (True), initials
-    # (False), or whatever their profile says (None). Nobody else may set it.
-    show_holder_name = models.BooleanField(
-        _("show the holder's full name when verified"), null=True, blank=True
-    )
 
     objects = CertificateQuerySet.as_manager()
 
@@ -144,13 +139,6 @@ class Certificate(models.Model):
     @property
     def holder_initials(self) -> str:
         return initials(self.printed.get("officer_name", ""))
-
-    def holder_name_public(self, holder) -> bool:
-        """Whether /verify/ shows the full printed name; `holder` is the registration's
-        officer (passed in so a caller that loaded it does not query again)."""
-        if self.show_holder_name is not None:
-            return self.show_holder_name
-        return holder.show_name_on_verify
 
 
 def initials(name: str) -> str:

@@ -1,6 +1,6 @@
 """Writes for attendance, one module per concept, re-exported here."""
 
-from .certificates import CertificateNotFound, choose_holder_name_display
+from .certificates import CertificateNotFound
 from .checkin import CheckInError, check_in, get_or_create_checkin_code, regenerate_checkin_code
 from .closing import ClosingError, close_workshop, reopen_workshop, update_attendance_settings
 from .feedback import FeedbackError, submit_feedback
@@ -15,7 +15,6 @@ __all__ = [
     "FeedbackError",
     "add_walk_in",
     "check_in",
-    "choose_holder_name_display",
     "close_workshop",
     "get_or_create_checkin_code",
     "mark_all_present",

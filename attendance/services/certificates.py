@@ -12,7 +12,6 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from attendance.hours import training_minutes
 from attendance.mails import certificate_mail
@@ -238,34 +237,6 @@ def revoke_certificate(
         target=certificate,
         reason=str(reason)[:500],
     )
-    return certificate
-
-
-@transaction.atomic
-def choose_holder_name_display(*, certificate_id: int, officer, show: bool | None) -> Certificate:
-    """The holder's choice for the public verification page: full name (True), initials
-    (False) or their profile's default (None). Only the holder's own valid certificates are
-    found: any other id is CertificateNotFound."""
-    certificate = (
-        Certificate.objects.of_officer(officer)
-        .active()
-        .select_for_update()
-        .filter(pk=certificate_id)
-        .first()
-    )
-    if certificate is None:
-        raise CertificateNotFound(_("No such certificate."))
-    if certificate.show_holder_name != show:
-        certificate.show_holder_name = show
-        certificate.save(update_fields=["show_holder_name"])
-        choice = {True: "full name", False: "initials", None: "profile default"}[show]
-        record_audit(
-            actor=officer,
-            action="certificate.holder_name",
-            summary=f"Certificate {certificate.number}: verification shows the {choice}",
-            target=certificate,
-            shown=show,
-        )
     return certificate
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import prefetch_related_objects
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from attendance import services
-from attendance.forms import CheckInForm, FeedbackForm, HolderNameForm
+from attendance.forms import CheckInForm, FeedbackForm
 from attendance.models import Certificate, Feedback
 from attendance.pdf import certificate_language, render_certificate_pdf, site_language
 from attendance.reports import training_record as build_training_record
@@ -37,50 +37,23 @@ def checkin(request):
     return render(request, "attendance/checkin.html", {"form": form, "mark": mark}, status=status)
 
 
-def _training_record_page(request, status: int = 200):
+@role_required("officer")
+def training_record(request):
+    """The officer's record: modules, hours and their certificates, each with its downloads,
+    its public verification link and the links they gave verifiers to see their full name."""
     record = build_training_record(request.user)
     pending_feedback = [
         c.registration
         for c in record.completions
         if not hasattr(c.registration, "feedback") or c.registration.feedback is None
     ]
-    for certificate in record.certificates:
-        certificate.name_public = certificate.holder_name_public(request.user)
+    # One query each for the share links and the tracks of all certificates, however many.
+    prefetch_related_objects(record.certificates, "shares", "track")
     return render(
         request,
         "attendance/training_record.html",
         {"record": record, "pending_feedback": pending_feedback},
-        status=status,
     )
-
-
-@role_required("officer")
-def training_record(request):
-    return _training_record_page(request)
-
-
-@require_POST
-def certificate_holder_name(request, pk: int):
-    """The holder chooses how the public verification page shows them on one certificate;
-    anyone else's certificate is a 404."""
-    certificate = get_object_or_404(Certificate.objects.of_officer(request.user).active(), pk=pk)
-    form = HolderNameForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose how the verification page shows your name."))
-        return _training_record_page(request, status=400)
-    try:
-        certificate = services.choose_holder_name_display(
-            certificate_id=certificate.pk, officer=request.user, show=form.choice
-        )
-    except ServiceError as err:
-        messages.error(request, err.message)
-        return _training_record_page(request, status=400)
-    if certificate.holder_name_public(request.user):
-        done = _("Saved: whoever verifies %(number)s sees your full name.")
-    else:
-        done = _("Saved: whoever verifies %(number)s sees your initials only.")
-    messages.success(request, done % {"number": certificate.number})
-    return redirect("attendance:training_record")
 
 
 def certificate_pdf(request, pk: int):

@@ -41,7 +41,6 @@ class ProfileForm(forms.ModelForm):
             "unit",
             "time_zone",
             "language",
-            "show_name_on_verify",
             "work_mail",
         ]
         widgets = {"work_mail": forms.RadioSelect}
@@ -64,10 +63,6 @@ class ProfileForm(forms.ModelForm):
                 "and what comes up. The daily e-mail comes in the morning of your time zone, the "
                 "weekly one on Monday morning, and only when there is something to tell."
             ),
-            "show_name_on_verify": _(
-                "Off: someone who checks one of your certificate numbers sees your initials "
-                "only. You can also choose for each certificate on your training record."
-            ),
         }
 
     def __init__(self, *args, **kwargs):
@@ -82,9 +77,7 @@ class ProfileForm(forms.ModelForm):
             label=_("Time zone"), browser="replace" if saved in ("", "UTC") else "suggest"
         )
         self.initial["time_zone"] = when.canonical_zone(saved)
-        if self.instance.agency_id is None:
-            del self.fields["show_name_on_verify"]  # staff hold no certificates
-        elif self.instance.status == User.Status.VERIFIED:
+        if self.instance.agency_id is not None and self.instance.status == User.Status.VERIFIED:
             self.fields["full_name"].help_text = _(
                 "Shown on this site. Certificates and stamped documents carry the name your "
                 "agency vetted; a change waits for your focal point or a program coordinator."

@@ -136,11 +136,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     declined_name = models.CharField(
         _("declined name"), max_length=200, blank=True, validators=[validate_name]
     )
-    # Whether the public verification page shows the holder's full vetted name rather than
-    # initials, for certificates where the holder did not choose otherwise.
-    show_name_on_verify = models.BooleanField(
-        _("show my full name when someone verifies my certificates"), default=False
-    )
     rank = models.CharField(_("rank or title"), max_length=100, blank=True)
     unit = models.CharField(_("unit"), max_length=200, blank=True)
     # Derived from the e-mail domain at sign-up, never chosen freely. Null for program staff.

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.db import transaction
 
 from attendees.models import User
-from audit.services import record_audit
 
 EDITABLE_FIELDS = ("full_name", "rank", "unit", "time_zone", "language")
 
@@ -19,28 +18,15 @@ def update_profile(
     unit: str,
     time_zone: str,
     language: str,
-    show_name_on_verify: bool | None = None,
     work_mail: str | None = None,
 ) -> User:
     """Agency and e-mail are never edited here: the agency follows the confirmed e-mail. The
     full name is the display name: certificates keep the vetted name until a focal point or
-    coordinator accepts the change (attendees/services/names.py). `show_name_on_verify`
-    (None: unchanged) is the officer's default for the public verification page, audited;
-    `work_mail` (None: unchanged) how staff hear of work waiting for them."""
+    coordinator accepts the change (attendees/services/names.py). `work_mail` (None: unchanged)
+    is how staff hear of work waiting for them."""
     user.full_name, user.rank, user.unit = full_name.strip(), rank.strip(), unit.strip()
     user.time_zone, user.language = time_zone, language
     fields = list(EDITABLE_FIELDS)
-    if show_name_on_verify is not None and show_name_on_verify != user.show_name_on_verify:
-        user.show_name_on_verify = show_name_on_verify
-        fields.append("show_name_on_verify")
-        record_audit(
-            actor=user,
-            action="profile.verify_name",
-            summary=f"Officer #{user.pk} {'shows' if show_name_on_verify else 'hides'} "
-            "their full name on certificate verification",
-            target=user,
-            shown=show_name_on_verify,
-        )
     if work_mail is not None:
         user.work_mail = work_mail
         fields.append("work_mail")

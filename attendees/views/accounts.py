@@ -78,7 +78,6 @@ def profile(request):
             services.update_profile(
                 user=User.objects.get(pk=user.pk),
                 **{f: data[f] for f in ("full_name", "rank", "unit", "time_zone", "language")},
-                show_name_on_verify=data.get("show_name_on_verify"),
                 work_mail=data.get("work_mail"),
             )
         except ServiceError as err:

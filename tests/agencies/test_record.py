@@ -103,7 +103,7 @@ def test_registration_lines_carry_attendance_hours_and_certificate(
     assert alice_w1.hours == Decimal("2.0")
     certificate = record_world.a1.certificates.get()
     assert alice_w1.registration.certificate_number == certificate.number
-    assert reverse("attendance:verify_number", args=[certificate.number]) in (
+    assert reverse("credentials:verify_number", args=[certificate.number]) in (
         response.content.decode()
     )
     bea_w1 = lines[record_world.b1.pk]

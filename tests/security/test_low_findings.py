@@ -192,7 +192,7 @@ def test_rotating_addresses_inside_one_ipv6_64_buys_no_attempts(settings, limite
     def hit(address):
         if limited == "verify":
             return Client().get(
-                reverse("attendance:verify"),
+                reverse("credentials:verify"),
                 {"number": "CERT-AAAA-AAAA-AAAA-AAAA"},
                 REMOTE_ADDR=address,
             )

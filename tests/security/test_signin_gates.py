@@ -242,7 +242,7 @@ def test_site_limits_key_on_the_forwarded_client(settings, client, limited):
         meta = {"HTTP_X_FORWARDED_FOR": address, "REMOTE_ADDR": "10.0.0.1"}
         if limited == "verify":
             return Client().get(
-                reverse("attendance:verify"), {"number": "CERT-AAAA-AAAA-AAAA-AAAA"}, **meta
+                reverse("credentials:verify"), {"number": "CERT-AAAA-AAAA-AAAA-AAAA"}, **meta
             )
         return Client().post(
             reverse("onboarding_request"),

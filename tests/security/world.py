@@ -11,6 +11,7 @@ from django.utils import timezone
 from attendance import services as attendance_services
 from attendance.models import Certificate
 from attendees.models import AgencyRequest, User
+from credentials.models import CredentialShare
 from invites.models import CalendarFeed
 from registrations.models import PrerequisiteWaiver, Registration, SeatReservation
 from tests.factories import (
@@ -136,6 +137,8 @@ def build_world(request) -> World:
         )
     attendance_services.close_workshop(workshop_id=past.pk, by=trainer)
     certificate = Certificate.objects.get(registration=past_reg)
+    # Officer A showed her name on it to one verifier.
+    share = CredentialShare.objects.create(certificate=certificate, label="Employer")
     module = ModuleFactory(title="UTXO tracing", authors=[trainer])
     publish_directly(module)
     material = MaterialFactory(module=module)
@@ -163,6 +166,7 @@ def build_world(request) -> World:
         "past_workshop": past,
         "past_registration": past_reg,
         "certificate": certificate,
+        "share": share,
         "module": module,
         "material": material,
         "feed": feed,

@@ -1,0 +1,193 @@
+"""The public verification page, for people: what it shows, and what it never shows."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from attendance.models import Certificate
+from attendance.models.certificates import initials, new_certificate_number
+from attendees.models import User
+from tests.credentials.verifiable import track_certificate, workshop_certificate
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def certificate(officer, trainer):
+    return workshop_certificate(officer, trainer)
+
+
+def _page(client, number: str, **headers):
+    return client.get(reverse("credentials:verify_number", args=[number]), **headers)
+
+
+def test_anonymous_verifies_a_valid_certificate(client, certificate, settings):
+    response = _page(client, certificate.number)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Valid certificate" in body
+    assert "Tracing Bitcoin" in body
+    assert settings.PROGRAM_NAME in body
+    assert certificate.total_hours == "8" and ">8<" in body
+    assert "O. A." in body and "Singapore" in body
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    assert response["Cache-Control"] == "no-store"
+    assert "Accept" in response["Vary"]
+
+
+def test_the_page_never_names_the_holder_nor_their_agency(client, certificate, officer):
+    body = _page(client, certificate.number).content.decode()
+    assert "Officer Alice" not in body
+    assert "Agency A" not in body
+    assert officer.email not in body
+    assert "Inspector" not in body  # rank is not printed on the certificate
+    assert "full name is not shown" in body
+
+
+def test_initials_are_of_the_vetted_name_never_the_display_name(client, officer, trainer):
+    User.objects.filter(pk=officer.pk).update(
+        vetted_name="Ana Bela Costa", full_name="Director General Zed"
+    )
+    officer.refresh_from_db()
+    body = _page(client, workshop_certificate(officer, trainer).number).content.decode()
+    assert "A. B. C." in body
+    assert "Ana Bela Costa" not in body
+    assert "Director General" not in body and "D. G. Z." not in body
+
+
+def test_the_workshop_dates_are_shown_in_the_readers_language(client, certificate):
+    client.cookies["django_language"] = "es"
+    body = _page(client, certificate.number).content.decode()
+    assert "Singapur" in body  # the agency's country, localised
+    starts = certificate.registration.workshop.starts_at
+    assert str(starts.year) in body
+
+
+def test_query_form_accepts_a_typed_number(client, certificate):
+    typed = certificate.number.lower().replace("-", " ")
+    response = client.get(reverse("credentials:verify"), {"number": typed})
+    assert response.status_code == 200
+    assert "Valid certificate" in response.content.decode()
+
+
+def test_unknown_number_is_a_404_that_says_so(client, certificate):
+    response = _page(client, new_certificate_number())
+    assert response.status_code == 404
+    assert "No certificate has the number" in response.content.decode()
+    assert "Officer Alice" not in response.content.decode()
+    assert "O. A." not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "number", ["hello", "CERT-0000", "x" * 300, "CERT-ÄÖÜ-ß", "%00", "1' OR '1'='1", "shared"]
+)
+def test_malformed_numbers_are_404_never_500(client, certificate, number):
+    response = client.get(reverse("credentials:verify"), {"number": number})
+    assert response.status_code == 404
+    assert "No certificate has the number" in response.content.decode()
+    if len(number) > 40:
+        assert f"“{number[:40]}”" in response.content.decode()  # the echo is cut short
+
+
+def test_malformed_numbers_in_the_path_are_404(client, certificate):
+    assert client.get("/verify/not-a-number/").status_code == 404
+    assert client.get("/verify/shared/").status_code == 404
+    assert client.get("/verify/%00/").status_code == 404
+    assert client.get("/verify/%00.json").status_code == 404
+    assert client.get(reverse("credentials:verify"), {"number": "\x00"}).status_code == 404
+
+
+def test_revoked_certificate_says_revoked_and_when(client, certificate):
+    Certificate.objects.filter(pk=certificate.pk).update(revoked_at=certificate.issued_at)
+    response = _page(client, certificate.number)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Revoked certificate" in body and "was revoked on" in body
+    assert "Valid certificate" not in body
+    assert "Officer Alice" not in body
+
+
+def test_expired_certificate_says_expired_and_when(client, certificate):
+    past = timezone.now() - dt.timedelta(days=3)
+    Certificate.objects.filter(pk=certificate.pk).update(expires_at=past)
+    body = _page(client, certificate.number).content.decode()
+    assert "Expired certificate" in body and "expired on" in body
+    assert "Valid certificate" not in body
+    assert "Valid until" not in body
+
+
+def test_valid_certificate_with_a_validity_shows_until_when(client, certificate):
+    until = timezone.now() + dt.timedelta(days=400)
+    Certificate.objects.filter(pk=certificate.pk).update(expires_at=until)
+    body = _page(client, certificate.number).content.decode()
+    assert "Valid certificate" in body and "Valid until" in body
+    assert str(until.year) in body
+
+
+def test_track_credential_names_its_track(client, officer):
+    certificate = track_certificate(officer, name="Blockchain forensics")
+    body = _page(client, certificate.number).content.decode()
+    assert "Blockchain forensics" in body
+    assert "Track credential" in body
+    assert "O. A." in body and "Singapore" in body
+    assert "Officer Alice" not in body
+
+
+def test_printed_agency_country_wins_over_the_agency_today(client, officer):
+    certificate = track_certificate(officer, agency_country="PT")
+    body = _page(client, certificate.number).content.decode()
+    assert "Portugal" in body and "Singapore" not in body
+
+
+def test_old_certificates_fall_back_to_the_holders_agency_country(client, certificate):
+    assert "agency_country" not in certificate.printed
+    assert "Singapore" in _page(client, certificate.number).content.decode()
+
+
+def test_erased_holder_shows_neither_initials_nor_country(client, certificate):
+    facts = {k: v for k, v in certificate.printed.items() if k != "officer_name"}
+    facts.pop("agency", None)
+    Certificate.objects.filter(pk=certificate.pk).update(printed=facts)
+    body = _page(client, certificate.number).content.decode()
+    assert "O. A." not in body and "Singapore" not in body
+    assert "Tracing Bitcoin" in body
+
+
+def test_verify_page_never_lists_certificates(client, certificate):
+    response = client.get(reverse("credentials:verify"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert certificate.number not in body
+    assert "Officer Alice" not in body and "O. A." not in body
+
+
+def test_lookups_are_rate_limited_per_client(client, certificate, settings):
+    settings.CERTIFICATE_VERIFY_LIMIT = 3
+    for _i in range(3):
+        assert _page(client, certificate.number).status_code == 200
+    response = _page(client, certificate.number)
+    assert response.status_code == 429
+    assert response["Retry-After"] == str(settings.CERTIFICATE_VERIFY_WINDOW_SECONDS)
+    assert "Too many look-ups" in response.content.decode()
+    assert "O. A." not in response.content.decode()
+    assert _page(client, certificate.number, REMOTE_ADDR="10.9.8.7").status_code == 200
+
+
+def test_the_blank_form_is_not_counted(client, settings):
+    settings.CERTIFICATE_VERIFY_LIMIT = 1
+    for _i in range(3):
+        assert client.get(reverse("credentials:verify")).status_code == 200
+
+
+def test_the_page_answers_get_only(client, certificate):
+    url = reverse("credentials:verify_number", args=[certificate.number])
+    assert client.post(url).status_code == 405
+
+
+def test_initials():
+    assert initials("Ana Bela Costa") == "A. B. C."
+    assert initials("  jean-pierre  dupont ") == "J. P. D."
+    assert initials("李小龙") == "李."
+    assert initials("") == ""
