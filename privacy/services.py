@@ -18,7 +18,7 @@ from attendance.pdf import render_certificate_pdf
 from attendance.services.certificates import revoke_certificate
 from attendees.models import User, VettingDecision
 from audit.services import record_audit
-from credentials.models import Credential
+from credentials.models import Credential, CredentialShare
 from invites.models import CalendarFeed, InviteDelivery, new_feed_token
 from registrations.models import Registration
 from registrations.services.registration import withdraw_registrations
@@ -119,6 +119,18 @@ def build_personal_export(*, user: User) -> dict:
             }
             for c in Certificate.objects.filter(holder=user)
         ],
+        "certificate_share_links": [
+            {
+                "certificate": share.certificate.number,
+                "shared_with": share.label,
+                "created_at": _iso(share.created_at),
+                "expires_at": _iso(share.expires_at),
+                "revoked_at": _iso(share.revoked_at),
+                "views": share.views,
+                "last_viewed_at": _iso(share.last_viewed_at),
+            }
+            for share in CredentialShare.objects.of_officer(user).select_related("certificate")
+        ],
         "feedback": [
             {
                 "workshop": f.registration.workshop.title,
@@ -189,6 +201,8 @@ def erase_officer(*, user_id: int, by: User | None, reason: str) -> User:
     # A signed credential names its holder and cannot be edited: it goes (its status bit, which
     # says "revoked", and the key id stay).
     Credential.objects.filter(certificate__holder=user).update(jwt="")
+    # Whom they showed their name to is theirs too; every link of theirs stops working.
+    CredentialShare.objects.filter(certificate__holder=user).delete()
 
     user.email = copies.erased_label(user.pk)
     user.full_name = _("Erased officer")

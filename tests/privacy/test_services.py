@@ -6,12 +6,15 @@ import zipfile
 import pytest
 from allauth.account.models import EmailAddress
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from attendance import services as attendance_services
 from attendance.models import AttendanceMark, Certificate
 from attendees.models import User
 from audit.models import AuditEntry
+from credentials.models import CredentialShare
+from credentials.shares import create_share
 from invites.models import CalendarFeed
 from privacy.services import (
     PrivacyError,
@@ -52,6 +55,23 @@ def test_export_holds_own_data_and_certificate_pdf(officer, other_agency_officer
     assert f"certificates/{certificate.number}.pdf" in archive.namelist()
     assert other_agency_officer.email not in archive.read("data.json").decode()
     assert AuditEntry.objects.filter(action="privacy.export", target_id=str(officer.pk)).exists()
+
+
+def test_export_holds_the_share_links_without_their_tokens(officer, certificate):
+    share = create_share(holder=officer, certificate_id=certificate.pk, label="Acme HR", days=7)
+    archive = zipfile.ZipFile(io.BytesIO(export_personal_data(user=officer, by=officer)))
+    data = json.loads(archive.read("data.json"))
+    [link] = data["certificate_share_links"]
+    assert link["certificate"] == certificate.number and link["shared_with"] == "Acme HR"
+    assert share.token not in archive.read("data.json").decode()
+
+
+def test_erasure_ends_every_share_link(officer, certificate, client):
+    share = create_share(holder=officer, certificate_id=certificate.pk, label="Acme HR", days=7)
+    erase_officer(user_id=officer.pk, by=officer, reason="self-service")
+    assert not CredentialShare.objects.exists()
+    response = client.get(reverse("credentials:verify_shared", args=[share.token]))
+    assert response.status_code == 404
 
 
 def test_erasure_anonymises_and_revokes_but_keeps_statistics(officer, coordinator, certificate):
