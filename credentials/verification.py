@@ -19,6 +19,7 @@ from django_countries import countries
 
 from attendance.models import Certificate
 from attendance.models.certificates import normalize_certificate_number
+from credentials.keys import issuer_did
 from credentials.models import CredentialShare
 
 VALID, REVOKED, EXPIRED, UNKNOWN = "valid", "revoked", "expired", "unknown"
@@ -122,8 +123,9 @@ class Verification:
 
 
 def issuer_id() -> str:
-    """Who issues the program's certificates, as a machine names it."""
-    return settings.SITE_URL
+    """Who issues the program's certificates, as a machine names it: the did:web that signs
+    their Open Badges credentials."""
+    return issuer_did()
 
 
 def status_of(certificate: Certificate) -> str:

@@ -10,7 +10,7 @@ The JSON of a certificate (200, also for a revoked or expired one):
     {
       "number": "CERT-ABCD-EFGH-IJKL-MNOP",
       "status": "valid",                    # "valid" | "revoked" | "expired"
-      "issuer": {"id": "<the issuer's id>", "name": "<settings.PROGRAM_NAME>"},
+      "issuer": {"id": "did:web:<host>", "name": "<settings.PROGRAM_NAME>"},
       "achievement": {"type": "workshop",  # "workshop" | "track"
                       "name": "Tracing Bitcoin", "hours": 5},
       "issued": "2026-12-01",               # ISO dates, UTC

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from attendance.models import Certificate
 from attendance.models.certificates import new_certificate_number
+from credentials.keys import issuer_did
 from tests.credentials.verifiable import track_certificate, workshop_certificate
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,7 @@ def test_valid_certificate_as_json(client, certificate, settings):
     assert response.json() == {
         "number": certificate.number,
         "status": "valid",
-        "issuer": {"id": settings.SITE_URL, "name": settings.PROGRAM_NAME},
+        "issuer": {"id": issuer_did(), "name": settings.PROGRAM_NAME},
         "achievement": {"type": "workshop", "name": "Tracing Bitcoin", "hours": 8},
         "issued": _day(certificate.issued_at),
         "valid_until": None,
