@@ -9,6 +9,7 @@ from django.utils import timezone
 from attendance.models import Certificate
 from attendance.models.certificates import initials, new_certificate_number
 from attendees.models import User
+from privacy.services import erase_officer
 from tests.credentials.verifiable import track_certificate, workshop_certificate
 
 pytestmark = pytest.mark.django_db
@@ -142,17 +143,25 @@ def test_printed_agency_country_wins_over_the_agency_today(client, officer):
 
 
 def test_old_certificates_fall_back_to_the_holders_agency_country(client, certificate):
-    assert "agency_country" not in certificate.printed
+    facts = {k: v for k, v in certificate.printed.items() if k != "agency_country"}
+    Certificate.objects.filter(pk=certificate.pk).update(printed=facts)
     assert "Singapore" in _page(client, certificate.number).content.decode()
 
 
 def test_erased_holder_shows_neither_initials_nor_country(client, certificate):
-    facts = {k: v for k, v in certificate.printed.items() if k != "officer_name"}
-    facts.pop("agency", None)
+    holder_facts = {"officer_name", "agency", "agency_country"}
+    facts = {k: v for k, v in certificate.printed.items() if k not in holder_facts}
     Certificate.objects.filter(pk=certificate.pk).update(printed=facts)
     body = _page(client, certificate.number).content.decode()
     assert "O. A." not in body and "Singapore" not in body
     assert "Tracing Bitcoin" in body
+
+
+def test_an_erased_officers_certificate_names_nobody(client, certificate, officer):
+    erase_officer(user_id=officer.pk, by=officer, reason="self-service")
+    body = _page(client, certificate.number).content.decode()
+    assert "Revoked certificate" in body and "Tracing Bitcoin" in body
+    assert "O. A." not in body and "Singapore" not in body and "Officer Alice" not in body
 
 
 def test_verify_page_never_lists_certificates(client, certificate):
