@@ -78,7 +78,7 @@ def _register_fonts() -> None:
 
 
 def verification_url(certificate: Certificate) -> str:
-    return settings.SITE_URL + reverse("attendance:verify_number", args=[certificate.number])
+    return settings.SITE_URL + reverse("credentials:verify_number", args=[certificate.number])
 
 
 def site_language(code: str | None) -> str | None:
