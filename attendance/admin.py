@@ -16,9 +16,12 @@ from .services.certificates import revoke_certificate
 
 @admin.register(Certificate)
 class CertificateAdmin(admin.ModelAdmin):
-    list_display = ["number", "registration", "issued_at", "revoked_at"]
+    list_display = ["number", "holder", "registration", "track", "issued_at", "expires_at"]
+    list_display += ["revoked_at"]
     search_fields = ["number"]
-    readonly_fields = ["number", "printed", "registration", "issued_at", "revoked_at"]
+    readonly_fields = ["number", "holder", "registration", "track", "printed", "issued_at"]
+    readonly_fields += ["expires_at", "revoked_at"]
+    exclude = ["expiry_reminders"]
 
     # Issued by closing a workshop (attendance.services.closing), never by hand: an added
     # certificate had no registration (a 500, found by tests/fuzz/test_fuzz_admin.py). Revoke

@@ -358,10 +358,12 @@ def test_cards_show_the_officers_own_status(client_for, officer, other_agency_of
 
 def test_card_says_when_registration_opens(client_for, officer, region):
     opens = timezone.now() + dt.timedelta(days=5)
-    WorkshopFactory(region=region, title="Not yet", registration_opens_at=opens)
+    later = WorkshopFactory(region=region, title="Not yet", registration_opens_at=opens)
     WorkshopFactory(region=region, title="Open now")
     cards = _cards(client_for(officer).get(CATALOG))
-    assert f"Registration opens {opens.day} {opens:%b} {opens.year}" in cards["Not yet"]
+    # The day in the workshop's own zone (late in the UTC day it is already the next one).
+    local = opens.astimezone(later.tzinfo)
+    assert f"Registration opens {local.day} {local:%b} {local.year}" in cards["Not yet"]
     assert "Registration opens" not in cards["Open now"]
 
 
