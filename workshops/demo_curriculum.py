@@ -445,6 +445,13 @@ MATERIALS = [
 ]
 
 
+FORENSICS_WORDING = {
+    "en": "has completed the blockchain forensics workshop “{workshop}” ({hours} hours), {dates}",
+    "es": "ha completado el taller de análisis forense de blockchain «{workshop}» ({hours} horas), "
+    "{dates}",
+}
+
+
 def seed() -> list:
     trainer = User.objects.get(email="trainer@training.example.org")
     publisher = User.objects.get(email="coord.apac@training.example.org")
@@ -453,6 +460,13 @@ def seed() -> list:
         tracks[slug], _ = Track.objects.update_or_create(
             slug=slug, defaults={"name": name, "description": description, "position": position}
         )
+    # Forensics methods age: its certificates are valid three years, with the program's own
+    # sentence in two languages (the others print the site's).
+    forensics = tracks["blockchain-forensics"]
+    if forensics.validity_months is None and not forensics.certificate_wording:
+        forensics.validity_months = 36
+        forensics.certificate_wording = FORENSICS_WORDING
+        forensics.save(update_fields=["validity_months", "certificate_wording"])
     modules = {}
     for slug, track, title, level, minutes, objectives, body, state, _revs, _pre in MODULES:
         module, _ = Module.objects.update_or_create(

@@ -11,6 +11,7 @@ DEMO_MODULES = [
     "registrations.demo",
     "invites.demo",
     "attendance.demo",
+    "credentials.demo",
 ]
 
 
