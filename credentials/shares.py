@@ -74,8 +74,8 @@ def create_share(
         action="credential.shared",
         summary=f"Certificate {certificate.number}: full name shared by link #{share.pk}",
         target=certificate,
+        # Not whom it was for: that is the holder's own, and goes with the link on erasure.
         share=share.pk,
-        shared_with=label,
         expires=_iso(share.expires_at),
     )
     return share
@@ -103,7 +103,6 @@ def revoke_share(*, holder: User, share_id: int) -> CredentialShare:
             summary=f"Certificate {share.certificate.number}: share link #{share.pk} revoked",
             target=share.certificate,
             share=share.pk,
-            shared_with=share.label,
         )
     return share
 

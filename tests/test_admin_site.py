@@ -21,6 +21,7 @@ from tests.factories import (
     RegionFactory,
     RegistrationFactory,
     StaffFactory,
+    TrackFactory,
     WorkshopFactory,
 )
 from tests.signin import sign_in
@@ -466,3 +467,20 @@ def test_the_workshop_admin_links_to_the_sites_pages(superuser_client):
     html = superuser_client.get(_change(Workshop, workshop.pk)).content.decode()
     assert reverse("workshops:workshop_cancel", args=[workshop.pk]) in html
     assert reverse("workshops:workshop_edit", args=[workshop.pk]) in html
+
+
+def test_the_track_admin_shows_the_certificate_wording_without_editing_it(superuser_client):
+    track = TrackFactory(certificate_wording={"en": "has completed {workshop}"})
+    url = reverse("admin:workshops_track_change", args=[track.pk])
+    response = superuser_client.post(
+        url,
+        {
+            "name": track.name,
+            "slug": track.slug,
+            "position": 0,
+            "certificate_wording": '"not a mapping"',
+        },
+    )
+    assert response.status_code == 302
+    track.refresh_from_db()
+    assert track.certificate_wording == {"en": "has completed {workshop}"}

@@ -29,8 +29,11 @@ from workshops.services.scheduling import SchedulingError, publish_workshop
 
 @admin.register(Track)
 class TrackAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "position"]
+    list_display = ["name", "slug", "position", "validity_months"]
     prepopulated_fields = {"slug": ["name"]}
+    # The certificate wording is checked by the track form (placeholders, length): edited
+    # there, shown here.
+    readonly_fields = ["certificate_wording"]
 
 
 class MaterialInline(ViewOnly, admin.TabularInline):
