@@ -219,9 +219,8 @@ def _mail(facts: _Facts, recipient: User, *, for_holder: bool) -> EmailMessage:
             "title": facts.title,
             "is_track": certificate.is_track_credential,
             "number": certificate.number,
-            "expires_on": when.date(
-                certificate.expires_at, recipient.time_zone, long=True, language=language
-            ),
+            # The day printed on the certificate (its dates are UTC days), whoever reads it.
+            "expires_on": when.date(certificate.expires_at, when.UTC, long=True, language=language),
             "track_name": facts.track.name if facts.track else "",
             "catalog_url": catalog,
             "record_url": record,

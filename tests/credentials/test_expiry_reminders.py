@@ -219,7 +219,7 @@ def test_the_holders_mail_says_when_and_what_to_do(
     remind(django_capture_on_commit_callbacks)
     (message,) = sent_to(holder)
     html = message.alternatives[0][0]
-    day = when.date(cert.expires_at, "Asia/Singapore", long=True, language="en")
+    day = when.date(cert.expires_at, when.UTC, long=True, language="en")
     assert message.subject == f"Your certificate expires on {day}: Crypto basics"
     assert f"Your certificate for “Crypto basics” (number {cert.number}) expires on {day}." in (
         message.body
@@ -237,7 +237,7 @@ def test_the_focal_points_mail_names_the_officer_and_links_the_agency_record(
     cert = certificate(holder, expires_in=30, track=track)
     remind(django_capture_on_commit_callbacks)
     (message,) = sent_to(focal)
-    day = when.date(cert.expires_at, focal.time_zone, long=True, language="en")
+    day = when.date(cert.expires_at, when.UTC, long=True, language="en")
     assert message.subject == f"Certificate of Hana Holder expires on {day}: Crypto basics"
     assert (
         f"The certificate of Hana Holder, an officer of your agency, for “Crypto basics” "
@@ -264,23 +264,24 @@ def test_a_track_credential_is_reminded_under_its_track(
     assert Mail.objects.get(recipient=holder).topic == f"certificate-expiry:{cert.pk}:14"
 
 
-def test_each_mail_in_its_recipients_language_and_zone(
+def test_each_mail_in_its_recipients_language_with_the_day_printed_on_the_certificate(
     holder, focal, django_capture_on_commit_callbacks
 ):
     User.objects.filter(pk=holder.pk).update(language="es", time_zone="America/Lima")
     User.objects.filter(pk=focal.pk).update(language="zh-hans", time_zone="Asia/Shanghai")
-    # 03:00 UTC: the day before in Lima, the same day in Shanghai.
+    # 03:00 UTC: the day before in Lima. The certificate prints its UTC day, and so does
+    # every mail about it, whatever the reader's zone.
     expires = (NOW + dt.timedelta(days=30)).replace(hour=3, minute=0, second=0)
     cert = certificate(holder, expires_in=None)
     Certificate.objects.filter(pk=cert.pk).update(expires_at=expires)
     remind(django_capture_on_commit_callbacks)
     (to_holder,) = sent_to(holder)
     (to_focal,) = sent_to(focal)
-    lima = when.date(expires, "America/Lima", long=True, language="es")
-    shanghai = when.date(expires, "Asia/Shanghai", long=True, language="zh-hans")
-    assert lima != shanghai
-    assert lima in to_holder.body and lima in to_holder.subject
-    assert shanghai in to_focal.body and shanghai in to_focal.subject
+    spanish = when.date(expires, when.UTC, long=True, language="es")
+    chinese = when.date(expires, when.UTC, long=True, language="zh-hans")
+    assert when.date(expires, "America/Lima", long=True, language="es") != spanish
+    assert spanish in to_holder.body and spanish in to_holder.subject
+    assert chinese in to_focal.body and chinese in to_focal.subject
     assert '<html lang="es"' in to_holder.alternatives[0][0]
     assert '<html lang="zh-hans"' in to_focal.alternatives[0][0]
 

@@ -200,3 +200,17 @@ def test_initials():
     assert initials("  jean-pierre  dupont ") == "J. P. D."
     assert initials("李小龙") == "李."
     assert initials("") == ""
+
+
+def test_every_reader_sees_the_days_printed_on_the_certificate(client_for, client, certificate):
+    # Issued late in the UTC day: already the next day in Tokyo. The certificate's days are
+    # its UTC days (as printed on the PDF), on the page whoever reads it.
+    issued = timezone.now().replace(hour=22, minute=30) - dt.timedelta(days=3)
+    Certificate.objects.filter(pk=certificate.pk).update(issued_at=issued)
+    reader = certificate.holder
+    User.objects.filter(pk=reader.pk).update(time_zone="Asia/Tokyo")
+    reader.refresh_from_db()
+    printed_day = f"{issued.day} {issued:%B} {issued.year}"
+    for who in (client, client_for(reader)):
+        body = _page(who, certificate.number).content.decode()
+        assert printed_day in body

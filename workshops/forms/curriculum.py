@@ -115,6 +115,12 @@ class TrackForm(forms.ModelForm):
         validity = self.fields["validity_months"]
         validity.widget.attrs.update({"min": 1, "max": MAX_VALIDITY_MONTHS})
         validity.validators += [MinValueValidator(1), MaxValueValidator(MAX_VALIDITY_MONTHS)]
+        validity.help_text = _(
+            "Applies to the certificates of workshops that teach this track's modules and to the "
+            "track credential, from the day each is issued: the certificate says until when, and "
+            "the officer and their focal points are reminded before. Leave empty if they never "
+            "expire."
+        )
         saved = self.instance.certificate_wording or {}
         for code, language in wording_languages():
             field = WordingField(label=language, initial=saved.get(code, ""))
@@ -124,9 +130,12 @@ class TrackForm(forms.ModelForm):
     @property
     def wording_help(self) -> str:
         return _(
-            "Replaces the line “has completed the workshop” on certificates of workshops whose "
-            "first module is in this track. You may use %(placeholders)s. Leave a language empty "
-            "to print the site's own sentence; at most %(max)d characters."
+            "Replaces the line “has completed the workshop” between the officer's name and the "
+            "workshop's title, on certificates of workshops whose first module is in this track "
+            "(the track credential keeps the standard sentence). The title, dates and place are "
+            "printed below it, so a short sentence reads best. You may use %(placeholders)s. Leave "
+            "a language empty to print the site's own sentence; at most %(max)d characters. A "
+            "certificate keeps the sentence it was issued with."
         ) % {"placeholders": placeholder_list(), "max": MAX_LENGTH}
 
     def wording_fields(self) -> list[tuple[str, forms.BoundField]]:
