@@ -4,7 +4,9 @@ import logging
 
 from django.dispatch import receiver
 
+from attendance.models import Certificate
 from attendance.signals import certificate_issued, certificate_revoked
+from attendees.signals import access_restored
 from outbox.services import withdraw_mails
 from registrations.signals import registration_requested
 
@@ -46,6 +48,22 @@ def review_track_credentials(sender, certificate, **kwargs):
     so closing a workshop costs no query more per officer. Track credentials are ignored."""
     if certificate.registration_id is not None:
         tasks.review_tracks_after_certificate.delay_on_commit(certificate.pk)
+
+
+@receiver(access_restored, dispatch_uid="credentials.review_tracks_of_restored")
+def review_tracks_of_restored(sender, officers, **kwargs):
+    """A track credential is issued only to a holder with program access: those who got it
+    back are reviewed (a task each, after commit), if they hold a workshop certificate."""
+    holder_ids = (
+        Certificate.objects.of_workshops()
+        .active()
+        .filter(holder__in=officers)
+        .order_by("holder_id")
+        .values_list("holder_id", flat=True)
+        .distinct()
+    )
+    for holder_id in holder_ids:
+        tasks.review_tracks_of_holder.delay_on_commit(holder_id)
 
 
 @receiver(registration_requested, dispatch_uid="credentials.prerequisites")

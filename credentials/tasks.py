@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from . import reminders
-from .tracks import review_after_certificate
+from .tracks import review_after_certificate, review_holder
 
 
 @shared_task
@@ -21,3 +21,10 @@ def review_tracks_after_certificate(certificate_id: int) -> None:
     """The holder's track credentials, reviewed once a workshop certificate of theirs was
     issued or revoked (idempotent: a second run finds nothing to change)."""
     review_after_certificate(certificate_id=certificate_id)
+
+
+@shared_task
+def review_tracks_of_holder(holder_id: int) -> None:
+    """The holder's track credentials against every track, once their program access returned
+    (idempotent: a second run finds nothing to change)."""
+    review_holder(holder_id=holder_id)

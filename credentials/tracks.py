@@ -3,16 +3,27 @@ module of it, across workshops.
 
 Rules:
 - A track is complete for a holder when it has at least one live module and the holder
-  completed every live module of it (`credentials.completed`: a workshop certificate, not
-  revoked, of a workshop that taught the module).
+  completed every live module of it with a certificate in its validity (`credentials.completed`:
+  a workshop certificate, neither revoked nor expired, of a workshop that taught the module).
+  Prerequisites count expired certificates too; a track credential says the training is current.
+- Its validity ends no later than the completion it was earned with: the track's own validity
+  (`validity_months`), cut short at the earliest of its modules' completion ends (for each
+  module, the latest expiry among the certificates completing it; none if one never expires).
+- Only a holder with program access (`User.has_program_access`) is issued one: erased,
+  deactivated, suspended, rejected or not yet vetted accounts, a lapsed vetting, an agency whose
+  access is withdrawn get nothing. When their access returns (`attendees.signals.access_restored`)
+  they are reviewed again; after a reinstatement, at their next certificate or by the command.
 - One credential per holder and track: while one is held (not revoked), nothing more is issued.
   An expired one is not renewed here.
 - The credential lists the modules it was earned with (`printed["modules"]`, each with its
-  `module_id`). It is revoked when one of those is no longer completed: a workshop certificate
-  it relied on was revoked. A module added to the track later (created in it, moved into it,
-  or published) does not revoke a credential already issued: that credential attests to the
-  track as it was when earned.
-- Erased or deactivated accounts are issued nothing.
+  `module_id`). It is revoked when a module it lists is no longer completed by a valid
+  certificate: while the credential is in its validity, one neither revoked nor expired (a
+  certificate it relied on was revoked, or expired before it); once it has expired, one not
+  revoked (its own expiry already says the rest). A module added to the track later (created
+  in it, moved into it, or published) does not revoke a credential already issued: that
+  credential attests to the track as it was when earned. A module moved out of the track
+  since does not spare it: a workshop certificate's review covers every credential of the
+  holder that lists one of the workshop's modules, whatever track the module is in now.
 
 Reviews run after the workshop certificate's change committed (`tasks`), one holder at a time:
 each locks the holder's account row first (the lock order of registrations' `locking`), so two
@@ -23,6 +34,7 @@ committed before it. Reviewing again changes nothing: the management command
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -37,7 +49,7 @@ from attendance.services.certificates import issue_track_certificate, revoke_cer
 from attendees.models import User
 from workshops.models import Module, Track, WorkshopModule
 
-from .completed import completed_modules, completing_workshop_modules
+from .completed import completing_workshop_modules, completion_ends
 
 
 @dataclass
@@ -79,10 +91,12 @@ def _completed_on(wm: WorkshopModule) -> str:
     return ended.astimezone(wm.workshop.tzinfo).date().isoformat()
 
 
-def build_track_printed(*, holder: User, track: Track, module_ids: list[int]) -> dict:
+def build_track_printed(
+    *, holder: User, track: Track, module_ids: list[int], valid_at: dt.datetime | None = None
+) -> dict:
     """What the track credential prints, frozen at issue: each module as the latest workshop
-    that completed it taught it."""
-    latest = completing_workshop_modules(holder, module_ids)
+    that completed it taught it (with `valid_at`, among certificates in their validity then)."""
+    latest = completing_workshop_modules(holder, module_ids, valid_at=valid_at)
     modules = [
         {
             "module_id": module_id,
@@ -117,47 +131,73 @@ def _relied_on(credential: Certificate) -> set[int]:
     }
 
 
-def _review(holder: User, track_ids: set[int], live: dict[int, list[int]]) -> TrackReview:
+def held_credentials(holder: User) -> dict[int, Certificate]:
+    """Track id → the holder's track credential of it that is not revoked (one query)."""
+    return {c.track_id: c for c in Certificate.objects.of_tracks().active().filter(holder=holder)}
+
+
+def _current(end: dt.datetime | None, now: dt.datetime) -> bool:
+    return end is None or end > now
+
+
+def _revoke_reason(
+    credential: Certificate, ends: dict[int, dt.datetime | None], now: dt.datetime
+) -> str | None:
+    """Why `credential` must be revoked now, or None (the rules above)."""
+    relied_on = _relied_on(credential)
+    if not relied_on <= ends.keys():
+        return _("A workshop certificate it relied on was revoked.")
+    if not credential.is_expired and not all(_current(ends[m], now) for m in relied_on):
+        return _("A workshop certificate it relied on is no longer valid.")
+    return None
+
+
+def _lapses_at(modules: list[int], ends: dict[int, dt.datetime | None]) -> dt.datetime | None:
+    """When the completion of all of `modules` stops being current (None: never)."""
+    return min((end for module in modules if (end := ends[module]) is not None), default=None)
+
+
+def _review(
+    holder: User,
+    track_ids: set[int],
+    live: dict[int, list[int]],
+    held: dict[int, Certificate],
+) -> TrackReview:
     result = TrackReview()
     if not track_ids:
         return result
-    completed = completed_modules(holder)
-    credentials = Certificate.objects.of_tracks().active()
-    held = {c.track_id: c for c in credentials.filter(holder=holder, track_id__in=track_ids)}
+    now = timezone.now()
+    ends = completion_ends(holder)
     for track_id in sorted(track_ids):
         credential = held.get(track_id)
         if credential is not None:
-            if not _relied_on(credential) <= completed:
-                result.revoked.append(
-                    revoke_certificate(
-                        certificate=credential,
-                        reason=_("A workshop certificate it relied on was revoked."),
-                    )
-                )
+            reason = _revoke_reason(credential, ends, now)
+            if reason is not None:
+                result.revoked.append(revoke_certificate(certificate=credential, reason=reason))
             continue
         modules = live.get(track_id, [])
-        if modules and completed.issuperset(modules) and holder.is_active:
+        complete = all(m in ends and _current(ends[m], now) for m in modules)
+        if modules and complete and holder.has_program_access:
             track = Track.objects.get(pk=track_id)
-            printed = build_track_printed(holder=holder, track=track, module_ids=modules)
+            printed = build_track_printed(
+                holder=holder, track=track, module_ids=modules, valid_at=now
+            )
             result.issued.append(
-                issue_track_certificate(holder=holder, track=track, printed=printed)
+                issue_track_certificate(
+                    holder=holder,
+                    track=track,
+                    printed=printed,
+                    expires_at=_lapses_at(modules, ends),
+                )
             )
     return result
 
 
-def review_track_credentials(*, holder: User, track_ids: Iterable[int]) -> TrackReview:
-    """Issue the credential of each of `track_ids` the holder now completes and does not hold;
-    revoke each they hold whose modules they no longer all completed (the rules above).
-    The caller holds the holder's lock (`lock_holder`). A few queries, whatever the holder's
-    history, plus those of each credential issued or revoked."""
-    track_ids = set(track_ids)
-    return _review(holder, track_ids, live_modules_by_track(track_ids) if track_ids else {})
-
-
-def tracks_of_workshop(workshop_id: int) -> set[int]:
-    return set(
+def modules_of_workshop(workshop_id: int) -> dict[int, int]:
+    """Module id → the id of the track it is in now, for each module the workshop taught."""
+    return dict(
         Module.objects.filter(revisions__workshop_uses__workshop_id=workshop_id)
-        .values_list("track_id", flat=True)
+        .values_list("pk", "track_id")
         .distinct()
     )
 
@@ -165,8 +205,9 @@ def tracks_of_workshop(workshop_id: int) -> set[int]:
 @transaction.atomic
 def review_after_certificate(*, certificate_id: int) -> TrackReview:
     """The review a workshop certificate's issue or revocation calls for: its holder's
-    credentials of the tracks its workshop taught. Nothing for a track credential or an id
-    that no longer exists."""
+    credentials of the tracks its workshop's modules are in now, and every credential of theirs
+    that lists one of those modules (wherever the module has moved since). Nothing for a track
+    credential or an id that no longer exists."""
     row = (
         Certificate.objects.of_workshops()
         .filter(pk=certificate_id)
@@ -178,8 +219,26 @@ def review_after_certificate(*, certificate_id: int) -> TrackReview:
     holder = lock_holder(row["holder_id"])
     if holder is None:
         return TrackReview()
-    track_ids = tracks_of_workshop(row["registration__workshop_id"])
-    return review_track_credentials(holder=holder, track_ids=track_ids)
+    modules = modules_of_workshop(row["registration__workshop_id"])
+    held = held_credentials(holder)
+    track_ids = set(modules.values()) | {
+        track_id for track_id, credential in held.items() if _relied_on(credential) & modules.keys()
+    }
+    live = live_modules_by_track(track_ids) if track_ids else {}
+    return _review(holder, track_ids, live, held)
+
+
+@transaction.atomic
+def review_holder(*, holder_id: int) -> TrackReview:
+    """Review one holder against every track (their access returned). Nothing for an id that
+    no longer exists."""
+    holder = lock_holder(holder_id)
+    if holder is None:
+        return TrackReview()
+    live = live_modules_by_track()
+    return _review(
+        holder, set(Track.objects.values_list("pk", flat=True)), live, held_credentials(holder)
+    )
 
 
 def review_everyone() -> TrackReview:
@@ -195,5 +254,5 @@ def review_everyone() -> TrackReview:
         with transaction.atomic():
             holder = lock_holder(holder_id)
             if holder is not None:
-                result.add(_review(holder, track_ids, live))
+                result.add(_review(holder, track_ids, live, held_credentials(holder)))
     return result

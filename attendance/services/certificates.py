@@ -171,9 +171,16 @@ def issue_certificate(*, registration: Registration, workshop: Workshop) -> Cert
     )
 
 
-def issue_track_certificate(*, holder: User, track: Track, printed: dict) -> Certificate:
-    """The credential of a whole track (every module of it completed, across workshops)."""
-    return _issue(holder=holder, printed=printed, tracks=[track], track=track)
+def issue_track_certificate(
+    *, holder: User, track: Track, printed: dict, expires_at: dt.datetime | None = None
+) -> Certificate:
+    """The credential of a whole track (every module of it completed, across workshops).
+    `expires_at`, when given, is the latest it may expire: its validity ends then or at the end
+    of the track's own validity, whichever comes first (a credential never outlives the
+    certificates it was earned with)."""
+    return _issue(
+        holder=holder, printed=printed, tracks=[track], track=track, expires_at=expires_at
+    )
 
 
 def _issue(
@@ -184,6 +191,7 @@ def _issue(
     registration: Registration | None = None,
     track: Track | None = None,
     workshop: Workshop | None = None,
+    expires_at: dt.datetime | None = None,
 ) -> Certificate:
     active = Certificate.objects.active().filter(holder=holder)
     active = (
@@ -191,6 +199,7 @@ def _issue(
     )
     for _attempt in range(3):
         now = timezone.now()
+        ends = [end for end in (validity_end(tracks, now), expires_at) if end is not None]
         try:
             with transaction.atomic():
                 certificate = Certificate.objects.create(
@@ -199,7 +208,7 @@ def _issue(
                     track=track,
                     printed=printed,
                     issued_at=now,
-                    expires_at=validity_end(tracks, now),
+                    expires_at=min(ends, default=None),
                 )
             break
         except IntegrityError:

@@ -14,8 +14,12 @@ from django.utils import timezone
 from attendance import services as attendance
 from attendance.models import Certificate
 from attendance.services.certificates import revoke_certificate
+from attendees.models import User
+from attendees.services.agencies import reactivate_agency, suspend_agency
+from attendees.services.reconfirm import make_reconfirm_token, reconfirm_agency_email
 from credentials import tasks
 from credentials.completed import completed_modules
+from credentials.prerequisites import missing_prerequisites
 from credentials.tracks import review_after_certificate, review_everyone
 from registrations.models import Registration
 from tests.commit import after_commit
@@ -27,7 +31,8 @@ from tests.factories import (
     WorkshopFactory,
     publish_directly,
 )
-from workshops.models import Module, WorkshopModule
+from workshops.models import Module, Track, WorkshopModule
+from workshops.services.curriculum import update_module
 
 pytestmark = pytest.mark.django_db
 
@@ -232,6 +237,253 @@ def test_issued_again_once_completed_again_after_a_revocation(
     _close(_past_workshop(region, trainer, "Retaken", [utxo, mixers]), trainer, [officer])
     assert _track_credentials(officer).active().count() == 1
     assert _track_credentials(officer).count() == 2
+
+
+def _move(module, track, *, by) -> None:
+    """An edit of the module's working copy that puts it in another track."""
+    update_module(
+        module_id=module.pk,
+        by=by,
+        title=module.title,
+        track=track,
+        level=module.level,
+        language=module.language,
+        duration_minutes=module.duration_minutes,
+        objectives=module.objectives,
+        body=module.body,
+    )
+
+
+def test_revoked_when_a_certificate_it_relied_on_is_revoked_after_its_module_moved(
+    region, trainer, officer, coordinator, track, utxo, mixers
+):
+    (relied_on,) = _close(
+        _past_workshop(region, trainer, "Tracing Bitcoin", [utxo], ended_hours_ago=72),
+        trainer,
+        [officer],
+    )
+    _close(_past_workshop(region, trainer, "Following the money", [mixers]), trainer, [officer])
+    credential = _track_credentials(officer).get(track=track)
+    assert credential.is_valid
+
+    # The module it was earned with is in another track now; its certificate is then revoked.
+    _move(utxo, TrackFactory(name="Other", slug="other"), by=coordinator)
+    with after_commit():
+        revoke_certificate(certificate=relied_on, reason="Attendance was falsified", by=coordinator)
+
+    credential.refresh_from_db()
+    assert credential.revoked_at is not None
+    assert credential.revoke_reason == "A workshop certificate it relied on was revoked."
+
+
+def test_kept_after_its_module_moved_while_its_certificates_stand(
+    region, trainer, officer, coordinator, track, utxo, mixers
+):
+    _close(
+        _past_workshop(region, trainer, "One", [utxo, mixers], ended_hours_ago=72),
+        trainer,
+        [officer],
+    )
+    _move(utxo, TrackFactory(name="Other", slug="other"), by=coordinator)
+    (again,) = _close(_past_workshop(region, trainer, "Retaken", [utxo]), trainer, [officer])
+    review_after_certificate(certificate_id=again.pk)
+    assert _track_credentials(officer).get(track=track).is_valid
+
+
+# --- validity -------------------------------------------------------------------------------
+
+
+def _valid_for_a_year(track) -> None:
+    Track.objects.filter(pk=track.pk).update(validity_months=12)
+
+
+def _expire(certificate, when: dt.datetime) -> None:
+    Certificate.objects.filter(pk=certificate.pk).update(expires_at=when)
+
+
+def test_not_issued_on_a_certificate_that_has_expired(
+    region, trainer, officer, track, utxo, mixers
+):
+    _valid_for_a_year(track)
+    (old,) = _close(
+        _past_workshop(region, trainer, "One", [utxo], ended_hours_ago=72), trainer, [officer]
+    )
+    _expire(old, timezone.now() - dt.timedelta(days=1))
+    (second,) = _close(_past_workshop(region, trainer, "Two", [mixers]), trainer, [officer])
+    assert not _track_credentials(officer).exists()
+
+    # Taking the module again earns it, as long as the certificates it rests on.
+    (retaken,) = _close(_past_workshop(region, trainer, "Retaken", [utxo]), trainer, [officer])
+    credential = _track_credentials(officer).get()
+    assert credential.expires_at == min(second.expires_at, retaken.expires_at)
+    assert {m["workshop_title"] for m in credential.printed["modules"]} == {"Two", "Retaken"}
+
+
+def test_expires_when_the_first_certificate_it_relies_on_expires(
+    region, trainer, officer, track, utxo, mixers
+):
+    _valid_for_a_year(track)
+    (first,) = _close(
+        _past_workshop(region, trainer, "One", [utxo], ended_hours_ago=72), trainer, [officer]
+    )
+    soon = timezone.now().replace(microsecond=0) + dt.timedelta(days=10)
+    _expire(first, soon)
+    _close(_past_workshop(region, trainer, "Two", [mixers]), trainer, [officer])
+    assert _track_credentials(officer).get().expires_at == soon
+
+
+def test_a_module_completed_twice_counts_until_its_latest_certificate_expires(
+    region, trainer, officer, track, utxo, mixers
+):
+    _valid_for_a_year(track)
+    (early,) = _close(
+        _past_workshop(region, trainer, "Early", [utxo], ended_hours_ago=72), trainer, [officer]
+    )
+    _expire(early, timezone.now() + dt.timedelta(days=10))
+    (late,) = _close(_past_workshop(region, trainer, "Late", [utxo, mixers]), trainer, [officer])
+    assert _track_credentials(officer).get().expires_at == late.expires_at
+
+
+def test_a_track_without_validity_expires_with_the_certificates_it_relies_on(
+    region, trainer, officer, track, utxo
+):
+    compliance = TrackFactory(name="Compliance", slug="compliance", validity_months=6)
+    (certificate,) = _close(
+        _past_workshop(region, trainer, "One", [utxo, _module(compliance, "KYC")]),
+        trainer,
+        [officer],
+    )
+    assert track.validity_months is None and certificate.expires_at is not None
+    assert _track_credentials(officer).get(track=track).expires_at == certificate.expires_at
+
+
+def test_revoked_when_only_an_expired_certificate_is_left_to_support_it(
+    region, trainer, officer, track, utxo, mixers
+):
+    _valid_for_a_year(track)
+    (old,) = _close(
+        _past_workshop(region, trainer, "One", [utxo, mixers], ended_hours_ago=72),
+        trainer,
+        [officer],
+    )
+    credential = _track_credentials(officer).get()
+    # Earned again on a retake (the first credential was withdrawn meanwhile) ...
+    revoke_certificate(certificate=credential, reason="Corrected")
+    _expire(old, timezone.now() - dt.timedelta(days=1))
+    (retaken,) = _close(
+        _past_workshop(region, trainer, "Retaken", [utxo, mixers]), trainer, [officer]
+    )
+    credential = _track_credentials(officer).active().get()
+    # ... whose certificate is revoked: the expired one still records the training.
+    with after_commit():
+        revoke_certificate(certificate=retaken, reason="Attendance was falsified")
+    credential.refresh_from_db()
+    assert credential.revoked_at is not None
+    assert credential.revoke_reason == "A workshop certificate it relied on is no longer valid."
+    assert completed_modules(officer) == {utxo.pk, mixers.pk}
+
+
+def test_a_credential_that_outlives_its_certificates_is_revoked_at_the_next_review(
+    region, trainer, officer, track, utxo, mixers
+):
+    _valid_for_a_year(track)
+    (certificate,) = _close(
+        _past_workshop(region, trainer, "One", [utxo, mixers]), trainer, [officer]
+    )
+    credential = _track_credentials(officer).get()
+    # Issued before its validity was cut short at its certificates'.
+    _expire(credential, timezone.now() + dt.timedelta(days=365))
+    _expire(certificate, timezone.now() - dt.timedelta(days=1))
+    assert len(review_everyone().revoked) == 1
+    credential.refresh_from_db()
+    assert credential.revoke_reason == "A workshop certificate it relied on is no longer valid."
+
+
+def test_an_expired_credential_stays_expired_not_revoked(
+    region, trainer, officer, track, utxo, mixers
+):
+    _valid_for_a_year(track)
+    (certificate,) = _close(
+        _past_workshop(region, trainer, "One", [utxo, mixers]), trainer, [officer]
+    )
+    credential = _track_credentials(officer).get()
+    yesterday = timezone.now() - dt.timedelta(days=1)
+    _expire(certificate, yesterday)
+    _expire(credential, yesterday)
+    result = review_everyone()
+    assert (result.issued, result.revoked) == ([], [])
+    credential.refresh_from_db()
+    assert credential.revoked_at is None and credential.is_expired
+
+
+def test_prerequisites_still_count_an_expired_certificate(region, trainer, officer, utxo):
+    advanced = ModuleFactory(title="Advanced tracing", track=TrackFactory(slug="advanced"))
+    publish_directly(advanced, prerequisite_ids=[utxo.pk])
+    (certificate,) = _close(_past_workshop(region, trainer, "One", [utxo]), trainer, [officer])
+    _expire(certificate, timezone.now() - dt.timedelta(days=1))
+    workshop = WorkshopFactory(title="Advanced", region=region)
+    WorkshopModule.objects.create(workshop=workshop, revision=advanced.published_revision)
+    assert completed_modules(officer) == {utxo.pk}
+    assert missing_prerequisites(officer=officer, workshop=workshop) == []
+
+
+# --- program access -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", [User.Status.SUSPENDED, User.Status.REJECTED])
+def test_officers_without_program_access_are_issued_nothing(
+    region, trainer, officer, utxo, mixers, status
+):
+    _close(_past_workshop(region, trainer, "One", [utxo], ended_hours_ago=72), trainer, [officer])
+    # A workshop they attended before the decision is closed after it.
+    workshop = _past_workshop(region, trainer, "Two", [mixers])
+    registration = RegistrationFactory(workshop=workshop, officer=officer)
+    attendance.record_marks(
+        session_id=workshop.sessions.get().pk, by=trainer, marks={registration.pk: "present"}
+    )
+    User.objects.filter(pk=officer.pk).update(status=status)
+    with after_commit():
+        attendance.close_workshop(workshop_id=workshop.pk, by=trainer)
+    assert Certificate.objects.of_workshops().filter(holder=officer).count() == 2
+    assert not _track_credentials(officer).exists()
+    assert review_everyone().issued == []
+
+
+def test_issued_once_a_lapsed_vetting_is_renewed(region, trainer, officer, utxo, settings):
+    (certificate,) = _close(
+        _past_workshop(region, trainer, "One", [utxo]), trainer, [officer], commit=False
+    )
+    lapsed = timezone.now() - settings.VETTING_VALIDITY - dt.timedelta(days=1)
+    User.objects.filter(pk=officer.pk).update(vetted_at=lapsed)
+    assert review_after_certificate(certificate_id=certificate.pk).issued == []
+
+    officer.refresh_from_db()
+    with after_commit():
+        reconfirm_agency_email(user_id=officer.pk, token=make_reconfirm_token(user=officer))
+    assert _track_credentials(officer).get().is_valid
+
+
+def test_a_reactivated_agency_has_its_holders_reviewed(
+    region, trainer, coordinator, agency, officer, utxo, monkeypatch
+):
+    OfficerFactory(agency=agency)  # holds no certificate: nothing to review
+    (certificate,) = _close(
+        _past_workshop(region, trainer, "One", [utxo]), trainer, [officer], commit=False
+    )
+    suspend_agency(agency_id=agency.pk, by=coordinator, reason="Audit")
+    officer.refresh_from_db()
+    assert not officer.has_program_access
+    assert review_after_certificate(certificate_id=certificate.pk).issued == []
+
+    enqueued: list[int] = []
+    monkeypatch.setattr(
+        tasks.review_tracks_of_holder, "delay_on_commit", lambda pk: enqueued.append(pk)
+    )
+    reactivate_agency(agency_id=agency.pk, by=coordinator)
+    assert enqueued == [officer.pk]
+    tasks.review_tracks_of_holder(officer.pk)
+    tasks.review_tracks_of_holder(officer.pk)
+    assert _track_credentials(officer).count() == 1
 
 
 # --- idempotency ----------------------------------------------------------------------------
