@@ -174,12 +174,35 @@ def _width(text: str, size: float, bold: bool = False) -> float:
     return pdfmetrics.stringWidth(text, _font(bold), size)
 
 
+def _fitting_prefix(
+    text: str, size: float, width: float, bold: bool = False, suffix: str = ""
+) -> int:
+    """How many leading characters of `text`, followed by `suffix`, fit in `width` (0 if none).
+
+    A prefix is never narrower than a shorter one, so the count is found by doubling a probe
+    until it overflows, then halving the gap: a few measurements of at most twice the answer,
+    whatever the length of `text`."""
+
+    def fits(count: int) -> bool:
+        return _width(text[:count] + suffix, size, bold) <= width
+
+    low, high = 0, 1
+    while high <= len(text) and fits(high):
+        low, high = high, high * 2
+    high = min(high, len(text) + 1)
+    while high - low > 1:
+        middle = (low + high) // 2
+        if fits(middle):
+            low = middle
+        else:
+            high = middle
+    return low
+
+
 def _ellipsize(text: str, size: float, width: float, bold: bool = False) -> str:
     if _width(text, size, bold) <= width:
         return text
-    while text and _width(text + "…", size, bold) > width:
-        text = text[:-1]
-    return text.rstrip() + "…"
+    return text[: _fitting_prefix(text, size, width, bold, suffix="…")].rstrip() + "…"
 
 
 def _is_cjk(char: str) -> bool:
@@ -201,11 +224,13 @@ def _wrap(text: str, size: float, width: float, bold: bool = False) -> list[str]
         else:
             lines.append(line.rstrip())
             line = token
-        while line == token and len(line) > 1 and _width(line, size, bold) > width:
-            # One word wider than the line: cut it where it overflows.
-            cut = len(line) - 1
-            while cut > 1 and _width(line[:cut], size, bold) > width:
-                cut -= 1
+        while line == token and len(line) > 1:
+            # One word wider than the line: cut it where it overflows (after one character at
+            # least, so that every line takes some of it).
+            cut = _fitting_prefix(line, size, width, bold)
+            if cut >= len(line):
+                break
+            cut = max(cut, 1)
             lines.append(line[:cut])
             line = token = line[cut:]
     if line.strip():
@@ -242,14 +267,23 @@ def _fit(
 ) -> tuple[float, list[str]]:
     """The largest size (down to `min_size`) at which `text` takes at most `max_lines` lines;
     at `min_size` the last line ends in an ellipsis if the text is longer still."""
-    while True:
+    sizes = [size]
+    while sizes[-1] - 0.5 >= min_size:
+        sizes.append(sizes[-1] - 0.5)
+    lines = _wrap(text, sizes[0], width, bold)
+    if len(lines) <= max_lines:
+        return sizes[0], lines
+    # A smaller size never takes more lines: a text too long at the smallest is too long at
+    # every size, and a long text is wrapped twice rather than once per size.
+    smallest = _wrap(text, sizes[-1], width, bold) if len(sizes) > 1 else lines
+    if len(smallest) > max_lines:
+        rest = _join(smallest[max_lines - 1 :])
+        return sizes[-1], smallest[: max_lines - 1] + [_ellipsize(rest, sizes[-1], width, bold)]
+    for size in sizes[1:-1]:
         lines = _wrap(text, size, width, bold)
         if len(lines) <= max_lines:
             return size, lines
-        if size - 0.5 < min_size:
-            rest = _join(lines[max_lines - 1 :])
-            return size, lines[: max_lines - 1] + [_ellipsize(rest, size, width, bold)]
-        size -= 0.5
+    return sizes[-1], smallest
 
 
 class _Page:

@@ -14,6 +14,10 @@ from django.utils.translation import gettext as _
 
 PLACEHOLDERS = ("workshop", "track", "hours", "dates", "place")
 MAX_LENGTH = 300
+# What a wording may grow to once filled, since a placeholder may be repeated: a value keeps the
+# length of the longest title, and the sentence what three printed lines of prose take.
+MAX_VALUE_LENGTH = 200
+MAX_FILLED_LENGTH = 500
 
 _KNOWN = re.compile(r"\{(" + "|".join(PLACEHOLDERS) + r")\}")
 _BRACED = re.compile(r"\{([^{}]*)\}")
@@ -50,9 +54,16 @@ def validate_wording(text: str) -> None:
         raise ValidationError(errors)
 
 
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def fill_wording(text: str, values: Mapping[str, str]) -> str:
-    """`text` with each known placeholder replaced by its value (missing: empty)."""
-    return _KNOWN.sub(lambda match: values.get(match.group(1), ""), text)
+    """`text` with each known placeholder replaced by its value (missing: empty); a value
+    longer than MAX_VALUE_LENGTH characters, and a result longer than MAX_FILLED_LENGTH, end
+    in an ellipsis."""
+    shortened = {name: _shorten(values.get(name, ""), MAX_VALUE_LENGTH) for name in PLACEHOLDERS}
+    return _shorten(_KNOWN.sub(lambda match: shortened[match.group(1)], text), MAX_FILLED_LENGTH)
 
 
 def wording_languages() -> list[tuple[str, str]]:
