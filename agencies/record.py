@@ -1,5 +1,6 @@
-"""The agency's training record: its officers, their registrations, attendance, training hours
-and certificates, and the agency's figures (reserved seats, nominations, no-shows).
+"""The agency's training record: its officers, their registrations, attendance, training hours,
+certificates and track credentials, and the agency's figures (reserved seats, nominations,
+no-shows).
 
 Registrations come from the exports' scoped querysets (reports.exports), so the page and its
 exports list the same rows and credit the same hours: a completed workshop's training hours
@@ -41,6 +42,7 @@ from reports.exports import (
     ExportFilter,
     attendance_registrations,
     filter_workshops,
+    period_bounds,
     primary_track_name,
     scoped_registrations,
 )
@@ -201,15 +203,53 @@ def registration_lines(registrations: list[Registration]) -> list[RegistrationLi
     return lines
 
 
+def track_credentials_in_scope(user, flt: ExportFilter) -> CertificateQuerySet:
+    """Track credentials (any state) of the officers of the agencies whose record `user` may
+    see (`Agency.workspace_for`), narrowed by the filter.
+
+    A track credential belongs to no registration: its modules were completed across
+    workshops, maybe in other regions, so it is scoped by its holder (an officer of the
+    filter's agency), not by a workshop. The filter reads on it as follows:
+    - period: the date of issue, the one date the credential has (when its last module was
+      completed and closed), in whole UTC days as the workshops' start is;
+    - track: the credential's own track;
+    - officer: its holder;
+    - a workshop, a region, a country or a workshop status describe a workshop, which a track
+      credential has not: any of them leaves track credentials out.
+    """
+    if flt.workshop_id or flt.region_ids or flt.country or flt.status:
+        return Certificate.objects.none()
+    holders = User.objects.filter(agency__in=Agency.objects.workspace_for(user))
+    if flt.agency_id:
+        holders = holders.filter(agency_id=flt.agency_id)
+    if flt.officer_search:
+        holders = holders.search(flt.officer_search)
+    credentials = Certificate.objects.of_tracks().filter(holder__in=holders.values("pk"))
+    start, end = period_bounds(flt)
+    if start is not None:
+        credentials = credentials.filter(issued_at__gte=start)
+    if end is not None:
+        credentials = credentials.filter(issued_at__lt=end)
+    if flt.track_id:
+        credentials = credentials.filter(track_id=flt.track_id)
+    return credentials
+
+
 def record_certificates(user, flt: ExportFilter, now=None) -> CertificateQuerySet:
-    """Certificates not revoked of the filtered registrations, each with `expiry_state`:
-    "expired", "expiring" (within `certificate_notice_days`) or "" (valid, or never expires)."""
+    """Certificates not revoked: of the filtered registrations (workshop certificates, as the
+    registrations section lists them) and the agency's officers' track credentials
+    (`track_credentials_in_scope`), newest first, each with `expiry_state`: "expired",
+    "expiring" (within `certificate_notice_days`) or "" (valid, or never expires). One query
+    per page, whatever the mix."""
     now = now or timezone.now()
     notice = dt.timedelta(days=certificate_notice_days())
+    of_workshops = Certificate.objects.filter(
+        registration__in=scoped_registrations(user, flt).values("pk")
+    )
     return (
-        Certificate.objects.active()
-        .filter(registration__in=scoped_registrations(user, flt).values("pk"))
-        .select_related("registration__officer", "registration__workshop")
+        (of_workshops | track_credentials_in_scope(user, flt))
+        .active()
+        .select_related("holder", "registration__workshop", "track")
         .annotate(
             expiry_state=Case(
                 When(expires_at__lte=now, then=Value("expired")),

@@ -66,6 +66,7 @@ def record(request, pk: int):
         context["lines"] = officer_lines(user, list(page.object_list), flt, hours)
     elif section == "certificates":
         page = Paginator(record_certificates(user, flt), PER_PAGE).get_page(number)
+        context["period"] = bool(flt.date_from or flt.date_to)
     else:
         page = Paginator(record_registrations(user, flt), PER_PAGE).get_page(number)
         context["lines"] = registration_lines(list(page.object_list))

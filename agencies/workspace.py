@@ -47,8 +47,8 @@ class Overview:
     decisions: list[RegistrationEvent]
     expiring: list[User]
     expiring_count: int
-    # Certificates of the agency's officers (as the record lists them) expiring within
-    # `certificate_notice_days`.
+    # Certificates and track credentials of the agency's officers (as the record lists them)
+    # expiring within `certificate_notice_days`.
     certificates_expiring: int
     certificate_notice_days: int
 
@@ -65,11 +65,10 @@ def workspace_overview(user, agency: Agency) -> Overview:
         "officers": (officers_to_vet(user) or User.objects.none()).filter(agency_id=agency.pk),
         "nominations": nominations_to_endorse(user) or Registration.objects.none(),
         "requests": AgencyRequest.objects.of_agency_of(user).pending(),
-        # Nobody's work, but counted in the same query: the workshop certificates (those the
-        # record lists) of the agency's officers about to expire.
-        "certificates": Certificate.objects.active()
-        .of_workshops()
-        .filter(
+        # Nobody's work, but counted in the same query: the certificates of the agency's
+        # officers about to expire, workshop certificates and track credentials alike (as the
+        # record lists them, and the focal point's digest).
+        "certificates": Certificate.objects.active().filter(
             holder__agency_id=agency.pk,
             expires_at__gt=now,
             expires_at__lte=now + dt.timedelta(days=notice_days),

@@ -88,20 +88,35 @@ def primary_track_name(prefix: str = ""):
     )
 
 
+def period_bounds(flt: ExportFilter) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """The filter's period as whole UTC days: from the start of `date_from` (inclusive) to the
+    start of the day after `date_to` (exclusive); None where the filter leaves it open.
+
+    A datetime range, so an index on the date filtered serves it (a __date lookup casts every
+    row and cannot use the index)."""
+    start = end = None
+    if flt.date_from:
+        start = dt.datetime.combine(
+            dt.date.fromisoformat(flt.date_from), dt.time.min, tzinfo=dt.UTC
+        )
+    if flt.date_to:
+        end = dt.datetime.combine(
+            dt.date.fromisoformat(flt.date_to) + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC
+        )
+    return start, end
+
+
 def filter_workshops(qs: QuerySet[Workshop], flt: ExportFilter) -> QuerySet[Workshop]:
     """`qs` narrowed by the filter's workshop fields (not its scope: the caller's queryset is)."""
     if flt.workshop_id:
         qs = qs.filter(pk=flt.workshop_id)
     if flt.region_ids:
         qs = qs.filter(region_id__in=flt.region_ids)
-    # Whole UTC days as a datetime range, so the index on starts_at serves it (a __date
-    # lookup casts every row and cannot use the index).
-    if flt.date_from:
-        start = dt.date.fromisoformat(flt.date_from)
-        qs = qs.filter(starts_at__gte=dt.datetime.combine(start, dt.time.min, tzinfo=dt.UTC))
-    if flt.date_to:
-        end = dt.date.fromisoformat(flt.date_to) + dt.timedelta(days=1)
-        qs = qs.filter(starts_at__lt=dt.datetime.combine(end, dt.time.min, tzinfo=dt.UTC))
+    start, end = period_bounds(flt)
+    if start is not None:
+        qs = qs.filter(starts_at__gte=start)
+    if end is not None:
+        qs = qs.filter(starts_at__lt=end)
     if flt.country:
         qs = qs.filter(country=flt.country)
     if flt.status:

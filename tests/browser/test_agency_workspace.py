@@ -1,6 +1,7 @@
 """The agency workspace at phone and desktop width: a focal point opens the workspace from the
-dashboard, then the training record (registrations, officers, certificates) and downloads an
-export; the region's coordinator opens the same record from the agency's page."""
+dashboard, then the training record (registrations, officers, certificates and track
+credentials) and downloads an export; the region's coordinator opens the same record from the
+agency's page."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from attendance.models import Certificate
 from attendees.models import User
 from registrations.models import Registration, RegistrationEvent
 from tests.agencies.world import build_record_world
 from tests.factories import PASSWORD, OfficerFactory, RegistrationFactory
 
-from .conftest import DESKTOP, PHONE, login, shoot
+from .conftest import DESKTOP, PHONE, axe_violations, login, shoot
 
 pytestmark = pytest.mark.browser
 FLOW = "agency-workspace"
@@ -37,6 +39,21 @@ def _demo_like(world, coordinator) -> None:
     OfficerFactory(agency=world.agency, status=User.Status.PENDING, vetted_at=None)
     User.objects.filter(pk=world.cy.pk).update(
         vetted_at=now - dt.timedelta(days=340)  # lapses in about 25 days
+    )
+    # Alice completed the crypto track: its credential, expiring within the notice.
+    Certificate.objects.create(
+        holder=world.alice,
+        track=world.crypto,
+        issued_at=now - dt.timedelta(days=5),
+        expires_at=now + dt.timedelta(days=30),
+        printed={
+            "kind": "track",
+            "officer_name": world.alice.full_name,
+            "track_name": world.crypto.name,
+            "track_id": world.crypto.pk,
+            "modules": [{"title": "Tracing", "minutes": 180, "workshop_title": "Crypto basics"}],
+            "total_minutes": 180,
+        },
     )
 
 
@@ -65,6 +82,23 @@ def test_focal_point_workspace_and_record(
         page.get_by_role("link", name="Officers", exact=True).last.click()
     assert page.get_by_text("Sanne de Vries").is_visible()
     shoot(page, FLOW, f"03-focal-officers-{label}", both=False)
+
+    with page.expect_navigation():
+        page.get_by_role("link", name="Certificates", exact=True).last.click()
+    assert page.get_by_role("columnheader", name="Workshop or track").count()
+    assert page.get_by_text("Track credential").is_visible()
+    assert page.locator("tbody").get_by_text("Crypto fundamentals").is_visible()
+    overflow = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0
+    assert axe_violations(page, site) == []
+    shoot(page, FLOW, f"03b-focal-certificates-{label}", both=False)
+    since = (timezone.now() - dt.timedelta(days=6)).date().isoformat()
+    page.goto(f"{site}/agencies/{agency.pk}/record/?section=certificates&date_from={since}")
+    assert page.get_by_text("track credentials by their date of issue").is_visible()
+    assert page.locator("tbody tr").count() == 1
+    shoot(page, FLOW, f"03c-focal-certificates-period-{label}", both=False)
 
     page.get_by_role("button", name="Export").click()
     with page.expect_download() as download:
