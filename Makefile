@@ -9,7 +9,7 @@ PY := $(BIN)/python
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/trainingsite
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 PYTEST_WORKERS ?= 2
-SQLITE_FUZZ_EXAMPLES ?= 6
+SQLITE_FUZZ_EXAMPLES ?= 4
 
 .PHONY: run test lint format worker assets messages install services-check demo clean bench
 
