@@ -74,7 +74,7 @@ def training_record(user) -> TrainingRecord:
         .completed()
         .select_related("registration__workshop", "registration__feedback")
         .prefetch_related(
-            "registration__workshop__workshop_modules__revision__module__track",
+            "registration__workshop__workshop_modules__revision__track",
             "registration__workshop__sessions",
         )
         .order_by("-registration__workshop__starts_at")
@@ -87,7 +87,7 @@ def training_record(user) -> TrainingRecord:
         total += hours(training_minutes_of(workshop))
         minutes_by_track: dict[str, int] = defaultdict(int)
         for wm in workshop.workshop_modules.all():
-            track = wm.revision.module.track.name
+            track = wm.revision.track.name
             minutes_by_track[track] += wm.revision.duration_minutes
             modules.append(
                 {

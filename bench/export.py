@@ -99,6 +99,7 @@ def seed() -> None:
     revision = ModuleRevision.objects.create(
         module=module,
         number=1,
+        track=track,
         title="Tracing",
         level=module.level,
         duration_minutes=120,

@@ -163,11 +163,11 @@ def _refresher_tracks(certificates: list[Certificate]) -> dict[int, Track]:
     tracks: dict[int, list[Track]] = defaultdict(list)
     uses = (
         WorkshopModule.objects.filter(workshop_id__in=workshop_ids)
-        .select_related("revision__module__track")
+        .select_related("revision__track")
         .order_by("workshop_id", "position", "pk")
     )
     for use in uses:
-        tracks[use.workshop_id].append(use.revision.module.track)
+        tracks[use.workshop_id].append(use.revision.track)
     for certificate in certificates:
         if certificate.registration and tracks.get(certificate.registration.workshop_id):
             among = tracks[certificate.registration.workshop_id]

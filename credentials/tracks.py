@@ -2,6 +2,8 @@
 module of it, across workshops.
 
 Rules:
+- A module is in the track its published revision was published in (`ModuleRevision.track`):
+  a move in an unpublished draft changes nothing until it is published.
 - A track is complete for a holder when it has at least one live module and the holder
   completed every live module of it with a certificate in its validity (`credentials.completed`:
   a workshop certificate, neither revoked nor expired, of a workshop that taught the module).
@@ -74,13 +76,14 @@ def lock_holder(holder_id: int) -> User | None:
 
 
 def live_modules_by_track(track_ids: Iterable[int] | None = None) -> dict[int, list[int]]:
-    """track id → ids of its live modules, in the order the curriculum lists them (one query;
-    every track when `track_ids` is None)."""
+    """track id → ids of its live modules, each under the track of its published revision,
+    in the order the curriculum lists them (one query; every track when `track_ids` is None)."""
     modules = Module.objects.live()
     if track_ids is not None:
-        modules = modules.filter(track_id__in=list(track_ids))
+        modules = modules.filter(published_revision__track_id__in=list(track_ids))
     live: dict[int, list[int]] = defaultdict(list)
-    for module_id, track_id in modules.order_by("title", "pk").values_list("pk", "track_id"):
+    rows = modules.order_by("title", "pk").values_list("pk", "published_revision__track_id")
+    for module_id, track_id in rows:
         live[track_id].append(module_id)
     return live
 
@@ -194,10 +197,13 @@ def _review(
 
 
 def modules_of_workshop(workshop_id: int) -> dict[int, int]:
-    """Module id → the id of the track it is in now, for each module the workshop taught."""
+    """Module id → the id of the track it is published in now, for each module the workshop
+    taught that still has a published revision."""
     return dict(
-        Module.objects.filter(revisions__workshop_uses__workshop_id=workshop_id)
-        .values_list("pk", "track_id")
+        Module.objects.filter(
+            revisions__workshop_uses__workshop_id=workshop_id, published_revision__isnull=False
+        )
+        .values_list("pk", "published_revision__track_id")
         .distinct()
     )
 
@@ -205,9 +211,9 @@ def modules_of_workshop(workshop_id: int) -> dict[int, int]:
 @transaction.atomic
 def review_after_certificate(*, certificate_id: int) -> TrackReview:
     """The review a workshop certificate's issue or revocation calls for: its holder's
-    credentials of the tracks its workshop's modules are in now, and every credential of theirs
-    that lists one of those modules (wherever the module has moved since). Nothing for a track
-    credential or an id that no longer exists."""
+    credentials of the tracks its workshop's modules are published in now, and every
+    credential of theirs that lists one of those modules (wherever the module has moved
+    since). Nothing for a track credential or an id that no longer exists."""
     row = (
         Certificate.objects.of_workshops()
         .filter(pk=certificate_id)

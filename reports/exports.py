@@ -76,7 +76,7 @@ def primary_track_id():
     return Subquery(
         WorkshopModule.objects.filter(workshop=OuterRef("pk"))
         .order_by("position", "pk")
-        .values("revision__module__track_id")[:1]
+        .values("revision__track_id")[:1]
     )
 
 
@@ -84,7 +84,7 @@ def primary_track_name(prefix: str = ""):
     return Subquery(
         WorkshopModule.objects.filter(workshop=OuterRef(f"{prefix}pk"))
         .order_by("position", "pk")
-        .values("revision__module__track__name")[:1]
+        .values("revision__track__name")[:1]
     )
 
 

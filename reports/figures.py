@@ -12,8 +12,8 @@ Definitions:
   attended at least one session (marked present or late);
 - training hours: each completed attendee credited with their workshop's training hours, as on
   their certificate (attendance/hours.py: the curriculum's module durations, rounded to 0.1 h
-  per officer and workshop), added up and attributed to the workshop's track (the track of its
-  first module);
+  per officer and workshop), added up and attributed to the workshop's track (the track its
+  first module's taught revision was published in);
 - seat use: confirmed registrations / capacity of scheduled workshops (`seat_use`); waitlist
   demand: waitlisted registrations now;
 - feedback: averages only where at least FEEDBACK_MIN_ANSWERS answers exist (anonymity);

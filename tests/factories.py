@@ -154,6 +154,7 @@ class ModuleRevisionFactory(factory.django.DjangoModelFactory):
 
     module = factory.SubFactory(ModuleFactory, status=Module.Status.PUBLISHED)
     number = 1
+    track = factory.SelfAttribute("module.track")
     title = factory.SelfAttribute("module.title")
     level = factory.SelfAttribute("module.level")
     duration_minutes = factory.SelfAttribute("module.duration_minutes")
@@ -253,6 +254,7 @@ class MaterialFactory(factory.django.DjangoModelFactory):
 def publish_directly(module, *, number: int = 1, **overrides):
     """Give `module` a published revision without going through the review workflow."""
     fields = {
+        "track": module.track,
         "title": module.title,
         "level": module.level,
         "duration_minutes": module.duration_minutes,

@@ -499,6 +499,7 @@ def seed() -> list:
                 revision = ModuleRevision.objects.create(
                     module=module,
                     number=number,
+                    track=module.track,
                     title=title,
                     level=level,
                     duration_minutes=minutes,

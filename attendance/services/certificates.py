@@ -88,13 +88,13 @@ def build_printed(*, registration: Registration, workshop: Workshop) -> dict:
     moments, the zone, codes) so the certificate can be printed in any language; `dates` and
     `place` are their English text, what certificates issued before carried."""
     workshop_modules = list(
-        workshop.workshop_modules.select_related("revision__module__track").order_by("position")
+        workshop.workshop_modules.select_related("revision__track").order_by("position")
     )
     modules: list[dict[str, Any]] = [
         {
             "title": wm.revision.title,
             "minutes": wm.revision.duration_minutes,
-            "track": wm.revision.module.track.name,
+            "track": wm.revision.track.name,
         }
         for wm in workshop_modules
     ]
@@ -110,7 +110,7 @@ def build_printed(*, registration: Registration, workshop: Workshop) -> dict:
     )
     officer = registration.officer
     agency = officer.agency
-    wording_track = workshop_modules[0].revision.module.track if workshop_modules else None
+    wording_track = workshop_modules[0].revision.track if workshop_modules else None
     return {
         "kind": "workshop",
         "program": settings.PROGRAM_NAME,
@@ -161,7 +161,7 @@ def issue_certificate(*, registration: Registration, workshop: Workshop) -> Cert
     """The workshop certificate of a registration that completed it (once: a second call while
     one is active returns that one)."""
     printed = build_printed(registration=registration, workshop=workshop)
-    tracks = Track.objects.filter(modules__revisions__workshop_uses__workshop=workshop).distinct()
+    tracks = Track.objects.filter(revisions__workshop_uses__workshop=workshop).distinct()
     return _issue(
         holder=registration.officer,
         printed=printed,

@@ -3,12 +3,14 @@
 import datetime as dt
 
 import pytest
+from dateutil.relativedelta import relativedelta
 
 from attendance import services
 from attendance.models import Certificate, WorkshopClosure
+from attendance.reports import training_record
 from attendance.services.certificates import WORKSHOP_FACTS, build_printed
-from tests.factories import RegistrationFactory, WorkshopFactory
-from workshops.models import Workshop
+from tests.factories import RegistrationFactory, TrackFactory, WorkshopFactory
+from workshops.models import Module, Track, Workshop
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +48,7 @@ def test_printed_keeps_the_workshop_as_facts(trainer, registration, past_worksho
     assert printed["completion_threshold"] == 80
     assert printed["workshop_language"] == past_workshop.language
     first = past_workshop.workshop_modules.order_by("position").first()
-    assert printed["wording_track_id"] == first.revision.module.track_id
+    assert printed["wording_track_id"] == first.revision.track_id
     # What certificates always carried is still there for older readers.
     assert printed["dates"] and printed["place"] == "Training Centre, Singapore"
 
@@ -84,3 +86,33 @@ def test_every_key_but_the_holder_s_is_a_workshop_or_track_fact(registration, pa
     assert set(printed) - WORKSHOP_FACTS == HOLDER_FACTS
     assert TRACK_CREDENTIAL_KEYS - WORKSHOP_FACTS == HOLDER_FACTS
     assert not HOLDER_FACTS & WORKSHOP_FACTS
+
+
+def test_a_track_changed_in_the_working_copy_leaves_the_certificate_as_published(
+    trainer, registration, past_workshop
+):
+    """The modules' tracks, the wording's track, the validity and the hours by track all read
+    the revisions taught, never a module's unpublished working copy."""
+    first = past_workshop.workshop_modules.order_by("position").first().revision
+    published = first.track
+    Track.objects.filter(pk=published.pk).update(
+        validity_months=12, certificate_wording={"en": "{officer} completed {workshop}."}
+    )
+    elsewhere = TrackFactory(name="Elsewhere", slug="elsewhere")
+    Module.objects.filter(pk=first.module_id).update(track=elsewhere)
+
+    for session in past_workshop.sessions.all():
+        services.record_marks(session_id=session.pk, by=trainer, marks={registration.pk: "present"})
+    services.close_workshop(workshop_id=past_workshop.pk, by=trainer)
+
+    certificate = Certificate.objects.get(registration=registration)
+    printed = certificate.printed
+    assert [m["track"] for m in printed["modules"]] == [
+        "Blockchain forensics",
+        "Crypto fundamentals",
+    ]
+    assert printed["wording_track_id"] == published.pk
+    assert printed["wording"]["track"] == "Blockchain forensics"
+    assert certificate.expires_at == certificate.issued_at + relativedelta(months=12)
+    record = training_record(registration.officer)
+    assert record.hours_by_track == [("Blockchain forensics", "2"), ("Crypto fundamentals", "3")]

@@ -32,7 +32,11 @@ from tests.factories import (
     publish_directly,
 )
 from workshops.models import Module, Track, WorkshopModule
-from workshops.services.curriculum import update_module
+from workshops.services.curriculum import (
+    publish_module,
+    submit_module_for_review,
+    update_module,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -288,6 +292,68 @@ def test_kept_after_its_module_moved_while_its_certificates_stand(
     (again,) = _close(_past_workshop(region, trainer, "Retaken", [utxo]), trainer, [officer])
     review_after_certificate(certificate_id=again.pk)
     assert _track_credentials(officer).get(track=track).is_valid
+
+
+# --- a module is in the track it was published in ------------------------------------------
+
+
+def _publish(module, *, author, publisher) -> None:
+    submit_module_for_review(module_id=module.pk, by=author)
+    publish_module(module_id=module.pk, by=publisher)
+
+
+def test_a_move_in_a_draft_changes_no_track_credential_until_it_is_published(
+    region, trainer, coordinator, officer, agency, track, utxo, mixers
+):
+    other = TrackFactory(name="Other", slug="other")
+    mixers.authors.add(trainer)
+    colleague = OfficerFactory(agency=agency, full_name="Officer Carol")
+    _close(
+        _past_workshop(region, trainer, "Tracing Bitcoin", [utxo], ended_hours_ago=72),
+        trainer,
+        [officer],
+    )
+    assert not _track_credentials().exists()
+
+    # The author moves a published module out of the track in an unreviewed draft: it stays
+    # live, published where it was.
+    _move(mixers, other, by=trainer)
+    mixers.refresh_from_db()
+    assert mixers.status == Module.Status.DRAFT and mixers.is_live
+    assert mixers.track == other and mixers.published_revision.track == track
+
+    # Neither the track it leaves nor the one it names counts it differently yet: a certificate
+    # of it now, a review of everyone, issue nothing.
+    _close(_past_workshop(region, trainer, "Following the money", [mixers]), trainer, [colleague])
+    review_everyone()
+    assert not _track_credentials().exists()
+
+    # Once the move is reviewed and published, reviews follow the new track.
+    _publish(mixers, author=trainer, publisher=coordinator)
+    assert review_everyone().issued
+    credential = _track_credentials(officer).get()
+    assert credential.track == track
+    assert [m["module_id"] for m in credential.printed["modules"]] == [utxo.pk]
+    moved = _track_credentials(colleague).get()
+    assert moved.track == other
+    assert [m["module_id"] for m in moved.printed["modules"]] == [mixers.pk]
+
+
+def test_a_move_into_a_track_in_a_draft_does_not_hold_back_its_credential(
+    region, trainer, coordinator, officer, track, utxo
+):
+    other = TrackFactory(name="Other", slug="other")
+    wallets = _module(other, "Wallets and keys", 60)
+    wallets.authors.add(trainer)
+    _move(wallets, track, by=trainer)
+
+    _close(_past_workshop(region, trainer, "Tracing Bitcoin", [utxo]), trainer, [officer])
+    assert _track_credentials(officer).get().track == track
+
+    _publish(wallets, author=trainer, publisher=coordinator)
+    review_everyone()
+    # Issued when the track was one module: a module published into it later revokes nothing.
+    assert _track_credentials(officer).get().is_valid
 
 
 # --- validity -------------------------------------------------------------------------------

@@ -222,6 +222,11 @@ class ModuleRevision(models.Model):
     """An immutable, published snapshot of a module; workshops teach a given revision."""
 
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="revisions")
+    # The module's track as published: which track a live module counts towards (its track
+    # credential, a certificate's validity and printed facts) follows this, never a draft.
+    track = models.ForeignKey(
+        Track, on_delete=models.PROTECT, related_name="revisions", verbose_name=_("track")
+    )
     number = models.PositiveIntegerField()
     title = models.CharField(max_length=200)
     level = models.CharField(max_length=15, choices=Module.Level)

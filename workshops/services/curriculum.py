@@ -262,6 +262,7 @@ def publish_module(*, module_id: int, by) -> ModuleRevision:
     revision = ModuleRevision.objects.create(
         module=module,
         number=last + 1,
+        track_id=module.track_id,
         title=module.title,
         level=module.level,
         language=module.language,

@@ -97,9 +97,7 @@ def catalog(request):
         workshops = workshops.filter(region=data["region"])
     if data.get("track"):
         workshops = workshops.filter(
-            pk__in=WorkshopModule.objects.filter(revision__module__track=data["track"]).values(
-                "workshop"
-            )
+            pk__in=WorkshopModule.objects.filter(revision__track=data["track"]).values("workshop")
         )
     if data.get("month"):
         start, end = _month_bounds(data["month"], _viewer_zone(request.user))
@@ -144,7 +142,7 @@ def _detail_queryset(workshops):
             Prefetch("sessions", queryset=WorkshopSession.objects.order_by("starts_at", "pk")),
             Prefetch(
                 "workshop_modules",
-                queryset=WorkshopModule.objects.select_related("revision__module__track"),
+                queryset=WorkshopModule.objects.select_related("revision__track"),
             ),
             Prefetch("trainers", queryset=User.objects.order_by("full_name", "email")),
         )
