@@ -38,6 +38,26 @@ def completed_modules(officer: User | int) -> set[int]:
     )
 
 
+def completed_among(officer_ids: Iterable[int], module_ids: Iterable[int]) -> dict[int, set[int]]:
+    """For many officers at once: which of `module_ids` each completed, as `completed_modules`
+    counts them (officers who completed none are left out). One query."""
+    rows = (
+        Certificate.objects.of_workshops()
+        .active()
+        .filter(
+            holder_id__in=list(officer_ids),
+            registration__workshop__workshop_modules__revision__module_id__in=list(module_ids),
+        )
+        .values_list("holder_id", "registration__workshop__workshop_modules__revision__module_id")
+        .order_by()
+        .distinct()
+    )
+    completed: dict[int, set[int]] = {}
+    for holder_id, module_id in rows:
+        completed.setdefault(holder_id, set()).add(module_id)
+    return completed
+
+
 def completion_ends(officer: User | int) -> dict[int, dt.datetime | None]:
     """For each module `officer` completed: until when that completion is current, the latest
     expiry among the certificates (not revoked) that complete it; None when one of them never

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from attendance.models import Certificate
 from attendees.models import User
+from registrations.services import RegistrationError
 from registrations.services.prerequisites import grant_prerequisite_waiver
 from workshops.models import Module, Workshop
 
@@ -42,10 +43,13 @@ def _waive_one_prerequisite() -> None:
         coordinator = workshop.region.coordinators.first()
         if coordinator is None or coordinator.pk == officer.pk:
             continue
-        grant_prerequisite_waiver(
-            workshop_id=workshop.pk,
-            officer_email=officer.email,
-            by=coordinator,
-            reason="Completed the Polícia Federal's own course on Bitcoin tracing (2025).",
-        )
+        try:
+            grant_prerequisite_waiver(
+                workshop_id=workshop.pk,
+                officer_email=officer.email,
+                by=coordinator,
+                reason="Completed the Polícia Federal's own course on Bitcoin tracing (2025).",
+            )
+        except RegistrationError:  # they lack none of this one's: no waiver to grant
+            continue
         return

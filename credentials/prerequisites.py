@@ -15,6 +15,8 @@ since does not undo a registration already made (a coordinator may still decline
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.utils.translation import gettext as _
 
 from attendees.models import User
@@ -22,7 +24,7 @@ from registrations.models import PrerequisiteWaiver
 from registrations.services import RegistrationError
 from workshops.models import Module, Workshop
 
-from .completed import completed_modules
+from .completed import completed_among, completed_modules
 
 
 def _title(module: Module) -> str:
@@ -45,6 +47,37 @@ def missing_prerequisites(*, officer: User, workshop: Workshop) -> list[Module]:
     if missing and PrerequisiteWaiver.objects.filter(workshop=workshop, officer=officer).exists():
         return []
     return missing
+
+
+def prerequisite_gaps(
+    *, workshop: Workshop, officer_ids: Iterable[int], required: list[Module] | None = None
+) -> dict[int, list[str]]:
+    """For each of `officer_ids` who lacks modules `workshop` requires and holds no waiver for
+    it: the titles of those modules (officers lacking none are left out). `required`: the
+    workshop's prerequisites, if the caller loaded them. Two queries whatever the number of
+    officers (two more without `required`), none when the workshop requires nothing."""
+    if required is None:
+        required = list(
+            Module.objects.required_for(workshop.pk)
+            .select_related("published_revision")
+            .order_by("title", "pk")
+        )
+    ids = set(officer_ids)
+    if not required or not ids:
+        return {}
+    completed = completed_among(ids, [module.pk for module in required])
+    waived = set(
+        PrerequisiteWaiver.objects.filter(workshop=workshop, officer_id__in=ids).values_list(
+            "officer_id", flat=True
+        )
+    )
+    gaps = {}
+    for officer_id in ids - waived:
+        done = completed.get(officer_id, set())
+        missing = [_title(module) for module in required if module.pk not in done]
+        if missing:
+            gaps[officer_id] = missing
+    return gaps
 
 
 def refuse_missing_prerequisites(*, officer: User, workshop: Workshop, by: User | None) -> None:

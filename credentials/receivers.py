@@ -8,7 +8,7 @@ from attendance.models import Certificate
 from attendance.signals import certificate_issued, certificate_revoked
 from attendees.signals import access_restored
 from outbox.services import withdraw_mails
-from registrations.signals import registration_requested
+from registrations.signals import prerequisite_gaps, registration_requested
 
 from . import keys, prerequisites, reminders, tasks
 from .services import StatusListFull, sign_certificate
@@ -69,3 +69,10 @@ def review_tracks_of_restored(sender, officers, **kwargs):
 @receiver(registration_requested, dispatch_uid="credentials.prerequisites")
 def refuse_without_prerequisites(sender, officer, workshop, by=None, **kwargs):
     prerequisites.refuse_missing_prerequisites(officer=officer, workshop=workshop, by=by)
+
+
+@receiver(prerequisite_gaps, dispatch_uid="credentials.prerequisite_gaps")
+def answer_prerequisite_gaps(sender, workshop, officer_ids, required=None, **kwargs):
+    return prerequisites.prerequisite_gaps(
+        workshop=workshop, officer_ids=officer_ids, required=required
+    )

@@ -1,4 +1,4 @@
-"""The e-mail about a registration's change, rendered in the recipient's language."""
+"""The e-mails about registrations, rendered in the recipient's language."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from django.core.mail import EmailMessage
 from attendees.models import User
 from trainingsite.mail import build_templated_email
 
-from .models import RegistrationEvent
+from .models import PrerequisiteWaiver, RegistrationEvent
 
 
 def registration_event_mail(event_id: int) -> EmailMessage:
@@ -75,4 +75,17 @@ def nomination_declined_mail(event_id: int, member_id: int) -> EmailMessage:
         },
         language=member.language,
         time_zone=member.time_zone,
+    )
+
+
+def prerequisite_waiver_mail(waiver: PrerequisiteWaiver) -> EmailMessage:
+    """To the officer: a coordinator waived the workshop's prerequisite modules for them, so
+    they may register now (the reason stays in the record, for staff)."""
+    officer = waiver.officer
+    return build_templated_email(
+        to=officer.email,
+        template="registrations/email/prerequisite_waiver",
+        context={"waiver": waiver, "workshop": waiver.workshop, "officer": officer},
+        language=officer.language,
+        time_zone=officer.time_zone,
     )

@@ -27,7 +27,7 @@ ACTIONS = {
 
 REG_FIELDS = (
     "pk", "state", "created_at", "confirmed_at", "waitlisted_at",
-    "officer__full_name", "officer__rank", "officer__email", "officer__agency__name",
+    "officer_id", "officer__full_name", "officer__rank", "officer__email", "officer__agency__name",
     "endorsed_by_id", "endorsed_by__full_name", "endorsed_by__email",
     "nominated_by_id", "nominated_by__full_name", "nominated_by__email",
 )  # fmt: skip
@@ -71,9 +71,12 @@ def _person(full_name: str | None, email: str | None) -> str:
     return full_name or email or ""  # User.__str__
 
 
-def row_data(reg: dict, section: str, error: dict | None, labels: dict) -> dict:
+def row_data(
+    reg: dict, section: str, error: dict | None, labels: dict, lacks: list[str] | None = None
+) -> dict:
     """Everything the row shows. `labels`: the state labels in the active language, looked up
-    once (get_state_display per row rebuilds the choices each call)."""
+    once (get_state_display per row rebuilds the choices each call); `lacks`: the titles of the
+    prerequisite modules the officer has not completed (and no waiver for)."""
     actions: tuple[str, ...]
     if section == "pending" and reg["state"] == State.OFFERED:
         actions = ("remove",)
@@ -101,6 +104,7 @@ def row_data(reg: dict, section: str, error: dict | None, labels: dict) -> dict:
         "waitlisted_at": reg["waitlisted_at"],
         "position": reg["waitlist_position"],
         "actions": actions,
+        "lacks": lacks or [],
         "error": error or None,
         "events": [
             {
@@ -117,12 +121,19 @@ def row_data(reg: dict, section: str, error: dict | None, labels: dict) -> dict:
     }
 
 
-def rows_by_section(lists: dict[str, list], row_error: dict) -> dict[str, list[dict]]:
-    """Each list's rows as `row_data` dicts."""
+def rows_by_section(
+    lists: dict[str, list], row_error: dict, gaps: dict[int, list[str]] | None = None
+) -> dict[str, list[dict]]:
+    """Each list's rows as `row_data` dicts. `gaps`: {officer_id: [prerequisite modules
+    missing]} for the officers who lack some."""
+    gaps = gaps or {}
     labels = {value: str(label) for value, label in State.choices}
     # The state's own label speaks to the officer; staff read whose answer it waits for.
     labels[State.OFFERED] = gettext("Nominated by the agency: awaiting the officer's answer")
     return {
-        section: [row_data(reg, section, row_error.get(reg["pk"]), labels) for reg in regs]
+        section: [
+            row_data(reg, section, row_error.get(reg["pk"]), labels, gaps.get(reg["officer_id"]))
+            for reg in regs
+        ]
         for section, regs in lists.items()
     }

@@ -20,3 +20,11 @@ my_training_context = Signal()
 # Approvals and waitlist promotions of a registration already requested send nothing: it was
 # asked when the registration was requested.
 registration_requested = Signal()
+
+# Which officers lack prerequisite modules of a workshop: the coordinator's registrations page
+# flags their rows, and a waiver is refused to an officer who lacks none. Arguments: workshop,
+# officer_ids, required (the workshop's prerequisite modules when the sender loaded them
+# already, else None). Each receiver returns {officer_id: [module titles missing]} for the
+# officers who lack one and hold no waiver for the workshop (credentials: the completion rule),
+# in a bounded number of queries whatever the number of officers; receivers only read.
+prerequisite_gaps = Signal()

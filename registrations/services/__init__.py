@@ -3,7 +3,11 @@ nominations, `reservations` the seats held for agencies, `prerequisites` the wai
 prerequisite modules, `seats` the seat rule and, with `locking`, the contended reads and
 locks)."""
 
-from .prerequisites import grant_prerequisite_waiver, revoke_prerequisite_waiver
+from .prerequisites import (
+    grant_prerequisite_waiver,
+    lacking_prerequisites,
+    revoke_prerequisite_waiver,
+)
 from .registration import (
     BulkResult,
     RegistrationError,
@@ -39,6 +43,7 @@ __all__ = [
     "decline_nomination",
     "nominate",
     "grant_prerequisite_waiver",
+    "lacking_prerequisites",
     "revoke_prerequisite_waiver",
     "release_due_reservations",
     "release_reservation",

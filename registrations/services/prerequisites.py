@@ -3,19 +3,25 @@ enforced above this app, when a registration is requested: `registration_request
 
 A coordinator of the workshop's region decides it, with a reason; it is recorded (the waiver
 row, with its author and date, and the audit log) and lets the officer register, be nominated
-or be admitted without the modules. One waiver per officer and workshop: granting it again
-returns the one recorded. Revoking it does not undo a registration already made.
+or be admitted without the modules; the officer is told by e-mail. One waiver per officer and
+workshop: granting it again returns the one recorded. An officer who lacks no module needs none:
+it is refused. Revoking it does not undo a registration already made.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from attendees.models import User
 from audit.services import record_audit
+from outbox.services import queue_mail
+from registrations.mails import prerequisite_waiver_mail
 from registrations.models import PrerequisiteWaiver
-from workshops.models import Workshop
+from registrations.signals import prerequisite_gaps
+from workshops.models import Module, Workshop
 
 from .seats import RegistrationError
 
@@ -27,6 +33,28 @@ def _check_manages(workshop_id: int, by: User) -> None:
         managed = False
     if not by.is_coordinator or not managed:
         raise RegistrationError(_("You cannot manage this workshop."))
+
+
+def lacking_prerequisites(
+    *, workshop: Workshop, officer_ids: Iterable[int], required: list[Module] | None = None
+) -> dict[int, list[str]]:
+    """{officer_id: [titles of the modules missing]} for those of `officer_ids` who lack
+    prerequisite modules of `workshop` and hold no waiver for it, as the apps above answer
+    `prerequisite_gaps` (the completion rule is theirs)."""
+    ids = sorted(set(officer_ids))
+    gaps: dict[int, list[str]] = {}
+    if not ids:
+        return gaps
+    answers = prerequisite_gaps.send(
+        sender=PrerequisiteWaiver, workshop=workshop, officer_ids=ids, required=required
+    )
+    for _receiver, answer in answers:
+        if not isinstance(answer, dict):
+            continue
+        for officer_id, titles in answer.items():
+            known = gaps.setdefault(officer_id, [])
+            known.extend(title for title in titles if title not in known)
+    return gaps
 
 
 @transaction.atomic
@@ -47,10 +75,16 @@ def grant_prerequisite_waiver(
     existing = PrerequisiteWaiver.objects.filter(workshop_id=workshop_id, officer=officer).first()
     if existing is not None:
         return existing
+    workshop = Workshop.objects.get(pk=workshop_id)
+    if officer.pk not in lacking_prerequisites(workshop=workshop, officer_ids=[officer.pk]):
+        raise RegistrationError(
+            _("%(name)s has already completed every prerequisite: no waiver is needed.")
+            % {"name": officer}
+        )
     try:
         with transaction.atomic():
             waiver = PrerequisiteWaiver.objects.create(
-                workshop_id=workshop_id, officer=officer, granted_by=by, reason=reason
+                workshop=workshop, officer=officer, granted_by=by, reason=reason
             )
     except IntegrityError:
         # Granted by another coordinator meanwhile: theirs is the record.
@@ -63,6 +97,12 @@ def grant_prerequisite_waiver(
         workshop=workshop_id,
         officer=officer.pk,
         reason=reason[:500],
+    )
+    queue_mail(
+        prerequisite_waiver_mail(waiver),
+        kind="prerequisite_waiver",
+        recipient=officer,
+        workshop=workshop,
     )
     return waiver
 

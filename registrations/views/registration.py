@@ -252,7 +252,18 @@ def _workshop_page(
     }
     if bulk_form is None:
         bulk_form = BulkDecisionForm(registrations=Registration.objects.none())
-    rows = registration_rows.rows_by_section(lists, row_error or {})
+    prerequisites = _prerequisites_context(request.user, workshop, waiver_form)
+    # Rows written before the rule, or by hand, may lack prerequisites: they are flagged.
+    gaps = (
+        services.lacking_prerequisites(
+            workshop=workshop,
+            officer_ids=[reg["officer_id"] for reg in regs],
+            required=prerequisites["prerequisites"],
+        )
+        if prerequisites["prerequisites"]
+        else {}
+    )
+    rows = registration_rows.rows_by_section(lists, row_error or {}, gaps)
     context = {
         "workshop": workshop,
         "lists": lists,
@@ -265,7 +276,7 @@ def _workshop_page(
         "bulk_form": bulk_form,
         "reservations": reservations,
         "reservation_form": reservation_form or make_reservation_form(workshop),
-        **_prerequisites_context(request.user, workshop, waiver_form),
+        **prerequisites,
         "row_error": row_error or {},
         "page_error": next(iter((row_error or {}).values()), {}).get("message"),
     }
