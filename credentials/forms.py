@@ -3,6 +3,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from credentials.filecheck import MAX_BYTES, too_large_message
 from credentials.shares import DEFAULT_EXPIRY_DAYS, LABEL_MAX_LENGTH
 
 NO_EXPIRY = "never"
@@ -19,6 +20,48 @@ class VerifyForm(forms.Form):
             }
         ),
     )
+
+
+class CredentialFileForm(forms.Form):
+    """A credential file a verifier was given (.jwt or .json), or its JWT pasted."""
+
+    credential = forms.FileField(
+        label=_("Credential file"),
+        required=False,
+        allow_empty_file=True,
+    )
+    jwt = forms.CharField(
+        label=_("Or paste the credential"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(
+            attrs={
+                "rows": 3,
+                "class": "form-control font-monospace small",
+                "placeholder": "eyJhbGciOiJFZERTQSIs…",
+                "spellcheck": "false",
+                "autocomplete": "off",
+            }
+        ),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        upload, pasted = cleaned.get("credential"), cleaned.get("jwt") or ""
+        if upload:
+            if upload.size > MAX_BYTES:
+                raise forms.ValidationError(too_large_message(), code="too_large")
+            cleaned["data"] = upload.read(MAX_BYTES + 1)
+        elif pasted.strip():
+            cleaned["data"] = pasted.encode("utf-8", "surrogatepass")
+        elif upload is not None:
+            raise forms.ValidationError(_("The file is empty."), code="empty")
+        else:
+            raise forms.ValidationError(
+                _("Choose a credential file (.jwt or .json), or paste the credential."),
+                code="required",
+            )
+        return cleaned
 
 
 class ShareForm(forms.Form):

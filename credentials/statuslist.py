@@ -17,10 +17,10 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from .keys import b64url, current_key, issuer_did
+from .keys import b64url, b64url_decode, current_key, issuer_did
 from .models import Credential
 from .openbadges import status_list_url, timestamp
-from .signing import sign
+from .signing import sign, verify
 
 
 def bitstring(indices: Iterable[int], size: int) -> bytes:
@@ -90,3 +90,15 @@ def forget_status_list() -> None:
     key = _cache_key()
     cache.delete(key)
     transaction.on_commit(lambda: cache.delete(key))
+
+
+def is_revoked(index: int) -> bool | None:
+    """Bit `index` of the published (signed, cached) list, read back as a verifier reads it;
+    None when the list has no such bit."""
+    if index < 0:
+        return None
+    encoded = verify(signed_status_list())["credentialSubject"]["encodedList"]
+    bits = gzip.decompress(b64url_decode(encoded[1:]))
+    if index >= len(bits) * 8:
+        return None
+    return bool(bits[index // 8] & (0x80 >> (index % 8)))

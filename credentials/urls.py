@@ -26,6 +26,7 @@ urlpatterns = [
     path("my-training/shares/<int:pk>/revoke/", shares.share_revoke, name="share_revoke"),
     # Public verification: people and machines (see credentials/views/verify.py).
     path("verify/", verify.verify, name="verify"),
+    path("verify/file/", verify.verify_file, name="verify_file"),
     path("verify/shared/<slug:token>/", verify.verify_shared, name="verify_shared"),
     path("verify/<str:number>.json", verify.verify_json, name="verify_json"),
     path("verify/<str:number>/", verify.verify, name="verify_number"),

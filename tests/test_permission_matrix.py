@@ -194,6 +194,10 @@ EXPECTATIONS: dict[str, Expect] = {
     "credentials:verify_number": E(VERIFIED | NOT_VETTED, public=True, before_vetting=True),
     "credentials:verify_json": E(VERIFIED | NOT_VETTED, public=True, before_vetting=True),
     "credentials:verify_shared": E(VERIFIED | NOT_VETTED, public=True, before_vetting=True),
+    # A credential file posted by anyone (GET is 405); nothing is stored.
+    "credentials:verify_file": P(
+        VERIFIED | NOT_VETTED | {"anonymous"}, public=True, before_vetting=True
+    ),
     # inbox: what waits for each staff role, scoped (officer A's address only for her scope)
     "inbox:index": E(FOCAL_POINTS | STAFF),
     # audit and reports

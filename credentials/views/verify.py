@@ -4,6 +4,7 @@
     GET /verify/?number=<number>            the same (the page's form)
     GET /verify/<number>.json               always JSON
     GET /verify/shared/<token>/             a share link the holder made: adds their full name
+    POST /verify/file/                      a credential file the holder gave (see verify_file)
 
 The JSON of a certificate (200, also for a revoked or expired one):
 
@@ -37,10 +38,10 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
-from credentials import verification
-from credentials.forms import VerifyForm
+from credentials import filecheck, verification
+from credentials.forms import CredentialFileForm, VerifyForm
 from credentials.shares import record_share_view
 from trainingsite import ratelimit
 
@@ -88,11 +89,17 @@ def _limited(request: HttpRequest, as_json: bool) -> HttpResponse:
     return response
 
 
+def _verify_page(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:
+    context.setdefault("form", VerifyForm())
+    context.setdefault("file_form", CredentialFileForm())
+    return _page(request, "credentials/verify.html", context, status=status)
+
+
 def _answer(request: HttpRequest, number: str | None, as_json: bool) -> HttpResponse:
     if not number:
         if as_json:
             return _json({"error": "number_required"}, status=400)
-        return _page(request, "credentials/verify.html", {"form": VerifyForm()})
+        return _verify_page(request, {})
     if not _allowed(request):
         return _limited(request, as_json)
     certificate = verification.find_certificate(number)
@@ -101,14 +108,12 @@ def _answer(request: HttpRequest, number: str | None, as_json: bool) -> HttpResp
             return _json({"status": verification.UNKNOWN}, status=404)
         context = {"form": VerifyForm(initial={"number": number[:ECHO_LENGTH]})}
         context.update(looked_up=True, number=number[:ECHO_LENGTH])
-        return _page(request, "credentials/verify.html", context, status=404)
+        return _verify_page(request, context, status=404)
     found = verification.verify(certificate)
     if as_json:
         return _json(found.as_json())
     form = VerifyForm(initial={"number": certificate.number})
-    return _page(
-        request, "credentials/verify.html", {"form": form, "looked_up": True, "found": found}
-    )
+    return _verify_page(request, {"form": form, "looked_up": True, "found": found})
 
 
 @login_not_required
@@ -151,3 +156,63 @@ def verify_shared(request: HttpRequest, token: str) -> HttpResponse:
     # The address is the credential: no page it links to learns it.
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+def _unreadable(request: HttpRequest, form: CredentialFileForm, code: str, as_json: bool):
+    status = 413 if code == "too_large" else 400
+    if as_json:
+        message = " ".join(str(m) for messages in form.errors.values() for m in messages)
+        return _json({"status": "unreadable", "error": code, "message": message}, status=status)
+    return _verify_page(request, {"file_form": form, "file_failed": True}, status=status)
+
+
+@login_not_required
+@require_POST
+def verify_file(request: HttpRequest) -> HttpResponse:
+    """Checks a credential file a holder gave the verifier: the .jwt download, the .json one
+    (an EnvelopedVerifiableCredential, "data:application/vc+jwt,<jwt>" in its id), or the JWT
+    pasted. Its signature must verify with one of the issuer's published keys (current or
+    retired); then its status list bit and dates give the status. Counted with number look-ups.
+
+    Form fields (multipart): `credential` (a file, at most 64 KB) or `jwt` (text). CSRF
+    applies: a script first GETs /verify/ for the csrftoken cookie and sends it back as
+    `X-CSRFToken` (over HTTPS, with a Referer of this site). With `Accept: application/json`:
+
+        200 {"status": "valid",             # "valid" | "revoked" | "expired" | "invalid"
+             "signature": {"valid": true, "key": "did:web:<host>#<key id>",
+                           "key_state": "current"},          # or "retired"
+             "issuer": {"id": "did:web:<host>", "name": "<program>"},
+             "achievement": {"type": "workshop", "name": "Tracing Bitcoin"},  # or "track"
+             "issued": "2026-12-01", "valid_until": null,    # ISO dates, UTC
+             "activity": {"start": "2026-11-30", "end": "2026-12-01"},  # nulls for a track
+             "holder": {"name": "Ana Bela Costa"},           # the name in the credential
+             "certificate": {"number": "CERT-…", "url": "<SITE_URL>/verify/CERT-…/"}}
+                                                 # null: no certificate here has it
+        200 {"status": "invalid", "signature": {"valid": false, "error": "<why>"}}
+                                                 # nothing of an unverified file is repeated
+        200 {"status": "invalid", "signature": {"valid": true, …}, "error": "<why>"}
+                                                 # this issuer signed it, but not a certificate
+        400 {"status": "unreadable", "error": "required" | "empty" | "unreadable",
+             "message": "<why>"}
+        413 {"status": "unreadable", "error": "too_large", "message": "<why>"}
+        429 {"error": "rate_limited", "retry_after": <seconds>}
+
+    Headers as for number look-ups (no-store, noindex, Vary: Accept)."""
+    as_json = _wants_json(request)
+    if not _allowed(request):
+        return _limited(request, as_json)
+    form = CredentialFileForm(request.POST, request.FILES)
+    if not form.is_valid():
+        errors = form.non_field_errors().as_data() or [
+            e for field in form.errors.as_data().values() for e in field
+        ]
+        return _unreadable(request, form, errors[0].code or "unreadable", as_json)
+    try:
+        token = filecheck.token_from(form.cleaned_data["data"])
+    except filecheck.UnreadableCredential as err:
+        form.add_error(None, err.message)
+        return _unreadable(request, form, err.code, as_json)
+    checked = filecheck.check(token)
+    if as_json:
+        return _json(checked.as_json())
+    return _verify_page(request, {"checked": checked})

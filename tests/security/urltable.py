@@ -165,4 +165,5 @@ KWARGS = {
     "credentials:verify_number": lambda w: {"number": w.certificate.number},
     "credentials:verify_json": lambda w: {"number": w.certificate.number},
     "credentials:verify_shared": lambda w: {"token": w.share.token},
+    "credentials:verify_file": lambda w: {},
 }
