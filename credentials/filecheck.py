@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -222,7 +223,11 @@ def check(token: str, *, now: dt.datetime | None = None) -> FileCheck:
     expires_at = _moment(payload.get("validUntil")) or _moment(payload.get("exp"))
     index = _status_index(payload)
     number, known_status = _known_number(payload, index)
-    revoked = is_revoked(index) if index is not None else None
+    try:
+        revoked = is_revoked(index) if index is not None else None
+    except ImproperlyConfigured:
+        # No current key to sign a list with (signing stopped, retired keys still verify).
+        revoked = None
     if revoked is None:
         # No bit to read: what we know of the certificate, if anything.
         revoked = known_status == REVOKED

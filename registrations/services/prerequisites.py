@@ -78,8 +78,7 @@ def grant_prerequisite_waiver(
     workshop = Workshop.objects.get(pk=workshop_id)
     if officer.pk not in lacking_prerequisites(workshop=workshop, officer_ids=[officer.pk]):
         raise RegistrationError(
-            _("%(name)s has already completed every prerequisite: no waiver is needed.")
-            % {"name": officer}
+            _("This officer has already completed every prerequisite: no waiver is needed.")
         )
     try:
         with transaction.atomic():

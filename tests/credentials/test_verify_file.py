@@ -365,3 +365,21 @@ def test_fuzzed_input_is_refused_with_a_reason(data):
         return
     checked = filecheck.check(token)
     assert checked.status == "invalid" and checked.reason
+
+
+def test_a_site_that_stopped_signing_still_checks_a_file_signed_by_its_retired_key(
+    client, officer, settings
+):
+    line, public = new_key_line("2026-06")
+    settings.CREDENTIAL_SIGNING_KEY = line
+    token = Credential.objects.get(certificate=issue_workshop_certificate(officer)).jwt
+    settings.CREDENTIAL_SIGNING_KEY = ""
+    settings.CREDENTIAL_DEV_KEY = False
+    settings.CREDENTIAL_RETIRED_KEYS = [public]
+    response = client.post(
+        "/verify/file/",
+        {"credential": SimpleUploadedFile("c.jwt", token.encode())},
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.status_code == 200
+    assert response.json()["status"] == "valid"

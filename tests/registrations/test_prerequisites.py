@@ -553,7 +553,7 @@ def test_a_waiver_is_refused_to_an_officer_who_lacks_no_prerequisite(
     with pytest.raises(RegistrationError) as refused:
         _waive(workshop, officer, coordinator)
     assert refused.value.message == (
-        "Officer Alice has already completed every prerequisite: no waiver is needed."
+        "This officer has already completed every prerequisite: no waiver is needed."
     )
     assert not PrerequisiteWaiver.objects.exists()
     assert not AuditEntry.objects.filter(action="registration.prerequisites_waived").exists()
