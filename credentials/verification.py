@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django_countries import countries
 
+from attendance.hours import format_hours, hours
 from attendance.models import Certificate
 from attendance.models.certificates import normalize_certificate_number
 from credentials.keys import issuer_did
@@ -72,6 +73,25 @@ def _number(hours: Decimal) -> int | float:
 
 
 @dataclass(frozen=True)
+class PrintedModule:
+    """A module a track credential lists, as printed on it."""
+
+    title: str
+    hours_text: str
+
+
+def _printed_modules(printed: dict) -> tuple[PrintedModule, ...]:
+    return tuple(
+        PrintedModule(
+            title=str(m.get("title") or ""),
+            hours_text=format_hours(hours(int(m.get("minutes") or 0))),
+        )
+        for m in printed.get("modules") or []
+        if isinstance(m, dict)
+    )
+
+
+@dataclass(frozen=True)
 class Verification:
     """One certificate as a verifier sees it. Dates are datetimes (the templates format them
     through trainingsite.when); `dates_text` is the English text of certificates issued before
@@ -93,6 +113,8 @@ class Verification:
     initials: str
     agency_country: str
     holder_name: str | None = None
+    # A track credential's modules (not in the JSON: the achievement is the track).
+    modules: tuple[PrintedModule, ...] = ()
 
     @property
     def is_valid(self) -> bool:
@@ -164,6 +186,9 @@ def verify(certificate: Certificate, *, shared: bool = False) -> Verification:
         if starts is None and workshop is not None and workshop.starts_at is not None:
             # Printed before the workshop's own moments were: its schedule, in its zone.
             starts, ends, time_zone = workshop.starts_at, workshop.ends_at, workshop.time_zone
+    modules: tuple[PrintedModule, ...] = ()
+    if kind == "track":
+        modules = _printed_modules(printed)
     holder_name = None
     if shared and status != REVOKED:
         holder_name = printed.get("officer_name") or ""
@@ -184,4 +209,5 @@ def verify(certificate: Certificate, *, shared: bool = False) -> Verification:
         initials=certificate.holder_initials,
         agency_country=_agency_country(certificate),
         holder_name=holder_name,
+        modules=modules,
     )

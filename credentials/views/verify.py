@@ -152,7 +152,8 @@ def verify_shared(request: HttpRequest, token: str) -> HttpResponse:
     if as_json:
         response = _json(found.as_json())
     else:
-        response = _page(request, "credentials/verify_shared.html", {"found": found})
+        context = {"found": found, "share_expires_at": share.expires_at}
+        response = _page(request, "credentials/verify_shared.html", context)
     # The address is the credential: no page it links to learns it.
     response["Referrer-Policy"] = "no-referrer"
     return response

@@ -11,8 +11,9 @@ from attendees.models import User
 from audit.models import AuditEntry
 from credentials.models import CredentialShare
 from credentials.shares import ShareError, create_share, revoke_share
-from tests.credentials.verifiable import workshop_certificate
+from tests.credentials.verifiable import track_certificate, workshop_certificate
 from tests.factories import OfficerFactory
+from trainingsite import when
 
 pytestmark = pytest.mark.django_db
 
@@ -196,10 +197,27 @@ def test_the_link_shows_the_full_name_with_the_public_facts(client, share, offic
     assert "Officer Alice" in body
     assert "Valid certificate" in body and "Tracing Bitcoin" in body
     assert "Singapore" in body
+    assert "This link was made by the holder for you; it works until" in body
+    assert when.date(share.expires_at, long=True) in body
     assert "Agency A" not in body and officer.email not in body and "Inspector" not in body
     assert response["X-Robots-Tag"] == "noindex, nofollow"
     assert response["Cache-Control"] == "no-store"
     assert response["Referrer-Policy"] == "no-referrer"
+
+
+def test_a_link_without_expiry_works_until_revoked(client, officer, certificate):
+    share = create_share(holder=officer, certificate_id=certificate.pk, label="HR", days=None)
+    body = _open(client, share).content.decode()
+    assert "it works until the holder revokes it." in body
+
+
+def test_the_link_of_a_track_credential_lists_its_modules(client, officer):
+    credential = track_certificate(officer, name="Blockchain forensics")
+    share = create_share(holder=officer, certificate_id=credential.pk, label="HR", days=7)
+    body = _open(client, share).content.decode()
+    assert "Blockchain forensics" in body and "Officer Alice" in body
+    assert "UTXO tracing" in body and ">5 h<" in body
+    assert "UTXO" not in str(_open(client, share, **JSON).json())
 
 
 def test_the_link_shows_the_vetted_name_never_the_display_name(client, officer, trainer):

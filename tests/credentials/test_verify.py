@@ -11,6 +11,7 @@ from attendance.models.certificates import initials, new_certificate_number
 from attendees.models import User
 from privacy.services import erase_officer
 from tests.credentials.verifiable import track_certificate, workshop_certificate
+from trainingsite import when
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +30,7 @@ def test_anonymous_verifies_a_valid_certificate(client, certificate, settings):
     body = response.content.decode()
     assert response.status_code == 200
     assert "Valid certificate" in body
+    assert "Status" not in body  # the heading says it
     assert "Tracing Bitcoin" in body
     assert settings.PROGRAM_NAME in body
     assert certificate.total_hours == "8" and ">8<" in body
@@ -107,6 +109,9 @@ def test_revoked_certificate_says_revoked_and_when(client, certificate):
     assert response.status_code == 200
     assert "Revoked certificate" in body and "was revoked on" in body
     assert "Valid certificate" not in body
+    # The day is said once, in the sentence under the heading.
+    assert body.count(when.date(certificate.issued_at, "UTC", long=True)) == 2  # + "Issued"
+    assert "Revoked on" not in body
     assert "Officer Alice" not in body
 
 
@@ -117,6 +122,8 @@ def test_expired_certificate_says_expired_and_when(client, certificate):
     assert "Expired certificate" in body and "expired on" in body
     assert "Valid certificate" not in body
     assert "Valid until" not in body
+    assert body.count(when.date(past, "UTC", long=True)) == 1
+    assert "Expired on" not in body
 
 
 def test_valid_certificate_with_a_validity_shows_until_when(client, certificate):
@@ -134,6 +141,26 @@ def test_track_credential_names_its_track(client, officer):
     assert "Track credential" in body
     assert "O. A." in body and "Singapore" in body
     assert "Officer Alice" not in body
+
+
+def test_track_credential_lists_its_printed_modules_not_in_the_json(client, officer):
+    modules = [
+        {"title": "UTXO tracing", "minutes": 300, "workshop_title": "Tracing"},
+        {"title": "Mixers & <b>bridges</b>", "minutes": 90, "workshop_title": "Mixing"},
+        "not a module",
+    ]
+    certificate = track_certificate(officer, modules=modules, total_minutes=390)
+    body = _page(client, certificate.number).content.decode()
+    assert "Modules" in body
+    assert "UTXO tracing" in body and ">5 h<" in body
+    assert "Mixers &amp; &lt;b&gt;bridges&lt;/b&gt;" in body and ">1.5 h<" in body
+    assert "not a module" not in body
+    data = _page(client, certificate.number, HTTP_ACCEPT="application/json").json()
+    assert "modules" not in str(data) and "UTXO" not in str(data)
+
+
+def test_workshop_certificate_lists_no_modules_row(client, certificate):
+    assert ">Modules<" not in _page(client, certificate.number).content.decode()
 
 
 def test_printed_agency_country_wins_over_the_agency_today(client, officer):
