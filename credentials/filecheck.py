@@ -28,7 +28,7 @@ from .keys import issuer_did, key_ring
 from .models import Credential
 from .openbadges import credential_id
 from .statuslist import is_revoked
-from .verification import EXPIRED, REVOKED, VALID, status_of
+from .verification import EXPIRED, REVOKED, VALID, iso_day, parse_moment, status_of
 
 # A signed certificate is a few kilobytes; anything past this is not one.
 MAX_BYTES = 64 * 1024
@@ -78,27 +78,6 @@ def token_from(data: bytes) -> str:
             )
         )
     return envelope_id[len(ENVELOPE_PREFIX) :].strip()
-
-
-def _moment(value: Any) -> dt.datetime | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        try:
-            return dt.datetime.fromtimestamp(value, tz=dt.UTC)
-        except (OverflowError, OSError, ValueError):
-            return None
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
-
-
-def _iso_day(value: dt.datetime | None) -> str | None:
-    return value.astimezone(dt.UTC).date().isoformat() if value is not None else None
 
 
 def _dict(value: Any) -> dict[str, Any]:
@@ -180,9 +159,9 @@ class FileCheck:
         data.update(
             issuer={"id": self.issuer_id, "name": self.issuer_name},
             achievement={"type": self.kind or None, "name": self.name},
-            issued=_iso_day(self.issued_at),
-            valid_until=_iso_day(self.expires_at),
-            activity={"start": _iso_day(self.starts), "end": _iso_day(self.ends)},
+            issued=iso_day(self.issued_at),
+            valid_until=iso_day(self.expires_at),
+            activity={"start": iso_day(self.starts), "end": iso_day(self.ends)},
             holder={"name": self.holder_name or None},
             certificate=certificate,
         )
@@ -220,7 +199,7 @@ def check(token: str, *, now: dt.datetime | None = None) -> FileCheck:
         )
     subject = _dict(payload.get("credentialSubject"))
     achievement = _dict(subject.get("achievement"))
-    expires_at = _moment(payload.get("validUntil")) or _moment(payload.get("exp"))
+    expires_at = parse_moment(payload.get("validUntil")) or parse_moment(payload.get("exp"))
     index = _status_index(payload)
     number, known_status = _known_number(payload, index)
     try:
@@ -244,10 +223,10 @@ def check(token: str, *, now: dt.datetime | None = None) -> FileCheck:
         name=_text(achievement.get("name")) or _text(payload.get("name")),
         issuer_id=issuer_id,
         issuer_name=_text(_dict(issuer).get("name")),
-        issued_at=_moment(payload.get("validFrom")) or _moment(payload.get("nbf")),
+        issued_at=parse_moment(payload.get("validFrom")) or parse_moment(payload.get("nbf")),
         expires_at=expires_at,
-        starts=_moment(subject.get("activityStartDate")),
-        ends=_moment(subject.get("activityEndDate")),
+        starts=parse_moment(subject.get("activityStartDate")),
+        ends=parse_moment(subject.get("activityEndDate")),
         holder_name=_holder_name(subject),
         certificate_number=number,
         signature_valid=True,

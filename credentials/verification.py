@@ -54,17 +54,27 @@ def find_share(token: str) -> CredentialShare | None:
     )
 
 
-def _moment(value: Any) -> dt.datetime | None:
+def parse_moment(value: Any) -> dt.datetime | None:
+    """A moment as credentials and printed facts write it (ISO 8601, or JWT seconds since the
+    epoch), aware (UTC when no zone is given); None for anything else."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        try:
+            return dt.datetime.fromtimestamp(value, tz=dt.UTC)
+        except (OverflowError, OSError, ValueError):
+            return None
     if not isinstance(value, str) or not value:
         return None
     try:
-        moment = dt.datetime.fromisoformat(value)
+        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
 
 
-def _iso_day(value: dt.datetime | None) -> str | None:
+def iso_day(value: dt.datetime | None) -> str | None:
+    """The UTC day of a moment, as JSON answers give it."""
     return value.astimezone(dt.UTC).date().isoformat() if value is not None else None
 
 
@@ -137,9 +147,9 @@ class Verification:
             "status": self.status,
             "issuer": {"id": issuer_id(), "name": settings.PROGRAM_NAME},
             "achievement": {"type": self.kind, "name": self.name, "hours": _number(self.hours)},
-            "issued": _iso_day(self.issued_at),
-            "valid_until": _iso_day(self.expires_at),
-            "revoked": _iso_day(self.revoked_at),
+            "issued": iso_day(self.issued_at),
+            "valid_until": iso_day(self.expires_at),
+            "revoked": iso_day(self.revoked_at),
             "holder": holder,
         }
 
@@ -176,7 +186,7 @@ def verify(certificate: Certificate, *, shared: bool = False) -> Verification:
     the certificate was revoked."""
     printed = certificate.printed
     status = status_of(certificate)
-    starts, ends = _moment(printed.get("starts")), _moment(printed.get("ends"))
+    starts, ends = parse_moment(printed.get("starts")), parse_moment(printed.get("ends"))
     time_zone = printed.get("time_zone") or ""
     if certificate.is_track_credential:
         kind, name = "track", printed.get("track_name") or str(certificate.track or "")
