@@ -104,6 +104,9 @@ def test_focal_point_workspace_and_record(
     with page.expect_download() as download:
         page.get_by_role("link", name="Attendance and hours (CSV)").click()
     assert download.value.suggested_filename.startswith(f"attendance-agency-{agency.pk}-")
+    # Wait for the whole file (as the other download tests do): a response still streaming
+    # from the database when the test ends deadlocks with the next test's flush.
+    assert "Sanne de Vries" in download.value.path().read_text(encoding="utf-8-sig")
 
 
 def test_coordinator_opens_the_record_from_the_agency_page(
