@@ -1,7 +1,9 @@
 import socket
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.utils import translation
 
 from attendees.models import Agency, User
 from tests.signin import sign_in
@@ -15,6 +17,17 @@ from .factories import (
     RegionFactory,
     TrainerFactory,
 )
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the site's default language. A request by a user with another
+    language activates it on this thread (LocaleMiddleware does not undo it after the
+    response), so a later test calling a service directly would get its messages in that
+    language."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
