@@ -8,12 +8,14 @@ from typing import Any
 
 from django.utils import timezone
 
+from assessments.models import Attempt, AttemptAnswer, WorkshopTest
 from attendance import services as attendance_services
 from attendance.models import Certificate
 from attendees.models import AgencyRequest, User
 from credentials.models import CredentialShare
 from invites.models import CalendarFeed
 from registrations.models import PrerequisiteWaiver, Registration, SeatReservation
+from surveys.models import Questionnaire, QuestionnaireVersion
 from tests.factories import (
     MaterialFactory,
     ModuleFactory,
@@ -23,6 +25,7 @@ from tests.factories import (
     WorkshopFactory,
     publish_directly,
 )
+from workshops.models import Question, WorkshopModule
 
 ROLES = [
     "anonymous",
@@ -142,6 +145,43 @@ def build_world(request) -> World:
     module = ModuleFactory(title="UTXO tracing", authors=[trainer])
     publish_directly(module)
     material = MaterialFactory(module=module)
+    # The module's bank: a working-copy question and its frozen copy in the published revision.
+    question = Question.objects.create(
+        module=module,
+        kind=Question.Kind.TRUE_FALSE,
+        text="A UTXO can be spent twice.",
+        true_answer=False,
+    )
+    frozen_question = Question.objects.create(
+        module=module,
+        revision=module.published_revision,
+        key=question.key,
+        kind=question.kind,
+        text=question.text,
+        true_answer=False,
+    )
+    WorkshopModule.objects.create(workshop=past, revision=module.published_revision)
+    # The open workshop's pre-test; the closed one's post-test, sent by officer A.
+    pre_test = WorkshopTest.objects.create(workshop=workshop, kind=WorkshopTest.Kind.PRE)
+    post_test = WorkshopTest.objects.create(workshop=past, kind=WorkshopTest.Kind.POST)
+    attempt = Attempt.objects.create(
+        test=post_test,
+        registration=past_reg,
+        submitted_at=timezone.now(),
+        score=1,
+        max_score=1,
+        percent=100,
+    )
+    AttemptAnswer.objects.create(
+        attempt=attempt, question=frozen_question, position=1, response=False, correct=True
+    )
+    questionnaire = Questionnaire.objects.create(kind=Questionnaire.Kind.FEEDBACK)
+    questionnaire.current_version = QuestionnaireVersion.objects.create(
+        questionnaire=questionnaire,
+        number=1,
+        questions=[{"key": "q1", "kind": "text", "text": "What was missing?", "required": False}],
+    )
+    questionnaire.save(update_fields=["current_version"])
     feed = CalendarFeed.objects.create(user=officer)
     # Focal point A asks for agency A's profile to change (a coordinator of region A decides).
     agency_request = AgencyRequest.objects.create(
@@ -169,6 +209,12 @@ def build_world(request) -> World:
         "share": share,
         "module": module,
         "material": material,
+        "question": question,
+        "frozen_question": frozen_question,
+        "pre_test": pre_test,
+        "post_test": post_test,
+        "attempt": attempt,
+        "questionnaire": questionnaire,
         "feed": feed,
         "officer": officer,
         "agency_request": agency_request,

@@ -1,5 +1,6 @@
 from .curriculum import Material, Module, ModuleRevision, Track, prerequisites_required
 from .downloads import MaterialDownload
+from .questions import Question
 from .workshop import Workshop, WorkshopModule, WorkshopSession
 
 __all__ = [
@@ -7,6 +8,7 @@ __all__ = [
     "MaterialDownload",
     "Module",
     "ModuleRevision",
+    "Question",
     "Track",
     "Workshop",
     "WorkshopModule",
