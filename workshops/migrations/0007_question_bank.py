@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('key', models.UUIDField(default=uuid.uuid4, editable=False)),
                 ('position', models.PositiveSmallIntegerField(default=0)),
-                ('kind', models.CharField(choices=[('single', 'Single choice'), ('multiple', 'Multiple choice'), ('true_false', 'True or false'), ('numeric', 'Number')], default='single', max_length=10, verbose_name='type')),
+                ('kind', models.CharField(choices=[('single', 'Single choice'), ('multiple', 'Multiple choice'), ('true_false', 'True or false'), ('numeric', 'Numeric answer')], default='single', max_length=10, verbose_name='type')),
                 ('text', models.TextField(max_length=1000, verbose_name='question')),
                 ('objective', models.CharField(blank=True, max_length=300, verbose_name='learning objective')),
                 ('choices', models.JSONField(blank=True, default=list, verbose_name='options')),

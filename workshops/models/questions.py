@@ -56,7 +56,7 @@ class Question(models.Model):
         SINGLE = "single", _("Single choice")
         MULTIPLE = "multiple", _("Multiple choice")
         TRUE_FALSE = "true_false", _("True or false")
-        NUMERIC = "numeric", _("Number")
+        NUMERIC = "numeric", _("Numeric answer")
 
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="questions")
     # Empty: the module's working copy. Set: frozen in that published revision.
