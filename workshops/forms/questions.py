@@ -4,6 +4,8 @@ from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
 from django import forms
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from workshops.models import Module, Question
@@ -95,15 +97,22 @@ class QuestionForm(forms.Form):
             Fieldset(
                 _("Options"),
                 HTML(
-                    '<p class="small text-body-secondary">{% load i18n %}'
-                    "{% translate 'Tick the right answer: one for a single choice, one or more "
-                    "for a multiple choice. Empty rows are left out.' %}</p>"
+                    format_html(
+                        '<p class="small text-body-secondary">{}</p>',
+                        gettext(
+                            "Tick the right answer: one for a single choice, one or more for a "
+                            "multiple choice. Empty rows are left out."
+                        ),
+                    )
                 ),
                 *rows,
                 HTML(
-                    '{% load i18n %}<button type="button" class="btn btn-sm btn-outline-secondary"'
-                    ' data-option-add hidden><i class="bi bi-plus-lg" aria-hidden="true"></i> '
-                    "{% translate 'Add an option' %}</button>"
+                    format_html(
+                        '<button type="button" class="btn btn-sm btn-outline-secondary" '
+                        'data-option-add hidden><i class="bi bi-plus-lg" aria-hidden="true"></i> '
+                        "{}</button>",
+                        gettext("Add an option"),
+                    )
                 ),
                 data_kinds=CHOICE_KINDS,
             ),
