@@ -82,8 +82,8 @@ class QuestionForm(forms.Form):
             ) % {"n": index + 1}
             rows.append(
                 Div(
-                    Div(Field(text_name), css_class="col"),
-                    Div(Field(right_name), css_class="col-auto pt-md-4"),
+                    Div(Field(text_name), css_class="col-12 col-md"),
+                    Div(Field(right_name), css_class="col col-md-auto pt-md-4"),
                     css_class="row g-2 align-items-start option-row",
                     data_option_row=str(index),
                 )
@@ -108,7 +108,7 @@ class QuestionForm(forms.Form):
                 *rows,
                 HTML(
                     format_html(
-                        '<button type="button" class="btn btn-sm btn-outline-secondary" '
+                        '<button type="button" class="btn btn-sm btn-outline-secondary mb-3" '
                         'data-option-add hidden><i class="bi bi-plus-lg" aria-hidden="true"></i> '
                         "{}</button>",
                         gettext("Add an option"),
