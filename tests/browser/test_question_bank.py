@@ -64,6 +64,7 @@ def test_trainer_adds_a_single_choice_and_a_numeric_question_on_a_phone(site, ne
     assert bank.get_by_text("Which output of a payment is most likely the change?").is_visible()
     assert bank.get_by_text("The one matching the inputs' script type").is_visible()
     assert bank.get_by_text("6 ± 1").is_visible()
+    assert axe_violations(page, site) == []
     shoot(page, FLOW, "03-bank-listed")
     questions = list(module.questions.working().order_by("position"))
     assert [q.kind for q in questions] == [Question.Kind.SINGLE, Question.Kind.NUMERIC]

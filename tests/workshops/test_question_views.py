@@ -304,18 +304,31 @@ def test_bank_pages_run_the_same_queries_whatever_the_bank_size(
         django_assert_max_num_queries,
         client,
         reverse("workshops:module_detail", args=[module.pk]),
-        20,
+        11,
     )
     _queries(
         django_assert_max_num_queries,
         client,
         reverse("workshops:revision_detail", args=[module.pk, 2]),
-        12,
+        7,
     )
     _queries(
         django_assert_max_num_queries,
         client,
         reverse("workshops:revision_diff", args=[module.pk]),
-        10,
+        7,
     )
-    _queries(django_assert_max_num_queries, client, reverse("workshops:review_queue"), 10)
+    _queries(django_assert_max_num_queries, client, reverse("workshops:review_queue"), 6)
+
+
+def test_form_without_script_offers_every_option_row_and_every_kinds_fields(
+    client_for, trainer, module
+):
+    body = client_for(trainer).get(reverse("workshops:question_create", args=[module.pk]))
+    body = body.content.decode()
+    for index in range(8):
+        assert f'name="option_{index}"' in body and f'name="option_{index}_right"' in body
+    assert 'name="numeric_answer"' in body and 'name="true_answer"' in body
+    # Hidden only by the script: nothing is hidden in the page as sent.
+    assert "data-option-add hidden" in body and 'data-option-row="7"' in body
+    assert "workshops/questions.js" in body

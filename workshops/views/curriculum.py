@@ -192,7 +192,7 @@ def module_detail(request, pk: int):
             "review_form": ReviewCommentForm(),
             # Reviewers read the working bank here, with the module it belongs to.
             "bank": working_bank(module),
-            "can_edit_bank": can_edit_bank(user, module),
+            "can_edit_bank": can_edit_bank(user, module, may_edit=can_edit),
         },
     )
 

@@ -72,9 +72,10 @@ def may_read_banks(user) -> bool:
     return has_role(user, *STAFF)
 
 
-def can_edit_bank(user, module: Module) -> bool:
-    """Whether to offer the bank's buttons; the services decide (`questions._locked_module`)."""
-    if module.status == Module.Status.ARCHIVED or not services.can_edit_module(user, module):
+def can_edit_bank(user, module: Module, *, may_edit: bool) -> bool:
+    """Whether to offer the bank's buttons to a user who `may_edit` the module; the services
+    decide (`questions._locked_module`)."""
+    if module.status == Module.Status.ARCHIVED or not may_edit:
         return False
     return module.status != Module.Status.IN_REVIEW or can_publish_modules(user)
 
