@@ -103,6 +103,10 @@ class Completion(models.Model):
     attended_minutes = models.PositiveIntegerField(default=0)
     total_minutes = models.PositiveIntegerField(default=0)
     threshold = models.PositiveSmallIntegerField(default=75)
+    # The best sent post-test score once the post-test had closed, and the score the rule
+    # required (None: attendance alone), both as they stood at closing.
+    test_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    test_required = models.PositiveSmallIntegerField(null=True, blank=True)
     computed_at = models.DateTimeField(default=timezone.now)
 
     objects = CompletionQuerySet.as_manager()
