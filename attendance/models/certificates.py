@@ -166,7 +166,7 @@ class Certificate(models.Model):
         except InvalidOperation:
             return post_test_rule_text(required)
         return gettext("Post-test passed: %(score)s %% (%(required)s %% required)") % {
-            "score": formats.number_format(percent),
+            "score": percent_display(percent),
             "required": required,
         }
 
@@ -186,3 +186,8 @@ def initials(name: str) -> str:
     """ "Ana Bela Costa" → "A. B. C.": what a verifier may see of a holder by default."""
     words = name.replace("-", " ").split()
     return " ".join(f"{w[0].upper()}." for w in words[:5])
+
+
+def percent_display(value: Decimal) -> str:
+    """A score in the active language's way, without trailing zeros (62.50 → "62.5", "62,5")."""
+    return formats.number_format(Decimal(percent_text(value)))

@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .certificates import percent_display
+
 
 class WorkshopClosureQuerySet(models.QuerySet):
     def closed(self) -> WorkshopClosureQuerySet:
@@ -117,6 +119,10 @@ class Completion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.registration_id}: {'completed' if self.completed else 'not completed'}"
+
+    @property
+    def test_percent_text(self) -> str:
+        return percent_display(self.test_percent) if self.test_percent is not None else ""
 
     @property
     def attended_percent(self) -> int:

@@ -23,6 +23,7 @@ from attendance import qr, services
 from attendance.access import can_exceed_capacity, workshops_run_by
 from attendance.forms import AttendanceSettingsForm, ReopenForm, WalkInForm
 from attendance.models import AttendanceChange, AttendanceMark, ClosureEvent, WorkshopClosure
+from attendance.models.certificates import percent_display
 from attendance.models.marks import ATTENDED_STATUSES, AttendanceStatus
 from attendance.reports import feedback_summary
 from attendance.services.checkin import checkin_window
@@ -117,7 +118,9 @@ def _roster_context(request, workshop, **extra):
     if post_test is not None:
         percents = scores.best_post_test_percents(workshop)
         for registration in roster:
-            registration.post_test_percent = percents.get(registration.pk)
+            percent = percents.get(registration.pk)
+            registration.post_test_percent = percent
+            registration.post_test_text = percent_display(percent) if percent is not None else ""
         post_test_closes_at = test_window(post_test).closes_at
     required = post_test.pass_percent if post_test is not None else None
     waits_for_post_test = (
