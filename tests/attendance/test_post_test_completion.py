@@ -10,6 +10,7 @@ import zipfile
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
@@ -361,3 +362,15 @@ def test_the_exported_zip_carries_the_scores(certificate, officer):
     archive = zipfile.ZipFile(io.BytesIO(export_personal_data(user=officer, by=officer)))
     data = json.loads(archive.read("data.json"))
     assert data["test_results"][0]["best_percent"] == "85.00"
+
+
+def test_the_certificate_mail_states_the_post_test_passed(
+    workshop, trainer, officer, django_capture_on_commit_callbacks
+):
+    sent(attended(workshop, trainer, officer), "85")
+    with django_capture_on_commit_callbacks(execute=True):
+        _close(workshop, trainer)
+
+    [message] = mail.outbox
+    assert "Post-test passed: 85 % (70 % required)" in message.body
+    assert "Post-test passed: 85 % (70 % required)" in message.alternatives[0][0]
