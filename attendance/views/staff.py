@@ -123,6 +123,10 @@ def _roster_context(request, workshop, **extra):
             registration.post_test_text = percent_display(percent) if percent is not None else ""
         post_test_closes_at = test_window(post_test).closes_at
     required = post_test.pass_percent if post_test is not None else None
+    if closure.is_closed:
+        # The rule closing applied, whatever the test says since.
+        recorded = (getattr(r, "completion", None) for r in roster)
+        required = next((c.test_required for c in recorded if c is not None), None)
     waits_for_post_test = (
         required is not None
         and post_test_closes_at is not None

@@ -374,3 +374,18 @@ def test_the_certificate_mail_states_the_post_test_passed(
     [message] = mail.outbox
     assert "Post-test passed: 85 % (70 % required)" in message.body
     assert "Post-test passed: 85 % (70 % required)" in message.alternatives[0][0]
+
+
+def test_a_closed_roster_shows_the_requirement_closing_applied(
+    client_for, workshop, trainer, officer
+):
+    sent(attended(workshop, trainer, officer), "85")
+    _close(workshop, trainer)
+    WorkshopTest.objects.filter(workshop=workshop).update(pass_percent=90)
+
+    body = (
+        client_for(trainer).get(reverse("attendance:roster", args=[workshop.pk])).content.decode()
+    )
+
+    assert "must also reach 70 %" in body and "90 %" not in body
+    assert "requirement met" in body
