@@ -425,7 +425,7 @@ def _render(
     if track_kind:
         _track_table(page, p, top, language)
     else:
-        _workshop_table(page, p, top)
+        _workshop_table(page, p, top, post_test=certificate.post_test_text)
     _seal(page, certificate, language)
     c.showPage()
     c.save()
@@ -481,7 +481,7 @@ def _more_text(count: int) -> str:
     }
 
 
-def _workshop_table(page: _Page, p: dict, top: float) -> None:
+def _workshop_table(page: _Page, p: dict, top: float, *, post_test: str = "") -> None:
     x, right = LEFT, LEFT + TABLE_WIDTH
     row = 5.3 * mm
     modules = [m for m in p.get("modules") or [] if isinstance(m, dict)]
@@ -494,8 +494,9 @@ def _workshop_table(page: _Page, p: dict, top: float) -> None:
         trainer_size, trainer_lines = _fit(
             trainers, trainer_size, 8, TABLE_WIDTH - label_width, max_lines=2
         )
-    # Below the list: the rule, the total, then the trainers.
+    # Below the list: the rule, the total, the post-test passed, then the trainers.
     below = 9 * mm + (len(trainer_lines) * 4.6 * mm + 3 * mm if trainer_lines else 0)
+    below += 6.5 * mm if post_test else 0
     y = top
     if modules:
         page.text(x, y, _("Modules"), 10.5, bold=True, color=BRAND)
@@ -515,6 +516,10 @@ def _workshop_table(page: _Page, p: dict, top: float) -> None:
         y -= 5.3 * mm
     page.text(x, y, _("Total hours"), 10, bold=True)
     page.text(right, y, _hours_text(p.get("total_minutes")), 10, bold=True, align="right")
+    if post_test:
+        y -= 6.5 * mm
+        size, fitted = _fit(post_test, 10, 8, TABLE_WIDTH)
+        page.text(x, y, fitted[0], size, color=BRAND)
     if trainer_lines:
         y -= 7.5 * mm
         page.text(x, y, label, trainer_size, bold=True, color=BRAND)

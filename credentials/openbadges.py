@@ -104,6 +104,9 @@ def _workshop_achievement(certificate: Certificate, printed: dict) -> dict[str, 
         )
     else:
         narrative = f"Completed the workshop ({total} of training)."
+    required = certificate.post_test_required
+    if required is not None:
+        narrative += f" Scored at least {required} % in the post-test (best attempt)."
     workshop_id = certificate.registration.workshop_id if certificate.registration else None
     achievement: dict[str, Any] = {
         "id": f"urn:uuid:{uuid.uuid5(ID_NAMESPACE, f'{issuer_did()}/workshop/{workshop_id}')}",
@@ -114,10 +117,29 @@ def _workshop_achievement(certificate: Certificate, printed: dict) -> dict[str, 
         "criteria": {"narrative": narrative},
         "tag": _unique([str(m.get("track") or "") for m in modules]),
     }
+    if required is not None:
+        achievement["resultDescription"] = [
+            {
+                "id": post_test_result_id(workshop_id),
+                "type": ["ResultDescription"],
+                "name": "Post-test score (best attempt)",
+                "resultType": "Percent",
+                "requiredValue": str(required),
+                "valueMin": "0",
+                "valueMax": "100",
+            }
+        ]
     language = language_tag(printed.get("workshop_language"))
     if language:
         achievement["inLanguage"] = language
     return achievement
+
+
+def post_test_result_id(workshop_id: int | None) -> str:
+    """The id of a workshop's post-test ResultDescription, which the holder's Result names."""
+    return (
+        f"urn:uuid:{uuid.uuid5(ID_NAMESPACE, f'{issuer_did()}/workshop/{workshop_id}/post-test')}"
+    )
 
 
 def _track_achievement(certificate: Certificate, printed: dict) -> dict[str, Any]:
@@ -173,6 +195,16 @@ def credential_for(certificate: Certificate, *, status_index: int | None = None)
         if ends:
             subject["activityEndDate"] = ends
     subject["achievement"] = achievement
+    percent = certificate.post_test_percent
+    if achievement.get("resultDescription") and percent is not None:
+        subject["result"] = [
+            {
+                "type": ["Result"],
+                "resultDescription": achievement["resultDescription"][0]["id"],
+                "value": percent,
+                "status": "Completed",
+            }
+        ]
     credential: dict[str, Any] = {
         "@context": list(CONTEXTS),
         "id": credential_id(certificate),

@@ -125,6 +125,9 @@ class Verification:
     holder_name: str | None = None
     # A track credential's modules (not in the JSON: the achievement is the track).
     modules: tuple[PrintedModule, ...] = ()
+    # The post-test score (%) the completion rule required; the holder's own score is theirs
+    # and never shown here.
+    post_test_required: int | None = None
 
     @property
     def is_valid(self) -> bool:
@@ -142,11 +145,18 @@ class Verification:
         }
         if self.holder_name is not None:
             holder = {"name": self.holder_name, **holder}
+        achievement: dict[str, Any] = {
+            "type": self.kind,
+            "name": self.name,
+            "hours": _number(self.hours),
+        }
+        if self.post_test_required is not None:
+            achievement["post_test_required_percent"] = self.post_test_required
         return {
             "number": self.number,
             "status": self.status,
             "issuer": {"id": issuer_id(), "name": settings.PROGRAM_NAME},
-            "achievement": {"type": self.kind, "name": self.name, "hours": _number(self.hours)},
+            "achievement": achievement,
             "issued": iso_day(self.issued_at),
             "valid_until": iso_day(self.expires_at),
             "revoked": iso_day(self.revoked_at),
@@ -220,4 +230,5 @@ def verify(certificate: Certificate, *, shared: bool = False) -> Verification:
         agency_country=_agency_country(certificate),
         holder_name=holder_name,
         modules=modules,
+        post_test_required=certificate.post_test_required,
     )

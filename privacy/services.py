@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import json
 import zipfile
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -13,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments.scores import results_of_officer
 from attendance.models import AttendanceMark, Certificate, Completion, Feedback
 from attendance.pdf import render_certificate_pdf
 from attendance.services.certificates import revoke_certificate
@@ -36,6 +38,10 @@ class PrivacyError(ServiceError):
 
 def _iso(value) -> str | None:
     return value.isoformat() if value else None
+
+
+def _decimal(value: Decimal | None) -> str | None:
+    return str(value) if value is not None else None
 
 
 def build_personal_export(*, user: User) -> dict:
@@ -105,10 +111,23 @@ def build_personal_export(*, user: User) -> dict:
                 "completed": c.completed,
                 "attended_minutes": c.attended_minutes,
                 "total_minutes": c.total_minutes,
+                "post_test_percent": _decimal(c.test_percent),
+                "post_test_required_percent": c.test_required,
             }
             for c in Completion.objects.filter(registration__officer=user).select_related(
                 "registration__workshop"
             )
+        ],
+        "test_results": [
+            {
+                "workshop": result.workshop_title,
+                "test": result.kind,
+                "best_percent": _decimal(result.percent),
+                "best_score": result.score,
+                "questions": result.max_score,
+                "attempts_sent": result.attempts_sent,
+            }
+            for result in results_of_officer(user)
         ],
         "certificates": [
             {

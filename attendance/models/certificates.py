@@ -5,12 +5,13 @@ from __future__ import annotations
 import base64
 import re
 import secrets
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from attendance.hours import format_hours, hours
@@ -140,8 +141,53 @@ class Certificate(models.Model):
     def holder_initials(self) -> str:
         return initials(self.printed.get("officer_name", ""))
 
+    @property
+    def post_test_required(self) -> int | None:
+        """The post-test score (%) the completion rule required; None when it required none."""
+        value = self.printed.get("test_required")
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    @property
+    def post_test_percent(self) -> str | None:
+        """The holder's best post-test score as printed ("85", "66.67"); None if none was
+        required or the holder's facts were erased."""
+        value = self.printed.get("test_percent")
+        return value if isinstance(value, str) and value else None
+
+    @property
+    def post_test_text(self) -> str:
+        """ "Post-test passed: 85 % (70 % required)" in the active language; "" when the
+        completion rule required no score."""
+        required = self.post_test_required
+        if required is None:
+            return ""
+        try:
+            percent = Decimal(self.post_test_percent or "")
+        except InvalidOperation:
+            return post_test_rule_text(required)
+        return gettext("Post-test passed: %(score)s %% (%(required)s %% required)") % {
+            "score": percent_display(percent),
+            "required": required,
+        }
+
+
+def post_test_rule_text(required: int) -> str:
+    """What a verifier may know: the rule was met, never the score."""
+    return gettext("Post-test passed (≥ %(required)s %% required)") % {"required": required}
+
+
+def percent_text(value: Decimal) -> str:
+    """A score as printed: no trailing zeros, no exponent (85.00 → "85", 66.70 → "66.7")."""
+    text = f"{value.quantize(Decimal('0.01')):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
 
 def initials(name: str) -> str:
     """ "Ana Bela Costa" → "A. B. C.": what a verifier may see of a holder by default."""
     words = name.replace("-", " ").split()
     return " ".join(f"{w[0].upper()}." for w in words[:5])
+
+
+def percent_display(value: Decimal) -> str:
+    """A score in the active language's way, without trailing zeros (62.50 → "62.5", "62,5")."""
+    return formats.number_format(Decimal(percent_text(value)))

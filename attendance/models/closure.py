@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .certificates import percent_display
+
 
 class WorkshopClosureQuerySet(models.QuerySet):
     def closed(self) -> WorkshopClosureQuerySet:
@@ -103,6 +105,10 @@ class Completion(models.Model):
     attended_minutes = models.PositiveIntegerField(default=0)
     total_minutes = models.PositiveIntegerField(default=0)
     threshold = models.PositiveSmallIntegerField(default=75)
+    # The best sent post-test score once the post-test had closed, and the score the rule
+    # required (None: attendance alone), both as they stood at closing.
+    test_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    test_required = models.PositiveSmallIntegerField(null=True, blank=True)
     computed_at = models.DateTimeField(default=timezone.now)
 
     objects = CompletionQuerySet.as_manager()
@@ -113,6 +119,10 @@ class Completion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.registration_id}: {'completed' if self.completed else 'not completed'}"
+
+    @property
+    def test_percent_text(self) -> str:
+        return percent_display(self.test_percent) if self.test_percent is not None else ""
 
     @property
     def attended_percent(self) -> int:

@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from attendance.hours import training_minutes
 from attendance.mails import certificate_mail
-from attendance.models import Certificate, WorkshopClosure
+from attendance.models import Certificate, Completion, WorkshopClosure
+from attendance.models.certificates import percent_text
 from attendance.signals import certificate_issued, certificate_revoked
 from attendees.models import User
 from audit.services import record_audit
@@ -66,6 +67,7 @@ WORKSHOP_FACTS = frozenset(
         "city",
         "country",
         "completion_threshold",
+        "test_required",
         "workshop_language",
         "wording_track_id",
         "wording",
@@ -111,7 +113,7 @@ def build_printed(*, registration: Registration, workshop: Workshop) -> dict:
     officer = registration.officer
     agency = officer.agency
     wording_track = workshop_modules[0].revision.track if workshop_modules else None
-    return {
+    printed = {
         "kind": "workshop",
         "program": settings.PROGRAM_NAME,
         # The vetted name, never the display name the officer may retype on their profile.
@@ -142,6 +144,25 @@ def build_printed(*, registration: Registration, workshop: Workshop) -> dict:
         "total_minutes": total,
         "trainers": [t.full_name for t in workshop.trainers.order_by("full_name")],
     }
+    printed.update(_post_test_facts(registration))
+    return printed
+
+
+def _post_test_facts(registration: Registration) -> dict[str, Any]:
+    """The post-test score the completion rule required and the holder's (a text such as
+    "85" or "66.67"), when closing applied one."""
+    tested = (
+        Completion.objects.filter(registration=registration, test_required__isnull=False)
+        .values_list("test_required", "test_percent")
+        .first()
+    )
+    if tested is None:
+        return {}
+    required, percent = tested
+    facts: dict[str, Any] = {"test_required": required}
+    if percent is not None:
+        facts["test_percent"] = percent_text(percent)
+    return facts
 
 
 def mail_topic(certificate: Certificate) -> str:

@@ -3,15 +3,23 @@
 Completion rule: an officer completed the workshop when the sessions they attended add up to at
 least `completion_threshold` % (default 75) of the workshop's total session time. A session
 counts in full when marked present or late; absent, excused and unmarked sessions count zero.
+When the post-test sets a score to reach (`WorkshopTest.pass_percent`), the officer's best sent
+post-test must reach it too; such a workshop closes only once its post-test has closed, so the
+scores are final.
 """
 
 from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments import scores
 from attendance.access import workshops_run_by
 from attendance.models import AttendanceMark, ClosureEvent, Completion, WorkshopClosure
 from attendance.models.marks import ATTENDED_STATUSES
@@ -52,6 +60,46 @@ def compute_completions(*, workshop: Workshop, threshold: int) -> dict[int, tupl
     }
 
 
+@dataclass(frozen=True)
+class PostTestScores:
+    """The post-test's part in closing: the score required (None: attendance alone) and each
+    registration's best sent percent (empty while the post-test is open: nothing is final)."""
+
+    required: int | None
+    percents: dict[int, Decimal]
+
+    def passed(self, registration_id: int) -> bool:
+        if self.required is None:
+            return True
+        percent = self.percents.get(registration_id)
+        return percent is not None and percent >= self.required
+
+
+def post_test_scores_at_closing(*, workshop: Workshop, now: dt.datetime) -> PostTestScores:
+    """The scores closing records; refuses while a required post-test is still open or has
+    no questions to ask."""
+    required = scores.required_percent(workshop)
+    window = scores.post_test_window(workshop)
+    final = window is not None and window.has_closed(now)
+    if required is not None:
+        if not final:
+            raise ClosingError(
+                _(
+                    "This workshop requires a post-test score: close it once the post-test "
+                    "has closed and every score is final."
+                )
+            )
+        if not scores.bank_size(workshop):
+            raise ClosingError(
+                _(
+                    "This workshop requires a post-test score, but its modules have no "
+                    "questions to test. Add questions or remove the requirement first."
+                )
+            )
+    percents = scores.best_post_test_percents(workshop) if final else {}
+    return PostTestScores(required=required, percents=percents)
+
+
 def _lock_workshop(workshop_id: int, by: User) -> Workshop:
     workshop = workshops_run_by(by).select_for_update(of=("self",)).filter(pk=workshop_id).first()
     if workshop is None:
@@ -74,7 +122,13 @@ def close_workshop(*, workshop_id: int, by: User) -> dict[str, int]:
     if last_end is None or last_end > now:
         raise ClosingError(_("A workshop can be closed only after its last session has ended."))
 
-    results = compute_completions(workshop=workshop, threshold=closure.completion_threshold)
+    tests = post_test_scores_at_closing(workshop=workshop, now=now)
+    results = {
+        rid: (attended and tests.passed(rid), minutes, total)
+        for rid, (attended, minutes, total) in compute_completions(
+            workshop=workshop, threshold=closure.completion_threshold
+        ).items()
+    }
     existing = {
         c.registration_id: c for c in Completion.objects.filter(registration_id__in=results)
     }
@@ -84,10 +138,21 @@ def close_workshop(*, workshop_id: int, by: User) -> dict[str, int]:
         row = existing.get(registration_id) or Completion(registration_id=registration_id)
         row.completed, row.attended_minutes, row.total_minutes = completed, minutes, total
         row.threshold, row.computed_at = closure.completion_threshold, now
+        row.test_percent = tests.percents.get(registration_id)
+        row.test_required = tests.required
         (to_update if row.pk else to_create).append(row)
     Completion.objects.bulk_create(to_create)
     Completion.objects.bulk_update(
-        to_update, ["completed", "attended_minutes", "total_minutes", "threshold", "computed_at"]
+        to_update,
+        [
+            "completed",
+            "attended_minutes",
+            "total_minutes",
+            "threshold",
+            "test_percent",
+            "test_required",
+            "computed_at",
+        ],
     )
     # Registrations that left the roster while the workshop was open keep no completion.
     Completion.objects.filter(registration__workshop=workshop).exclude(
@@ -136,14 +201,17 @@ def close_workshop(*, workshop_id: int, by: User) -> dict[str, int]:
         )
         % summary,
     )
+    rule = f" (post-test {tests.required}% required)" if tests.required is not None else ""
     record_audit(
         actor=by,
         action="attendance.closed",
         summary=(
-            f"Workshop #{workshop.pk} closed: {completed_count} of {len(results)} completed, "
-            f"{issued} certificates issued, {revoked} revoked"
+            f"Workshop #{workshop.pk} closed{rule}: {completed_count} of {len(results)} "
+            f"completed, {issued} certificates issued, {revoked} revoked"
         ),
         target=workshop,
+        completion_threshold=closure.completion_threshold,
+        post_test_required=tests.required,
         **summary,
     )
     return summary

@@ -17,10 +17,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from assessments import scores
+from assessments.windows import test_window
 from attendance import qr, services
 from attendance.access import can_exceed_capacity, workshops_run_by
 from attendance.forms import AttendanceSettingsForm, ReopenForm, WalkInForm
 from attendance.models import AttendanceChange, AttendanceMark, ClosureEvent, WorkshopClosure
+from attendance.models.certificates import percent_display
 from attendance.models.marks import ATTENDED_STATUSES, AttendanceStatus
 from attendance.reports import feedback_summary
 from attendance.services.checkin import checkin_window
@@ -109,12 +112,38 @@ def _roster_context(request, workshop, **extra):
     sessions = list(workshop.sessions.all())
     last_end = max((s.ends_at for s in sessions), default=None)
     can_manage = can_exceed_capacity(request.user, workshop)
+    # Staff who run the workshop see each officer's best post-test score (live until closing).
+    post_test = scores.post_test(workshop)
+    post_test_closes_at = None
+    if post_test is not None:
+        percents = scores.best_post_test_percents(workshop)
+        for registration in roster:
+            percent = percents.get(registration.pk)
+            registration.post_test_percent = percent
+            registration.post_test_text = percent_display(percent) if percent is not None else ""
+        post_test_closes_at = test_window(post_test).closes_at
+    required = post_test.pass_percent if post_test is not None else None
+    if closure.is_closed:
+        # The rule closing applied, whatever the test says since.
+        recorded = (getattr(r, "completion", None) for r in roster)
+        required = next((c.test_required for c in recorded if c is not None), None)
+    waits_for_post_test = (
+        required is not None
+        and post_test_closes_at is not None
+        and post_test_closes_at > timezone.now()
+    )
     context = {
         "workshop": workshop,
         "closure": closure,
         "roster": roster,
         "sessions": sessions,
-        "can_close": last_end is not None and last_end <= timezone.now(),
+        "can_close": last_end is not None
+        and last_end <= timezone.now()
+        and not waits_for_post_test,
+        "post_test": post_test,
+        "post_test_required": required,
+        "post_test_closes_at": post_test_closes_at,
+        "waits_for_post_test": waits_for_post_test,
         "can_exceed_capacity": can_manage,
         "can_manage_registrations": can_manage,
         "events": ClosureEvent.objects.filter(workshop=workshop).select_related("actor")[:10],

@@ -13,7 +13,9 @@ The JSON of a certificate (200, also for a revoked or expired one):
       "status": "valid",                    # "valid" | "revoked" | "expired"
       "issuer": {"id": "did:web:<host>", "name": "<settings.PROGRAM_NAME>"},
       "achievement": {"type": "workshop",  # "workshop" | "track"
-                      "name": "Tracing Bitcoin", "hours": 5},
+                      "name": "Tracing Bitcoin", "hours": 5,
+                      "post_test_required_percent": 70},   # only when the rule required a
+                                                            # post-test score (never the score)
       "issued": "2026-12-01",               # ISO dates, UTC
       "valid_until": "2029-12-01",          # null: never expires
       "revoked": null,                      # the day it was revoked, or null
