@@ -26,9 +26,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from registrations.models import Registration
-from workshops.models import WorkshopModule
 
 from .models import Attempt, WorkshopTest
 
@@ -86,14 +86,14 @@ class GainFigures:
     by_agency: list[GainLine] = field(default_factory=list)
     by_period: list[GainLine] = field(default_factory=list)
 
-    def groupings(self) -> list[tuple[str, list[GainLine]]]:
-        """(grouping name, lines) in the page's and the export's order."""
+    def groupings(self) -> list[tuple[str, str, list[GainLine]]]:
+        """(key, title, lines) in the page's and the export's order."""
         return [
-            ("module", self.by_module),
-            ("track", self.by_track),
-            ("region", self.by_region),
-            ("agency", self.by_agency),
-            ("period", self.by_period),
+            ("module", gettext("By module"), self.by_module),
+            ("track", gettext("By track"), self.by_track),
+            ("region", gettext("By region"), self.by_region),
+            ("agency", gettext("By agency"), self.by_agency),
+            ("period", gettext("By period"), self.by_period),
         ]
 
 
@@ -163,52 +163,46 @@ def quarter_of(moment: dt.datetime | None) -> str:
 
 
 def gain_pairs(registrations: QuerySet[Registration], *, track_of=None) -> list[Pair]:
-    """The pairs among `registrations` (a scoped queryset; its order is ignored). Two queries.
+    """The pairs among `registrations` (a scoped queryset; its order is ignored). One query:
+    a row per best attempt and module the workshop teaches.
 
     `track_of`: an expression giving the workshop's track name, annotated on the attempts
     (the reports' first-module track); without it, no track."""
     attempts = Attempt.objects.best().filter(registration__in=registrations.order_by().values("pk"))
-    if track_of is not None:
-        attempts = attempts.annotate(track_name=track_of)
     fields = [
         "registration_id",
         "test__kind",
         "percent",
         "registration__officer_id",
         "registration__officer__agency__name",
-        "registration__workshop_id",
         "registration__workshop__region__name",
         "registration__workshop__starts_at",
+        "registration__workshop__workshop_modules__revision__module__title",
     ]
     if track_of is not None:
+        attempts = attempts.annotate(track_name=track_of)
         fields.append("track_name")
     seen: dict[int, dict] = {}
-    for row in attempts.order_by().values(*fields):
-        entry = seen.setdefault(row["registration_id"], dict(row))
+    for row in attempts.order_by(
+        "registration__workshop__workshop_modules__position",
+        "registration__workshop__workshop_modules__pk",
+    ).values(*fields):
+        entry = seen.setdefault(row["registration_id"], {**row, "modules": {}})
         entry[row["test__kind"]] = float(row["percent"] or 0)
-    complete = [
-        e for e in seen.values() if WorkshopTest.Kind.PRE in e and WorkshopTest.Kind.POST in e
-    ]
-    modules: dict[int, list[str]] = {}
-    if complete:
-        for workshop_id, title in (
-            WorkshopModule.objects.filter(
-                workshop_id__in={e["registration__workshop_id"] for e in complete}
-            )
-            .order_by("workshop_id", "position", "pk")
-            .values_list("workshop_id", "revision__module__title")
-        ):
-            modules.setdefault(workshop_id, []).append(title)
+        title = row["registration__workshop__workshop_modules__revision__module__title"]
+        if title:
+            entry["modules"][title] = None
     return [
         Pair(
             officer_id=e["registration__officer_id"],
             pre=e[WorkshopTest.Kind.PRE],
             post=e[WorkshopTest.Kind.POST],
-            modules=tuple(dict.fromkeys(modules.get(e["registration__workshop_id"], ()))),
+            modules=tuple(e["modules"]),
             track=e.get("track_name") or NO_TRACK,
             region=e["registration__workshop__region__name"] or "",
             agency=e["registration__officer__agency__name"] or NO_AGENCY,
             period=quarter_of(e["registration__workshop__starts_at"]),
         )
-        for e in complete
+        for e in seen.values()
+        if WorkshopTest.Kind.PRE in e and WorkshopTest.Kind.POST in e
     ]

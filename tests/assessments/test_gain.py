@@ -68,7 +68,7 @@ def test_two_small_groups_need_no_further_hiding():
 def test_a_total_under_the_threshold_hides_everything():
     figures = knowledge_gain(pairs(ROWS[:3]), min_officers=5)
     assert figures.total.hidden and figures.total.gain is None
-    for _name, lines in figures.groupings():
+    for _key, _title, lines in figures.groupings():
         assert all(line.hidden for line in lines)
 
 
