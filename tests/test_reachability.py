@@ -31,6 +31,7 @@ PER_PATTERN = 3
 # Linked but not opened: files, not pages.
 DOWNLOADS = {
     "agencies:record_export",
+    "assessment_results:scores_csv",
     "attendance:certificate_pdf",
     "credentials:credential_json",
     "credentials:credential_jwt",

@@ -128,6 +128,8 @@ KWARGS = {
     "attendance:reopen": pk("past_workshop"),
     "attendance:settings": pk("workshop"),
     "attendance:feedback_results": pk("past_workshop"),
+    "assessment_results:results": pk("past_workshop"),
+    "assessment_results:scores_csv": pk("past_workshop"),
     "attendance:session": pk("session"),
     "attendance:checkin_code": pk("session"),
     "attendance:certificate_preview": lambda w: {},
