@@ -223,6 +223,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "reports:download": E(set()),  # a bogus token
     "reports:program": E(COORDINATORS),
     "reports:program_xlsx": E(COORDINATORS),
+    "reports:program_gain_csv": E(COORDINATORS),
 }
 
 

@@ -38,6 +38,7 @@ DOWNLOADS = {
     "invites:feed",
     "invites:workshop_ics",
     "reports:program_xlsx",
+    "reports:program_gain_csv",
     "reports:workshop_export",
     "reports:download",
     "workshops:material_download",

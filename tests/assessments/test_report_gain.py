@@ -3,6 +3,7 @@ hiding, and the page agreeing with the XLSX."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 
@@ -10,6 +11,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from audit.models import AuditEntry
 from reports.figures import program_figures, rating
 from reports.report_sheets import gain_rows
 from tests.factories import OfficerFactory, RegistrationFactory
@@ -124,3 +126,20 @@ def test_report_query_count_with_pairs_is_constant(
     with django_assert_max_num_queries(15):
         more = program_figures(program_admin, start=START, end=END)
     assert more.gain.total.officers == first.gain.total.officers + 10
+
+
+def test_csv_agrees_with_the_page(gain_world, program_admin, client_for):
+    client = client_for(program_admin)
+    gain = client.get(reverse("reports:program"), PERIOD).context["figures"].gain
+    response = client.get(reverse("reports:program_gain_csv"), PERIOD)
+    assert response.status_code == 200
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][:3] == ["Grouping", "Group", "Officers"]
+    expected = gain_rows(gain)
+    assert len(rows) - 1 == len(expected)
+    for got, want in zip(rows[1:], expected, strict=True):
+        assert got[:3] == [str(v) for v in want[:3]]
+        for g, w in zip(got[3:], want[3:], strict=True):
+            assert (float(g) if g else None) == (pytest.approx(w) if w is not None else None)
+    assert AuditEntry.objects.filter(action="export.knowledge-gain.csv").exists()

@@ -158,6 +158,7 @@ KWARGS = {
     "outbox:retry": lambda w: {"pk": 999_999},
     "reports:program": lambda w: {},
     "reports:program_xlsx": lambda w: {},
+    "reports:program_gain_csv": lambda w: {},
     "credentials:did_document": lambda w: {},
     "credentials:did_document_at_path": lambda w: {},
     "credentials:jwks": lambda w: {},
