@@ -12,7 +12,7 @@ from tests.assessments.conftest import gain_world, item_world  # noqa: F401 (fix
 from tests.assessments.factories import sent_attempt, workshop_test
 from tests.factories import PASSWORD
 
-from .conftest import DESKTOP, PHONE, login
+from .conftest import DESKTOP, PHONE, axe_violations, login
 
 pytestmark = pytest.mark.browser
 SHOTS = Path("/work/notes/shots/gain")
@@ -43,6 +43,7 @@ def test_a_coordinator_reads_the_knowledge_gain(site, new_page, gain_world, coor
     region_table = section.locator("#gain-region")
     assert "Asia-Pacific" in region_table.inner_text()
     snap(page, "report-gain")
+    assert not axe_violations(page, site)
 
 
 def test_a_trainer_opens_a_workshops_test_results(site, new_page, item_world):  # noqa: F811
@@ -65,3 +66,4 @@ def test_a_trainer_opens_a_workshops_test_results(site, new_page, item_world):  
     assert page.get_by_text("Weak", exact=True).first.is_visible()
     page.get_by_text("Show as a table").click()
     snap(page, "workshop-results")
+    assert not axe_violations(page, site)
