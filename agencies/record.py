@@ -31,6 +31,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from assessments.models import Attempt, WorkshopTest
 from attendance.hours import NO_TRACK, credited_hours, training_minutes_by_workshop
 from attendance.models import AttendanceMark, Certificate
 from attendance.models.certificates import CertificateQuerySet
@@ -141,8 +142,11 @@ def officer_lines(user, officers: list[User], flt: ExportFilter, hours: Hours) -
 # --- registrations ----------------------------------------------------------------------------
 
 
-def record_registrations(user, flt: ExportFilter) -> QuerySet[Registration]:
-    """The registrations section: the registrations export's rows, newest workshop first."""
+def record_registrations(
+    user, flt: ExportFilter, *, with_scores: bool = False
+) -> QuerySet[Registration]:
+    """The registrations section: the registrations export's rows, newest workshop first;
+    `with_scores`: each with `post_score`, the best sent post-test attempt's percent."""
     active = Certificate.objects.active().filter(registration=OuterRef("pk"))
     sessions = (
         WorkshopSession.objects.filter(workshop=OuterRef("workshop"))
@@ -151,9 +155,17 @@ def record_registrations(user, flt: ExportFilter) -> QuerySet[Registration]:
         .annotate(n=Count("pk"))
         .values("n")
     )
+    registrations = scoped_registrations(user, flt)
+    if with_scores:
+        best_post = (
+            Attempt.objects.submitted()
+            .filter(registration=OuterRef("pk"), test__kind=WorkshopTest.Kind.POST)
+            .order_by("-percent", "number")
+            .values("percent")[:1]
+        )
+        registrations = registrations.annotate(post_score=Subquery(best_post))
     return (
-        scoped_registrations(user, flt)
-        .select_related("workshop", "officer", "nominated_by", "endorsed_by")
+        registrations.select_related("workshop", "officer", "nominated_by", "endorsed_by")
         .annotate(
             completed=F("completion__completed"),
             session_count=Subquery(sessions),

@@ -3,6 +3,7 @@ exports) for its focal points and the coordinators of its region."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -58,6 +59,8 @@ def record(request, pk: int):
     if section not in SECTIONS:
         section = SECTIONS[0]
     hours = credited_hours_of(user, flt)
+    # Coordinators see scores in their regions; focal points only where the program allows.
+    show_scores = settings.FOCAL_POINTS_SEE_SCORES or not user.is_focal_point
     number = request.GET.get("page")
     context: dict = {}
     page: Page
@@ -68,7 +71,9 @@ def record(request, pk: int):
         page = Paginator(record_certificates(user, flt), PER_PAGE).get_page(number)
         context["period"] = bool(flt.date_from or flt.date_to)
     else:
-        page = Paginator(record_registrations(user, flt), PER_PAGE).get_page(number)
+        page = Paginator(
+            record_registrations(user, flt, with_scores=show_scores), PER_PAGE
+        ).get_page(number)
         context["lines"] = registration_lines(list(page.object_list))
     filters = request.GET.copy()
     for key in ("page", "section", "submit"):
@@ -87,6 +92,7 @@ def record(request, pk: int):
             "hours": hours,
             "summary": agency_summary(user, agency, flt),
             "own_agency": user.is_focal_point and user.agency_id == agency.pk,
+            "show_scores": show_scores,
             "filters": filters.urlencode(),
             "query_string": query.urlencode(),
         },

@@ -17,6 +17,9 @@ Definitions:
 - seat use: confirmed registrations / capacity of scheduled workshops (`seat_use`); waitlist
   demand: waitlisted registrations now;
 - feedback: averages only where at least FEEDBACK_MIN_ANSWERS answers exist (anonymity);
+- knowledge gain: attendees' pre- and post-test pairs (best sent attempts), by module, track,
+  region, agency and period, groups of fewer than FEEDBACK_MIN_ANSWERS officers hidden
+  (assessments/gain.py);
 - by agency and by country: reports/breakdown.py.
 
 Display: a rate is kept as the exact ratio and shown by `percent()` (×100, half up to one
@@ -36,6 +39,7 @@ from django.db.models import Avg, Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from assessments.gain import GainFigures, gain_pairs, knowledge_gain
 from attendance.hours import NO_TRACK, hours, training_minutes, with_training_time
 from attendance.models import AttendanceMark, Feedback
 from attendance.models.marks import ATTENDED_STATUSES
@@ -147,6 +151,7 @@ class ProgramFigures:
     top_agencies: list[tuple[str, str, int, int]] = field(default_factory=list)
     agencies: list[AgencyLine] = field(default_factory=list)
     countries: list[CountryLine] = field(default_factory=list)
+    gain: GainFigures | None = None
     # When they were computed (cached figures are shown with it); not a figure.
     as_of: dt.datetime | None = field(default=None, compare=False)
 
@@ -201,7 +206,7 @@ def program_figures(
     track_id: int | None = None,
     top: int = 10,
 ) -> ProgramFigures:
-    """All report figures in a fixed number of queries (13), whatever the data size."""
+    """All report figures in a fixed number of queries (14), whatever the data size."""
     now = timezone.now()
     flt = ExportFilter(
         region_ids=[region_id] if region_id else [],
@@ -376,6 +381,12 @@ def program_figures(
         managed=Agency.objects.managed_by(user),
         hours_by_agency=by_agency,
     )
+
+    # 14. Knowledge gain of the attendees.
+    figures.gain = knowledge_gain(
+        gain_pairs(attendees, track_of=primary_track_name("registration__workshop__")),
+        min_officers=min_answers,
+    )
     return figures
 
 
@@ -398,7 +409,7 @@ def cached_program_figures(
     else:
         scope = ",".join(map(str, sorted(user.coordinated_region_ids)))
     min_answers = settings.FEEDBACK_MIN_ANSWERS
-    key = f"report:v3:{scope}:{start}:{end}:{region_id or ''}:{track_id or ''}:{min_answers}"
+    key = f"report:v4:{scope}:{start}:{end}:{region_id or ''}:{track_id or ''}:{min_answers}"
     figures: ProgramFigures | None = cache.get_or_set(
         key,
         lambda: program_figures(user, start=start, end=end, region_id=region_id, track_id=track_id),

@@ -11,6 +11,8 @@ import zoneinfo
 
 from django.utils.translation import gettext as _
 
+from assessments.gain import GainFigures, GainLine
+
 from .breakdown import BreakdownFigures
 from .figures import ProgramFigures
 from .tabular import Cell, Column
@@ -60,6 +62,41 @@ def _breakdown_cells(line: BreakdownFigures) -> list:
         line.nominations_declined,
         line.endorsed,
     ]
+
+
+def gain_columns() -> list[Column]:
+    return [
+        Column(_("Grouping"), width=14),
+        Column(_("Group"), width=32),
+        Column(_("Officers"), "int", 10),
+        Column(_("Mean pre-test (%)"), "rating", 12),
+        Column(_("Mean post-test (%)"), "rating", 12),
+        Column(_("Gain (points)"), "rating", 12),
+        Column(_("Normalised gain"), "percent", 12),
+    ]
+
+
+def _gain_cells(grouping: str, line: GainLine) -> list:
+    # A hidden group keeps its officers' count and shows no score.
+    return [
+        grouping,
+        line.label,
+        line.officers,
+        line.pre_mean,
+        line.post_mean,
+        line.gain,
+        line.normalised,
+    ]
+
+
+def gain_rows(gain: GainFigures | None) -> list[list]:
+    """The knowledge gain table: the total, then each grouping's lines (the page's order)."""
+    if gain is None:
+        return []
+    rows = [_gain_cells(_("All"), gain.total)]
+    for _key, title, lines in gain.groupings():
+        rows.extend(_gain_cells(title, line) for line in lines)
+    return rows
 
 
 def report_sheets(f: ProgramFigures) -> list[tuple[str, list[Column], list[list]]]:
@@ -179,4 +216,5 @@ def report_sheets(f: ProgramFigures) -> list[tuple[str, list[Column], list[list]
             ],
             [[c.country, c.country_name, c.agencies, *_breakdown_cells(c)] for c in f.countries],
         ),
+        (_("Knowledge gain"), gain_columns(), gain_rows(f.gain)),
     ]

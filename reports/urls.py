@@ -13,4 +13,5 @@ urlpatterns = [
     path("reports/exports/download/<str:token>/", views.download, name="download"),
     path("reports/program/", views.program_report, name="program"),
     path("reports/program/report.xlsx", views.program_report_xlsx, name="program_xlsx"),
+    path("reports/program/knowledge-gain.csv", views.program_gain_csv, name="program_gain_csv"),
 ]

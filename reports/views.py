@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.core import signing
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,10 +15,10 @@ from .exports import ExportFilter
 from .figures import cached_program_figures, program_figures
 from .forms import ExportForm, ReportForm
 from .models import ExportJob
-from .report_sheets import report_sheets
+from .report_sheets import gain_columns, gain_rows, report_sheets
 from .responses import XLSX_TYPE, export_filename, export_response, xlsx_response
 from .services import record_export, unsign_download
-from .tabular import write_xlsx_sheets
+from .tabular import iter_csv, write_xlsx_sheets
 
 
 @role_required("coordinator")
@@ -121,6 +121,15 @@ def program_report(request):
     )
 
 
+def _report_filter(scope: dict) -> ExportFilter:
+    return ExportFilter(
+        region_ids=[scope["region_id"]] if scope["region_id"] else [],
+        date_from=scope["start"].isoformat(),
+        date_to=scope["end"].isoformat(),
+        track_id=scope["track_id"],
+    )
+
+
 @require_GET
 @role_required("coordinator")
 def program_report_xlsx(request):
@@ -131,12 +140,7 @@ def program_report_xlsx(request):
     start, end = scope["start"], scope["end"]
     # A download is computed afresh: a file carries no "as of" line.
     figures = program_figures(request.user, **scope)
-    flt = ExportFilter(
-        region_ids=[scope["region_id"]] if scope["region_id"] else [],
-        date_from=start.isoformat(),
-        date_to=end.isoformat(),
-        track_id=scope["track_id"],
-    )
+    flt = _report_filter(scope)
     record_export(
         user=request.user,
         kind="report",
@@ -149,3 +153,29 @@ def program_report_xlsx(request):
         lambda path: write_xlsx_sheets(path, report_sheets(figures)),
         export_filename(f"program-report-{start}-{end}", "xlsx"),
     )
+
+
+@require_GET
+@role_required("coordinator")
+def program_gain_csv(request):
+    """The report's knowledge gain table as CSV: the XLSX's "Knowledge gain" sheet."""
+    form = _report_form(request)
+    if not form.is_valid():
+        return redirect("reports:program")
+    scope = form.scope()
+    figures = program_figures(request.user, **scope)
+    rows = gain_rows(figures.gain)
+    record_export(
+        user=request.user,
+        kind="knowledge-gain",
+        fmt="csv",
+        flt=_report_filter(scope),
+        rows=len(rows),
+        queued=False,
+    )
+    response = StreamingHttpResponse(
+        iter_csv(gain_columns(), rows), content_type="text/csv; charset=utf-8"
+    )
+    name = export_filename(f"knowledge-gain-{scope['start']}-{scope['end']}", "csv")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

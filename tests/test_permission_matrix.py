@@ -173,6 +173,9 @@ EXPECTATIONS: dict[str, Expect] = {
     "attendance:reopen": P(COORDINATORS_OF_REGION),
     "attendance:settings": P(STAFF_OF_WORKSHOP),
     "attendance:feedback_results": E(STAFF_OF_WORKSHOP),
+    # A workshop's test results and its scores: its trainers, its region's coordinators.
+    "assessment_results:results": E(STAFF_OF_WORKSHOP),
+    "assessment_results:scores_csv": E(STAFF_OF_WORKSHOP),
     "attendance:session": E(STAFF_OF_WORKSHOP),
     "attendance:checkin_code": E(STAFF_OF_WORKSHOP),
     # Renders a sample from what is posted (no data of anyone); the track form's preview.
@@ -220,6 +223,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "reports:download": E(set()),  # a bogus token
     "reports:program": E(COORDINATORS),
     "reports:program_xlsx": E(COORDINATORS),
+    "reports:program_gain_csv": E(COORDINATORS),
 }
 
 

@@ -31,12 +31,14 @@ PER_PATTERN = 3
 # Linked but not opened: files, not pages.
 DOWNLOADS = {
     "agencies:record_export",
+    "assessment_results:scores_csv",
     "attendance:certificate_pdf",
     "credentials:credential_json",
     "credentials:credential_jwt",
     "invites:feed",
     "invites:workshop_ics",
     "reports:program_xlsx",
+    "reports:program_gain_csv",
     "reports:workshop_export",
     "reports:download",
     "workshops:material_download",

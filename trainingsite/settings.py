@@ -432,6 +432,9 @@ ATTENDANCE_CHECKIN_WINDOW_SECONDS = 15 * 60
 CERTIFICATE_VERIFY_LIMIT = env.int("CERTIFICATE_VERIFY_LIMIT", default=30)
 CERTIFICATE_VERIFY_WINDOW_SECONDS = 10 * 60
 FEEDBACK_MIN_ANSWERS = env.int("FEEDBACK_MIN_ANSWERS", default=5)
+# Focal points see each officer's best post-test score on their agency's training record; off,
+# completion only (scores are for the workshop's trainers and its region's coordinators).
+FOCAL_POINTS_SEE_SCORES = env.bool("FOCAL_POINTS_SEE_SCORES", default=False)
 
 # Certificates that expire: their holder and the focal points of the holder's agency are
 # reminded this many days before (comma-separated); only the nearest reminder due is sent.

@@ -88,7 +88,7 @@ def test_period_filter_uses_workshop_start(program, coordinator):
 def test_report_query_count_does_not_grow_with_data(
     program, coordinator, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         program_figures(coordinator, start=START, end=END)
     from tests.reports.conftest import _attend, _workshop
 
@@ -105,7 +105,7 @@ def test_report_query_count_does_not_grow_with_data(
             ],
         )
         _attend(w, program.bob, ["present"], completed=True)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         f = program_figures(coordinator, start=START, end=END)
     assert f.workshops_held == 7
 

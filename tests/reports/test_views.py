@@ -265,6 +265,7 @@ def test_report_xlsx_has_one_sheet_per_table_and_is_audited(client_for, coordina
         "Top agencies",
         "By agency",
         "By country",
+        "Knowledge gain",
     ]
     tracks = {row[0]: row[1] for row in wb["Hours by track"].iter_rows(min_row=2, values_only=True)}
     assert tracks == {"Crypto fundamentals": 11, "Blockchain forensics": 7.5}
