@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("workshops.urls")),
     path("", include("invites.urls")),
     path("", include("attendance.urls")),
+    path("", include("assessments.urls")),
     path("", include("credentials.urls")),
     path("", include("audit.urls")),
     path("", include("reports.urls")),
