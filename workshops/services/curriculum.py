@@ -25,6 +25,8 @@ from workshops.models import Material, Module, ModuleRevision, Track
 from workshops.models.curriculum import can_publish_modules, publisher_candidates
 from workshops.wording import clean_wording
 
+from .questions import freeze_question_bank
+
 
 class CurriculumError(ServiceError):
     """A curriculum rule refused the action."""
@@ -272,6 +274,7 @@ def publish_module(*, module_id: int, by) -> ModuleRevision:
         prerequisite_ids=sorted(module.prerequisites.values_list("pk", flat=True)),
         published_by=by,
     )
+    freeze_question_bank(module=module, revision=revision)
     module.published_revision = revision
     module.status = Module.Status.PUBLISHED
     module.reviewed_by = by

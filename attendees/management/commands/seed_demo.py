@@ -7,6 +7,7 @@ from django.db import transaction
 DEMO_MODULES = [
     "attendees.demo",
     "workshops.demo_curriculum",
+    "workshops.demo_questions",
     "workshops.demo",
     "registrations.demo",
     "invites.demo",
