@@ -20,7 +20,7 @@ from .models import Attempt, WorkshopTest
 from .windows import Window, bounds_of, window_within
 
 
-def tests_visible_to(user) -> QuerySet[WorkshopTest]:
+def workshop_tests_visible_to(user) -> QuerySet[WorkshopTest]:
     """Staff: the tests of workshops they run (teach, or coordinate the region of)."""
     return WorkshopTest.objects.filter(workshop__in=Workshop.objects.run_by(user))
 
@@ -143,7 +143,7 @@ class TestStatus:
     sent: int
 
 
-def test_status(test: WorkshopTest) -> TestStatus:
+def status_of(test: WorkshopTest) -> TestStatus:
     confirmed = Registration.objects.filter(
         workshop_id=test.workshop_id, state=Registration.State.CONFIRMED
     ).count()

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from assessments import services
 from assessments.forms import TestSettingsForm
 from assessments.models import WorkshopTest
-from assessments.selectors import test_status
+from assessments.selectors import status_of
 from assessments.services.setup import bank_questions
 from assessments.windows import test_window
 from trainingsite.errors import ServiceError
@@ -44,7 +44,7 @@ def _sections(request, workshop: Workshop, can_edit: bool, forms: dict | None = 
                 "test": test,
                 "form": form,
                 "window": test_window(test) if test is not None else None,
-                "status": test_status(test) if test is not None else None,
+                "status": status_of(test) if test is not None else None,
             }
         )
     return sections
