@@ -25,7 +25,7 @@ from registrations.models import PrerequisiteWaiver, Registration, SeatReservati
 from tests.security.urltable import KWARGS, site_url_names
 from tests.security.world import ROLES, build_world
 from tests.signin import sign_in
-from workshops.models import Material, Module, Track, Workshop
+from workshops.models import Material, Module, Question, Track, Workshop
 
 pytestmark = pytest.mark.django_db
 
@@ -138,6 +138,11 @@ EXPECTATIONS: dict[str, Expect] = {
     "workshops:module_transition": P({"trainer_assigned"} | COORDINATORS),
     "workshops:material_upload": E({"trainer_assigned"} | COORDINATORS),
     "workshops:material_delete": P({"trainer_assigned"} | COORDINATORS),
+    # A module's working bank: whoever may edit the module; anyone else a 404 (or 403 by role).
+    "workshops:question_create": E({"trainer_assigned"} | COORDINATORS),
+    "workshops:question_edit": E({"trainer_assigned"} | COORDINATORS),
+    "workshops:question_delete": P({"trainer_assigned"} | COORDINATORS),
+    "workshops:question_move": P({"trainer_assigned"} | COORDINATORS),
     # a released, unrestricted material: the stable link redirects to a short-lived file URL
     "workshops:material_download": E(VERIFIED, ok_status=302),
     "workshops:library": E(VERIFIED),
@@ -265,6 +270,7 @@ def _fingerprint() -> str:
         list(Module.objects.order_by("pk").values_list("pk", "status")),
         list(Track.objects.order_by("pk").values_list("pk", "name")),
         list(Material.objects.order_by("pk").values_list("pk")),
+        list(Question.objects.order_by("pk").values_list("pk", "position", "text")),
         list(WorkshopClosure.objects.order_by("pk").values_list("pk", "closed_at")),
         list(AttendanceMark.objects.order_by("pk").values_list("pk", "status")),
         list(Certificate.objects.order_by("pk").values_list("pk", "revoked_at")),

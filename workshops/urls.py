@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import curriculum, preview, scheduling
+from .views import curriculum, preview, questions, scheduling
 
 app_name = "workshops"
 urlpatterns = [
@@ -24,6 +24,10 @@ urlpatterns = [
         name="module_transition",
     ),
     path("curriculum/<int:pk>/materials/new/", curriculum.material_upload, name="material_upload"),
+    path("curriculum/<int:pk>/questions/new/", questions.question_create, name="question_create"),
+    path("questions/<int:pk>/edit/", questions.question_edit, name="question_edit"),
+    path("questions/<int:pk>/delete/", questions.question_delete, name="question_delete"),
+    path("questions/<int:pk>/move/", questions.question_move, name="question_move"),
     path("materials/<int:pk>/delete/", curriculum.material_delete, name="material_delete"),
     path("materials/<int:pk>/download/", curriculum.material_download, name="material_download"),
     path("library/", curriculum.library, name="library"),

@@ -30,6 +30,13 @@ from workshops.models.curriculum import can_publish_modules
 from workshops.services.curriculum import safe_filename
 from workshops.stamping import stamp_pdf
 from workshops.views.preview import preview_html
+from workshops.views.questions import (
+    bank_changes,
+    can_edit_bank,
+    frozen_bank,
+    may_read_banks,
+    working_bank,
+)
 
 STAFF = ("trainer", "coordinator")
 
@@ -73,8 +80,10 @@ def module_list(request):
 def review_queue(request):
     if not can_publish_modules(request.user):
         raise PermissionDenied
-    modules = _module_list_qs(Module.objects.reviewable_by(request.user)).order_by(
-        "submitted_at", "pk"
+    modules = (
+        _module_list_qs(Module.objects.reviewable_by(request.user))
+        .annotate(question_count=Count("questions", filter=Q(questions__revision__isnull=True)))
+        .order_by("submitted_at", "pk")
     )
     return render(request, "workshops/curriculum/review_queue.html", {"modules": modules})
 
@@ -181,6 +190,9 @@ def module_detail(request, pk: int):
             "can_unarchive": user.is_coordinator and module.status == Module.Status.ARCHIVED,
             "can_add_material": can_edit and module.status != Module.Status.ARCHIVED,
             "review_form": ReviewCommentForm(),
+            # Reviewers read the working bank here, with the module it belongs to.
+            "bank": working_bank(module),
+            "can_edit_bank": can_edit_bank(user, module, may_edit=can_edit),
         },
     )
 
@@ -262,6 +274,8 @@ def revision_detail(request, pk: int, number: int):
             "prerequisites": Module.objects.visible_to(request.user).filter(
                 pk__in=revision.prerequisite_ids
             ),
+            "show_bank": may_read_banks(request.user),
+            "bank": frozen_bank(request.user, revision) if may_read_banks(request.user) else [],
         },
     )
 
@@ -298,6 +312,10 @@ def revision_diff(request, pk: int):
             "new": new,
             "numbers": numbers,
             "lines": lines,
+            "show_bank": may_read_banks(request.user),
+            "bank_changes": bank_changes(request.user, old, new)
+            if may_read_banks(request.user)
+            else None,
         },
     )
 
