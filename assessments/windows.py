@@ -17,7 +17,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from registrations.models import Registration
-from workshops.models import Workshop
+from workshops.models import Workshop, WorkshopSession
 
 from .models import WorkshopTest
 
@@ -51,6 +51,26 @@ def session_bounds(workshop: Workshop) -> tuple[Moment, Moment, Moment]:
     return bounds["first"], bounds["last_start"], bounds["last_end"]
 
 
+def bounds_of(workshop_ids) -> dict[int, tuple[Moment, Moment, Moment]]:
+    """`session_bounds` of many workshops in one query."""
+    rows = (
+        WorkshopSession.objects.filter(workshop_id__in=workshop_ids)
+        .order_by()
+        .values("workshop_id")
+        .annotate(first=Min("starts_at"), last_start=Max("starts_at"), last_end=Max("ends_at"))
+    )
+    return {r["workshop_id"]: (r["first"], r["last_start"], r["last_end"]) for r in rows}
+
+
+def attempt_deadline(test: WorkshopTest, window: Window, started_at: dt.datetime) -> Moment:
+    """When an attempt started at `started_at` is sent at the latest: its time limit, or the
+    test's closing, whichever comes first."""
+    ends = [window.closes_at] if window.closes_at is not None else []
+    if test.time_limit_minutes:
+        ends.append(started_at + dt.timedelta(minutes=test.time_limit_minutes))
+    return min(ends) if ends else None
+
+
 def post_test_closes_at(workshop: Workshop, last_end: dt.datetime, days: int) -> dt.datetime:
     """Midnight in the workshop's zone at the end of the `days`-th day after the last
     session's (local) day."""
@@ -62,10 +82,20 @@ def post_test_closes_at(workshop: Workshop, last_end: dt.datetime, days: int) ->
 
 def test_window(test: WorkshopTest, registration: Registration | None = None) -> Window:
     """The test's window; for a pre-test, `registration`'s own opening (its confirmation)."""
+    return window_within(test, registration, session_bounds(test.workshop))
+
+
+def window_within(
+    test: WorkshopTest,
+    registration: Registration | None,
+    bounds: tuple[Moment, Moment, Moment],
+) -> Window:
+    """`test_window` from session bounds read already (a list of tests reads them all in one
+    query: `bounds_of`)."""
     workshop = test.workshop
     if workshop.status not in (Workshop.Status.PUBLISHED, Workshop.Status.COMPLETED):
         return Window(None, None)
-    first, last_start, last_end = session_bounds(workshop)
+    first, last_start, last_end = bounds
     if first is None or last_start is None or last_end is None:
         return Window(None, None)
     if test.kind == WorkshopTest.Kind.PRE:

@@ -19,6 +19,8 @@ ACTION_LABELS = {
     "agency.request_made": _("Agency change requested"),
     "agency.request_withdrawn": _("Agency change request withdrawn"),
     "agency.request_decided": _("Agency change request decided"),
+    "assessment.configured": _("Workshop test set up"),
+    "assessment.removed": _("Workshop test removed"),
     "attendance.closed": _("Attendance closed"),
     "attendance.reopened": _("Attendance re-opened"),
     "attendance.settings": _("Completion rule changed"),

@@ -15,6 +15,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from assessments.models import Attempt, AttemptAnswer, WorkshopTest
 from attendance.models import AttendanceMark, Certificate, WorkshopClosure
 from attendees.models import Agency, AgencyDomain, AgencyRequest, User
 from audit.models import AuditEntry
@@ -184,6 +185,18 @@ EXPECTATIONS: dict[str, Expect] = {
     "attendance:training_record": E(OFFICERS),
     "attendance:certificate_pdf": E({"officer_a"}),
     "attendance:feedback": E({"officer_a"}),
+    # assessments: officer A's own tests and attempts (the open workshop's pre-test, her sent
+    # post-test of the closed workshop); the workshop's staff see its tests page, the region's
+    # coordinators set them up.
+    "assessments:test": E({"officer_a"}),
+    "assessments:start": P({"officer_a"}),
+    # A sent attempt's page sends on to its result.
+    "assessments:attempt": E({"officer_a"}, ok_status=302),
+    "assessments:answer": P({"officer_a"}),
+    "assessments:result": E({"officer_a"}),
+    "assessments:workshop_tests": E(STAFF_OF_WORKSHOP),
+    "assessments:configure": P(COORDINATORS_OF_REGION),
+    "assessments:remove": P(COORDINATORS_OF_REGION),
     # credentials: the issuer's public keys, profile and status list (for verifiers' software,
     # signed in or not), the holder's own downloads and share links
     "credentials:did_document": E(VERIFIED | NOT_VETTED, public=True, before_vetting=True),
@@ -267,6 +280,9 @@ def _fingerprint() -> str:
         list(Certificate.objects.order_by("pk").values_list("pk", "revoked_at")),
         list(CredentialShare.objects.order_by("pk").values_list("pk", "label", "revoked_at")),
         list(CalendarFeed.objects.order_by("pk").values_list("pk", "token")),
+        list(WorkshopTest.objects.order_by("pk").values_list("pk", "max_attempts")),
+        list(Attempt.objects.order_by("pk").values_list("pk", "submitted_at", "score")),
+        list(AttemptAnswer.objects.order_by("pk").values_list("pk", "response")),
         AuditEntry.objects.count(),
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()

@@ -57,6 +57,8 @@ NOT_LINKED = {
     "credentials:jwks": "read by verifiers' software",
     "credentials:issuer": "the issuer named in every credential",
     "credentials:status_list": "named in every credential's status entry",
+    "assessments:attempt": "opened by the test page's start button (a POST) or its link to "
+    "an attempt in progress",
 }
 
 

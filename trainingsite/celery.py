@@ -41,6 +41,11 @@ app.conf.beat_schedule = {
         "task": "registrations.tasks.release_due_reservations",
         "schedule": crontab(minute="*/5"),
     },
+    # Test attempts whose time limit or window ended unsent: sent with the answers saved.
+    "assessments-send-overdue-attempts": {
+        "task": "assessments.tasks.send_overdue_attempts",
+        "schedule": crontab(minute="*/5"),
+    },
     # Export files whose download link has expired.
     "reports-purge-exports": {"task": "reports.tasks.purge_exports", "schedule": 3600.0},
     # Each digest-mode staff member's daily or weekly digest, once due at DIGEST_HOUR locally.

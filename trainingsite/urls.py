@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("invites.urls")),
     path("", include("attendance.urls")),
     path("", include("assessments.results_urls")),
+    path("", include("assessments.urls")),
     path("", include("credentials.urls")),
     path("", include("audit.urls")),
     path("", include("reports.urls")),

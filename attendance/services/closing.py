@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments import scores
+from assessments.services import send_overdue_attempts
 from attendance.access import workshops_run_by
 from attendance.models import AttendanceMark, ClosureEvent, Completion, WorkshopClosure
 from attendance.models.marks import ATTENDED_STATUSES
@@ -96,8 +97,11 @@ def post_test_scores_at_closing(*, workshop: Workshop, now: dt.datetime) -> Post
                     "questions to test. Add questions or remove the requirement first."
                 )
             )
-    percents = scores.best_post_test_percents(workshop) if final else {}
-    return PostTestScores(required=required, percents=percents)
+    if not final:
+        return PostTestScores(required=required, percents={})
+    # An attempt still open when the test closed counts with the answers it saved.
+    send_overdue_attempts(workshop_id=workshop.pk, at=now)
+    return PostTestScores(required=required, percents=scores.best_post_test_percents(workshop))
 
 
 def _lock_workshop(workshop_id: int, by: User) -> Workshop:

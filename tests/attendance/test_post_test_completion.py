@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
 
-from assessments.models import WorkshopTest
+from assessments.models import AttemptAnswer, WorkshopTest
 from assessments.scores import best_post_test_percents, required_percent
 from attendance import services
 from attendance.models import Certificate, Completion
@@ -24,10 +24,10 @@ from attendance.services.certificates import erase_holders
 from audit.models import AuditEntry
 from privacy.services import build_personal_export, export_personal_data
 from registrations.models import Registration
-from tests.attendance.posttest import attended, sent, workshop_with_post_test
+from tests.attendance.posttest import attended, hours_ago, sent, workshop_with_post_test
 from tests.factories import OfficerFactory, TrainerFactory
 from trainingsite.errors import ServiceError
-from workshops.models import Workshop
+from workshops.models import Question, Workshop
 
 pytestmark = pytest.mark.django_db
 
@@ -105,6 +105,30 @@ def test_officer_with_no_attempt_sent_does_not_complete(workshop, trainer, offic
         completion = Completion.objects.get(registration=registration)
         assert completion.completed is False
         assert completion.test_percent is None
+
+
+def test_closing_sends_an_attempt_left_open_with_the_answers_it_saved(workshop, trainer, officer):
+    """Three of four statements answered (all true, so right) in an attempt never sent: closing
+    sends it at its deadline and scores it 75 %, enough for the 70 % required."""
+    registration = attended(workshop, trainer, officer)
+    attempt = sent(registration, "0", submitted=False)
+    attempt.deadline = hours_ago(2)
+    attempt.save(update_fields=["deadline"])
+    questions = Question.objects.filter(revision__workshop_uses__workshop=workshop)
+    for position, question in enumerate(questions.order_by("position")):
+        AttemptAnswer.objects.create(
+            attempt=attempt,
+            question=question,
+            position=position,
+            response=True if position < 3 else None,
+        )
+
+    _close(workshop, trainer)
+
+    attempt.refresh_from_db()
+    assert attempt.submitted_at is not None and attempt.percent == Decimal("75.00")
+    completion = Completion.objects.get(registration=registration)
+    assert completion.completed is True and completion.test_percent == Decimal("75.00")
 
 
 def test_the_best_attempt_is_kept_not_the_last(workshop, trainer, officer):

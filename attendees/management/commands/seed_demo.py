@@ -11,6 +11,7 @@ DEMO_MODULES = [
     "workshops.demo",
     "registrations.demo",
     "invites.demo",
+    "assessments.demo",
     "assessments.demo_results",
     "attendance.demo",
     "credentials.demo",

@@ -1,0 +1,120 @@
+"""Two tabs starting a test at once make one attempt; two submits at once send it once. The
+second waits for the first's row lock (PostgreSQL shows it waiting: no timing guess)."""
+
+import threading
+import time
+
+import pytest
+from django.db import connection, connections, transaction
+
+from assessments import services
+from assessments.models import Attempt, AttemptAnswer
+from trainingsite.errors import ServiceError
+
+from .factories import confirmed, make_test, upcoming_workshop
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
+]
+
+
+def _outcome(action, into: dict) -> None:
+    try:
+        into["result"] = action()
+    except ServiceError as err:
+        into["error"] = err.message
+
+
+def _waiting_for_a_lock() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+            "WHERE NOT l.granted AND a.datname = current_database())"
+        )
+        return cursor.fetchone()[0]
+
+
+def _second_waits_for_first(first, second):
+    holding, let_go, one, two = threading.Event(), threading.Event(), {}, {}
+
+    def run_first():
+        try:
+            with transaction.atomic():
+                _outcome(first, one)
+                holding.set()
+                assert let_go.wait(timeout=60)
+        finally:
+            holding.set()
+            connections.close_all()
+
+    def run_second():
+        try:
+            _outcome(second, two)
+        finally:
+            connections.close_all()
+
+    t1 = threading.Thread(target=run_first)
+    t1.start()
+    assert holding.wait(timeout=60)
+    t2 = threading.Thread(target=run_second)
+    t2.start()
+    deadline, waited = time.monotonic() + 60, False
+    while t2.is_alive() and not waited and time.monotonic() < deadline:
+        waited = _waiting_for_a_lock()
+        time.sleep(0.01)
+    let_go.set()
+    t1.join(timeout=60)
+    t2.join(timeout=60)
+    return waited, one, two
+
+
+def test_two_tabs_starting_at_once_make_one_attempt(officer):
+    workshop = upcoming_workshop()
+    confirmed(workshop, officer)
+    test = make_test(workshop, max_attempts=3)
+
+    def start():
+        return services.start_attempt(test_id=test.pk, officer=officer)
+
+    waited, one, two = _second_waits_for_first(start, start)
+    assert waited
+    assert one["result"].pk == two["result"].pk
+    assert Attempt.objects.count() == 1
+    assert AttemptAnswer.objects.count() == 4
+
+
+def test_two_submits_at_once_send_once(officer):
+    workshop = upcoming_workshop()
+    confirmed(workshop, officer)
+    test = make_test(workshop)
+    attempt = services.start_attempt(test_id=test.pk, officer=officer)
+    single = attempt.answers.get(question__kind="single")
+    services.save_answer(attempt_id=attempt.pk, officer=officer, answer_id=single.pk, raw="0")
+
+    def submit():
+        return services.submit_attempt(attempt_id=attempt.pk, officer=officer)
+
+    waited, one, two = _second_waits_for_first(submit, submit)
+    assert waited
+    assert one["result"].submitted_at == two["result"].submitted_at
+    attempt.refresh_from_db()
+    assert (attempt.score, attempt.submitted_at) == (1, one["result"].submitted_at)
+
+
+def test_an_answer_saved_while_the_attempt_is_sent_is_refused(officer):
+    workshop = upcoming_workshop()
+    confirmed(workshop, officer)
+    test = make_test(workshop)
+    attempt = services.start_attempt(test_id=test.pk, officer=officer)
+    single = attempt.answers.get(question__kind="single")
+    waited, one, two = _second_waits_for_first(
+        lambda: services.submit_attempt(attempt_id=attempt.pk, officer=officer),
+        lambda: services.save_answer(
+            attempt_id=attempt.pk, officer=officer, answer_id=single.pk, raw="0"
+        ),
+    )
+    assert waited
+    assert "was sent" in two["error"]
+    single.refresh_from_db()
+    assert single.response is None and single.correct is False
