@@ -5,6 +5,7 @@ a sent post-test, with its result shown, on a past one. Idempotent."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -30,7 +31,8 @@ def _right(question: Question):
         return [str(i) for i in (indices[:1] if question.kind == Question.Kind.SINGLE else indices)]
     if question.kind == Question.Kind.TRUE_FALSE:
         return ["true" if question.true_answer else "false"]
-    return [f"{question.numeric_answer.normalize():f}".replace(".", ",")]
+    answer = question.numeric_answer if question.numeric_answer is not None else Decimal(0)
+    return [f"{answer.normalize():f}".replace(".", ",")]
 
 
 def _days_closed(workshop: Workshop, last_end: dt.datetime) -> int:

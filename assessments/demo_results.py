@@ -124,7 +124,8 @@ def seed() -> list:
                 "revision__workshop_uses__position", "position", "pk"
             )
         )
-        if not questions:
+        starts, ends = workshop.starts_at, workshop.ends_at
+        if not questions or starts is None or ends is None:
             continue
         confirmed = list(
             Registration.objects.filter(workshop=workshop, state=Registration.State.CONFIRMED)
@@ -143,7 +144,7 @@ def seed() -> list:
                     officer=learner,
                     defaults={
                         "state": Registration.State.CONFIRMED,
-                        "confirmed_at": workshop.starts_at - dt.timedelta(days=7),
+                        "confirmed_at": starts - dt.timedelta(days=7),
                     },
                 )
                 confirmed.append(registration)
@@ -163,7 +164,7 @@ def seed() -> list:
                     registration,
                     questions,
                     PRE_RIGHT,
-                    workshop.starts_at - dt.timedelta(days=1),
+                    starts - dt.timedelta(days=1),
                 )
             if (post.pk, registration.pk) not in tried:
                 _attempt(
@@ -171,6 +172,6 @@ def seed() -> list:
                     registration,
                     questions,
                     POST_RIGHT,
-                    workshop.ends_at + dt.timedelta(hours=2),
+                    ends + dt.timedelta(hours=2),
                 )
     return []

@@ -7,7 +7,9 @@ Four queries, whatever the number of officers or questions.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Q
 from django.utils.translation import gettext
@@ -87,9 +89,9 @@ class WorkshopResults:
         }
 
 
-def _questions(answers: list[dict]) -> list[QuestionInfo]:
+def _questions(answers: Sequence[Mapping[str, Any]]) -> list[QuestionInfo]:
     """One QuestionInfo per key, worded as in its latest revision, in the bank's order."""
-    latest: dict[str, dict] = {}
+    latest: dict[str, Mapping[str, Any]] = {}
     for row in answers:
         key = str(row["question__key"])
         if key not in latest or row["question__revision_id"] > latest[key]["question__revision_id"]:

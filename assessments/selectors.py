@@ -88,12 +88,12 @@ def officer_tests(user, *, test_ids=None) -> list[OfficerTest]:
     }
     if not registrations:
         return []
-    tests = WorkshopTest.objects.filter(workshop_id__in=list(registrations)).select_related(
+    found = WorkshopTest.objects.filter(workshop_id__in=list(registrations)).select_related(
         "workshop"
     )
     if test_ids is not None:
-        tests = tests.filter(pk__in=test_ids)
-    tests = list(tests)
+        found = found.filter(pk__in=test_ids)
+    tests = list(found)
     if not tests:
         return []
     bounds = bounds_of({t.workshop_id for t in tests})
