@@ -21,6 +21,7 @@ from audit.models import AuditEntry
 from credentials.models import CredentialShare
 from invites.models import CalendarFeed
 from registrations.models import PrerequisiteWaiver, Registration, SeatReservation
+from surveys.models import QuestionnaireVersion, SurveyResponse
 from tests.security.urltable import KWARGS, site_url_names
 from tests.security.world import ROLES, build_world
 from tests.signin import sign_in
@@ -167,7 +168,6 @@ EXPECTATIONS: dict[str, Expect] = {
     "attendance:close": P(STAFF_OF_WORKSHOP),
     "attendance:reopen": P(COORDINATORS_OF_REGION),
     "attendance:settings": P(STAFF_OF_WORKSHOP),
-    "attendance:feedback_results": E(STAFF_OF_WORKSHOP),
     "attendance:session": E(STAFF_OF_WORKSHOP),
     "attendance:checkin_code": E(STAFF_OF_WORKSHOP),
     # Renders a sample from what is posted (no data of anyone); the track form's preview.
@@ -175,7 +175,6 @@ EXPECTATIONS: dict[str, Expect] = {
     "attendance:checkin": E(OFFICERS),
     "attendance:training_record": E(OFFICERS),
     "attendance:certificate_pdf": E({"officer_a"}),
-    "attendance:feedback": E({"officer_a"}),
     # credentials: the issuer's public keys, profile and status list (for verifiers' software,
     # signed in or not), the holder's own downloads and share links
     "credentials:did_document": E(VERIFIED | NOT_VETTED, public=True, before_vetting=True),
@@ -215,6 +214,15 @@ EXPECTATIONS: dict[str, Expect] = {
     "reports:download": E(set()),  # a bogus token
     "reports:program": E(COORDINATORS),
     "reports:program_xlsx": E(COORDINATORS),
+    # surveys: coordinators edit the tracks' questionnaires, program administrators also the
+    # program-wide ones (the world's is program-wide); officers answer their own.
+    "surveys:questionnaires": E(COORDINATORS),
+    "surveys:questionnaire_create": E(COORDINATORS),
+    "surveys:questionnaire_edit": E({"admin"}),
+    "surveys:questionnaire_version": E({"admin"}),
+    "surveys:feedback_results": E(STAFF_OF_WORKSHOP),
+    "surveys:feedback": E({"officer_a"}),
+    "surveys:follow_up": E({"officer_a"}),
 }
 
 
@@ -258,6 +266,8 @@ def _fingerprint() -> str:
         list(CredentialShare.objects.order_by("pk").values_list("pk", "label", "revoked_at")),
         list(CalendarFeed.objects.order_by("pk").values_list("pk", "token")),
         AuditEntry.objects.count(),
+        list(QuestionnaireVersion.objects.order_by("pk").values_list("pk", "questionnaire_id")),
+        list(SurveyResponse.objects.order_by("pk").values_list("pk", "answers")),
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 

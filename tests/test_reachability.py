@@ -55,6 +55,8 @@ NOT_LINKED = {
     "credentials:jwks": "read by verifiers' software",
     "credentials:issuer": "the issuer named in every credential",
     "credentials:status_list": "named in every credential's status entry",
+    # Linked from the officer's dashboard once the survey is sent (tests/surveys/test_views.py).
+    "surveys:follow_up": "the follow-up survey's mail and, once sent, the dashboard",
 }
 
 
