@@ -17,7 +17,7 @@ from registrations.models import Registration
 from trainingsite.errors import ServiceError
 
 from ..access import version_for_workshop
-from ..models import Questionnaire, QuestionnaireVersion, SurveyResponse
+from ..models import Questionnaire, QuestionnaireVersion, SurveyInvitation, SurveyResponse
 from ..questions import RATING_SCALE
 
 MAX_ANSWER_TEXT = 2000
@@ -119,11 +119,16 @@ def follow_up_due_at(registration: Registration, version: QuestionnaireVersion) 
 
 
 def follow_up_open(registration: Registration, version: QuestionnaireVersion | None) -> bool:
-    """Officers who completed the workshop answer once the survey is due."""
+    """Officers who completed the workshop answer once the survey is due, or once it was sent
+    to them (a coordinator moving the day later does not close it again)."""
     if version is None or registration.state != Registration.State.CONFIRMED:
         return False
-    completed = Completion.objects.filter(registration=registration, completed=True).exists()
-    return completed and follow_up_due_at(registration, version) <= timezone.now()
+    if not Completion.objects.filter(registration=registration, completed=True).exists():
+        return False
+    invited = SurveyInvitation.objects.filter(
+        registration=registration, kind=Questionnaire.Kind.FOLLOW_UP
+    ).exists()
+    return invited or follow_up_due_at(registration, version) <= timezone.now()
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ DEMO_MODULES = [
     "invites.demo",
     "attendance.demo",
     "credentials.demo",
+    "surveys.demo",
 ]
 
 
