@@ -112,10 +112,14 @@ def submit_feedback(
     return feedback
 
 
-def follow_up_due_at(registration: Registration, version: QuestionnaireVersion) -> dt.datetime:
+def follow_up_due_at(
+    registration: Registration, version: QuestionnaireVersion
+) -> dt.datetime | None:
     """The survey is due `follow_up_days` after the workshop's last session."""
-    days = version.questionnaire.follow_up_days
-    return registration.workshop.ends_at + dt.timedelta(days=days)
+    ends_at = registration.workshop.ends_at
+    if ends_at is None:
+        return None
+    return ends_at + dt.timedelta(days=version.questionnaire.follow_up_days)
 
 
 def follow_up_open(registration: Registration, version: QuestionnaireVersion | None) -> bool:
@@ -128,7 +132,8 @@ def follow_up_open(registration: Registration, version: QuestionnaireVersion | N
     invited = SurveyInvitation.objects.filter(
         registration=registration, kind=Questionnaire.Kind.FOLLOW_UP
     ).exists()
-    return invited or follow_up_due_at(registration, version) <= timezone.now()
+    due_at = follow_up_due_at(registration, version)
+    return invited or (due_at is not None and due_at <= timezone.now())
 
 
 @transaction.atomic
