@@ -70,7 +70,7 @@ def follow_up_sheet(f: FollowUpFigures) -> tuple[str, list[Column], list[list]]:
         Column(_("Question"), width=40),
         Column(_("Answer"), width=24),
         Column(_("Officers"), "int", 10),
-        Column(_("Average"), "rating", 10),
+        Column(_("Average rating"), "rating", 10),
     ]
     rows: list[list] = [
         [_("Surveys sent"), None, None, None, f.sent, None],
