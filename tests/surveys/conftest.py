@@ -5,7 +5,6 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from attendance import services as attendance_services
 from tests.factories import (
     ModuleFactory,
     ModuleRevisionFactory,
@@ -15,6 +14,8 @@ from tests.factories import (
     WorkshopFactory,
 )
 from workshops.models import WorkshopModule
+
+from .factories import close_with
 
 
 def hours_ago(hours: float) -> dt.datetime:
@@ -40,14 +41,6 @@ def past_workshop(region, trainer, forensics):
         revision = ModuleRevisionFactory(module=ModuleFactory(title=title, track=track))
         WorkshopModule.objects.create(workshop=workshop, revision=revision, position=position)
     return workshop
-
-
-def close_with(trainer, workshop, present, absent=()):
-    for session in workshop.sessions.all():
-        marks = dict.fromkeys([r.pk for r in present], "present")
-        marks.update(dict.fromkeys([r.pk for r in absent], "absent"))
-        attendance_services.record_marks(session_id=session.pk, by=trainer, marks=marks)
-    attendance_services.close_workshop(workshop_id=workshop.pk, by=trainer)
 
 
 @pytest.fixture

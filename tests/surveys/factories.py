@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from attendance import services as attendance_services
 from surveys.models import Questionnaire, QuestionnaireVersion
 
 QUESTIONS = [
@@ -40,3 +41,12 @@ def publish(questionnaire: Questionnaire, questions: list[dict], *, by=None):
     questionnaire.current_version = version
     questionnaire.save(update_fields=["current_version"])
     return version
+
+
+def close_with(trainer, workshop, present, absent=()):
+    """Mark `present` at every session (`absent` absent) and close the workshop."""
+    for session in workshop.sessions.all():
+        marks = dict.fromkeys([r.pk for r in present], "present")
+        marks.update(dict.fromkeys([r.pk for r in absent], "absent"))
+        attendance_services.record_marks(session_id=session.pk, by=trainer, marks=marks)
+    attendance_services.close_workshop(workshop_id=workshop.pk, by=trainer)

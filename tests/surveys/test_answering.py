@@ -12,8 +12,7 @@ from surveys.models import Questionnaire, SurveyInvitation, SurveyResponse
 from tests.factories import RegistrationFactory
 from trainingsite.errors import ServiceError
 
-from .conftest import close_with
-from .factories import make_questionnaire, publish
+from .factories import close_with, make_questionnaire, publish
 
 pytestmark = pytest.mark.django_db
 

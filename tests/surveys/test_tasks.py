@@ -13,8 +13,7 @@ from surveys.services import invitations
 from tests.factories import RegistrationFactory
 from trainingsite.celery import app
 
-from .conftest import close_with
-from .factories import make_questionnaire
+from .factories import close_with, make_questionnaire
 
 pytestmark = pytest.mark.django_db
 
