@@ -12,9 +12,6 @@ urlpatterns = [
     path("attendance/workshops/<int:pk>/close/", staff.close, name="close"),
     path("attendance/workshops/<int:pk>/reopen/", staff.reopen, name="reopen"),
     path("attendance/workshops/<int:pk>/settings/", staff.settings_update, name="settings"),
-    path(
-        "attendance/workshops/<int:pk>/feedback/", staff.feedback_results, name="feedback_results"
-    ),
     path("attendance/sessions/<int:pk>/", staff.session_attendance, name="session"),
     path("attendance/sessions/<int:pk>/check-in-code/", staff.checkin_code, name="checkin_code"),
     path(
@@ -30,5 +27,4 @@ urlpatterns = [
         officer.certificate_pdf,
         name="certificate_pdf",
     ),
-    path("my-training/feedback/<int:pk>/", officer.feedback, name="feedback"),
 ]

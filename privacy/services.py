@@ -24,6 +24,8 @@ from credentials.models import Credential, CredentialShare
 from invites.models import CalendarFeed, InviteDelivery, new_feed_token
 from registrations.models import Registration
 from registrations.services.registration import withdraw_registrations
+from surveys.services.privacy import answers_of as survey_answers_of
+from surveys.services.privacy import forget_free_text as forget_survey_free_text
 from trainingsite.errors import ServiceError
 from trainingsite.redaction import redact_text
 
@@ -162,6 +164,7 @@ def build_personal_export(*, user: User) -> dict:
                 "registration__workshop"
             )
         ],
+        "questionnaire_answers": survey_answers_of(user),
         "vetting_decisions": [
             {"action": d.action, "reason": d.reason, "at": _iso(d.created_at)}
             for d in VettingDecision.objects.filter(officer=user).order_by("created_at")
@@ -233,6 +236,7 @@ def erase_officer(*, user_id: int, by: User | None, reason: str) -> User:
     CalendarFeed.objects.filter(user=user).update(token=new_feed_token())
     copies.forget_copies(identity=identity)
     copies.forget_officer_extras(identity=identity)
+    forget_survey_free_text(officer_id=user.pk)
     record_audit(
         # An officer erasing themself is logged under the anonymised row: the account they
         # signed in with still carries their address, which would become the entry's actor label.

@@ -13,6 +13,7 @@ from workshops.models import Workshop
 
 from .exports import ExportFilter
 from .figures import cached_program_figures, program_figures
+from .follow_up import follow_up_figures, follow_up_sheet
 from .forms import ExportForm, ReportForm
 from .models import ExportJob
 from .report_sheets import gain_columns, gain_rows, report_sheets
@@ -98,9 +99,10 @@ TOP_AGENCIES = 10
 @role_required("coordinator")
 def program_report(request):
     form = _report_form(request)
-    figures = None
+    figures = follow_up = None
     if form.is_valid():
         figures = cached_program_figures(request.user, **form.scope())
+        follow_up = follow_up_figures(request.user, **form.scope())
     all_agencies = request.GET.get("agencies") == "all"
     query = request.GET.copy()
     query.pop("agencies", None)
@@ -110,6 +112,7 @@ def program_report(request):
         {
             "form": form,
             "figures": figures,
+            "follow_up": follow_up,
             "chart_data": figures and figures.chart_data(),
             "query": query.urlencode(),
             "agencies_shown": (
@@ -141,6 +144,7 @@ def program_report_xlsx(request):
     # A download is computed afresh: a file carries no "as of" line.
     figures = program_figures(request.user, **scope)
     flt = _report_filter(scope)
+    follow_up = follow_up_figures(request.user, **scope)
     record_export(
         user=request.user,
         kind="report",
@@ -150,7 +154,7 @@ def program_report_xlsx(request):
         queued=False,
     )
     return xlsx_response(
-        lambda path: write_xlsx_sheets(path, report_sheets(figures)),
+        lambda path: write_xlsx_sheets(path, [*report_sheets(figures), follow_up_sheet(follow_up)]),
         export_filename(f"program-report-{start}-{end}", "xlsx"),
     )
 

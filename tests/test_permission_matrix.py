@@ -22,6 +22,7 @@ from audit.models import AuditEntry
 from credentials.models import CredentialShare
 from invites.models import CalendarFeed
 from registrations.models import PrerequisiteWaiver, Registration, SeatReservation
+from surveys.models import QuestionnaireVersion, SurveyResponse
 from tests.security.urltable import KWARGS, site_url_names
 from tests.security.world import ROLES, build_world
 from tests.signin import sign_in
@@ -173,7 +174,6 @@ EXPECTATIONS: dict[str, Expect] = {
     "attendance:close": P(STAFF_OF_WORKSHOP),
     "attendance:reopen": P(COORDINATORS_OF_REGION),
     "attendance:settings": P(STAFF_OF_WORKSHOP),
-    "attendance:feedback_results": E(STAFF_OF_WORKSHOP),
     # A workshop's test results and its scores: its trainers, its region's coordinators.
     "assessment_results:results": E(STAFF_OF_WORKSHOP),
     "assessment_results:scores_csv": E(STAFF_OF_WORKSHOP),
@@ -184,7 +184,6 @@ EXPECTATIONS: dict[str, Expect] = {
     "attendance:checkin": E(OFFICERS),
     "attendance:training_record": E(OFFICERS),
     "attendance:certificate_pdf": E({"officer_a"}),
-    "attendance:feedback": E({"officer_a"}),
     # assessments: officer A's own tests and attempts (the open workshop's pre-test, her sent
     # post-test of the closed workshop); the workshop's staff see its tests page, the region's
     # coordinators set them up.
@@ -237,6 +236,15 @@ EXPECTATIONS: dict[str, Expect] = {
     "reports:program": E(COORDINATORS),
     "reports:program_xlsx": E(COORDINATORS),
     "reports:program_gain_csv": E(COORDINATORS),
+    # surveys: coordinators edit the tracks' questionnaires, program administrators also the
+    # program-wide ones (the world's is program-wide); officers answer their own.
+    "surveys:questionnaires": E(COORDINATORS),
+    "surveys:questionnaire_create": E(COORDINATORS),
+    "surveys:questionnaire_edit": E({"admin"}),
+    "surveys:questionnaire_version": E({"admin"}),
+    "surveys:feedback_results": E(STAFF_OF_WORKSHOP),
+    "surveys:feedback": E({"officer_a"}),
+    "surveys:follow_up": E({"officer_a"}),
 }
 
 
@@ -284,6 +292,8 @@ def _fingerprint() -> str:
         list(Attempt.objects.order_by("pk").values_list("pk", "submitted_at", "score")),
         list(AttemptAnswer.objects.order_by("pk").values_list("pk", "response")),
         AuditEntry.objects.count(),
+        list(QuestionnaireVersion.objects.order_by("pk").values_list("pk", "questionnaire_id")),
+        list(SurveyResponse.objects.order_by("pk").values_list("pk", "answers")),
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 

@@ -59,6 +59,8 @@ NOT_LINKED = {
     "credentials:status_list": "named in every credential's status entry",
     "assessments:attempt": "opened by the test page's start button (a POST) or its link to "
     "an attempt in progress",
+    # Linked from the officer's dashboard once the survey is sent (tests/surveys/test_views.py).
+    "surveys:follow_up": "the follow-up survey's mail and, once sent, the dashboard",
 }
 
 

@@ -63,4 +63,14 @@ app.conf.beat_schedule = {
         "task": "privacy.tasks.purge_unconfirmed_accounts_task",
         "schedule": crontab(minute=40, hour=3),
     },
+    # The feedback reminder to attendees of workshops closed and over, once each.
+    "surveys-feedback-reminders": {
+        "task": "surveys.tasks.send_feedback_reminders",
+        "schedule": crontab(minute=15),
+    },
+    # Follow-up surveys come due a questionnaire's days after the workshop, once per officer.
+    "surveys-follow-up-surveys": {
+        "task": "surveys.tasks.send_follow_up_surveys",
+        "schedule": crontab(minute=50, hour=7),
+    },
 }

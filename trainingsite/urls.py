@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("outbox.urls")),
     path("", include("privacy.urls")),
     path("", include("inbox.urls")),
+    path("", include("surveys.urls")),
 ]

@@ -1,20 +1,17 @@
-"""Officer pages: self check-in, training record, certificate download, feedback."""
+"""Officer pages: self check-in, training record, certificate download."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.db.models import prefetch_related_objects
 from django.http import HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from attendance import services
-from attendance.forms import CheckInForm, FeedbackForm
-from attendance.models import Certificate, Feedback
+from attendance.forms import CheckInForm
+from attendance.models import Certificate
 from attendance.pdf import certificate_language, render_certificate_pdf, site_language
 from attendance.reports import training_record as build_training_record
-from attendance.services.feedback import feedback_open_for
-from registrations.models import Registration
 from trainingsite.errors import ServiceError
 from trainingsite.roles import role_required
 
@@ -74,40 +71,3 @@ def certificate_pdf(request, pk: int):
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-def feedback(request, pk: int):
-    registration = get_object_or_404(
-        Registration.objects.of_officer(request.user).select_related("workshop", "completion"),
-        pk=pk,
-    )
-    if Feedback.objects.filter(registration=registration).exists():
-        messages.info(request, _("You have already sent feedback for this workshop. Thank you!"))
-        return redirect("attendance:training_record")
-    if not feedback_open_for(registration):
-        messages.info(request, _("Feedback opens for attendees once the workshop is closed."))
-        return redirect("attendance:training_record")
-    modules = list(registration.workshop.workshop_modules.select_related("revision"))
-    form = FeedbackForm(request.POST or None, workshop_modules=modules)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.submit_feedback(
-                registration_id=registration.pk,
-                officer=request.user,
-                overall=form.cleaned_data["overall"],
-                trainer_rating=form.cleaned_data["trainer_rating"],
-                module_ratings=form.module_ratings(),
-                comments=form.cleaned_data["comments"],
-            )
-        except ServiceError as err:
-            form.add_error(None, err.message)
-        else:
-            messages.success(request, _("Thank you for your feedback."))
-            return redirect("attendance:training_record")
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request,
-        "attendance/feedback_form.html",
-        {"form": form, "registration": registration, "workshop": registration.workshop},
-        status=status,
-    )

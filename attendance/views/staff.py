@@ -25,7 +25,6 @@ from attendance.forms import AttendanceSettingsForm, ReopenForm, WalkInForm
 from attendance.models import AttendanceChange, AttendanceMark, ClosureEvent, WorkshopClosure
 from attendance.models.certificates import percent_display
 from attendance.models.marks import ATTENDED_STATUSES, AttendanceStatus
-from attendance.reports import feedback_summary
 from attendance.services.checkin import checkin_window
 from attendance.services.marking import roster_ids
 from registrations.models import Registration
@@ -395,14 +394,4 @@ def checkin_code(request, pk: int):
             "closes": closes,
             "is_open": opens <= now <= closes,
         },
-    )
-
-
-@role_required(*STAFF)
-def feedback_results(request, pk: int):
-    workshop = get_object_or_404(workshops_run_by(request.user), pk=pk)
-    return render(
-        request,
-        "attendance/feedback_results.html",
-        {"workshop": workshop, "summary": feedback_summary(workshop)},
     )

@@ -91,7 +91,7 @@ def test_nothing_is_shown_with_four_answers(attendees, past_workshop, client_for
     assert summary.overall_avg is None and summary.comments == []
     body = (
         client_for(trainer)
-        .get(reverse("attendance:feedback_results", args=[past_workshop.pk]))
+        .get(reverse("surveys:feedback_results", args=[past_workshop.pk]))
         .content.decode()
     )
     assert "secret remark" not in body
@@ -106,7 +106,7 @@ def test_aggregates_are_shown_from_five_answers(attendees, past_workshop, client
     assert [m[1] for m in summary.modules] == [5.0, 5.0]
     body = (
         client_for(coordinator)
-        .get(reverse("attendance:feedback_results", args=[past_workshop.pk]))
+        .get(reverse("surveys:feedback_results", args=[past_workshop.pk]))
         .content.decode()
     )
     assert "3.0 / 5" in body
@@ -116,14 +116,14 @@ def test_aggregates_are_shown_from_five_answers(attendees, past_workshop, client
 
 
 def test_feedback_results_for_outsiders(client_for, attendees, past_workshop, other_trainer):
-    url = reverse("attendance:feedback_results", args=[past_workshop.pk])
+    url = reverse("surveys:feedback_results", args=[past_workshop.pk])
     assert client_for(attendees[0].officer).get(url).status_code == 403
     assert client_for(other_trainer).get(url).status_code == 404
 
 
 def test_feedback_form_submit_and_second_visit(client_for, attendees, past_workshop):
     reg = attendees[0]
-    url = reverse("attendance:feedback", args=[reg.pk])
+    url = reverse("surveys:feedback", args=[reg.pk])
     client = client_for(reg.officer)
     assert client.get(url).status_code == 200
     data = {"overall": "4", "trainer_rating": "5", "comments": "Good"}
@@ -135,10 +135,10 @@ def test_feedback_form_submit_and_second_visit(client_for, attendees, past_works
 
 
 def test_feedback_form_invalid_is_400(client_for, attendees):
-    url = reverse("attendance:feedback", args=[attendees[0].pk])
+    url = reverse("surveys:feedback", args=[attendees[0].pk])
     assert client_for(attendees[0].officer).post(url, {"overall": "9"}).status_code == 400
 
 
 def test_other_officer_gets_404_on_feedback_form(client_for, attendees):
-    url = reverse("attendance:feedback", args=[attendees[0].pk])
+    url = reverse("surveys:feedback", args=[attendees[0].pk])
     assert client_for(attendees[1].officer).get(url).status_code == 404

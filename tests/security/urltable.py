@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from surveys.models import Questionnaire, QuestionnaireVersion
+
 # Third-party URL trees whose access rules are the library's own (allauth's login, sign-up,
 # password reset and MFA pages are public or self-only by design; Django's admin has its own
 # staff check). Listed explicitly: anything else that appears in the resolver must be declared
@@ -131,7 +133,6 @@ KWARGS = {
     "attendance:close": pk("past_workshop"),
     "attendance:reopen": pk("past_workshop"),
     "attendance:settings": pk("workshop"),
-    "attendance:feedback_results": pk("past_workshop"),
     "assessment_results:results": pk("past_workshop"),
     "assessment_results:scores_csv": pk("past_workshop"),
     "attendance:session": pk("session"),
@@ -140,7 +141,6 @@ KWARGS = {
     "attendance:checkin": lambda w: {},
     "attendance:training_record": lambda w: {},
     "attendance:certificate_pdf": pk("certificate"),
-    "attendance:feedback": pk("past_registration"),
     "audit:log": lambda w: {},
     "audit:export": lambda w: {},
     "inbox:index": lambda w: {},
@@ -181,4 +181,26 @@ KWARGS = {
     "credentials:verify_json": lambda w: {"number": w.certificate.number},
     "credentials:verify_shared": lambda w: {"token": w.share.token},
     "credentials:verify_file": lambda w: {},
+    "surveys:questionnaires": lambda w: {},
+    "surveys:questionnaire_create": lambda w: {},
+    "surveys:questionnaire_edit": pk("questionnaire"),
+    "surveys:questionnaire_version": lambda w: {"pk": w.questionnaire.pk, "number": 1},
+    "surveys:feedback_results": pk("past_workshop"),
+    "surveys:feedback": pk("past_registration"),
+    "surveys:follow_up": lambda w: {"pk": _follow_up_due(w).pk},
 }
+
+
+def _follow_up_due(w):
+    """Officer A's closed workshop, with a program-wide follow-up survey already due."""
+    questionnaire, _created = Questionnaire.objects.get_or_create(
+        kind=Questionnaire.Kind.FOLLOW_UP, track=None, defaults={"follow_up_days": 1}
+    )
+    if questionnaire.current_version is None:
+        questionnaire.current_version = QuestionnaireVersion.objects.create(
+            questionnaire=questionnaire,
+            number=1,
+            questions=[{"key": "q1", "kind": "rating", "text": "Useful?", "required": True}],
+        )
+        questionnaire.save(update_fields=["current_version"])
+    return w.past_registration

@@ -15,6 +15,7 @@ DEMO_MODULES = [
     "assessments.demo_results",
     "attendance.demo",
     "credentials.demo",
+    "surveys.demo",
 ]
 
 
