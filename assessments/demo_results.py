@@ -2,9 +2,10 @@
 for their confirmed officers (demo learners added where a workshop has too few), so the
 program report's knowledge gain and each workshop's results page show real figures.
 
-Idempotent: learners are keyed by e-mail, tests by (workshop, kind), and an officer who
-already has an attempt at a test gets none more. Answers are drawn from a generator seeded by
-the registration and the question, so every run makes the same ones.
+Idempotent: learners are keyed by e-mail, tests by (workshop, kind), an officer who already
+has an attempt at a test gets none more, and a workshop already given results is left alone.
+Answers are drawn from a generator seeded by the registration and the question, so every run
+makes the same ones.
 """
 
 from __future__ import annotations
@@ -126,6 +127,16 @@ def seed() -> list:
         )
         starts, ends = workshop.starts_at, workshop.ends_at
         if not questions or starts is None or ends is None:
+            continue
+        # Seeded by an earlier run: officers a later demo adds to the workshop (feedback
+        # answers) get no results, so a second run changes nothing.
+        seeded = (
+            Attempt.objects.filter(test__workshop=workshop, test__kind=WorkshopTest.Kind.POST)
+            .values("registration")
+            .distinct()
+            .count()
+        )
+        if seeded >= wanted:
             continue
         confirmed = list(
             Registration.objects.filter(workshop=workshop, state=Registration.State.CONFIRMED)
