@@ -5,11 +5,14 @@ import io
 
 import openpyxl
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from surveys.models import Questionnaire, SurveyInvitation, SurveyResponse
 
-from .factories import make_questionnaire
+from .factories import QUESTIONS, make_questionnaire, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -88,3 +91,37 @@ def test_other_regions_coordinator_sees_none(
     _answered(attendees, [(5, "Right")] * 5)
     figures = client_for(other_coordinator).get(REPORT, _period(past_workshop)).context["follow_up"]
     assert (figures.sent, figures.answered, figures.versions) == (0, 0, [])
+
+
+def test_report_queries_do_not_grow_with_follow_up_answers_and_versions(
+    client_for, coordinator, attendees, past_workshop, settings
+):
+    """The report runs 21 queries without follow-up answers (tests/reports); answers add two
+    (the answers, their versions), however many answers and versions there are."""
+    settings.FEEDBACK_MIN_ANSWERS = 2
+    questionnaire = make_questionnaire(Questionnaire.Kind.FOLLOW_UP)
+    client = client_for(coordinator)
+
+    def answer(registrations, version):
+        for registration in registrations:
+            SurveyInvitation.objects.create(registration=registration, kind="follow_up")
+            SurveyResponse.objects.create(
+                registration=registration,
+                kind="follow_up",
+                version=version,
+                answers={"q1": 4, "q2": "Right"},
+            )
+
+    def count() -> int:
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(REPORT, _period(past_workshop))
+        assert response.status_code == 200
+        return len(queries)
+
+    answer(attendees[:2], questionnaire.current_version)
+    few = count()
+    answer(attendees[2:], publish(questionnaire, QUESTIONS))
+    many = count()
+    assert len(attendees) > 3
+    assert few == many <= 23
