@@ -90,13 +90,14 @@ def questionnaires(request):
 def questionnaire_create(request):
     program_wide = may_edit_program_wide(request.user)
     tracks = editable_tracks(request.user)
+    posted = request.POST if request.method == "POST" else None
     settings_form = SettingsForm(
-        request.POST or None,
+        posted,
         tracks=tracks,
         program_wide=program_wide,
         initial={"kind": request.GET.get("kind", Questionnaire.Kind.FEEDBACK)},
     )
-    days_form = FollowUpDaysForm(request.POST or None)
+    days_form = FollowUpDaysForm(posted)
     problems: list[str] = []
     if request.method == "POST":
         rows = rows_from_post(request.POST)
@@ -147,7 +148,8 @@ def questionnaire_edit(request, pk: int):
     questionnaire = get_object_or_404(editable_questionnaires(request.user), pk=pk)
     is_follow_up = questionnaire.kind == Questionnaire.Kind.FOLLOW_UP
     days_form = FollowUpDaysForm(
-        request.POST or None, initial={"follow_up_days": questionnaire.follow_up_days}
+        request.POST if request.method == "POST" else None,
+        initial={"follow_up_days": questionnaire.follow_up_days},
     )
     versions = list(
         questionnaire.versions.select_related("published_by")

@@ -96,8 +96,8 @@ def test_other_regions_coordinator_sees_none(
 def test_report_queries_do_not_grow_with_follow_up_answers_and_versions(
     client_for, coordinator, attendees, past_workshop, settings
 ):
-    """The report runs 21 queries without follow-up answers (tests/reports); answers add two
-    (the answers, their versions), however many answers and versions there are."""
+    """The report runs 22 queries without follow-up answers (tests/reports); answers add one
+    (their versions), however many answers and versions there are."""
     settings.FEEDBACK_MIN_ANSWERS = 2
     questionnaire = make_questionnaire(Questionnaire.Kind.FOLLOW_UP)
     client = client_for(coordinator)

@@ -147,7 +147,7 @@ def _question_form_page(request, form, module, question=None):
 @role_required(*STAFF)
 def question_create(request, pk: int):
     module = get_object_or_404(Module.objects.editable_by(request.user), pk=pk)
-    form = QuestionForm(request.POST or None, module=module)
+    form = QuestionForm(request.POST if request.method == "POST" else None, module=module)
     if request.method == "POST" and form.is_valid():
         try:
             services.create_question(module_id=module.pk, by=request.user, **form.service_kwargs())
@@ -163,7 +163,9 @@ def question_create(request, pk: int):
 def question_edit(request, pk: int):
     question = get_object_or_404(_editable_questions(request.user).select_related("module"), pk=pk)
     module = question.module
-    form = QuestionForm(request.POST or None, module=module, question=question)
+    form = QuestionForm(
+        request.POST if request.method == "POST" else None, module=module, question=question
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.update_question(
