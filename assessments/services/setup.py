@@ -130,8 +130,7 @@ def remove_test(*, test_id: int, by) -> None:
     if test is None:
         raise TestSetupError(_("Only the coordinators of the workshop's region set up its tests."))
     _locked_workshop(test.workshop_id, by)
-    # An attempt being inserted holds a key-share lock on the test row: this waits for it, and
-    # then sees it.
+    # An attempt being started holds a lock on the test row: this waits for it, then sees it.
     WorkshopTest.objects.select_for_update().filter(pk=test.pk).first()
     if Attempt.objects.filter(test=test).exists():
         raise TestSetupError(

@@ -82,7 +82,14 @@ def start_attempt(*, test_id: int, officer, at: dt.datetime | None = None) -> At
     """Start the officer's next attempt, or return the one in progress (a second tab, a
     double click). Draws the questions and freezes their options' order."""
     now = at or timezone.now()
-    test = WorkshopTest.objects.select_related("workshop").filter(pk=test_id).first()
+    # Locked against its removal by a coordinator at the same instant: one of the two waits,
+    # then either finds no test or sees this attempt.
+    test = (
+        WorkshopTest.objects.select_related("workshop")
+        .select_for_update(no_key=True, of=("self",))
+        .filter(pk=test_id)
+        .first()
+    )
     if test is None:
         raise TakingError(_("This test is no longer offered."))
     registration = _registration_for(test, officer, lock=True)

@@ -118,3 +118,45 @@ def test_an_answer_saved_while_the_attempt_is_sent_is_refused(officer):
     assert "was sent" in two["error"]
     single.refresh_from_db()
     assert single.response is None and single.correct is False
+
+
+def test_a_test_removed_while_an_officer_starts_it_stays_with_the_attempt(
+    officer, coordinator, region
+):
+    """The officer's start holds the test row: the coordinator's removal waits, then sees the
+    attempt and is refused (never a foreign-key error, never an attempt deleted)."""
+    workshop = upcoming_workshop(region=region)
+    confirmed(workshop, officer)
+    test = make_test(workshop)
+
+    def start():
+        return services.start_attempt(test_id=test.pk, officer=officer)
+
+    def remove():
+        return services.remove_test(test_id=test.pk, by=coordinator)
+
+    waited, one, two = _second_waits_for_first(start, remove)
+
+    assert waited
+    assert "result" in one
+    assert "already taken" in two["error"]
+    assert Attempt.objects.filter(test=test).count() == 1
+
+
+def test_an_officer_starting_a_test_being_removed_is_told_it_is_gone(officer, coordinator, region):
+    workshop = upcoming_workshop(region=region)
+    confirmed(workshop, officer)
+    test = make_test(workshop)
+
+    def remove():
+        return services.remove_test(test_id=test.pk, by=coordinator)
+
+    def start():
+        return services.start_attempt(test_id=test.pk, officer=officer)
+
+    waited, one, two = _second_waits_for_first(remove, start)
+
+    assert waited
+    assert "error" not in one
+    assert two["error"] == "This test is no longer offered."
+    assert not Attempt.objects.exists()
