@@ -16,10 +16,13 @@ from assessments.selectors import OfficerTest, officer_tests
 from assessments.services import AnswerErrors
 from assessments.windows import test_window
 from trainingsite.errors import ServiceError
+from trainingsite.ids import out_of_range
 from trainingsite.roles import role_required
 
 
 def _officer_test(user, pk: int) -> OfficerTest:
+    if out_of_range(pk):
+        raise Http404
     rows = officer_tests(user, test_ids=[pk])
     if not rows:
         raise Http404
