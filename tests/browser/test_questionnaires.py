@@ -37,7 +37,9 @@ def test_coordinator_adds_a_choice_question_to_a_track_questionnaire(site, new_p
     )
     page = new_page(viewport=DESKTOP)
     login(page, site, coordinator, PASSWORD)
-    page.get_by_role("link", name="Questionnaires").first.click()
+    page.get_by_role("button", name="Reports").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Questionnaires").click()
     shoot(page, FLOW, "01-questionnaires")
     with page.expect_navigation():
         page.get_by_role("link", name="Workshop feedback").click()
