@@ -1,15 +1,12 @@
 """Two tabs starting a test at once make one attempt; two submits at once send it once. The
 second waits for the first's row lock (PostgreSQL shows it waiting: no timing guess)."""
 
-import threading
-import time
-
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection
 
 from assessments import services
 from assessments.models import Attempt, AttemptAnswer
-from trainingsite.errors import ServiceError
+from tests.locks import second_waits_for_first
 
 from .factories import confirmed, make_test, upcoming_workshop
 
@@ -17,56 +14,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
 ]
-
-
-def _outcome(action, into: dict) -> None:
-    try:
-        into["result"] = action()
-    except ServiceError as err:
-        into["error"] = err.message
-
-
-def _waiting_for_a_lock() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT EXISTS (SELECT 1 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-            "WHERE NOT l.granted AND a.datname = current_database())"
-        )
-        return cursor.fetchone()[0]
-
-
-def _second_waits_for_first(first, second):
-    holding, let_go, one, two = threading.Event(), threading.Event(), {}, {}
-
-    def run_first():
-        try:
-            with transaction.atomic():
-                _outcome(first, one)
-                holding.set()
-                assert let_go.wait(timeout=60)
-        finally:
-            holding.set()
-            connections.close_all()
-
-    def run_second():
-        try:
-            _outcome(second, two)
-        finally:
-            connections.close_all()
-
-    t1 = threading.Thread(target=run_first)
-    t1.start()
-    assert holding.wait(timeout=60)
-    t2 = threading.Thread(target=run_second)
-    t2.start()
-    deadline, waited = time.monotonic() + 60, False
-    while t2.is_alive() and not waited and time.monotonic() < deadline:
-        waited = _waiting_for_a_lock()
-        time.sleep(0.01)
-    let_go.set()
-    t1.join(timeout=60)
-    t2.join(timeout=60)
-    return waited, one, two
 
 
 def test_two_tabs_starting_at_once_make_one_attempt(officer):
@@ -77,7 +24,7 @@ def test_two_tabs_starting_at_once_make_one_attempt(officer):
     def start():
         return services.start_attempt(test_id=test.pk, officer=officer)
 
-    waited, one, two = _second_waits_for_first(start, start)
+    waited, one, two = second_waits_for_first(start, start)
     assert waited
     assert one["result"].pk == two["result"].pk
     assert Attempt.objects.count() == 1
@@ -95,7 +42,7 @@ def test_two_submits_at_once_send_once(officer):
     def submit():
         return services.submit_attempt(attempt_id=attempt.pk, officer=officer)
 
-    waited, one, two = _second_waits_for_first(submit, submit)
+    waited, one, two = second_waits_for_first(submit, submit)
     assert waited
     assert one["result"].submitted_at == two["result"].submitted_at
     attempt.refresh_from_db()
@@ -108,7 +55,7 @@ def test_an_answer_saved_while_the_attempt_is_sent_is_refused(officer):
     test = make_test(workshop)
     attempt = services.start_attempt(test_id=test.pk, officer=officer)
     single = attempt.answers.get(question__kind="single")
-    waited, one, two = _second_waits_for_first(
+    waited, one, two = second_waits_for_first(
         lambda: services.submit_attempt(attempt_id=attempt.pk, officer=officer),
         lambda: services.save_answer(
             attempt_id=attempt.pk, officer=officer, answer_id=single.pk, raw="0"
@@ -135,7 +82,7 @@ def test_a_test_removed_while_an_officer_starts_it_stays_with_the_attempt(
     def remove():
         return services.remove_test(test_id=test.pk, by=coordinator)
 
-    waited, one, two = _second_waits_for_first(start, remove)
+    waited, one, two = second_waits_for_first(start, remove)
 
     assert waited
     assert "result" in one
@@ -154,7 +101,7 @@ def test_an_officer_starting_a_test_being_removed_is_told_it_is_gone(officer, co
     def start():
         return services.start_attempt(test_id=test.pk, officer=officer)
 
-    waited, one, two = _second_waits_for_first(remove, start)
+    waited, one, two = second_waits_for_first(remove, start)
 
     assert waited
     assert "error" not in one

@@ -14,6 +14,7 @@ from registrations.models import Registration
 from registrations.services import locking
 from registrations.services.seats import lock_workshop
 from tests.factories import OfficerFactory, WorkshopFactory
+from tests.locks import waiting_for_a_lock
 from trainingsite.errors import ServiceError
 from workshops.models import Workshop
 
@@ -162,16 +163,6 @@ def _hold_open(action, holding, let_go, outcome):
         connections.close_all()
 
 
-def _waiting_for_a_lock() -> bool:
-    """Whether a connection to this test database waits for a lock (row or advisory)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT EXISTS (SELECT 1 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-            "WHERE NOT l.granted AND a.datname = current_database())"
-        )
-        return cursor.fetchone()[0]
-
-
 def _waits_for(first, second):
     """Start `first` and hold its transaction open, then run `second` in another thread.
     Returns (whether `second` waited for a lock while `first` was open, first's and second's
@@ -193,7 +184,7 @@ def _waits_for(first, second):
     deadline = time.monotonic() + 60
     waited = False
     while t2.is_alive() and not waited and time.monotonic() < deadline:
-        waited = _waiting_for_a_lock()
+        waited = waiting_for_a_lock()
         time.sleep(0.01)
     let_go.set()
     t1.join(timeout=60)
@@ -420,7 +411,7 @@ def test_suspending_an_officer_while_the_waitlist_promotes_them_does_not_deadloc
                 lock_workshop(workshop.pk)
                 locked.set()
                 deadline = time.monotonic() + 60
-                while not _waiting_for_a_lock() and time.monotonic() < deadline:
+                while not waiting_for_a_lock() and time.monotonic() < deadline:
                     time.sleep(0.01)
                 _outcome(
                     lambda: services.cancel_registration(
