@@ -163,7 +163,7 @@ class QuestionForm(forms.Form):
             } - self.relevant(kind)
             for name in other_kinds:
                 # A stray value in a hidden field of another kind must not block saving.
-                self._errors.pop(name, None)
+                self.errors.pop(name, None)
                 cleaned.pop(name, None)
         return cleaned
 
