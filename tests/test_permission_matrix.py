@@ -15,6 +15,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from api.models import ApiToken
 from assessments.models import Attempt, AttemptAnswer, WorkshopTest
 from attendance.models import AttendanceMark, Certificate, WorkshopClosure
 from attendees.models import Agency, AgencyDomain, AgencyRequest, User
@@ -71,6 +72,10 @@ EXPECTATIONS: dict[str, Expect] = {
     "reconfirm_request": P(VERIFIED | NOT_VETTED, before_vetting=True),
     "reconfirm": E(set(), before_vetting=True),  # a bogus token: 400 for everyone signed in
     "profile": E(VERIFIED | NOT_VETTED, before_vetting=True),
+    # Personal API tokens: every vetted account, its own tokens only (the world's token is
+    # officer A's).
+    "api_tokens": E(VERIFIED),
+    "api_token_revoke": P({"officer_a"}),
     # Only staff without an authenticator use these (tests/security/test_two_factor_setup.py);
     # the world's staff are enrolled: the page sends everyone on to allauth's 2FA page (302),
     # sending is refused, a bogus link is a 400.
@@ -279,6 +284,7 @@ def _fingerprint() -> str:
         list(AgencyDomain.objects.order_by("pk").values_list("pk", "domain")),
         list(AgencyRequest.objects.order_by("pk").values_list("pk", "status", "kind", "value")),
         list(Workshop.objects.order_by("pk").values_list("pk", "status", "title")),
+        list(ApiToken.objects.order_by("pk").values_list("pk", "revoked_at")),
         list(Module.objects.order_by("pk").values_list("pk", "status")),
         list(Track.objects.order_by("pk").values_list("pk", "name")),
         list(Material.objects.order_by("pk").values_list("pk")),

@@ -76,6 +76,11 @@ INSTALLED_APPS = [
     "outbox",
     "privacy",
     "inbox",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -97,6 +102,7 @@ MIDDLEWARE = [
     "attendees.middleware.UserTimeZoneMiddleware",
     "attendees.middleware.StaffMFAMiddleware",
     "attendees.session_expiry.StaffSessionExpiryMiddleware",
+    "api.middleware.ApiConditionalGetMiddleware",
 ]
 
 ROOT_URLCONF = "trainingsite.urls"
@@ -460,3 +466,42 @@ CREDENTIAL_STATUS_LIST_SIZE = env.int("CREDENTIAL_STATUS_LIST_SIZE", default=131
 CREDENTIAL_STATUS_LIST_VALID_HOURS = env.int("CREDENTIAL_STATUS_LIST_VALID_HOURS", default=24)
 CREDENTIAL_STATUS_LIST_CACHE_SECONDS = env.int("CREDENTIAL_STATUS_LIST_CACHE_SECONDS", default=600)
 # --- end credentials ----------------------------------------------------------------------------
+
+# --- the REST API (api app) ---
+# Personal bearer tokens only (no session, so no CSRF); JSON only; everyone's answers scoped by
+# the same QuerySets as the pages. Rates: per token, and per address for requests without one.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.TokenAccess"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttling.TokenRateThrottle",
+        "rest_framework.throttling.AnonRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {"anon": env.str("API_ANON_RATE_LIMIT", default="30/minute")},
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.IdCursorPagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "trainingsite API",
+    "DESCRIPTION": (
+        "Read the program's workshops, modules, registrations, attendance, completions, "
+        "certificates and report figures as your role allows; register and cancel with a "
+        "read-and-write token. Authenticate with `Authorization: Bearer <token>` (create one "
+        "on your profile's API tokens page)."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1/",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+# Requests a token may make (DRF's rate syntax: "120/minute", "5000/day").
+API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="120/minute")
+# Longest life of a token, in days: officers' and focal points', and staff members'.
+API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
+API_STAFF_TOKEN_MAX_DAYS = env.int("API_STAFF_TOKEN_MAX_DAYS", default=90)
+API_TOKENS_PER_USER = env.int("API_TOKENS_PER_USER", default=10)

@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("privacy.urls")),
     path("", include("inbox.urls")),
     path("", include("surveys.urls")),
+    path("", include("api.urls")),
 ]

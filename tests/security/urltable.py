@@ -11,6 +11,9 @@ from surveys.models import Questionnaire, QuestionnaireVersion
 # staff check). Listed explicitly: anything else that appears in the resolver must be declared
 # in the matrix.
 THIRD_PARTY_PREFIXES = ("admin/", "accounts/")
+# The REST API answers bearer tokens, not sessions: its routes have their own matrix
+# (tests/api/test_api_matrix.py), which checks it declares every one of them.
+API_PREFIX = "api/v1/"
 
 
 def named_patterns(skip_prefixes: tuple[str, ...] = ()) -> dict[str, tuple[str, URLPattern]]:
@@ -35,7 +38,17 @@ def named_patterns(skip_prefixes: tuple[str, ...] = ()) -> dict[str, tuple[str, 
 
 def site_url_names() -> dict[str, str]:
     """`namespace:name` → route, for every pattern of the site outside the allow-list."""
-    return {name: route for name, (route, _p) in named_patterns(THIRD_PARTY_PREFIXES).items()}
+    skip = (*THIRD_PARTY_PREFIXES, API_PREFIX)
+    return {name: route for name, (route, _p) in named_patterns(skip).items()}
+
+
+def api_url_names() -> dict[str, str]:
+    """`namespace:name` → route, for every route of the REST API."""
+    return {
+        name: route
+        for name, (route, _p) in named_patterns().items()
+        if route.startswith(API_PREFIX)
+    }
 
 
 def pk(attr):
@@ -48,6 +61,8 @@ KWARGS = {
     "reconfirm_request": lambda w: {},
     "reconfirm": lambda w: {"token": "not-a-real-token"},
     "profile": lambda w: {},
+    "api_tokens": lambda w: {},
+    "api_token_revoke": lambda w: {"pk": w.api_token.pk},
     "two_factor_setup": lambda w: {},
     "two_factor_setup_send": lambda w: {},
     "two_factor_setup_link": lambda w: {"token": "not-a-real-token"},

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from api.services import create_token
 from assessments.models import Attempt, AttemptAnswer, WorkshopTest
 from attendance import services as attendance_services
 from attendance.models import Certificate
@@ -190,7 +191,11 @@ def build_world(request) -> World:
         value="new.agency-a.example.org",
         requested_by=users["focal_a"],
     )
+    api_token = create_token(
+        user=officer, name="HR system", access="read", days=30, second_factor_verified=False
+    ).token
     objects = {
+        "api_token": api_token,
         "region": region,
         "agency": agency,
         "other_agency": get("other_agency"),

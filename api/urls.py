@@ -1,0 +1,23 @@
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import SimpleRouter
+
+from .views import tokens
+from .views.workshops import WorkshopViewSet
+
+router = SimpleRouter()
+router.register("workshops", WorkshopViewSet, basename="workshop")
+
+urlpatterns = [
+    path("api/v1/", include((router.urls, "api"), namespace="api")),
+    # The contract and its reference page are public: they describe, they hold no data.
+    path("api/v1/schema/", login_not_required(SpectacularAPIView.as_view()), name="api_schema"),
+    path(
+        "api/v1/docs/",
+        login_not_required(SpectacularSwaggerSplitView.as_view(url_name="api_schema")),
+        name="api_docs",
+    ),
+    path("api-tokens/", tokens.api_tokens, name="api_tokens"),
+    path("api-tokens/<int:pk>/revoke/", tokens.api_token_revoke, name="api_token_revoke"),
+]
