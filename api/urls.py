@@ -9,6 +9,11 @@ from .views.workshops import WorkshopViewSet
 router = SimpleRouter()
 router.register("workshops", WorkshopViewSet, basename="workshop")
 
+# Officers' records: registrations, attendance, completions, certificates.
+
+# People and figures: modules, agencies' officers, report figures.
+
+
 urlpatterns = [
     path("api/v1/", include((router.urls, "api"), namespace="api")),
     # The contract and its reference page are public: they describe, they hold no data.

@@ -9,52 +9,17 @@ and changes nothing. Officer A's e-mail address appears only in answers to those
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-
 import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from tests.api import people, records
 from tests.api.conftest import token_for
+from tests.api.routes import EVERYONE, MAY_SEE_OFFICER_A, TOKEN_ROLES, L, Route
 from tests.security.urltable import api_url_names
 from tests.security.world import build_world
 
 pytestmark = pytest.mark.django_db
-
-TOKEN_ROLES = [
-    "officer_a",
-    "officer_b",
-    "focal_a",
-    "focal_b",
-    "trainer_assigned",
-    "trainer_other",
-    "coord_a",
-    "coord_b",
-    "admin",
-]
-EVERYONE = frozenset(TOKEN_ROLES)
-COORDINATORS_OF_REGION = frozenset({"coord_a", "admin"})
-STAFF_OF_WORKSHOP = COORDINATORS_OF_REGION | {"trainer_assigned"}
-MAY_SEE_OFFICER_A = frozenset({"officer_a", "focal_a"}) | STAFF_OF_WORKSHOP
-
-
-@dataclass(frozen=True)
-class Route:
-    kwargs: Callable = lambda w: {}
-    ok: frozenset = EVERYONE  # roles answered `ok_status`; the others 404 (403 for a write)
-    # (object of the world, roles whose list shows it) pairs, for list routes.
-    listed: tuple = ()
-    method: str = "get"
-    body: Callable = lambda w: {}
-    ok_status: int = 200
-    denied: tuple = (404,)
-    extra: dict = field(default_factory=dict)
-
-
-def L(*listed, **kw) -> Route:
-    return Route(listed=tuple(listed), **kw)
-
 
 ROUTES: dict[str, Route] = {
     "api:workshop-list": L(
@@ -63,6 +28,8 @@ ROUTES: dict[str, Route] = {
     ),
     "api:workshop-detail": Route(kwargs=lambda w: {"pk": w.workshop.pk}),
 }
+ROUTES.update(records.ROUTES)
+ROUTES.update(people.ROUTES)
 
 
 def client_of(world, role: str, access: str = "read") -> APIClient:
