@@ -46,7 +46,8 @@ class TokenForm(forms.Form):
         if is_staff_member(user):
             self.fields["code"].required = True
             self.fields["code"].help_text = _(
-                "Staff tokens reach officers' data: creating one takes a fresh code."
+                "Staff tokens reach officers' data: creating one takes a new code (not the one you "
+                "signed in with)."
             )
         else:
             del self.fields["code"]

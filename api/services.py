@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 
 from attendees.mfa import is_staff_member
 from audit.services import record_audit
+from outbox.services import queue_mail
 from trainingsite.errors import ServiceError
+from trainingsite.mail import build_templated_email
 
 from .models import ApiToken, hash_token, new_token
 
@@ -75,6 +77,15 @@ def create_token(
         access=access,
         days=days,
     )
+    # The owner hears of every new token: one made with a stolen session does not go unseen.
+    message = build_templated_email(
+        to=user.email,
+        template="api/email/token_created",
+        context={"user": user, "token": token},
+        language=user.language,
+        time_zone=user.time_zone or None,
+    )
+    queue_mail(message, kind="api_token", recipient=user)
     return NewToken(token=token, secret=secret)
 
 

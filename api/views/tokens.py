@@ -14,7 +14,7 @@ from ..services import TokenError, create_token, revoke_token
 
 
 def api_tokens(request):
-    form = TokenForm(request.POST or None, user=request.user)
+    form = TokenForm(request.POST if request.method == "POST" else None, user=request.user)
     created = None
     if request.method == "POST" and form.is_valid():
         try:

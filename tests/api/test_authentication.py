@@ -11,6 +11,7 @@ from api.models import ApiToken, hash_token
 from api.services import TokenError, create_token, revoke_token
 from audit.models import AuditEntry
 from tests.api.conftest import token_for
+from tests.commit import after_commit
 from tests.factories import OfficerFactory
 
 pytestmark = pytest.mark.django_db
@@ -170,3 +171,12 @@ def test_the_schema_and_reference_page_are_public(client):
     assert b"/api/v1/workshops/" in schema.content
     page = client.get(reverse("api_docs"))
     assert page.status_code == 200
+
+
+def test_the_owner_is_mailed_about_a_new_token_without_its_secret(officer, mailoutbox):
+    with after_commit():
+        secret = token_for(officer)
+    sent = [m for m in mailoutbox if m.to == [officer.email]]
+    assert len(sent) == 1
+    assert "API token" in sent[0].subject
+    assert secret not in sent[0].body and secret[:16] in sent[0].body

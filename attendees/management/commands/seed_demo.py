@@ -16,6 +16,7 @@ DEMO_MODULES = [
     "attendance.demo",
     "credentials.demo",
     "surveys.demo",
+    "api.demo",
 ]
 
 
