@@ -20,7 +20,11 @@ urlpatterns = [
     path("api/v1/schema/", login_not_required(SpectacularAPIView.as_view()), name="api_schema"),
     path(
         "api/v1/docs/",
-        login_not_required(SpectacularSwaggerSplitView.as_view(url_name="api_schema")),
+        login_not_required(
+            SpectacularSwaggerSplitView.as_view(
+                url_name="api_schema", template_name="api/swagger_ui.html"
+            )
+        ),
         name="api_docs",
     ),
     path("api-tokens/", tokens.api_tokens, name="api_tokens"),

@@ -485,7 +485,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "trainingsite API",
+    "TITLE": f"{PROGRAM_NAME} API",
     "DESCRIPTION": (
         "Read the program's workshops, modules, registrations, attendance, completions, "
         "certificates and report figures as your role allows; register and cancel with a "
