@@ -12,10 +12,13 @@ from ..forms import TokenForm
 from ..models import ApiToken
 from ..services import TokenError, create_token, revoke_token
 
+# The new token's secret, kept in the session only until the page after the redirect shows it.
+SHOWN_ONCE_KEY = "api_token_created"
+
 
 def api_tokens(request):
     form = TokenForm(request.POST if request.method == "POST" else None, user=request.user)
-    created = None
+    created = request.session.pop(SHOWN_ONCE_KEY, None) if request.method == "GET" else None
     if request.method == "POST" and form.is_valid():
         try:
             created = create_token(
@@ -28,7 +31,8 @@ def api_tokens(request):
         except TokenError as err:
             form.add_error(None, err.message)
         else:
-            form = TokenForm(user=request.user)
+            request.session[SHOWN_ONCE_KEY] = {"name": created.token.name, "secret": created.secret}
+            return redirect("api_tokens")
     tokens = ApiToken.objects.of_user(request.user).filter(revoked_at=None)
     return render(
         request,
