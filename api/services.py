@@ -90,8 +90,9 @@ def create_token(
 
 
 @transaction.atomic
-def revoke_token(*, token_id: int, user) -> ApiToken:
-    """Revoke one of `user`'s own tokens; requests with it fail from now on."""
+def revoke_token(*, token_id: int, user, by=None) -> ApiToken:
+    """Revoke one of `user`'s tokens (by them, or `by` an administrator); requests with it fail
+    from now on."""
     token = ApiToken.objects.of_user(user).select_for_update().filter(pk=token_id).first()
     if token is None:
         raise TokenError(_("This token does not exist."))
@@ -99,7 +100,7 @@ def revoke_token(*, token_id: int, user) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         record_audit(
-            actor=user,
+            actor=by or user,
             action="api.token_revoked",
             summary=f"API token {token.label} revoked",
             target=token,

@@ -477,9 +477,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_THROTTLE_CLASSES": [
         "api.throttling.TokenRateThrottle",
-        "rest_framework.throttling.AnonRateThrottle",
+        "api.throttling.AddressRateThrottle",
     ],
-    "DEFAULT_THROTTLE_RATES": {"anon": env.str("API_ANON_RATE_LIMIT", default="30/minute")},
     "DEFAULT_PAGINATION_CLASS": "api.pagination.IdCursorPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -501,6 +500,7 @@ SPECTACULAR_SETTINGS = {
 }
 # Requests a token may make (DRF's rate syntax: "120/minute", "5000/day").
 API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="120/minute")
+API_ANON_RATE_LIMIT = env.str("API_ANON_RATE_LIMIT", default="30/minute")
 # Longest life of a token, in days: officers' and focal points', and staff members'.
 API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
 API_STAFF_TOKEN_MAX_DAYS = env.int("API_STAFF_TOKEN_MAX_DAYS", default=90)

@@ -12,7 +12,8 @@ from api.services import TokenError, create_token, revoke_token
 from audit.models import AuditEntry
 from tests.api.conftest import token_for
 from tests.commit import after_commit
-from tests.factories import OfficerFactory
+from tests.factories import OfficerFactory, StaffFactory
+from tests.signin import sign_in
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/workshops/"
@@ -180,3 +181,25 @@ def test_the_owner_is_mailed_about_a_new_token_without_its_secret(officer, mailo
     assert len(sent) == 1
     assert "API token" in sent[0].subject
     assert secret not in sent[0].body and secret[:16] in sent[0].body
+
+
+def test_calls_without_a_token_are_rate_limited_per_address(client, settings):
+    settings.API_ANON_RATE_LIMIT = "2/minute"
+    url = reverse("api_schema")
+    codes = [client.get(url).status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+    assert client.get(url, REMOTE_ADDR="203.0.113.9").status_code == 200
+
+
+def test_an_administrator_revokes_a_leaked_token_in_the_admin(officer, client):
+    superuser_client = sign_in(client, StaffFactory(is_staff=True, is_superuser=True))
+    secret = token_for(officer)
+    token = ApiToken.objects.get(user=officer)
+    response = superuser_client.post(
+        reverse("admin:api_apitoken_changelist"),
+        {"action": "revoke", "_selected_action": [token.pk]},
+    )
+    assert response.status_code == 302
+    assert bearer(secret).get(URL).status_code == 401
+    entry = AuditEntry.objects.get(action="api.token_revoked")
+    assert entry.actor != officer
