@@ -15,8 +15,7 @@ from attendance.hours import credited_hours, training_minutes_of
 from attendance.models import AttendanceMark, Certificate, Completion
 from registrations.models import Registration
 
-# Ids are 64-bit: a bigger number is refused as invalid before any query.
-MAX_ID = 2**63 - 1
+from ..filtersets import MAX_ID
 
 
 class PersonSerializer(serializers.Serializer):
@@ -78,6 +77,14 @@ class RegisterSerializer(serializers.Serializer):
 
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField(help_text="Why, in the token owner's language.")
+
+
+class RegisterErrorSerializer(serializers.Serializer):
+    """A refusal (`detail`), or what is wrong with the body (by field)."""
+
+    detail = serializers.CharField(required=False, help_text="Why the rules refuse it.")
+    workshop = serializers.ListField(child=serializers.CharField(), required=False)
+    non_field_errors = serializers.ListField(child=serializers.CharField(), required=False)
 
 
 class AttendanceMarkSerializer(serializers.ModelSerializer):

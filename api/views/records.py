@@ -4,14 +4,18 @@ its model's `visible_to` as the pages are."""
 
 from __future__ import annotations
 
-from django import forms
 from django.conf import settings
 from django.db import transaction
 from django.db.models import BooleanField, Case, Prefetch, Q, Value, When
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -28,31 +32,23 @@ from trainingsite.errors import ServiceError
 from trainingsite.roles import has_role
 from workshops.models import Workshop, WorkshopModule
 
-from ..filtersets import PeriodFilterSet
+from ..filtersets import BooleanFilter, ChoiceFilter, IdFilter, PeriodFilterSet
 from ..serializers.records import (
-    MAX_ID,
     AttendanceMarkSerializer,
     CertificateSerializer,
     CompletionSerializer,
     EnvelopedCredentialSerializer,
     ErrorSerializer,
+    RegisterErrorSerializer,
     RegisterSerializer,
     RegistrationSerializer,
 )
 from .base import ApiViewSet, ReadOnlyApiViewSet
 
 State = Registration.State
-
-
-class IdFilter(filters.NumberFilter):
-    """An id: a whole number a row can have (anything else is a 400, never a query)."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", MAX_ID)
-        super().__init__(*args, **kwargs)
+# Any id in the path reaches the view, which answers JSON (404 for one no row has); the
+# router's default stops at a dot, leaving "1.5" to the site's HTML 404 page.
+ANY_ID = "[^/]+"
 
 
 class RegistrationFilter(PeriodFilterSet):
@@ -63,7 +59,7 @@ class RegistrationFilter(PeriodFilterSet):
     track = filters.CharFilter(
         method="filter_track", help_text="A track's slug: workshops teaching one of its modules."
     )
-    state = filters.ChoiceFilter(choices=State.choices)
+    state = ChoiceFilter(choices=State.choices)
 
     class Meta:
         model = Registration
@@ -78,21 +74,40 @@ NOT_FOUND = OpenApiResponse(ErrorSerializer, description="Not one of yours (or n
 READ_ONLY = OpenApiResponse(
     ErrorSerializer, description="A read-only token, or an account that is not an officer's."
 )
+MALFORMED = OpenApiResponse(
+    RegisterErrorSerializer, description="A malformed body: what is wrong, by field."
+)
 REFUSED = OpenApiResponse(
     ErrorSerializer,
-    description="Refused by the registration rules (closed, full of requests, a clash, "
-    "already registered, a deadline passed…): `detail` says why.",
+    description="Refused by the registration rules as things stand (registration closed, "
+    "already registered, a clash, a deadline passed, the workshop busy…): `detail` says why.",
 )
+BAD_FILTER = OpenApiResponse(
+    OpenApiTypes.OBJECT, description="A filter's value is not valid: its name → messages."
+)
+BAD_CURSOR = OpenApiResponse(ErrorSerializer, description="The cursor is not one of ours.")
 
 
-@extend_schema_view(
-    list=extend_schema(summary="Registrations you may see"),
-    retrieve=extend_schema(summary="One registration", responses={200: RegistrationSerializer}),
-)
+def read_schema(serializer, noun: str, plural: str) -> dict:
+    """The list and detail operations' documentation, with their error answers."""
+    return {
+        "list": extend_schema(
+            summary=f"{plural} you may see",
+            responses={200: serializer(many=True), 400: BAD_FILTER, 404: BAD_CURSOR},
+        ),
+        "retrieve": extend_schema(
+            summary=f"One {noun}", responses={200: serializer, 404: NOT_FOUND}
+        ),
+    }
+
+
+@extend_schema_view(**read_schema(RegistrationSerializer, "registration", "Registrations"))
 class RegistrationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     """Registrations as the pages show them: an officer's own, a focal point's agency's
     officers', the confirmed roster of the workshops a trainer teaches, a coordinator's
     regions'."""
+
+    lookup_value_regex = ANY_ID
 
     serializer_class = RegistrationSerializer
     filterset_class = RegistrationFilter
@@ -141,7 +156,13 @@ class RegistrationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiV
         "is the registration, confirmed, waitlisted, pending approval or awaiting your agency's "
         "endorsement. Needs a read-and-write token of an officer.",
         request=RegisterSerializer,
-        responses={201: RegistrationSerializer, 400: REFUSED, 403: READ_ONLY, 404: NOT_FOUND},
+        responses={
+            201: RegistrationSerializer,
+            400: MALFORMED,
+            403: READ_ONLY,
+            404: NOT_FOUND,
+            409: REFUSED,
+        },
     )
     def create(self, request):
         user = request.user
@@ -164,7 +185,9 @@ class RegistrationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiV
         except services.WorkshopNotFound:
             raise Http404 from None
         except ServiceError as err:
-            return Response({"detail": err.message}, status=status.HTTP_400_BAD_REQUEST)
+            # A well-formed request the state of things refuses (closed, full of requests, a
+            # clash): a conflict, which a client may retry later; 400 is for malformed bodies.
+            return Response({"detail": err.message}, status=status.HTTP_409_CONFLICT)
         return self._answer(reg, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -173,7 +196,7 @@ class RegistrationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiV
         "cancelled (until the cancellation deadline), a request withdrawn, a waitlist place "
         "left, a nomination by your agency declined. Needs a read-and-write token of an officer.",
         request=None,
-        responses={200: RegistrationSerializer, 400: REFUSED, 403: READ_ONLY, 404: NOT_FOUND},
+        responses={200: RegistrationSerializer, 403: READ_ONLY, 404: NOT_FOUND, 409: REFUSED},
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
@@ -193,7 +216,7 @@ class RegistrationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiV
                     service=give_up.__name__,
                 )
         except ServiceError as err:
-            return Response({"detail": err.message}, status=status.HTTP_400_BAD_REQUEST)
+            return Response({"detail": err.message}, status=status.HTTP_409_CONFLICT)
         return self._answer(reg, status.HTTP_200_OK)
 
 
@@ -213,23 +236,19 @@ class AttendanceFilter(PeriodFilterSet):
     period_field = "session__starts_at"
     workshop = IdFilter(field_name="session__workshop_id", help_text="A workshop's id.")
     registration = IdFilter(field_name="registration_id", help_text="A registration's id.")
-    status = filters.ChoiceFilter(choices=AttendanceStatus.choices)
+    status = ChoiceFilter(choices=AttendanceStatus.choices)
 
     class Meta:
         model = AttendanceMark
         fields = ["workshop", "registration", "status"]
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="Attendance marks you may see",
-        description="One mark per registration and session. `starts_after`/`starts_before` "
-        "read on the session's start.",
-    ),
-    retrieve=extend_schema(summary="One attendance mark"),
-)
+@extend_schema_view(**read_schema(AttendanceMarkSerializer, "attendance mark", "Attendance marks"))
 class AttendanceViewSet(ReadOnlyApiViewSet):
-    """Attendance of the registrations you may see (`Registration.visible_to`)."""
+    """Attendance of the registrations you may see, one mark per registration and session
+    (`starts_after`/`starts_before` read on the session's start)."""
+
+    lookup_value_regex = ANY_ID
 
     serializer_class = AttendanceMarkSerializer
     filterset_class = AttendanceFilter
@@ -243,19 +262,18 @@ class AttendanceViewSet(ReadOnlyApiViewSet):
 class CompletionFilter(PeriodFilterSet):
     period_field = "registration__workshop__starts_at"
     workshop = IdFilter(field_name="registration__workshop_id", help_text="A workshop's id.")
-    completed = filters.BooleanFilter()
+    completed = BooleanFilter()
 
     class Meta:
         model = Completion
         fields = ["workshop", "completed"]
 
 
-@extend_schema_view(
-    list=extend_schema(summary="Completions you may see"),
-    retrieve=extend_schema(summary="One completion"),
-)
+@extend_schema_view(**read_schema(CompletionSerializer, "completion", "Completions"))
 class CompletionViewSet(ReadOnlyApiViewSet):
     """Whether each registration you may see completed its closed workshop, with its hours."""
+
+    lookup_value_regex = ANY_ID
 
     serializer_class = CompletionSerializer
     filterset_class = CompletionFilter
@@ -292,20 +310,19 @@ class CompletionViewSet(ReadOnlyApiViewSet):
 class CertificateFilter(filters.FilterSet):
     holder = IdFilter(field_name="holder_id", help_text="The holder's (officer's) id.")
     workshop = IdFilter(field_name="registration__workshop_id", help_text="A workshop's id.")
-    revoked = filters.BooleanFilter(field_name="revoked_at", lookup_expr="isnull", exclude=True)
+    revoked = BooleanFilter(field_name="revoked_at", lookup_expr="isnull", exclude=True)
 
     class Meta:
         model = Certificate
         fields = ["holder", "workshop", "revoked"]
 
 
-@extend_schema_view(
-    list=extend_schema(summary="Certificates you may see"),
-    retrieve=extend_schema(summary="One certificate"),
-)
+@extend_schema_view(**read_schema(CertificateSerializer, "certificate", "Certificates"))
 class CertificateViewSet(ReadOnlyApiViewSet):
     """Certificates of workshops and track credentials: the holder's own, those the agency's
     record shows its focal points and its region's coordinators. Revoked ones say so."""
+
+    lookup_value_regex = ANY_ID
 
     serializer_class = CertificateSerializer
     filterset_class = CertificateFilter
