@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils import timezone
 
@@ -438,3 +439,13 @@ def test_the_schema_declares_the_records_operations(client):
     cancel = paths["/api/v1/registrations/{id}/cancel/"]["post"]
     assert set(cancel["responses"]) >= {"200", "403", "404", "409"}
     assert "/api/v1/certificates/{id}/credential/" in paths
+
+
+@pytest.mark.parametrize("model", [Registration, AttendanceMark, Completion, Certificate])
+def test_nobody_without_program_access_sees_any_record(
+    region, officer, suspended_officer, pending_officer, model
+):
+    given(region, [officer, suspended_officer])
+    for user in (AnonymousUser(), suspended_officer, pending_officer):
+        assert not model.objects.visible_to(user).exists()
+    assert model.objects.visible_to(officer).exists()
