@@ -1,6 +1,6 @@
 """The records operations keep their OpenAPI contract: schemathesis sends each of them
-positive and negative data as an officer with a read-and-write token; no answer is a 5xx and
-every answer matches the schema."""
+positive and negative data with read-and-write tokens of an officer, a focal point and a
+trainer; no answer is a 5xx and every answer matches the schema."""
 
 import pytest
 import schemathesis
@@ -13,6 +13,7 @@ from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import ignored_auth
 
 from tests.api.conftest import token_for
+from tests.api.test_records import given as held_workshop
 from tests.factories import RegistrationFactory, WorkshopFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,10 +36,15 @@ def records_schema():
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
-def test_records_operations_keep_their_contract(records_schema, officer, mode, settings):
+@pytest.mark.parametrize("role", ["officer", "focal_point", "trainer"])
+def test_records_operations_keep_their_contract(
+    request, records_schema, region, officer, trainer, mode, role, settings
+):
     settings.API_RATE_LIMIT = "100000/minute"
+    held_workshop(region, [officer], trainer=trainer)
     RegistrationFactory(officer=officer, workshop=WorkshopFactory())
-    headers = {"Authorization": f"Bearer {token_for(officer, access='write')}"}
+    user = request.getfixturevalue(role)
+    headers = {"Authorization": f"Bearer {token_for(user, access='write')}"}
     operations = [result.ok() for result in records_schema.get_all_operations()]
     assert len(operations) == 11
 
@@ -46,7 +52,7 @@ def test_records_operations_keep_their_contract(records_schema, officer, mode, s
 
         @given(case=operation.as_strategy(generation_mode=mode))
         @examples(
-            max_examples=20,
+            max_examples=10,
             deadline=None,
             database=None,
             suppress_health_check=list(HealthCheck),
