@@ -4,12 +4,22 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import SimpleRouter
 
 from .views import tokens
+from .views.records import (
+    AttendanceViewSet,
+    CertificateViewSet,
+    CompletionViewSet,
+    RegistrationViewSet,
+)
 from .views.workshops import WorkshopViewSet
 
 router = SimpleRouter()
 router.register("workshops", WorkshopViewSet, basename="workshop")
 
 # Officers' records: registrations, attendance, completions, certificates.
+router.register("registrations", RegistrationViewSet, basename="registration")
+router.register("attendance", AttendanceViewSet, basename="attendance")
+router.register("completions", CompletionViewSet, basename="completion")
+router.register("certificates", CertificateViewSet, basename="certificate")
 
 # People and figures: modules, agencies' officers, report figures.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 
 from django.conf import settings
@@ -9,9 +10,12 @@ from django.db import IntegrityError, transaction
 
 from attendance.models import Certificate
 
+from . import keys
 from .models import Credential
 from .openbadges import credential_for
 from .signing import sign
+
+logger = logging.getLogger(__name__)
 
 # Random draws before falling back to a draw among the free bits (only a nearly full list
 # needs it: raise CREDENTIAL_STATUS_LIST_SIZE well before that).
@@ -55,3 +59,29 @@ def sign_certificate(*, certificate: Certificate) -> Credential:
             # Another credential took this bit between the check and the insert.
             continue
     raise StatusListFull("No free status list bit could be taken.")
+
+
+def holders_jwt(*, certificate: Certificate) -> str | None:
+    """The certificate's signed VC-JWT for its holder's download, signed now if it was issued
+    before credentials were; None (logged) when it cannot be: no signing key, a full list."""
+    if not keys.can_sign():
+        logger.error(
+            "No credential signing key: certificate %s cannot be downloaded", certificate.pk
+        )
+        return None
+    try:
+        credential = sign_certificate(certificate=certificate)
+    except StatusListFull:
+        logger.error("The status list is full: certificate %s cannot be signed", certificate.pk)
+        return None
+    return credential.jwt or None
+
+
+def enveloped(token: str) -> dict:
+    """The credential file of a VC-JWT (VC 2.0 EnvelopedVerifiableCredential), for wallets that
+    import JSON."""
+    return {
+        "@context": "https://www.w3.org/ns/credentials/v2",
+        "id": f"data:application/vc+jwt,{token}",
+        "type": "EnvelopedVerifiableCredential",
+    }

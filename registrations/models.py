@@ -30,6 +30,21 @@ class RegistrationQuerySet(models.QuerySet):
         of an agency (another coordinator decides it)."""
         return self.managed_by(user).exclude(officer_id=user.pk)
 
+    def visible_to(self, user) -> RegistrationQuerySet:
+        """Registrations the pages show `user`: their own (My training); a focal point's
+        agency's officers' (the agency's record); the confirmed roster of the workshops a
+        trainer teaches; a coordinator's regions' (`managed_by`, all for program admins)."""
+        if not user.is_authenticated or not user.has_program_access:
+            return self.none()
+        # `nominations_for` is the focal point's agency less themself, whom `of_officer` adds.
+        scope = self.of_officer(user) | self.nominations_for(user) | self.managed_by(user)
+        if user.is_trainer:
+            scope |= self.filter(
+                workshop__in=Workshop.objects.taught_by(user).values("pk"),
+                state=Registration.State.CONFIRMED,
+            )
+        return scope
+
     def active(self) -> RegistrationQuerySet:
         return self.filter(state__in=Registration.ACTIVE_STATES)
 

@@ -497,6 +497,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": f"{STATIC_URL}vendor/swagger-ui",
     "SWAGGER_UI_FAVICON_HREF": f"{STATIC_URL}vendor/swagger-ui/favicon-32x32.png",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name for a choice set several fields share (a registration's state and its history).
+    "ENUM_NAME_OVERRIDES": {"RegistrationStateEnum": "registrations.models.Registration.State"},
 }
 # Requests a token may make (DRF's rate syntax: "120/minute", "5000/day").
 API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="120/minute")

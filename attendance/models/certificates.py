@@ -15,6 +15,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from attendance.hours import format_hours, hours
+from attendees.models import Agency
+from registrations.models import Registration
 
 CERTIFICATE_PREFIX = "CERT"
 _NUMBER_RE = re.compile(r"^[A-Z2-7]{16}$")
@@ -45,6 +47,23 @@ class CertificateQuerySet(models.QuerySet):
         if not user.is_authenticated:
             return self.none()
         return self.filter(holder=user)
+
+    def visible_to(self, user) -> CertificateQuerySet:
+        """Certificates the pages show `user`: their own (training record); the workshop
+        certificates of the registrations of a focal point's agency (`nominations_for`) or a
+        coordinator's regions (`managed_by`), and the track credentials of the officers of the
+        agencies whose record they see (`Agency.workspace_for`), as the agency's record lists
+        them. Revoked ones too: /verify/ tells anyone a certificate's status."""
+        if not user.is_authenticated or not user.has_program_access:
+            return self.none()
+        regs = Registration.objects
+        registrations = regs.nominations_for(user) | regs.managed_by(user)
+        agencies = Agency.objects.workspace_for(user)
+        return self.filter(
+            Q(holder=user)
+            | Q(registration__in=registrations.values("pk"))
+            | Q(track__isnull=False, holder__agency__in=agencies.values("pk"))
+        )
 
     def of_workshops(self) -> CertificateQuerySet:
         return self.filter(registration__isnull=False)

@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from registrations.models import Registration
+
 from .certificates import percent_display
 
 
@@ -93,6 +95,11 @@ class CompletionQuerySet(models.QuerySet):
         if not user.is_authenticated:
             return self.none()
         return self.filter(registration__officer=user)
+
+    def visible_to(self, user) -> CompletionQuerySet:
+        """Completions of the registrations the pages show `user` (`Registration.visible_to`):
+        the officer's record, the agency's record, the roster, the coordinator's pages."""
+        return self.filter(registration__in=Registration.objects.visible_to(user).values("pk"))
 
 
 class Completion(models.Model):

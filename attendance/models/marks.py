@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from registrations.models import Registration
+
 
 class AttendanceStatus(models.TextChoices):
     PRESENT = "present", _("Present")
@@ -29,6 +31,10 @@ class MarkSource(models.TextChoices):
 class AttendanceMarkQuerySet(models.QuerySet):
     def for_session(self, session) -> AttendanceMarkQuerySet:
         return self.filter(session=session)
+
+    def visible_to(self, user) -> AttendanceMarkQuerySet:
+        """Marks of the registrations the pages show `user` (`Registration.visible_to`)."""
+        return self.filter(registration__in=Registration.objects.visible_to(user).values("pk"))
 
 
 class AttendanceMark(models.Model):

@@ -4,7 +4,6 @@ EnvelopedVerifiableCredential around the same JWT) for wallets that import JSON.
 from __future__ import annotations
 
 import json
-import logging
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -12,27 +11,17 @@ from django.views.decorators.http import require_safe
 
 from attendance.models import Certificate
 
-from .. import keys
-from ..services import StatusListFull, sign_certificate
-
-logger = logging.getLogger(__name__)
+from ..services import enveloped, holders_jwt
 
 
 def _holders_jwt(request, pk: int) -> tuple[Certificate, str]:
     """The signed credential of one of the holder's own certificates, not revoked; signed now
     if it was issued before credentials were. Anyone else's, or a revoked one, is a 404."""
     certificate = get_object_or_404(Certificate.objects.of_officer(request.user).active(), pk=pk)
-    if not keys.can_sign():
-        logger.error("No credential signing key: certificate %s cannot be downloaded", pk)
+    token = holders_jwt(certificate=certificate)
+    if token is None:
         raise Http404
-    try:
-        credential = sign_certificate(certificate=certificate)
-    except StatusListFull:
-        logger.error("The status list is full: certificate %s cannot be signed", pk)
-        raise Http404 from None
-    if not credential.jwt:
-        raise Http404
-    return certificate, credential.jwt
+    return certificate, token
 
 
 def _attachment(body: str, content_type: str, filename: str) -> HttpResponse:
@@ -51,11 +40,8 @@ def credential_jwt(request, pk: int):
 @require_safe
 def credential_json(request, pk: int):
     certificate, token = _holders_jwt(request, pk)
-    envelope = {
-        "@context": "https://www.w3.org/ns/credentials/v2",
-        "id": f"data:application/vc+jwt,{token}",
-        "type": "EnvelopedVerifiableCredential",
-    }
     return _attachment(
-        json.dumps(envelope, indent=2), "application/json", f"credential-{certificate.number}.json"
+        json.dumps(enveloped(token), indent=2),
+        "application/json",
+        f"credential-{certificate.number}.json",
     )
