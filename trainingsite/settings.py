@@ -497,6 +497,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": f"{STATIC_URL}vendor/swagger-ui",
     "SWAGGER_UI_FAVICON_HREF": f"{STATIC_URL}vendor/swagger-ui/favicon-32x32.png",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.document_errors",
+    ],
 }
 # Requests a token may make (DRF's rate syntax: "120/minute", "5000/day").
 API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="120/minute")

@@ -1,0 +1,86 @@
+"""The API keeps its OpenAPI contract: schemathesis sends every operation valid and invalid
+requests (query values, ids, bodies) with a coordinator's read-only token and an officer's
+read-and-write token, over the permission matrix's world, and checks that no answer is a
+server error, and that every status code, content type and body is one the document declares.
+"""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from tests.api.conftest import token_for
+from tests.security.world import build_world
+from trainingsite.wsgi import application
+
+# Declared, so pytest-django sets the test database up (the tests ask for it at run time).
+pytestmark = pytest.mark.django_db
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+# Small: every operation × two tokens must run in about a minute on a small machine.
+CONFIG = schemathesis.Config.from_dict(
+    {
+        "generation": {"mode": "all", "max-examples": 12, "deterministic": True},
+        "phases": {"coverage": {"enabled": False}, "stateful": {"enabled": False}},
+        "suppress-health-check": [
+            "too_slow",
+            "filter_too_much",
+            "data_too_large",
+        ],
+    }
+)
+
+
+# Loaded at collection: the document is public and generated without the database.
+# One world per operation, shared by its examples (the officer's writes add up in it).
+ONE_WORLD = [HealthCheck.function_scoped_fixture]
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application, config=CONFIG)
+
+
+@pytest.fixture
+def tokens(request, settings):
+    # Throttling is tested elsewhere: here it would turn the examples into 429s.
+    settings.API_RATE_LIMIT = "100000/minute"
+    world = build_world(request)
+    # The requests go through the WSGI handler, whose end closes the test's connection (and
+    # its transaction); Django's test client keeps it open the same way.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield {
+            "coordinator": token_for(world.users["coord_a"], access="read"),
+            "officer": token_for(world.users["officer_a"], access="write"),
+        }
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@schema.parametrize()
+@hypothesis_settings(suppress_health_check=ONE_WORLD)
+def test_contract_with_a_coordinators_read_token(case, tokens):
+    case.call_and_validate(
+        headers={"Authorization": f"Bearer {tokens['coordinator']}"}, checks=CHECKS
+    )
+
+
+@schema.parametrize()
+@hypothesis_settings(suppress_health_check=ONE_WORLD)
+def test_contract_with_an_officers_write_token(case, tokens):
+    case.call_and_validate(headers={"Authorization": f"Bearer {tokens['officer']}"}, checks=CHECKS)
