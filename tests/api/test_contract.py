@@ -35,7 +35,7 @@ CHECKS = [
 # Small: every operation × two tokens must run in about a minute on a small machine.
 CONFIG = schemathesis.Config.from_dict(
     {
-        "generation": {"mode": "all", "max-examples": 12, "deterministic": True},
+        "generation": {"mode": "all", "max-examples": 10, "deterministic": True},
         "phases": {"coverage": {"enabled": False}, "stateful": {"enabled": False}},
         "suppress-health-check": [
             "too_slow",
@@ -46,30 +46,35 @@ CONFIG = schemathesis.Config.from_dict(
 )
 
 
-# Loaded at collection: the document is public and generated without the database.
 # One world per operation, shared by its examples (the officer's writes add up in it).
 ONE_WORLD = [HealthCheck.function_scoped_fixture]
 
+# Loaded at collection: the document is public and generated without the database.
 schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application, config=CONFIG)
 
 
 @pytest.fixture
-def tokens(request, settings):
+def world(request, settings):
     # Throttling is tested elsewhere: here it would turn the examples into 429s.
     settings.API_RATE_LIMIT = "100000/minute"
-    world = build_world(request)
+    built = build_world(request)
     # The requests go through the WSGI handler, whose end closes the test's connection (and
     # its transaction); Django's test client keeps it open the same way.
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
-        yield {
-            "coordinator": token_for(world.users["coord_a"], access="read"),
-            "officer": token_for(world.users["officer_a"], access="write"),
-        }
+        yield built
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def tokens(world):
+    return {
+        "coordinator": token_for(world.users["coord_a"], access="read"),
+        "officer": token_for(world.users["officer_a"], access="write"),
+    }
 
 
 @schema.parametrize()
@@ -84,3 +89,31 @@ def test_contract_with_a_coordinators_read_token(case, tokens):
 @hypothesis_settings(suppress_health_check=ONE_WORLD)
 def test_contract_with_an_officers_write_token(case, tokens):
     case.call_and_validate(headers={"Authorization": f"Bearer {tokens['officer']}"}, checks=CHECKS)
+
+
+# Objects of the world each detail route is asked about, so that answers with data (which
+# random ids rarely reach) are checked against the document too.
+KNOWN_IDS = {
+    "/api/v1/workshops/{id}/": lambda w: w.workshop.pk,
+    "/api/v1/modules/{id}/": lambda w: w.module.pk,
+    "/api/v1/officers/{id}/": lambda w: w.officer.pk,
+}
+
+
+@pytest.mark.parametrize("role", ["officer_a", "focal_a", "coord_a"])
+def test_answers_about_the_worlds_objects_keep_the_contract(world, role):
+    secret = token_for(world.users[role])
+    asked = 0
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        if operation.method.upper() != "GET":
+            continue
+        path_parameters = {}
+        if "{id}" in operation.path:
+            if operation.path not in KNOWN_IDS:
+                continue
+            path_parameters = {"id": KNOWN_IDS[operation.path](world)}
+        case = operation.Case(path_parameters=path_parameters)
+        case.call_and_validate(headers={"Authorization": f"Bearer {secret}"}, checks=CHECKS)
+        asked += 1
+    assert asked >= len(KNOWN_IDS) * 2
