@@ -50,7 +50,10 @@ CONFIG = schemathesis.Config.from_dict(
 ONE_WORLD = [HealthCheck.function_scoped_fixture]
 
 # Loaded at collection: the document is public and generated without the database.
-schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application, config=CONFIG)
+# (WSGI test clients send no client address; the site's limits need one.)
+schema = schemathesis.openapi.from_wsgi(
+    "/api/v1/schema/", application, config=CONFIG, environ_overrides={"REMOTE_ADDR": "127.0.0.1"}
+)
 
 
 @pytest.fixture
