@@ -6,7 +6,6 @@ from __future__ import annotations
 from functools import cached_property
 
 from django.conf import settings
-from django.core.validators import validate_slug
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +23,7 @@ from reports.figures import cached_program_figures
 from trainingsite.roles import has_role
 from workshops.models import Module
 
+from ..filtersets import SlugFilter
 from ..forms import FiguresForm
 from ..permissions import TokenAccess
 from ..serializers.people import FiguresSerializer, ModuleSerializer, OfficerSerializer
@@ -33,10 +33,8 @@ from .base import ApiViewSet, ReadOnlyApiViewSet
 
 
 class ModuleFilter(filters.FilterSet):
-    # A slug validator: anything else (a NUL, say) is a 400 and never reaches the database.
-    track = filters.CharFilter(
+    track = SlugFilter(
         field_name="published_revision__track__slug",
-        validators=[validate_slug],
         help_text="A track's slug (the track the module was published in).",
     )
     level = filters.ChoiceFilter(

@@ -120,3 +120,18 @@ def test_answers_about_the_worlds_objects_keep_the_contract(world, role):
         case.call_and_validate(headers={"Authorization": f"Bearer {secret}"}, checks=CHECKS)
         asked += 1
     assert asked >= len(KNOWN_IDS) * 2
+
+
+def test_the_document_declares_the_bearer_token_and_the_error_answers(client):
+    document = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    document = document.json()
+    assert document["components"]["securitySchemes"]["token"]["scheme"] == "bearer"
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            where = f"{method.upper()} {path}"
+            assert operation["security"] == [{"token": []}], where
+            assert {"401", "403", "429"} <= set(operation["responses"]), where
+            if "{id}" in path or any(
+                p["name"] == "cursor" for p in operation.get("parameters", ())
+            ):
+                assert "404" in operation["responses"], where
