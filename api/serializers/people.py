@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from attendees.models import User
+from reports.figures import ProgramFigures
 from workshops.models import Module
 
 
@@ -150,15 +152,23 @@ class AgencyFiguresSerializer(serializers.Serializer):
     endorsed = serializers.IntegerField()
 
 
+def _total(figures: ProgramFigures, name: str) -> int:
+    """A figure of the breakdown by agency, added up over its lines (the line of staff
+    registrations included): the whole scope's."""
+    return sum(getattr(line, name) for line in figures.agencies)
+
+
 class FiguresSerializer(serializers.Serializer):
     """The program report's headline figures, for the report's scope and filters."""
+
+    # Serialises a ProgramFigures; the context's `agency` (or None) adds that agency's line.
 
     start = serializers.DateField()
     end = serializers.DateField()
     as_of = serializers.DateTimeField(help_text="When the figures were computed.")
     workshops_scheduled = serializers.IntegerField()
     workshops_held = serializers.IntegerField()
-    registrations = serializers.IntegerField(
+    registrations = serializers.SerializerMethodField(
         help_text="Registrations on scheduled workshops, in any state."
     )
     capacity = serializers.IntegerField()
@@ -166,27 +176,51 @@ class FiguresSerializer(serializers.Serializer):
     seat_use = serializers.FloatField(source="utilisation", allow_null=True)
     waitlisted = serializers.IntegerField()
     attendees = serializers.IntegerField()
-    attended = serializers.IntegerField(
+    attended = serializers.SerializerMethodField(
         help_text="Attendees of workshops whose attendance is closed who attended a session."
     )
-    no_shows = serializers.IntegerField()
+    no_shows = serializers.SerializerMethodField()
     completed = serializers.IntegerField()
     completion_rate = serializers.FloatField(allow_null=True)
     officers_trained = serializers.IntegerField()
     agencies_reached = serializers.IntegerField()
     countries_reached = serializers.IntegerField()
-    certificates = serializers.IntegerField()
+    certificates = serializers.SerializerMethodField(help_text="Valid (not revoked).")
     training_hours = serializers.DecimalField(
         source="hours_total", max_digits=14, decimal_places=1, coerce_to_string=False
     )
-    hours_by_track = HoursByTrackSerializer(many=True)
+    hours_by_track = serializers.SerializerMethodField()
     feedback_min_answers = serializers.IntegerField(
         help_text="Feedback averages and knowledge gain are shown only from this many."
     )
     regions = RegionFiguresSerializer(many=True)
     knowledge_gain = GainSerializer(source="gain.total")
-    agency = AgencyFiguresSerializer(
-        allow_null=True,
+    agency = serializers.SerializerMethodField(
         help_text="The `agency` asked for: its line of the report's breakdown by agency (null "
         "when it has no registrations, attendance or reserved seats in scope, or none was asked).",
     )
+
+    def get_registrations(self, figures: ProgramFigures) -> int:
+        return _total(figures, "registrations")
+
+    def get_attended(self, figures: ProgramFigures) -> int:
+        return _total(figures, "attended")
+
+    def get_no_shows(self, figures: ProgramFigures) -> int:
+        return _total(figures, "no_shows")
+
+    def get_certificates(self, figures: ProgramFigures) -> int:
+        return _total(figures, "certificates")
+
+    @extend_schema_field(HoursByTrackSerializer(many=True))
+    def get_hours_by_track(self, figures: ProgramFigures) -> list:
+        rows = [{"track": track, "hours": hours} for track, hours in figures.hours_by_track]
+        return HoursByTrackSerializer(rows, many=True).data
+
+    @extend_schema_field(AgencyFiguresSerializer(allow_null=True))
+    def get_agency(self, figures: ProgramFigures) -> dict | None:
+        agency = self.context.get("agency")
+        if agency is None:
+            return None
+        line = next((a for a in figures.agencies if a.agency_id == agency.pk), None)
+        return AgencyFiguresSerializer(line).data if line else None
