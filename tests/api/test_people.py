@@ -393,3 +393,17 @@ def test_region_figures_stay_in_the_coordinators_regions(
 )
 def test_bad_figure_filters_are_400(api_for, coordinator, query):
     assert api_for(coordinator).get(FIGURES, query).status_code == 400
+
+
+def test_figures_stay_in_each_coordinators_regions(
+    api_for,
+    program,  # noqa: F811
+    other_coordinator,
+    program_admin,
+):
+    query = {"date_from": "2026-01-01", "date_to": "2030-12-31"}
+    europe = api_for(other_coordinator).get(FIGURES, query).json()
+    assert [r["region"] for r in europe["regions"]] == ["Europe"]
+    assert (europe["workshops_held"], europe["attendees"]) == (1, 1)
+    everyone = api_for(program_admin).get(FIGURES, query).json()
+    assert [r["region"] for r in everyone["regions"]] == ["Asia-Pacific", "Europe"]
