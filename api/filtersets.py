@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import validate_slug
 from django.utils.translation import gettext_lazy as _
 from django_filters import fields as filter_fields
 from django_filters import rest_framework as filters
@@ -89,3 +90,12 @@ class PeriodFilterSet(filters.FilterSet):
 
     def filter_starts_before(self, queryset, name, value):
         return queryset.filter(**{f"{self.period_field}__date__lte": value})
+
+
+class SlugFilter(filters.CharFilter):
+    """A slug (a region's, a track's): anything else is a 400, not an empty list, and never
+    reaches the database (a NUL, say)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("validators", [validate_slug])
+        super().__init__(*args, **kwargs)

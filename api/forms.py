@@ -6,6 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from attendees.mfa import is_staff_member
+from attendees.models import Agency
+from reports.forms import ReportForm
 
 from .models import ApiToken
 from .services import max_days
@@ -63,3 +65,9 @@ class TokenForm(forms.Form):
         check.save()
         self.second_factor_verified = True
         return code
+
+
+class FiguresForm(ReportForm):
+    """The program report's filters, as on its page, and an agency whose line to add."""
+
+    agency = forms.ModelChoiceField(queryset=Agency.objects.all(), required=False)

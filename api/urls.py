@@ -3,7 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from .views import tokens
+from .views import people, tokens
 from .views.records import (
     AttendanceViewSet,
     CertificateViewSet,
@@ -22,6 +22,9 @@ router.register("completions", CompletionViewSet, basename="completion")
 router.register("certificates", CertificateViewSet, basename="certificate")
 
 # People and figures: modules, agencies' officers, report figures.
+router.register("modules", people.ModuleViewSet, basename="module")
+router.register("officers", people.OfficerViewSet, basename="officer")
+router.register("reports", people.ReportViewSet, basename="report")
 
 
 urlpatterns = [

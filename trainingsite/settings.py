@@ -499,6 +499,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # One name for a choice set several fields share (a registration's state and its history).
     "ENUM_NAME_OVERRIDES": {"RegistrationStateEnum": "registrations.models.Registration.State"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.document_errors",
+    ],
 }
 # Requests a token may make (DRF's rate syntax: "120/minute", "5000/day").
 API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="120/minute")

@@ -6,6 +6,10 @@ class ApiViewSet(viewsets.GenericViewSet):
     """The API's views: a bearer token instead of the site's session (so the site's
     sign-in redirect does not apply; TokenAuthentication and TokenAccess are the gate)."""
 
+    # Any id reaches the view, which answers the API's JSON 404 for one that is no number
+    # ("1.5"); the router's default pattern stops at a dot, leaving it to the site's HTML 404.
+    lookup_value_regex = "[^/]+"
+
     @classmethod
     def as_view(cls, actions=None, **initkwargs):
         return login_not_required(super().as_view(actions, **initkwargs))

@@ -3,24 +3,23 @@ from __future__ import annotations
 from functools import cached_property
 
 from django.db.models import Prefetch
-from django_filters import rest_framework as filters
 
 from registrations.models import Registration
 from workshops.models import Workshop, WorkshopModule
 
-from ..filtersets import PeriodFilterSet
+from ..filtersets import ChoiceFilter, PeriodFilterSet, SlugFilter
 from ..serializers.workshops import WorkshopSerializer
 from .base import ReadOnlyApiViewSet
 
 
 class WorkshopFilter(PeriodFilterSet):
-    region = filters.CharFilter(field_name="region__slug", help_text="A region's slug.")
-    track = filters.CharFilter(
+    region = SlugFilter(field_name="region__slug", help_text="A region's slug.")
+    track = SlugFilter(
         field_name="workshop_modules__revision__track__slug",
         distinct=True,
         help_text="A track's slug: workshops teaching one of its modules.",
     )
-    status = filters.ChoiceFilter(choices=Workshop.Status.choices)
+    status = ChoiceFilter(choices=Workshop.Status.choices)
 
     class Meta:
         model = Workshop

@@ -16,6 +16,7 @@ from attendees.validators import validate_name
 
 from . import access
 from .access import AccessState
+from .agency import Agency
 
 TIME_ZONE_CHOICES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones())]
 
@@ -47,6 +48,12 @@ class UserQuerySet(models.QuerySet):
         if user.is_program_admin:
             return self.officers()
         return self.officers().filter(agency__region__in=user.coordinated_region_ids)
+
+    def in_workspace_of(self, user) -> UserQuerySet:
+        """Officers (any status) of the agencies whose workspace and training record `user`
+        may see (`Agency.workspace_for`): a focal point's own agency, a coordinator's regions,
+        every agency for a program admin; as the record's officers section lists them."""
+        return self.officers().filter(agency__in=Agency.objects.workspace_for(user))
 
     def search(self, text: str) -> UserQuerySet:
         # PostgreSQL refuses a NUL in a query parameter; no name or address contains one.
