@@ -1,6 +1,7 @@
 """Recording what happened as `Event` rows, in the transaction of the change (the receivers
 call these, some under a workshop's row lock: a query or two each, and the fan-out task
-enqueued for after commit)."""
+enqueued for after commit). While no endpoint is active, nothing is recorded: an event is
+fanned out only to the endpoints active then, so it would reach nobody."""
 
 from __future__ import annotations
 
@@ -11,7 +12,11 @@ from registrations.models import Registration, RegistrationEvent
 from workshops.models import Workshop
 
 from . import tasks
-from .models import Event, EventType
+from .models import Endpoint, Event, EventType
+
+
+def listening() -> bool:
+    return Endpoint.objects.filter(is_active=True).exists()
 
 
 def record(*, type: str, data: dict, region_id: int | None, agency_ids: list[int]) -> Event:
@@ -22,7 +27,9 @@ def record(*, type: str, data: dict, region_id: int | None, agency_ids: list[int
     return event
 
 
-def record_registration_change(change: RegistrationEvent) -> Event:
+def record_registration_change(change: RegistrationEvent) -> Event | None:
+    if not listening():
+        return None
     registration = change.registration
     return record(
         type=EventType.REGISTRATION_CHANGED,
@@ -53,7 +60,9 @@ def agencies_in(workshop: Workshop) -> list[int]:
     )
 
 
-def record_workshop_event(workshop: Workshop, type: str) -> Event:
+def record_workshop_event(workshop: Workshop, type: str) -> Event | None:
+    if not listening():
+        return None
     return record(
         type=type,
         data={"workshop_id": workshop.pk, "status": workshop.status},
@@ -62,7 +71,9 @@ def record_workshop_event(workshop: Workshop, type: str) -> Event:
     )
 
 
-def record_certificate_event(certificate: Certificate, type: str) -> Event:
+def record_certificate_event(certificate: Certificate, type: str) -> Event | None:
+    if not listening():
+        return None
     registration = certificate.registration
     workshop_id = registration.workshop_id if registration is not None else None
     region_id = registration.workshop.region_id if registration is not None else None
