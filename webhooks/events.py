@@ -40,7 +40,7 @@ def record_registration_change(change: RegistrationEvent) -> Event | None:
             "from_state": change.from_state or None,
             "to_state": change.to_state,
         },
-        region_id=registration.workshop.region_id,
+        region_id=None,  # looked up at fan-out: the workshop row may not be loaded here
         agency_ids=[registration.officer.agency_id] if registration.officer.agency_id else [],
     )
 
@@ -76,7 +76,6 @@ def record_certificate_event(certificate: Certificate, type: str) -> Event | Non
         return None
     registration = certificate.registration
     workshop_id = registration.workshop_id if registration is not None else None
-    region_id = registration.workshop.region_id if registration is not None else None
     holder = certificate.holder
     return record(
         type=type,
@@ -88,6 +87,6 @@ def record_certificate_event(certificate: Certificate, type: str) -> Event | Non
             "track_id": certificate.track_id,
             "revoked": certificate.revoked_at is not None,
         },
-        region_id=region_id,
+        region_id=None,  # looked up at fan-out (a track's certificate has none)
         agency_ids=[holder.agency_id] if holder.agency_id else [],
     )

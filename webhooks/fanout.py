@@ -13,6 +13,8 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from workshops.models import Workshop
+
 from .models import Delivery, Endpoint, Event
 
 
@@ -37,6 +39,13 @@ def fan_out(event_pk: int) -> list[int]:
         if not claimed:
             return []
         event = Event.objects.get(pk=event_pk)
+        if event.region_id is None and event.data.get("workshop_id"):
+            event.region_id = (
+                Workshop.objects.filter(pk=event.data["workshop_id"])
+                .values_list("region_id", flat=True)
+                .first()
+            )
+            event.save(update_fields=["region_id"])
         endpoints = Endpoint.objects.filter(is_active=True).select_related("owner")
         rows = [
             Delivery(endpoint=endpoint, event=event, created_at=event.created_at)

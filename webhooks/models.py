@@ -84,8 +84,9 @@ class Event(models.Model):
     type = models.CharField(max_length=40, choices=EventType)
     # Ids and states only (never a name or an address): the payload's "data".
     data = models.JSONField(default=dict)
-    # Whom it concerns: the workshop's region (its coordinators) and the agencies of the
-    # officers it is about (their focal points); empty for a ping.
+    # Whom it concerns: the workshop's region (its coordinators; filled in at fan-out from the
+    # data's workshop_id when the receiver did not have it) and the agencies of the officers it
+    # is about (their focal points); empty for a ping.
     region_id = models.IntegerField(null=True, blank=True)
     agency_ids = models.JSONField(default=list)
     created_at = models.DateTimeField(default=timezone.now)

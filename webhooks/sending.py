@@ -104,7 +104,7 @@ def post(target: Target, *, body: bytes, headers: dict[str, str]) -> tuple[int, 
         try:
             excerpt = response.read(READ_LIMIT).decode("utf-8", errors="replace")
         finally:
-            response.release_conn()
+            response.close()  # the rest of the body is never downloaded
     except urllib3.exceptions.HTTPError as err:
         raise DeliveryFailed(f"{type(err).__name__}: {err}") from err
     finally:
