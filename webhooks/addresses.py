@@ -91,7 +91,7 @@ def check_url(url: str) -> Target:
     port = port or (443 if parts.scheme == "https" else 80)
     try:
         addresses = resolve(host, port)
-    except (OSError, UnicodeError) as err:
+    except (OSError, UnicodeError, ValueError) as err:
         raise UnsafeURL(
             _("The host name %(host)s could not be resolved.") % {"host": host}
         ) from err

@@ -132,3 +132,13 @@ def test_fanning_out_twice_makes_no_second_delivery(owners, region, officer):
     Event.objects.filter(pk=event.pk).update(fanned_out_at=None)
     fanout.fan_out(event.pk)
     assert Delivery.objects.filter(event=event).count() == 3
+
+
+def test_a_track_certificate_reaches_the_admins_and_the_holders_focal_point(owners, officer):
+    event = Event.objects.create(
+        type=EventType.CERTIFICATE_ISSUED,
+        data={"certificate_id": 1, "officer_id": officer.pk, "workshop_id": None, "track_id": 2},
+        agency_ids=[officer.agency_id],
+    )
+    fanout.fan_out(event.pk)
+    assert _owners_of(event, owners) == {"admin", "focal_a"}
