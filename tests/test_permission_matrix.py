@@ -255,6 +255,7 @@ EXPECTATIONS: dict[str, Expect] = {
     # coordinator A's, hers alone (other coordinators and program admins included: 404).
     "webhooks:list": E(FOCAL_POINTS | COORDINATORS),
     "webhooks:detail": E({"coord_a"}),
+    "webhooks:edit": E({"coord_a"}),
     "webhooks:rotate": P({"coord_a"}),
     "webhooks:toggle": P({"coord_a"}),
     "webhooks:ping": P({"coord_a"}),

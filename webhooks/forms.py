@@ -26,7 +26,7 @@ class EndpointForm(forms.Form):
         error_messages={"required": _("Choose at least one event.")},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, submit_label=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", _("Add endpoint")))
+        self.helper.add_input(Submit("submit", submit_label or _("Add endpoint")))

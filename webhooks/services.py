@@ -26,6 +26,14 @@ def may_own_endpoints(user: User) -> bool:
     return has_role(user, "coordinator", "focal_point")
 
 
+def _chosen(event_types: list[str]) -> list[str]:
+    known = {kind for kind, _label in SUBSCRIBABLE}
+    chosen = [kind for kind, _label in SUBSCRIBABLE if kind in set(event_types)]
+    if not chosen or set(event_types) - known:
+        raise WebhookError(_("Choose at least one event."))
+    return chosen
+
+
 @transaction.atomic
 def create_endpoint(
     *, owner: User, url: str, description: str, event_types: list[str]
@@ -33,10 +41,7 @@ def create_endpoint(
     """Register an endpoint; returns it and its secret, shown to the owner this once."""
     if not may_own_endpoints(owner):
         raise WebhookError(_("Only coordinators and agency focal points can register webhooks."))
-    known = {kind for kind, _label in SUBSCRIBABLE}
-    chosen = [kind for kind, _label in SUBSCRIBABLE if kind in set(event_types)]
-    if not chosen or set(event_types) - known:
-        raise WebhookError(_("Choose at least one event."))
+    chosen = _chosen(event_types)
     check_url(url)
     endpoint = Endpoint.objects.create(
         owner=owner,
@@ -53,6 +58,30 @@ def create_endpoint(
         url=endpoint.url,
     )
     return endpoint, endpoint.secret
+
+
+@transaction.atomic
+def update_endpoint(
+    *, endpoint: Endpoint, by: User, url: str, description: str, event_types: list[str]
+) -> Endpoint:
+    """Change where an endpoint points and what it hears of; its secret stays. Deliveries
+    already made go to the new address on their next attempt."""
+    chosen = _chosen(event_types)
+    check_url(url)
+    endpoint.url, endpoint.description, endpoint.event_types = (
+        url.strip(),
+        description.strip(),
+        chosen,
+    )
+    endpoint.save(update_fields=["url", "description", "event_types", "updated_at"])
+    record_audit(
+        actor=by,
+        action="webhook.changed",
+        summary=f"Webhook endpoint #{endpoint.pk} changed: {', '.join(chosen)}",
+        target=endpoint,
+        url=endpoint.url,
+    )
+    return endpoint
 
 
 @transaction.atomic

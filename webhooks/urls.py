@@ -6,6 +6,7 @@ app_name = "webhooks"
 urlpatterns = [
     path("webhooks/", views.endpoint_list, name="list"),
     path("webhooks/<int:pk>/", views.endpoint_detail, name="detail"),
+    path("webhooks/<int:pk>/edit/", views.edit, name="edit"),
     path("webhooks/<int:pk>/rotate/", views.rotate, name="rotate"),
     path("webhooks/<int:pk>/active/", views.toggle, name="toggle"),
     path("webhooks/<int:pk>/test/", views.ping, name="ping"),

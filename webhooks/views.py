@@ -68,6 +68,35 @@ def endpoint_detail(request, pk: int):
     )
 
 
+@role_required(*OWNERS)
+def edit(request, pk: int):
+    endpoint = _own_endpoint(request, pk)
+    initial = {
+        "url": endpoint.url,
+        "description": endpoint.description,
+        "event_types": endpoint.event_types,
+    }
+    form = EndpointForm(request.POST or None, initial=initial, submit_label=_("Save"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_endpoint(
+                endpoint=endpoint,
+                by=request.user,
+                url=form.cleaned_data["url"],
+                description=form.cleaned_data["description"],
+                event_types=form.cleaned_data["event_types"],
+            )
+        except ServiceError as err:
+            form.add_error(None, err.message)
+        else:
+            messages.success(request, _("The endpoint was saved."))
+            return redirect("webhooks:detail", pk=endpoint.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "webhooks/edit.html", {"endpoint": endpoint, "form": form}, status=status
+    )
+
+
 @require_POST
 @role_required(*OWNERS)
 def rotate(request, pk: int):

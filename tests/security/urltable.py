@@ -205,6 +205,7 @@ KWARGS = {
     "surveys:follow_up": lambda w: {"pk": _follow_up_due(w).pk},
     "webhooks:list": lambda w: {},
     "webhooks:detail": pk("endpoint"),
+    "webhooks:edit": pk("endpoint"),
     "webhooks:rotate": pk("endpoint"),
     "webhooks:toggle": pk("endpoint"),
     "webhooks:ping": pk("endpoint"),

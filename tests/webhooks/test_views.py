@@ -150,7 +150,8 @@ def test_nobody_else_sees_or_changes_an_endpoint(request, client_for, who, endpo
     expected = (404,) if who in OWNERS + ["other_coordinator"] else (403,)
     secret = endpoint.secret
     assert client.get(reverse("webhooks:detail", args=[endpoint.pk])).status_code in expected
-    for name in ("rotate", "toggle", "ping", "delete"):
+    assert client.get(reverse("webhooks:edit", args=[endpoint.pk])).status_code in expected
+    for name in ("edit", "rotate", "toggle", "ping", "delete"):
         response = client.post(reverse(f"webhooks:{name}", args=[endpoint.pk]), {"active": "0"})
         assert response.status_code in expected, name
     response = client.post(reverse("webhooks:redeliver", args=[delivery.pk]))
@@ -158,6 +159,7 @@ def test_nobody_else_sees_or_changes_an_endpoint(request, client_for, who, endpo
     endpoint.refresh_from_db()
     delivery.refresh_from_db()
     assert (endpoint.secret, endpoint.is_active, delivery.status) == (secret, True, "failed")
+    assert endpoint.url == f"https://{PUBLIC_HOST}/hook"
     assert Event.objects.count() == 1
     assert AuditEntry.objects.count() == 0
 
@@ -239,3 +241,39 @@ def test_a_focal_point_who_lost_the_role_loses_the_pages(client_for, focal_point
     client = client_for(focal_point)
     assert client.get(reverse("webhooks:list")).status_code == 403
     assert client.get(reverse("webhooks:detail", args=[endpoint.pk])).status_code == 403
+
+
+def test_editing_changes_the_address_and_events_but_not_the_secret(
+    client_for, coordinator, endpoint, dns
+):
+    dns["new.example.com"] = ["93.184.215.15"]
+    client = client_for(coordinator)
+    page = client.get(reverse("webhooks:edit", args=[endpoint.pk]))
+    assert page.status_code == 200
+    assert endpoint.url in page.content.decode()
+    secret = endpoint.secret
+    response = client.post(
+        reverse("webhooks:edit", args=[endpoint.pk]),
+        {
+            "url": "https://new.example.com/in",
+            "description": "New system",
+            "event_types": ["certificate.issued", "certificate.revoked"],
+        },
+    )
+    assert response["Location"] == reverse("webhooks:detail", args=[endpoint.pk])
+    endpoint.refresh_from_db()
+    assert endpoint.url == "https://new.example.com/in"
+    assert endpoint.event_types == ["certificate.issued", "certificate.revoked"]
+    assert endpoint.secret == secret
+    assert AuditEntry.objects.filter(action="webhook.changed").count() == 1
+
+
+def test_editing_to_an_unsafe_address_is_refused(client_for, coordinator, endpoint, dns):
+    response = client_for(coordinator).post(
+        reverse("webhooks:edit", args=[endpoint.pk]),
+        {"url": "https://127.0.0.1/", "event_types": ["certificate.issued"]},
+    )
+    assert response.status_code == 400
+    assert "private or reserved" in response.content.decode()
+    endpoint.refresh_from_db()
+    assert endpoint.url == f"https://{PUBLIC_HOST}/hook"
