@@ -146,3 +146,15 @@ def test_the_delivery_connects_to_the_address_it_checked(
     assert sending.deliver(delivery.pk) is True
     (request,) = receiver.requests
     assert request["headers"]["Host"] == f"receiver.example.test:{receiver.port}"
+
+
+def test_plain_http_is_refused_at_delivery_once_the_host_is_no_longer_allowed(
+    receiver, settings, coordinator, make_endpoint
+):
+    endpoint = make_endpoint(coordinator, url=receiver.url)
+    delivery = Delivery.objects.create(endpoint=endpoint, event=Event.objects.create(type="ping"))
+    settings.WEBHOOK_ALLOWED_HOSTS = []
+    assert sending.deliver(delivery.pk) is False
+    assert receiver.requests == []
+    delivery.refresh_from_db()
+    assert "https://" in delivery.last_error
