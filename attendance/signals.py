@@ -1,4 +1,4 @@
-"""What attendance tells the apps above it (credentials), which connect receivers in their
+"""What attendance tells the apps above it (credentials, webhooks), which connect receivers in their
 AppConfig.ready(); attendance never imports them."""
 
 from django.dispatch import Signal
@@ -9,3 +9,7 @@ certificate_issued = Signal()
 
 # A certificate was revoked, inside the transaction. Argument: certificate.
 certificate_revoked = Signal()
+
+# A workshop's attendance was closed (completions computed, certificates issued or revoked),
+# inside the transaction, under the workshop's lock. Argument: workshop.
+workshop_closed = Signal()

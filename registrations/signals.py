@@ -7,6 +7,11 @@ from django.dispatch import Signal
 # the change. Argument: registration.
 seat_changed = Signal()
 
+# A registration moved to another state (every move goes through one place), inside the
+# transaction of the change, often under the workshop's lock: receivers only write a row or
+# two. Argument: event (the RegistrationEvent just saved, its registration loaded).
+registration_changed = Signal()
+
 # The officer's "My training" page is being built. Argument: user. Each receiver returns a dict
 # of extra template context (the training record, from attendance).
 my_training_context = Signal()

@@ -27,6 +27,7 @@ from surveys.models import QuestionnaireVersion, SurveyResponse
 from tests.security.urltable import KWARGS, site_url_names
 from tests.security.world import ROLES, build_world
 from tests.signin import sign_in
+from webhooks.models import Delivery, Endpoint
 from workshops.models import Material, Module, Question, Track, Workshop
 
 pytestmark = pytest.mark.django_db
@@ -250,6 +251,16 @@ EXPECTATIONS: dict[str, Expect] = {
     "surveys:feedback_results": E(STAFF_OF_WORKSHOP),
     "surveys:feedback": E({"officer_a"}),
     "surveys:follow_up": E({"officer_a"}),
+    # webhooks: coordinators and focal points keep their own endpoints; the world's is
+    # coordinator A's, hers alone (other coordinators and program admins included: 404).
+    "webhooks:list": E(FOCAL_POINTS | COORDINATORS),
+    "webhooks:detail": E({"coord_a"}),
+    "webhooks:edit": E({"coord_a"}),
+    "webhooks:rotate": P({"coord_a"}),
+    "webhooks:toggle": P({"coord_a"}),
+    "webhooks:ping": P({"coord_a"}),
+    "webhooks:delete": E({"coord_a"}),  # GET: the confirmation
+    "webhooks:redeliver": P({"coord_a"}),
 }
 
 
@@ -300,6 +311,8 @@ def _fingerprint() -> str:
         AuditEntry.objects.count(),
         list(QuestionnaireVersion.objects.order_by("pk").values_list("pk", "questionnaire_id")),
         list(SurveyResponse.objects.order_by("pk").values_list("pk", "answers")),
+        list(Endpoint.objects.order_by("pk").values_list("pk", "secret", "is_active", "url")),
+        list(Delivery.objects.order_by("pk").values_list("pk", "status", "next_attempt_at")),
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 

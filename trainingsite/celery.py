@@ -18,6 +18,16 @@ app.conf.beat_schedule = {
         "task": "outbox.tasks.sweep_outbox",
         "schedule": settings.OUTBOX_SWEEP_SECONDS,
     },
+    # Webhook events whose fan-out was lost, deliveries due for a retry or whose sender died.
+    "webhooks-sweep": {
+        "task": "webhooks.tasks.sweep_webhooks",
+        "schedule": settings.WEBHOOK_SWEEP_SECONDS,
+    },
+    # Webhook events and deliveries past WEBHOOK_KEEP_DAYS.
+    "webhooks-purge": {
+        "task": "webhooks.tasks.purge_webhooks",
+        "schedule": crontab(minute=25, hour=3),
+    },
     # Mails past OUTBOX_KEEP_DAYS.
     "outbox-purge": {"task": "outbox.tasks.purge_mails", "schedule": crontab(minute=20, hour=3)},
     # Calendars a lost sync left out of line with the registrations.

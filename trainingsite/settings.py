@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "api",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -193,6 +194,20 @@ OUTBOX_CLAIM_TIMEOUT = env.float("OUTBOX_CLAIM_TIMEOUT", default=600)
 OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=30)
 # Messages sent over one SMTP connection (a sweep's or a calendar fan-out's batch).
 OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=50)
+# Webhooks (webhooks/): a failed delivery waits WEBHOOK_RETRY_SECONDS, doubling up to an hour;
+# given up after WEBHOOK_MAX_ATTEMPTS. Beat sweeps every WEBHOOK_SWEEP_SECONDS; a delivery claimed
+# longer than WEBHOOK_CLAIM_TIMEOUT seconds ago died with its worker. Each connect and read waits
+# WEBHOOK_TIMEOUT seconds at most. Events and deliveries are deleted after WEBHOOK_KEEP_DAYS.
+WEBHOOK_RETRY_SECONDS = env.float("WEBHOOK_RETRY_SECONDS", default=60)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+WEBHOOK_SWEEP_SECONDS = env.float("WEBHOOK_SWEEP_SECONDS", default=60)
+WEBHOOK_CLAIM_TIMEOUT = env.float("WEBHOOK_CLAIM_TIMEOUT", default=300)
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=5)
+WEBHOOK_KEEP_DAYS = env.int("WEBHOOK_KEEP_DAYS", default=90)
+# Hosts a webhook may be sent to over plain http and whatever they resolve to (loopback, a
+# private network): for tests and a developer's own receiver, e.g. WEBHOOK_ALLOWED_HOSTS=127.0.0.1.
+# Empty by default: only https URLs of hosts resolving to public addresses are called.
+WEBHOOK_ALLOWED_HOSTS = env.list("WEBHOOK_ALLOWED_HOSTS", default=[])
 # How often beat looks for work whose task was lost: calendars out of line with registrations,
 # export builds that never ran.
 RECOVERY_SWEEP_SECONDS = env.float("RECOVERY_SWEEP_SECONDS", default=300)

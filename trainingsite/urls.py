@@ -25,4 +25,5 @@ urlpatterns = [
     path("", include("inbox.urls")),
     path("", include("surveys.urls")),
     path("", include("api.urls")),
+    path("", include("webhooks.urls")),
 ]

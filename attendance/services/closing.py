@@ -24,6 +24,7 @@ from assessments.services import send_overdue_attempts
 from attendance.access import workshops_run_by
 from attendance.models import AttendanceMark, ClosureEvent, Completion, WorkshopClosure
 from attendance.models.marks import ATTENDED_STATUSES
+from attendance.signals import workshop_closed
 from attendees.models import User
 from audit.services import record_audit
 from registrations.models import Registration
@@ -218,6 +219,7 @@ def close_workshop(*, workshop_id: int, by: User) -> dict[str, int]:
         post_test_required=tests.required,
         **summary,
     )
+    workshop_closed.send(sender=Workshop, workshop=workshop)
     return summary
 
 

@@ -41,7 +41,7 @@ from attendees.services import queue_work_renders
 from audit.services import record_audit
 from outbox.services import queue_render
 from registrations.models import Registration, RegistrationEvent
-from registrations.signals import registration_requested, seat_changed
+from registrations.signals import registration_changed, registration_requested, seat_changed
 from trainingsite import when
 from workshops.models import Workshop
 
@@ -123,6 +123,7 @@ def _transition(
     if State.CONFIRMED in (from_state, to):
         # The invites app listens and brings the officer's calendar in line after commit.
         seat_changed.send(sender=Registration, registration=registration)
+    registration_changed.send(sender=Registration, event=event)
     return event
 
 

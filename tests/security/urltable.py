@@ -203,6 +203,14 @@ KWARGS = {
     "surveys:feedback_results": pk("past_workshop"),
     "surveys:feedback": pk("past_registration"),
     "surveys:follow_up": lambda w: {"pk": _follow_up_due(w).pk},
+    "webhooks:list": lambda w: {},
+    "webhooks:detail": pk("endpoint"),
+    "webhooks:edit": pk("endpoint"),
+    "webhooks:rotate": pk("endpoint"),
+    "webhooks:toggle": pk("endpoint"),
+    "webhooks:ping": pk("endpoint"),
+    "webhooks:delete": pk("endpoint"),
+    "webhooks:redeliver": pk("delivery"),
 }
 
 

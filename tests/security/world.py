@@ -26,6 +26,7 @@ from tests.factories import (
     WorkshopFactory,
     publish_directly,
 )
+from webhooks.models import Delivery, Endpoint, Event, EventType
 from workshops.models import Question, WorkshopModule
 
 ROLES = [
@@ -194,6 +195,16 @@ def build_world(request) -> World:
     api_token = create_token(
         user=officer, name="HR system", access="read", days=30, second_factor_verified=False
     ).token
+    # Coordinator A's webhook endpoint and one delivery in its log.
+    endpoint = Endpoint.objects.create(
+        owner=users["coord_a"],
+        url="https://hooks.example.com/hook",
+        event_types=[EventType.REGISTRATION_CHANGED],
+        secret="whsec_world",
+    )
+    delivery = Delivery.objects.create(
+        endpoint=endpoint, event=Event.objects.create(type=EventType.PING), status="failed"
+    )
     objects = {
         "api_token": api_token,
         "region": region,
@@ -223,6 +234,8 @@ def build_world(request) -> World:
         "feed": feed,
         "officer": officer,
         "agency_request": agency_request,
+        "endpoint": endpoint,
+        "delivery": delivery,
     }
     # Sanity: the world is what the expectations assume.
     assert officer.status == User.Status.VERIFIED

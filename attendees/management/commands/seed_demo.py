@@ -17,6 +17,7 @@ DEMO_MODULES = [
     "credentials.demo",
     "surveys.demo",
     "api.demo",
+    "webhooks.demo",
 ]
 
 
