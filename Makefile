@@ -30,8 +30,8 @@ static/vendor/.installed: package.json package-lock.json
 	cp node_modules/axe-core/axe.min.js static/vendor/axe-core/
 	cp node_modules/tom-select/dist/js/tom-select.complete.min.js node_modules/tom-select/dist/js/tom-select.complete.min.js.map static/vendor/tom-select/
 	cp node_modules/tom-select/dist/css/tom-select.bootstrap5.min.css node_modules/tom-select/dist/css/tom-select.bootstrap5.min.css.map static/vendor/tom-select/
-	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui-standalone-preset.js \
-		node_modules/swagger-ui-dist/swagger-ui.css node_modules/swagger-ui-dist/favicon-32x32.png static/vendor/swagger-ui/
+	cd node_modules/swagger-ui-dist && cp swagger-ui-bundle.js swagger-ui-bundle.js.map swagger-ui-standalone-preset.js \
+		swagger-ui-standalone-preset.js.map swagger-ui.css swagger-ui.css.map favicon-32x32.png ../../static/vendor/swagger-ui/
 	@# Embedded in certificate PDFs (not served to browsers): one family for Latin and CJK text.
 	mkdir -p var/fonts
 	cp node_modules/@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf \
