@@ -32,8 +32,10 @@ CONNECTION_ERRORS = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, O
 MAX_DELAY = 3600
 
 
-def retry_delay(attempts: int) -> timedelta:
-    base = settings.OUTBOX_RETRY_SECONDS * 2 ** max(attempts - 1, 0)
+def retry_delay(attempts: int, first: int | None = None) -> timedelta:
+    """The wait after `attempts` failed attempts: `first` seconds (OUTBOX_RETRY_SECONDS),
+    doubling each time up to an hour, jittered. Webhook deliveries wait the same way."""
+    base = (first or settings.OUTBOX_RETRY_SECONDS) * 2 ** max(attempts - 1, 0)
     return timedelta(seconds=min(base, MAX_DELAY) * random.uniform(1, 1.25))
 
 

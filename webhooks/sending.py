@@ -10,7 +10,6 @@ start of the answer's body.
 from __future__ import annotations
 
 import logging
-import random
 import time
 from datetime import timedelta
 
@@ -19,6 +18,8 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from outbox.sending import retry_delay
 
 from . import signing
 from .addresses import Target, UnsafeURL, check_url
@@ -30,12 +31,6 @@ Status = Delivery.Status
 # What is read of an answer's body (the rest is never downloaded) and what the log keeps of it.
 READ_LIMIT = 4096
 EXCERPT_CHARS = 1000
-MAX_DELAY = 3600
-
-
-def retry_delay(attempts: int) -> timedelta:
-    base = settings.WEBHOOK_RETRY_SECONDS * 2 ** max(attempts - 1, 0)
-    return timedelta(seconds=min(base, MAX_DELAY) * random.uniform(1, 1.25))
 
 
 class DeliveryFailed(Exception):
@@ -151,7 +146,8 @@ def mark_failed(delivery: Delivery, error: DeliveryFailed | str) -> None:
     else:
         changes = {
             "status": Status.PENDING,
-            "next_attempt_at": timezone.now() + retry_delay(delivery.attempts),
+            "next_attempt_at": timezone.now()
+            + retry_delay(delivery.attempts, first=settings.WEBHOOK_RETRY_SECONDS),
         }
     mine(delivery).update(
         last_error=str(failure)[:2000],
