@@ -26,6 +26,10 @@ class MarkSource(models.TextChoices):
     TRAINER = "trainer", _("Marked by staff")
     BULK = "bulk", _("Marked all present")
     CHECK_IN = "check_in", _("Self check-in")
+    # Marked on a trainer's device without a network, applied when it synced.
+    OFFLINE = "offline", _("Synced offline")
+    # Ticked from a printed sign-in sheet after the session.
+    PAPER = "paper", _("From a paper sign-in sheet")
 
 
 class AttendanceMarkQuerySet(models.QuerySet):
