@@ -1,9 +1,10 @@
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
 from .views import people, tokens
+from .views.base import not_found
 from .views.records import (
     AttendanceViewSet,
     CertificateViewSet,
@@ -40,6 +41,8 @@ urlpatterns = [
         ),
         name="api_docs",
     ),
+    # Any other address under /api/ answers in the API's own terms (JSON), not the site's page.
+    re_path(r"^api/", not_found),
     path("api-tokens/", tokens.api_tokens, name="api_tokens"),
     path("api-tokens/<int:pk>/revoke/", tokens.api_token_revoke, name="api_token_revoke"),
 ]

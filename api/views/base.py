@@ -1,5 +1,12 @@
 from django.contrib.auth.decorators import login_not_required
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
 from rest_framework import viewsets
+
+
+@login_not_required
+def not_found(request, *args, **kwargs):
+    return JsonResponse({"detail": _("Not found.")}, status=404)
 
 
 class ApiViewSet(viewsets.GenericViewSet):

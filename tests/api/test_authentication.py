@@ -203,3 +203,12 @@ def test_an_administrator_revokes_a_leaked_token_in_the_admin(officer, client):
     assert bearer(secret).get(URL).status_code == 401
     entry = AuditEntry.objects.get(action="api.token_revoked")
     assert entry.actor != officer
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/nope/", "/api/v2/workshops/", "/api/", "/api/v1/workshops/1/x/"]
+)
+def test_unknown_api_addresses_answer_a_json_404(path):
+    response = APIClient().get(path)
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
