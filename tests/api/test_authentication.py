@@ -212,3 +212,9 @@ def test_unknown_api_addresses_answer_a_json_404(path):
     response = APIClient().get(path)
     assert response.status_code == 404
     assert response.json() == {"detail": "Not found."}
+
+
+def test_answers_are_private_to_their_token(officer):
+    response = bearer(token_for(officer)).get(URL)
+    assert "Authorization" in response["Vary"]
+    assert "private" in response["Cache-Control"]
