@@ -1,7 +1,12 @@
 """API matrix routes: registrations, attendance, completions, certificates."""
 
+import datetime as dt
+
+from django.utils import timezone
+
 from attendance.models import AttendanceMark, Completion
 from tests.api.routes import COORDINATORS_OF_REGION, MAY_SEE_OFFICER_A, L, Route
+from tests.factories import WorkshopFactory
 
 # Officer A's records (agency A, region A): her focal point and region A's coordinators see
 # them; the trainer of the workshop only its confirmed roster.
@@ -17,6 +22,12 @@ def _completion(w):
     return Completion.objects.get(registration=w.past_registration)
 
 
+def _far_workshop(w):
+    """An open workshop long after the world's, so registering clashes with nothing."""
+    start = timezone.now().replace(microsecond=0) + dt.timedelta(days=300)
+    return WorkshopFactory(region=w.region, sessions=[(start, start + dt.timedelta(hours=3))])
+
+
 ROUTES: dict[str, Route] = {
     "api:registration-list": L(
         (lambda w: w.registration, ROSTER_A),
@@ -29,6 +40,15 @@ ROUTES: dict[str, Route] = {
     ),
     "api:registration-detail": Route(
         kwargs=lambda w: {"pk": w.registration.pk}, ok=MAY_SEE_OFFICER_A
+    ),
+    # Registering: any officer (a focal point is one too) with a read-and-write token, through
+    # the registration service; staff without an agency are refused (403).
+    "api:registration-list POST": Route(
+        method="post",
+        body=lambda w: {"workshop": _far_workshop(w).pk},
+        ok=frozenset({"officer_a", "officer_b", "focal_a", "focal_b"}),
+        ok_status=201,
+        denied=(403,),
     ),
     # Only the officer's own registration; staff without an agency are refused (403).
     "api:registration-cancel": Route(
