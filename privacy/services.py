@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from api.models import ApiToken
 from assessments.scores import results_of_officer
 from attendance.models import AttendanceMark, Certificate, Completion, Feedback
 from attendance.pdf import render_certificate_pdf
@@ -28,6 +29,7 @@ from surveys.services.privacy import answers_of as survey_answers_of
 from surveys.services.privacy import forget_free_text as forget_survey_free_text
 from trainingsite.errors import ServiceError
 from trainingsite.redaction import redact_text
+from webhooks.models import Endpoint
 
 from . import copies
 
@@ -173,6 +175,29 @@ def build_personal_export(*, user: User) -> dict:
             {"workshop": d.workshop.title, "method": d.method, "uid": d.uid}
             for d in InviteDelivery.objects.filter(user=user).select_related("workshop")
         ],
+        # What a token or an endpoint is called and where it points (never its secret).
+        "api_tokens": [
+            {
+                "name": t.name,
+                "token_start": t.label,
+                "access": t.access,
+                "created_at": _iso(t.created_at),
+                "expires_at": _iso(t.expires_at),
+                "last_used_at": _iso(t.last_used_at),
+                "revoked_at": _iso(t.revoked_at),
+            }
+            for t in ApiToken.objects.filter(user=user).order_by("created_at")
+        ],
+        "webhook_endpoints": [
+            {
+                "url": e.url,
+                "description": e.description,
+                "events": e.event_types,
+                "active": e.is_active,
+                "created_at": _iso(e.created_at),
+            }
+            for e in Endpoint.objects.filter(owner=user).order_by("created_at")
+        ],
     }
 
 
@@ -225,6 +250,9 @@ def erase_officer(*, user_id: int, by: User | None, reason: str) -> User:
     Credential.objects.filter(certificate__holder=user).update(jwt="")
     # Whom they showed their name to is theirs too; every link of theirs stops working.
     CredentialShare.objects.filter(certificate__holder=user).delete()
+    # Their tokens and webhook endpoints (a former focal point's) stop and go with their names.
+    ApiToken.objects.filter(user=user).delete()
+    Endpoint.objects.filter(owner=user).delete()
 
     user.email = copies.erased_label(user.pk)
     user.full_name = _("Erased officer")
