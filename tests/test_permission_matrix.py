@@ -185,6 +185,9 @@ EXPECTATIONS: dict[str, Expect] = {
     "assessment_results:scores_csv": E(STAFF_OF_WORKSHOP),
     "attendance:session": E(STAFF_OF_WORKSHOP),
     "attendance:checkin_code": E(STAFF_OF_WORKSHOP),
+    # The printable sign-in sheet (lists the roster) and entering its ticks.
+    "attendance:session_sheet": E(STAFF_OF_WORKSHOP),
+    "attendance:session_paper": E(STAFF_OF_WORKSHOP),
     # Renders a sample from what is posted (no data of anyone); the track form's preview.
     "attendance:certificate_preview": P(COORDINATORS),
     "attendance:checkin": E(OFFICERS),

@@ -152,6 +152,8 @@ KWARGS = {
     "assessment_results:scores_csv": pk("past_workshop"),
     "attendance:session": pk("session"),
     "attendance:checkin_code": pk("session"),
+    "attendance:session_sheet": pk("session"),
+    "attendance:session_paper": pk("session"),
     "attendance:certificate_preview": lambda w: {},
     "attendance:checkin": lambda w: {},
     "attendance:training_record": lambda w: {},
