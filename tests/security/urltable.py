@@ -67,6 +67,7 @@ KWARGS = {
     "two_factor_setup_send": lambda w: {},
     "two_factor_setup_link": lambda w: {"token": "not-a-real-token"},
     "onboarding_request": lambda w: {},
+    "web_manifest": lambda w: {},
     "vetting_queue": lambda w: {},
     "vetting_detail": lambda w: {"pk": w.users["pending"].pk},
     "vetting_decide": lambda w: {"pk": w.users["pending"].pk},
