@@ -2,9 +2,10 @@
 a QR code a trainer's device scans to find the registration, a signature box and tick boxes.
 
 The QR code carries no personal data: only a signed pair (session id, registration id), made by
-`sheet_token` and read back by `read_sheet_token`. Its text is Django's signed-object format: the
-base64url JSON list `[session_id, registration_id]`, a colon, then the signature, so a device can
-read the ids without the key and the server checks the signature when marks come back."""
+`sheet_token` and read back by `read_sheet_token`. Its text is Django's signed-object format
+(`django.core.signing.dumps`): the base64url JSON list `[session_id, registration_id]`, a colon,
+the time it was made, a colon and the signature. A device reads the ids without the key; the
+server checks the signature when marks come back."""
 
 from __future__ import annotations
 

@@ -68,6 +68,17 @@ def test_sheet_shows_the_session_time_in_the_venue_zone(client_for, trainer, reg
     assert "Harbour Training Centre" in text
 
 
+def test_sheet_prints_in_the_trainers_language(client_for, trainer, registration, session):
+    trainer.language = "zh-hans"
+    trainer.save(update_fields=["language"])
+    pdf = client_for(trainer).get(_sheet_url(session)).content
+    assert PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/Lang"] == "zh-Hans"
+    _pages, text = _text(pdf)
+    assert "Officer Alice" in text
+    # Dates in the locale's format (CLDR), whatever the catalogue holds.
+    assert "年" in text
+
+
 def test_sixty_officers_take_several_numbered_pages(client_for, trainer, session, agency):
     for n in range(60):
         RegistrationFactory(
