@@ -11,7 +11,7 @@ from django.utils import timezone
 from attendance.models.marks import AttendanceMark
 from tests.factories import PASSWORD, OfficerFactory, RegistrationFactory, WorkshopFactory
 
-from .conftest import PHONE, login, shoot
+from .conftest import PHONE, axe_violations, login, shoot
 
 pytestmark = pytest.mark.browser
 FLOW = "paper-attendance"
@@ -35,6 +35,7 @@ def test_trainer_prints_the_sheet_and_enters_its_ticks(site, new_page, trainer, 
     login(page, site, trainer, PASSWORD)
     page.goto(f"{site}/attendance/sessions/{session.pk}/")
     shoot(page, FLOW, "01-session-page")
+    assert axe_violations(page, site) == []
 
     href = page.get_by_role("link", name="Print sign-in sheet").get_attribute("href")
     sheet = page.request.get(f"{site}{href}")
@@ -47,6 +48,7 @@ def test_trainer_prints_the_sheet_and_enters_its_ticks(site, new_page, trainer, 
     page.locator(f"label[for=p{registrations[0].pk}-present]").click()
     page.locator(f"label[for=p{registrations[1].pk}-late]").click()
     shoot(page, FLOW, "02-paper-page")
+    assert axe_violations(page, site) == []
     with page.expect_navigation():
         page.get_by_role("button", name="Save the sheet's marks").click()
     marks = dict(AttendanceMark.objects.values_list("registration_id", "status"))
