@@ -77,6 +77,10 @@ def _register_fonts() -> None:
         pdfmetrics.registerFont(TTFont(name, str(path)))
 
 
+# The sign-in sheet prints with the same family.
+register_fonts = _register_fonts
+
+
 def verification_url(certificate: Certificate) -> str:
     return settings.SITE_URL + reverse("credentials:verify_number", args=[certificate.number])
 

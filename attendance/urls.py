@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import officer, preview, staff
+from .views import officer, paper, preview, staff
 
 app_name = "attendance"
 urlpatterns = [
@@ -14,6 +14,12 @@ urlpatterns = [
     path("attendance/workshops/<int:pk>/settings/", staff.settings_update, name="settings"),
     path("attendance/sessions/<int:pk>/", staff.session_attendance, name="session"),
     path("attendance/sessions/<int:pk>/check-in-code/", staff.checkin_code, name="checkin_code"),
+    path(
+        "attendance/sessions/<int:pk>/sign-in-sheet.pdf",
+        paper.session_sheet,
+        name="session_sheet",
+    ),
+    path("attendance/sessions/<int:pk>/paper/", paper.session_paper, name="session_paper"),
     path(
         "attendance/certificate-preview/",
         preview.certificate_preview,

@@ -24,6 +24,7 @@ OPEN_PREFIXES = (
     "/profile/",
     "/onboarding/",
     "/healthz",
+    "/manifest.webmanifest",
     "/verify/",
     "/calendar/feed/",
     "/two-factor/",
@@ -101,7 +102,7 @@ STEP_URLS = {
     "mfa_activate_totp": ("mfa_activate_totp", "account_reauthenticate", "mfa_index", *SETUP_URLS),
     SETUP_STEP: SETUP_URLS,
 }
-MFA_OPEN_PREFIXES = ("/static/", "/i18n/", "/healthz")
+MFA_OPEN_PREFIXES = ("/static/", "/i18n/", "/healthz", "/manifest.webmanifest")
 
 
 class StaffMFAMiddleware:

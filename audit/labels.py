@@ -26,6 +26,7 @@ ACTION_LABELS = {
     "attendance.settings": _("Completion rule changed"),
     "attendance.marked": _("Attendance marked"),
     "attendance.marked_all": _("Everyone marked present"),
+    "attendance.sheet_printed": _("Sign-in sheet downloaded"),
     "audit.exported": _("Audit log exported"),
     "certificate.revoked": _("Certificate revoked"),
     "certificate.holder_name": _("Certificate name display chosen"),

@@ -85,6 +85,8 @@ EXPECTATIONS: dict[str, Expect] = {
     "two_factor_setup_link": E(set(), before_vetting=True),
     "onboarding_request": E(VERIFIED | NOT_VETTED, public=True, before_vetting=True),
     "healthz": E(VERIFIED | NOT_VETTED, public=True, before_vetting=True),
+    # The web app manifest (name, icons): browsers fetch it signed in or not.
+    "web_manifest": E(VERIFIED | NOT_VETTED, public=True, before_vetting=True),
     # The language switcher: everyone, signed in or out (a signed-in user's own profile).
     "set_language": P(VERIFIED | NOT_VETTED | {"anonymous"}, public=True, before_vetting=True),
     "vetting_queue": E(FOCAL_POINTS | COORDINATORS),
@@ -185,6 +187,9 @@ EXPECTATIONS: dict[str, Expect] = {
     "assessment_results:scores_csv": E(STAFF_OF_WORKSHOP),
     "attendance:session": E(STAFF_OF_WORKSHOP),
     "attendance:checkin_code": E(STAFF_OF_WORKSHOP),
+    # The printable sign-in sheet (lists the roster) and entering its ticks.
+    "attendance:session_sheet": E(STAFF_OF_WORKSHOP),
+    "attendance:session_paper": E(STAFF_OF_WORKSHOP),
     # Renders a sample from what is posted (no data of anyone); the track form's preview.
     "attendance:certificate_preview": P(COORDINATORS),
     "attendance:checkin": E(OFFICERS),

@@ -33,6 +33,7 @@ DOWNLOADS = {
     "agencies:record_export",
     "assessment_results:scores_csv",
     "attendance:certificate_pdf",
+    "attendance:session_sheet",
     "credentials:credential_json",
     "credentials:credential_jwt",
     "invites:feed",
@@ -46,6 +47,7 @@ DOWNLOADS = {
 # Pages no signed-in role reaches by a link, by design.
 NOT_LINKED = {
     "healthz": "a monitoring endpoint",
+    "web_manifest": "read by the browser from every page's <link rel=manifest>",
     "invites:feed": "the calendar application's address, shown to copy or opened as webcal:",
     "onboarding_request": "for people without an account, linked from the sign-in page",
     "credentials:verify": "for whoever holds a printed certificate (its QR code)",

@@ -13,3 +13,22 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", self.POLICY)
         return response
+
+
+class ClearSiteDataOnSignOutMiddleware:
+    """A response that signs the user out (the sign-out form, a suspended account, an expired
+    staff session) tells the browser to drop the site's caches and storage (offline copies,
+    service workers): a shared device keeps nothing of the last user. Cookies are left alone:
+    the session is already flushed, and the CSRF and language cookies are not personal."""
+
+    HEADER = '"cache", "storage"'
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        signed_in = request.user.is_authenticated
+        response = self.get_response(request)
+        if signed_in and not request.user.is_authenticated:
+            response.headers.setdefault("Clear-Site-Data", self.HEADER)
+        return response

@@ -2,6 +2,8 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from trainingsite import webapp
+
 # The admin signs in through the site's sign-in (password, lockout, account state, TOTP), never
 # through Django's own login form (allauth's documented way, which the stubs cannot express).
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
@@ -9,6 +11,7 @@ admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-a
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("manifest.webmanifest", webapp.manifest, name="web_manifest"),
     path("", include("attendees.urls")),
     path("", include("registrations.urls")),
     path("", include("workshops.urls")),

@@ -101,9 +101,12 @@ def roster_ids(session: WorkshopSession) -> set[int]:
 
 
 @transaction.atomic
-def record_marks(*, session_id: int, by: User, marks: dict[int, str]) -> int:
-    """Save a trainer's marks for one session. Only confirmed registrations of the workshop can
-    be marked; the workshop must not be closed."""
+def record_marks(
+    *, session_id: int, by: User, marks: dict[int, str], source: str = MarkSource.TRAINER
+) -> int:
+    """Save a trainer's marks for one session (`source`: marked on the page, or copied from a
+    paper sign-in sheet). Only confirmed registrations of the workshop can be marked; the
+    workshop must not be closed."""
     session = load_session_for(session_id=session_id, by=by)
     closure = lock_closure(session.workshop_id)
     if closure.is_closed:
@@ -114,8 +117,8 @@ def record_marks(*, session_id: int, by: User, marks: dict[int, str]) -> int:
         raise AttendanceError(_("Some officers are not on this workshop's confirmed roster."))
     if any(status not in AttendanceStatus.values for status in marks.values()):
         raise AttendanceError(_("Unknown attendance status."))
-    changed = apply_marks(session=session, statuses=marks, by=by, source=MarkSource.TRAINER)
-    _audit_marks(session, by=by, changed=changed, bulk=False)
+    changed = apply_marks(session=session, statuses=marks, by=by, source=source)
+    _audit_marks(session, by=by, changed=changed, bulk=False, source=source)
     return changed
 
 
@@ -130,12 +133,21 @@ def mark_all_present(*, session_id: int, by: User) -> int:
     changed = apply_marks(
         session=session, statuses=statuses, by=by, source=MarkSource.BULK, only_unmarked=True
     )
-    _audit_marks(session, by=by, changed=changed, bulk=True)
+    _audit_marks(session, by=by, changed=changed, bulk=True, source=MarkSource.BULK)
     return changed
 
 
-def _audit_marks(session: WorkshopSession, *, by: User, changed: int, bulk: bool) -> None:
-    # One entry per save by staff; each mark's before and after is in AttendanceChange.
+def _audit_marks(
+    session: WorkshopSession,
+    *,
+    by: User,
+    changed: int,
+    bulk: bool,
+    source: str,
+) -> None:
+    # One entry per save by staff; each mark's before and after is in AttendanceChange. Marks
+    # not made on the page (a paper sheet) say where they came from.
+    origin = {} if source in (MarkSource.TRAINER, MarkSource.BULK) else {"source": str(source)}
     if changed:
         record_audit(
             actor=by,
@@ -144,4 +156,5 @@ def _audit_marks(session: WorkshopSession, *, by: User, changed: int, bulk: bool
             f"(workshop #{session.workshop_id})",
             target=session,
             changes=changed,
+            **origin,
         )
