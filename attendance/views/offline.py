@@ -88,9 +88,8 @@ def _strings() -> dict[str, Any]:
         "no_officer": _("Choose your name first."),
         "checked_in": _("{name} is checked in."),
         "online": _("Online"),
-        "offline": _(
-            "Offline: marks are kept on this device and sent when the connection returns."
-        ),
+        "offline": _("Offline"),
+        "offline_help": _("Marks are kept on this device and sent when the connection returns."),
         "queue": _("Marks waiting to be sent: {n}"),
         "synced": _("All marks are sent."),
         "sync_failed": _("Sending failed: the marks stay on this device. Try again later."),

@@ -96,6 +96,7 @@
   var el = {
     network: document.getElementById("offline-network"),
     queue: document.getElementById("offline-queue"),
+    help: document.getElementById("offline-help"),
     sync: document.getElementById("offline-sync"),
     notice: document.getElementById("offline-notice"),
     refused: document.getElementById("offline-refused"),
@@ -284,13 +285,13 @@
       select.appendChild(node("option", {"value": registration.id}, registration.name));
     });
     col1.appendChild(select);
-    var col2 = node("div", {"class": "col-8 col-md-4"});
+    var col2 = node("div", {"class": "col-7 col-md-4"});
     col2.appendChild(node("label", {"class": "form-label small", "for": idBase + "-code"}, T.code));
     var input = node("input", {"class": "form-control", "id": idBase + "-code",
       "autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"});
     col2.appendChild(input);
-    var col3 = node("div", {"class": "col-4 col-md-3"});
-    var button = node("button", {"type": "button", "class": "btn btn-primary w-100"}, T.check_in);
+    var col3 = node("div", {"class": "col-5 col-md-3"});
+    var button = node("button", {"type": "button", "class": "btn btn-primary w-100 text-nowrap"}, T.check_in);
     col3.appendChild(button);
     row.appendChild(col1); row.appendChild(col2); row.appendChild(col3);
     box.appendChild(row);
@@ -342,6 +343,8 @@
     var online = navigator.onLine;
     el.network.className = "badge " + (online ? "text-bg-success" : "text-bg-warning");
     el.network.textContent = online ? T.online : T.offline;
+    el.help.hidden = online;
+    el.help.textContent = T.offline_help;
     el.queue.textContent = fill(T.queue, {n: queue.length});
     el.queue.setAttribute("data-count", queue.length);
     el.sync.disabled = syncing || !online || !queue.length;
