@@ -19,7 +19,11 @@
         db.createObjectStore("data");
         db.createObjectStore("queue", {keyPath: "client_id"});
       };
-      request.onsuccess = function () { resolve(request.result); };
+      request.onsuccess = function () {
+        // Let a sign-out elsewhere (the service worker, another tab) delete the store.
+        request.result.onversionchange = function () { request.result.close(); };
+        resolve(request.result);
+      };
       request.onerror = function () { reject(request.error); };
     });
   }
@@ -249,13 +253,16 @@
       var row = node("li", {"class": "list-group-item", "data-registration": registration.id});
       var line = node("div", {"class": "d-flex flex-wrap justify-content-between align-items-center gap-2 mb-2"});
       line.appendChild(node("span", {"class": "fw-semibold"}, registration.name));
-      line.appendChild(statusBadge(currentStatus(session, registration)));
+      var current = currentStatus(session, registration);
+      line.appendChild(statusBadge(current));
       row.appendChild(line);
       var group = node("div", {"class": "btn-group w-100", "role": "group",
         "aria-label": fill(T.attendance_of, {name: registration.name})});
       ["present", "late", "absent"].forEach(function (status) {
-        var button = node("button", {"type": "button", "class": "btn btn-outline-secondary",
-          "data-mark": status}, T[status]);
+        var pressed = current.status === status;
+        var button = node("button", {"type": "button", "data-mark": status,
+          "class": "btn " + (pressed ? "btn-secondary" : "btn-outline-secondary"),
+          "aria-pressed": pressed ? "true" : "false"}, T[status]);
         button.addEventListener("click", function () {
           mark(session, registration, status, "mark");
         });

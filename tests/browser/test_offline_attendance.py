@@ -12,7 +12,7 @@ from django.utils import timezone
 from attendance.models import AttendanceChange, AttendanceMark, CheckInCode
 from tests.factories import PASSWORD, RegistrationFactory, WorkshopFactory
 
-from .conftest import PHONE, login, shoot
+from .conftest import PHONE, axe_violations, login, shoot
 
 pytestmark = pytest.mark.browser
 FLOW = "offline"
@@ -64,6 +64,7 @@ def test_trainer_marks_offline_and_the_marks_sync_once_when_back_online(
     page.locator("#offline-queue[data-count='0']").wait_for()
     page.get_by_text("All marks are sent.").wait_for()
     shoot(page, FLOW, "02-synced")
+    assert axe_violations(page, site) == []
 
     changes = list(AttendanceChange.objects.order_by("changed_at"))
     assert [(c.registration_id, c.source) for c in changes] == [
@@ -84,3 +85,14 @@ def test_trainer_marks_offline_and_the_marks_sync_once_when_back_online(
     page.wait_for_timeout(300)
     assert len(posts) == 1
     assert AttendanceChange.objects.count() == 2
+
+    # Signing out removes the page's copy and the device's store.
+    stored = (
+        "Promise.all([indexedDB.databases(), caches.keys()]).then(([d, c]) => "
+        "d.map(x => x.name).concat(c))"
+    )
+    assert {"trainingsite-offline", "trainingsite-today"} <= set(page.evaluate(stored))
+    with page.expect_navigation():  # the account menu's form (folded away on a phone)
+        page.evaluate("document.querySelector('form[action$=\"/accounts/logout/\"]').submit()")
+    kept = set(page.evaluate(stored))
+    assert not {"trainingsite-offline", "trainingsite-today"} & kept, kept

@@ -54,9 +54,33 @@ workbox.routing.setCatchHandler(async function (options) {
   return Response.error();
 });
 
-// The page asks for its kept copy to go (sign-out, another day).
+// Signing out removes what this device keeps for the today page: its cached copy, and the
+// page's store of rosters, codes and unsent marks (whichever page the form was sent from).
+var LOGOUT_PATH = "{% url 'account_logout' %}";
+var OFFLINE_DB = "trainingsite-offline";
+
+function clearOfflineData() {
+  return Promise.all([
+    caches.delete(TODAY_CACHE),
+    new Promise(function (resolve) {
+      var request = indexedDB.deleteDatabase(OFFLINE_DB);
+      request.onsuccess = request.onerror = request.onblocked = function () { resolve(); };
+    })
+  ]);
+}
+
+workbox.routing.registerRoute(
+  function (options) {
+    return options.url.origin === self.location.origin && options.url.pathname === LOGOUT_PATH;
+  },
+  async function (options) {
+    var response = await fetch(options.request);
+    await clearOfflineData();
+    return response;
+  },
+  "POST"
+);
+
 self.addEventListener("message", function (event) {
-  if (event.data && event.data.type === "clear-offline") {
-    event.waitUntil(caches.delete(TODAY_CACHE));
-  }
+  if (event.data && event.data.type === "clear-offline") event.waitUntil(clearOfflineData());
 });
