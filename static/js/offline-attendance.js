@@ -111,6 +111,7 @@
   var data = null;      // {user, csrf, sessions: [...]}
   var queue = [];       // [{client_id, author, mark: {...}}] decrypted
   var syncing = false;
+  var again = false;
 
   function fill(text, values) {
     return text.replace(/\{(\w+)\}/g, function (m, k) { return k in values ? values[k] : m; });
@@ -333,15 +334,37 @@
     return box;
   }
 
+  function focusKey(n) {
+    if (!n || !el.sessions.contains(n)) return null;
+    if (n.id) return "#" + n.id;
+    var row = n.closest("[data-registration]");
+    var card = n.closest("[data-session]");
+    if (!row || !card || !n.getAttribute("data-mark")) return null;
+    return "[data-session='" + card.getAttribute("data-session") + "'] [data-registration='" +
+      row.getAttribute("data-registration") + "'] [data-mark='" + n.getAttribute("data-mark") + "']";
+  }
+
   function render() {
     if (!data) {
       if (!navigator.onLine) notice(T.no_data, "warning");
     } else {
+      // Rebuilt from the data and the queue; what is being typed and the focus are kept.
+      var focused = focusKey(document.activeElement);
+      var typed = {};
+      el.sessions.querySelectorAll("input[id], select[id]").forEach(function (field) {
+        typed[field.id] = field.value;
+      });
       el.sessions.textContent = "";
       if (!data.sessions.length) {
         el.sessions.appendChild(node("p", {"class": "text-body-secondary"}, T.no_sessions));
       }
       data.sessions.forEach(function (session) { el.sessions.appendChild(renderSession(session)); });
+      Object.keys(typed).forEach(function (id) {
+        var field = document.getElementById(id);
+        if (field) field.value = typed[id];
+      });
+      var target = focused && el.sessions.querySelector(focused);
+      if (target) target.focus();
     }
     renderStatus();
   }
@@ -401,7 +424,13 @@
   }
 
   function sync() {
-    if (syncing || !navigator.onLine) return Promise.resolve();
+    if (!navigator.onLine) return Promise.resolve();
+    if (syncing) {
+      // Marks made while a sync runs go in the next one.
+      again = true;
+      return Promise.resolve();
+    }
+    again = false;
     syncing = true;
     renderStatus();
     // The data first: a fresh CSRF token, and proof the session is still this user's.
@@ -434,6 +463,7 @@
     }).then(function () {
       syncing = false;
       render();
+      if (again) return sync();
     });
   }
 
