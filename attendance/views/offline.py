@@ -4,15 +4,19 @@ worker that keeps the page available offline."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.staticfiles import finders
 from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -189,6 +193,29 @@ def sync(request):
     return response
 
 
+# The today page's shell, kept by the service worker so the page opens with no network.
+PRECACHE = (
+    "vendor/theme/theme.css",
+    "vendor/bootstrap-icons/bootstrap-icons.min.css",
+    "css/site.css",
+    "css/attendance.css",
+    "vendor/bootstrap/bootstrap.bundle.min.js",
+    "js/offline-attendance.js",
+    "img/favicon.svg",
+)
+
+
+def _precache_entry(path: str) -> dict[str, str | None]:
+    # Production names carry their content hash; the development server's do not, so the
+    # worker is told the content's digest to notice a changed file.
+    revision = None
+    if settings.DEBUG:
+        found = finders.find(path)
+        if isinstance(found, str):
+            revision = hashlib.sha256(Path(found).read_bytes()).hexdigest()[:16]
+    return {"url": static(path), "revision": revision}
+
+
 @login_not_required
 @require_GET
 def service_worker(request):
@@ -198,7 +225,7 @@ def service_worker(request):
         "attendance/offline_fallback.html", {"PROGRAM_NAME": settings.PROGRAM_NAME}
     )
     context = {
-        "release": settings.RELEASE_ID,
+        "precache": json.dumps([_precache_entry(path) for path in PRECACHE]),
         "STATIC_URL": settings.STATIC_URL,
         "fallback_html": json.dumps(fallback),
     }

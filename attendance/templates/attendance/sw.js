@@ -9,15 +9,7 @@ var TODAY_CACHE = "trainingsite-today";
 
 workbox.core.clientsClaim();
 workbox.precaching.cleanupOutdatedCaches();
-workbox.precaching.precacheAndRoute([
-  {url: "{% static 'vendor/theme/theme.css' %}", revision: "{{ release }}"},
-  {url: "{% static 'vendor/bootstrap-icons/bootstrap-icons.min.css' %}", revision: "{{ release }}"},
-  {url: "{% static 'css/site.css' %}", revision: "{{ release }}"},
-  {url: "{% static 'css/attendance.css' %}", revision: "{{ release }}"},
-  {url: "{% static 'vendor/bootstrap/bootstrap.bundle.min.js' %}", revision: "{{ release }}"},
-  {url: "{% static 'js/offline-attendance.js' %}", revision: "{{ release }}"},
-  {url: "{% static 'img/favicon.svg' %}", revision: "{{ release }}"}
-]);
+workbox.precaching.precacheAndRoute({{ precache|safe }});
 
 // A page sent with no-store, or a sign-in page reached by a redirect, is never kept.
 var keepOnlyStorable = {
