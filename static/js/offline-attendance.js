@@ -378,6 +378,7 @@
     el.queue.textContent = fill(T.queue, {n: queue.length});
     el.queue.setAttribute("data-count", queue.length);
     el.sync.disabled = syncing || !online || !queue.length;
+    app.setAttribute("data-syncing", syncing ? "1" : "0");
   }
 
   function mark(session, registration, status, kind) {
@@ -434,8 +435,10 @@
     syncing = true;
     renderStatus();
     // The data first: a fresh CSRF token, and proof the session is still this user's.
+    var sentAny = false;
     return fetchData().then(function () {
       if (!queue.length) return null;
+      sentAny = true;
       var sent = queue.slice();
       return fetch(app.getAttribute("data-sync-url"), {
         method: "POST",
@@ -457,7 +460,9 @@
         return dequeue(done);
       }).then(fetchData);
     }).then(function () {
-      notice(queue.length ? "" : T.synced, "success");
+      // Said once something went; a failure's warning goes once a sync works again.
+      if (sentAny && !queue.length) notice(T.synced, "success");
+      else if (el.notice.classList.contains("alert-warning") && data) notice("");
     }).catch(function (err) {
       notice(err && err.message === "signed-out" ? T.signed_out : T.sync_failed, "warning");
     }).then(function () {

@@ -80,9 +80,9 @@ def test_trainer_marks_offline_and_the_marks_sync_once_when_back_online(
     assert len(posts) == 1
 
     # A second sync finds nothing left to send.
-    page.evaluate("window.dispatchEvent(new Event('online'))")
-    page.get_by_text("All marks are sent.").wait_for()
-    page.wait_for_timeout(300)
+    with page.expect_response(lambda r: "/attendance/today/data/" in r.url):
+        page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.locator("#offline-app[data-syncing='0']").wait_for()
     assert len(posts) == 1
     assert AttendanceChange.objects.count() == 2
 
