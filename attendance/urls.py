@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import officer, paper, preview, staff
+from .views import officer, offline, paper, preview, staff
 
 app_name = "attendance"
 urlpatterns = [
@@ -14,6 +14,9 @@ urlpatterns = [
     path("attendance/workshops/<int:pk>/settings/", staff.settings_update, name="settings"),
     path("attendance/sessions/<int:pk>/", staff.session_attendance, name="session"),
     path("attendance/sessions/<int:pk>/check-in-code/", staff.checkin_code, name="checkin_code"),
+    path("attendance/today/", offline.today, name="today"),
+    path("attendance/today/data/", offline.today_data, name="today_data"),
+    path("attendance/sync/", offline.sync, name="sync"),
     path(
         "attendance/sessions/<int:pk>/sign-in-sheet.pdf",
         paper.session_sheet,
@@ -25,6 +28,8 @@ urlpatterns = [
         preview.certificate_preview,
         name="certificate_preview",
     ),
+    # The service worker: at the root, so its scope may cover the pages it keeps offline.
+    path("sw.js", offline.service_worker, name="service_worker"),
     # Officers.
     path("check-in/", officer.checkin, name="checkin"),
     path("my-training/record/", officer.training_record, name="training_record"),

@@ -191,6 +191,14 @@ EXPECTATIONS: dict[str, Expect] = {
     "attendance:session_sheet": E(STAFF_OF_WORKSHOP),
     "attendance:session_paper": E(STAFF_OF_WORKSHOP),
     # Renders a sample from what is posted (no data of anyone); the track form's preview.
+    # Today's sessions of the workshops one runs (world: none today, so an empty page), their
+    # rosters as JSON for the device, and the sync of marks taken offline.
+    "attendance:today": E(STAFF),
+    "attendance:today_data": E(STAFF),
+    "attendance:sync": P(STAFF),
+    # The service worker: no data, served at the site's root to anyone (accounts waiting for
+    # vetting are sent to their access page, as everywhere: they have no page it keeps).
+    "attendance:service_worker": E(VERIFIED, public=True),
     "attendance:certificate_preview": P(COORDINATORS),
     "attendance:checkin": E(OFFICERS),
     "attendance:training_record": E(OFFICERS),

@@ -63,6 +63,8 @@ NOT_LINKED = {
     "an attempt in progress",
     # Linked from the officer's dashboard once the survey is sent (tests/surveys/test_views.py).
     "surveys:follow_up": "the follow-up survey's mail and, once sent, the dashboard",
+    "attendance:today_data": "read by the today page's script",
+    "attendance:service_worker": "registered by the today page's script",
 }
 
 

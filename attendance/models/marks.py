@@ -89,6 +89,10 @@ class AttendanceChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     changed_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # A mark made on a device without a network: the id the device gave it (so a resent mark
+    # is applied once) and when it reached the server (`changed_at` is the device's time).
+    client_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    synced_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-changed_at", "-pk"]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +27,15 @@ def lock_closure(workshop_id: int) -> WorkshopClosure:
     """The closure row serialises marking against closing: lock it (creating it once)."""
     closure, _created = WorkshopClosure.objects.get_or_create(workshop_id=workshop_id)
     return WorkshopClosure.objects.select_for_update().get(pk=closure.pk)
+
+
+def lock_open_workshop(workshop_id: int) -> WorkshopClosure:
+    """Lock the workshop's closure row and refuse if attendance is closed: every way staff
+    mark (on the page, all present, synced from a device) passes here."""
+    closure = lock_closure(workshop_id)
+    if closure.is_closed:
+        raise AttendanceError(_("This workshop is closed: re-open it to correct attendance."))
+    return closure
 
 
 def load_session_for(*, session_id: int, by: User) -> WorkshopSession:
@@ -91,6 +103,59 @@ def apply_marks(
     return len(changes)
 
 
+def apply_synced_mark(
+    *,
+    session: WorkshopSession,
+    registration_id: int,
+    status: str,
+    by: User,
+    marked_at: dt.datetime,
+    client_id: uuid.UUID,
+) -> bool:
+    """Record one mark made on a device at `marked_at` (the caller has passed the gates).
+    Every such mark enters the history, stamped with its device time; it becomes the current
+    mark unless a later-made one is already there (last writer by original time wins).
+    Returns whether the current mark changed."""
+    mark = (
+        AttendanceMark.objects.select_for_update()
+        .filter(session=session, registration_id=registration_id)
+        .first()
+    )
+    old = mark.status if mark else ""
+    AttendanceChange.objects.create(
+        registration_id=registration_id,
+        session=session,
+        old_status=old,
+        new_status=status,
+        source=MarkSource.OFFLINE,
+        changed_by=by,
+        changed_at=marked_at,
+        client_id=client_id,
+        synced_at=timezone.now(),
+    )
+    if mark is None:
+        AttendanceMark.objects.create(
+            registration_id=registration_id,
+            session=session,
+            status=status,
+            source=MarkSource.OFFLINE,
+            marked_by=by,
+            marked_at=marked_at,
+        )
+        return True
+    if mark.marked_at > marked_at:
+        return False
+    changed = mark.status != status
+    mark.status, mark.source, mark.marked_by, mark.marked_at = (
+        status,
+        MarkSource.OFFLINE,
+        by,
+        marked_at,
+    )
+    mark.save(update_fields=["status", "source", "marked_by", "marked_at"])
+    return changed
+
+
 def roster_ids(session: WorkshopSession) -> set[int]:
     """The registrations a session's marks may name: the workshop's confirmed roster."""
     return set(
@@ -108,9 +173,7 @@ def record_marks(
     paper sign-in sheet). Only confirmed registrations of the workshop can be marked; the
     workshop must not be closed."""
     session = load_session_for(session_id=session_id, by=by)
-    closure = lock_closure(session.workshop_id)
-    if closure.is_closed:
-        raise AttendanceError(_("This workshop is closed: re-open it to correct attendance."))
+    lock_open_workshop(session.workshop_id)
     roster = roster_ids(session)
     unknown = set(marks) - roster
     if unknown:
@@ -126,9 +189,7 @@ def record_marks(
 def mark_all_present(*, session_id: int, by: User) -> int:
     """Mark everyone not yet marked as present; existing marks (the exceptions) are kept."""
     session = load_session_for(session_id=session_id, by=by)
-    closure = lock_closure(session.workshop_id)
-    if closure.is_closed:
-        raise AttendanceError(_("This workshop is closed: re-open it to correct attendance."))
+    lock_open_workshop(session.workshop_id)
     statuses = dict.fromkeys(roster_ids(session), AttendanceStatus.PRESENT.value)
     changed = apply_marks(
         session=session, statuses=statuses, by=by, source=MarkSource.BULK, only_unmarked=True

@@ -84,6 +84,7 @@ def test_trainer_pages_have_no_serious_violations(site, new_page, trainer, data)
             ("module", f"/curriculum/{data['module'].pk}/"),
             ("module-new", "/curriculum/new/"),
             ("attendance", "/attendance/"),
+            ("today", "/attendance/today/"),
             ("roster", f"/attendance/workshops/{w.pk}/"),
             ("session", f"/attendance/sessions/{w.sessions.first().pk}/"),
         ],

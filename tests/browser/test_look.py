@@ -124,6 +124,7 @@ def test_key_pages_per_role_fit_every_width(
             "/",
             "/inbox/",
             "/attendance/",
+            "/attendance/today/",
             f"/attendance/workshops/{workshop.pk}/",
             f"/attendance/sessions/{session.pk}/",
             "/curriculum/",

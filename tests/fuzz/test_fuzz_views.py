@@ -83,6 +83,7 @@ ROLE_PREFERENCE = [
 # POST-only views that no page of the world offers a form for; fuzzed with random fields.
 FORMLESS = {
     "outbox:retry": "the world has no failed delivery to retry",
+    "attendance:sync": "JSON sent by the today page's script, no form",
     "attendance:close": "a button only; the world's past workshop is already closed",
     "reconfirm_request": "a button only, shown once vetting expires",
     "two_factor_setup_send": "a button only, shown to staff without an authenticator",

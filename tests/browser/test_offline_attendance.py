@@ -1,0 +1,98 @@
+"""A trainer takes attendance with no network: the page comes back from the service worker,
+marks and an officer's check-in queue on the device, and reach the server once when the
+connection returns, with the time they were made."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from attendance.models import AttendanceChange, AttendanceMark, CheckInCode
+from tests.factories import PASSWORD, RegistrationFactory, WorkshopFactory
+
+from .conftest import PHONE, axe_violations, login, shoot
+
+pytestmark = pytest.mark.browser
+FLOW = "offline"
+
+
+def test_trainer_marks_offline_and_the_marks_sync_once_when_back_online(
+    site, new_page, trainer, region, officer, other_agency_officer
+):
+    start = timezone.now() - dt.timedelta(minutes=5)
+    workshop = WorkshopFactory(
+        region=region, trainers=[trainer], sessions=[(start, start + dt.timedelta(hours=3))]
+    )
+    session = workshop.sessions.get()
+    alice = RegistrationFactory(workshop=workshop, officer=officer)
+    bob = RegistrationFactory(workshop=workshop, officer=other_agency_officer)
+    posts = []
+
+    page = new_page(viewport=PHONE)
+    page.on(
+        "request",
+        lambda r: posts.append(r.url) if r.method == "POST" and "/attendance/sync/" in r.url else 0,
+    )
+    login(page, site, trainer, PASSWORD)
+    page.goto(f"{site}/attendance/today/")
+    card = page.locator(f"[data-session='{session.pk}']")
+    card.locator(f"[data-registration='{bob.pk}']").wait_for()
+    # Once the worker controls the page, loading it again keeps a copy for offline use.
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
+    card.locator(f"[data-registration='{bob.pk}']").wait_for()
+    code = CheckInCode.objects.get(session=session).code
+
+    page.context.set_offline(True)
+    page.reload()  # from the service worker's copy; the rosters from the encrypted store
+    card.locator(f"[data-registration='{bob.pk}']").wait_for()
+    before = timezone.now()
+    card.locator(f"[data-registration='{bob.pk}'] [data-mark='absent']").click()
+    # Officer Alice types the session's code on the trainer's phone.
+    card.locator("select").select_option(str(alice.pk))
+    card.locator("input").fill(code[:4] + "-" + code[4:].lower())
+    card.get_by_role("button", name="Check in").click()
+    page.locator("#offline-queue[data-count='2']").wait_for()
+    made = timezone.now()
+    shoot(page, FLOW, "01-offline-queue", both=False)
+    assert not AttendanceChange.objects.exists()
+
+    page.wait_for_timeout(1100)  # so the sync's time is clearly after the marks' time
+    page.context.set_offline(False)  # the `online` event sends the queue
+    page.locator("#offline-queue[data-count='0']").wait_for()
+    page.get_by_text("All marks are sent.").wait_for()
+    shoot(page, FLOW, "02-synced")
+    assert axe_violations(page, site) == []
+
+    changes = list(AttendanceChange.objects.order_by("changed_at"))
+    assert [(c.registration_id, c.source) for c in changes] == [
+        (bob.pk, "offline"),
+        (alice.pk, "offline"),
+    ]
+    for change in changes:
+        assert before - dt.timedelta(seconds=1) <= change.changed_at <= made
+        assert change.synced_at - change.changed_at >= dt.timedelta(seconds=1)
+        assert change.changed_by == trainer
+    statuses = dict(AttendanceMark.objects.values_list("registration_id", "status"))
+    assert statuses == {bob.pk: "absent", alice.pk: "present"}
+    assert len(posts) == 1
+
+    # A second sync finds nothing left to send.
+    with page.expect_response(lambda r: "/attendance/today/data/" in r.url):
+        page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.locator("#offline-app[data-syncing='0']").wait_for()
+    assert len(posts) == 1
+    assert AttendanceChange.objects.count() == 2
+
+    # Signing out removes the page's copy and the device's store.
+    stored = (
+        "Promise.all([indexedDB.databases(), caches.keys()]).then(([d, c]) => "
+        "d.map(x => x.name).concat(c))"
+    )
+    assert {"trainingsite-offline", "trainingsite-today"} <= set(page.evaluate(stored))
+    with page.expect_navigation():  # the account menu's form (folded away on a phone)
+        page.evaluate("document.querySelector('form[action$=\"/accounts/logout/\"]').submit()")
+    kept = set(page.evaluate(stored))
+    assert not {"trainingsite-offline", "trainingsite-today"} & kept, kept
