@@ -12,7 +12,7 @@ from django.utils import timezone
 from attendance.models import AttendanceChange, AttendanceMark, CheckInCode
 from tests.factories import PASSWORD, RegistrationFactory, WorkshopFactory
 
-from .conftest import PHONE, axe_violations, login, shoot
+from .conftest import CHROMIUM, PHONE, axe_violations, login, shoot
 
 pytestmark = pytest.mark.browser
 FLOW = "offline"
@@ -96,3 +96,25 @@ def test_trainer_marks_offline_and_the_marks_sync_once_when_back_online(
         page.evaluate("document.querySelector('form[action$=\"/accounts/logout/\"]').submit()")
     kept = set(page.evaluate(stored))
     assert not {"trainingsite-offline", "trainingsite-today"} & kept, kept
+
+
+def test_the_site_meets_chromiums_installability_criteria(site, _playwright, trainer, tmp_path):
+    """What Lighthouse's installability audit asked of the browser: a manifest with its name,
+    start URL, display mode and 192/512 px icons, and a service worker controlling the page.
+    (A persistent profile: Chromium never offers to install from an incognito one.)"""
+    context = _playwright.chromium.launch_persistent_context(
+        tmp_path / "profile",
+        executable_path=CHROMIUM,
+        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        viewport=PHONE,
+    )
+    try:
+        page = context.new_page()
+        login(page, site, trainer, PASSWORD)
+        page.goto(f"{site}/attendance/today/")
+        page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+        cdp = context.new_cdp_session(page)
+        assert cdp.send("Page.getAppManifest")["errors"] == []
+        assert cdp.send("Page.getInstallabilityErrors")["installabilityErrors"] == []
+    finally:
+        context.close()
