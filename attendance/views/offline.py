@@ -201,6 +201,8 @@ PRECACHE = (
     "css/attendance.css",
     "vendor/bootstrap/bootstrap.bundle.min.js",
     "js/offline-attendance.js",
+    "js/register-sw.js",
+    "js/signout.js",
     "img/favicon.svg",
 )
 

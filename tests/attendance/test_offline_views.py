@@ -105,8 +105,9 @@ def test_service_worker_is_served_at_the_root_to_everyone(client):
     body = response.content.decode()
     assert "/static/vendor/workbox/workbox-sw.js" in body
     assert "modulePathPrefix" in body
-    # Only the today page is kept, and only when it may be stored.
-    assert 'TODAY_PATH = "/attendance/today/"' in body
+    # Only the today page and My training are kept, and only when they may be stored.
+    assert '"/attendance/today/": TODAY_CACHE' in body
+    assert '"/my-training/": "trainingsite-my-training"' in body
     assert "no-store" in body
 
 

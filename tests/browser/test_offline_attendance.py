@@ -118,3 +118,35 @@ def test_the_site_meets_chromiums_installability_criteria(site, _playwright, tra
         assert cdp.send("Page.getInstallabilityErrors")["installabilityErrors"] == []
     finally:
         context.close()
+
+
+def test_an_officers_coming_workshops_open_offline_until_they_sign_out(
+    site, new_page, region, officer
+):
+    start = timezone.now().replace(microsecond=0) + dt.timedelta(days=3)
+    workshop = WorkshopFactory(
+        title="Tracing mixers",
+        region=region,
+        venue_name="Police Academy, Hall B",
+        sessions=[(start, start + dt.timedelta(hours=3))],
+    )
+    RegistrationFactory(workshop=workshop, officer=officer)
+    page = new_page(viewport=PHONE)
+    login(page, site, officer, PASSWORD)
+    page.goto(f"{site}/my-training/")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()  # now under the worker: a copy is kept
+
+    page.context.set_offline(True)
+    page.reload()
+    page.get_by_text("Tracing mixers").first.wait_for()
+    shoot(page, FLOW, "03-my-training-offline", both=False)
+    # Any other page says the site is offline instead of showing a stale copy.
+    page.goto(f"{site}/workshops/")
+    assert "Tracing mixers" not in page.content()
+    page.context.set_offline(False)
+
+    page.goto(f"{site}/my-training/")
+    with page.expect_navigation():
+        page.evaluate("document.querySelector('form[action$=\"/accounts/logout/\"]').submit()")
+    assert "trainingsite-my-training" not in page.evaluate("caches.keys()")

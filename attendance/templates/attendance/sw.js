@@ -1,11 +1,17 @@
-{% load i18n static %}{% get_current_language as LANGUAGE_CODE %}// The site's service worker: the page shell precached, the trainer's "today" page kept for
-// offline use (network first), every other page left to the network. Nothing else is cached:
-// rosters and queued marks live in the page's encrypted IndexedDB store, never here.
+{% load i18n static %}{% get_current_language as LANGUAGE_CODE %}// The site's service worker: the page shell precached, two pages kept for offline use (network
+// first): the trainer's "today" page and the officer's "My training" (their coming workshops,
+// times, venue and the joining details they may see). Every other page is left to the network.
+// Nothing else is cached: rosters and queued marks live in the today page's encrypted
+// IndexedDB store, never here.
 importScripts("{% static 'vendor/workbox/workbox-sw.js' %}");
 workbox.setConfig({modulePathPrefix: "{{ STATIC_URL|default:'/static/' }}vendor/workbox/", debug: false});
 
-var TODAY_PATH = "{% url 'attendance:today' %}";
 var TODAY_CACHE = "trainingsite-today";
+// Each page kept offline, by path, and the cache that holds its one copy.
+var KEPT = {
+  "{% url 'attendance:today' %}": TODAY_CACHE,
+  "{% url 'registration:my_training' %}": "trainingsite-my-training"
+};
 
 workbox.core.clientsClaim();
 workbox.precaching.cleanupOutdatedCaches();
@@ -21,17 +27,19 @@ var keepOnlyStorable = {
   }
 };
 
-workbox.routing.registerRoute(
-  function (options) {
-    return options.url.origin === self.location.origin && options.url.pathname === TODAY_PATH &&
-      options.request.mode === "navigate";
-  },
-  new workbox.strategies.NetworkFirst({
-    cacheName: TODAY_CACHE,
-    networkTimeoutSeconds: 5,
-    plugins: [keepOnlyStorable]
-  })
-);
+Object.keys(KEPT).forEach(function (path) {
+  workbox.routing.registerRoute(
+    function (options) {
+      return options.url.origin === self.location.origin && options.url.pathname === path &&
+        options.request.mode === "navigate";
+    },
+    new workbox.strategies.NetworkFirst({
+      cacheName: KEPT[path],
+      networkTimeoutSeconds: 5,
+      plugins: [keepOnlyStorable]
+    })
+  );
+});
 
 // Other pages: the network only; offline, a short page saying so.
 workbox.routing.registerRoute(
@@ -46,19 +54,19 @@ workbox.routing.setCatchHandler(async function (options) {
   return Response.error();
 });
 
-// Signing out removes what this device keeps for the today page: its cached copy, and the
-// page's store of rosters, codes and unsent marks (whichever page the form was sent from).
+// Signing out removes what this device keeps: the pages' cached copies, and the today page's
+// store of rosters, codes and unsent marks (whichever page the form was sent from).
 var LOGOUT_PATH = "{% url 'account_logout' %}";
 var OFFLINE_DB = "trainingsite-offline";
 
 function clearOfflineData() {
-  return Promise.all([
-    caches.delete(TODAY_CACHE),
+  var copies = Object.keys(KEPT).map(function (path) { return caches.delete(KEPT[path]); });
+  return Promise.all(copies.concat([
     new Promise(function (resolve) {
       var request = indexedDB.deleteDatabase(OFFLINE_DB);
       request.onsuccess = request.onerror = request.onblocked = function () { resolve(); };
     })
-  ]);
+  ]));
 }
 
 workbox.routing.registerRoute(
