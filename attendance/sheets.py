@@ -197,7 +197,7 @@ def _story(session, styles, registrations, session_label: str, moment: str) -> l
         _p(
             _(
                 "Sign in the box beside your name. Staff tick one box per officer: present, "
-                "late or absent. Scan a row's code to find the officer."
+                "late or absent, then enter the ticks on the session's paper sheet page."
             ),
             styles["muted"],
         ),
