@@ -104,6 +104,9 @@ def window_within(
             if registration.state != Registration.State.CONFIRMED:
                 return Window(None, first)
             opens = registration.confirmed_at or registration.created_at
+            if opens >= first:
+                # Confirmed once the workshop had begun (a walk-in): no pre-test to offer.
+                return Window(None, first)
         else:
             opens = workshop.registration_opens_at
         return Window(opens, first)

@@ -56,6 +56,19 @@ def test_pre_test_is_closed_to_a_registration_not_confirmed(officer):
     assert not windows.test_window(make_test(workshop), reg).is_open(at(2026, 11, 25))
 
 
+def test_no_pre_test_is_offered_to_a_registration_confirmed_once_the_workshop_began(officer):
+    """A walk-in admitted during the first session: never a window that closes before it
+    opens ("Open 3 Dec – 24 Nov")."""
+    workshop = _workshop()
+    confirmed = at(2026, 12, 8, 10, tz="Asia/Singapore")
+    reg = RegistrationFactory(workshop=workshop, officer=officer, confirmed_at=confirmed)
+    window = windows.test_window(make_test(workshop), reg)
+    assert window.opens_at is None
+    assert window.closes_at == at(2026, 12, 8, 9, tz="Asia/Singapore")
+    assert not window.is_open(confirmed)
+    assert window.has_closed(confirmed)
+
+
 def test_post_test_runs_from_the_last_session_to_midnight_at_the_venue_days_later():
     workshop = _workshop()
     test = make_test(workshop, WorkshopTest.Kind.POST, closes_after_days=2)
