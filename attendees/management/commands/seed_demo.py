@@ -10,7 +10,6 @@ DEMO_MODULES = [
     "workshops.demo_questions",
     "workshops.demo",
     "registrations.demo",
-    "invites.demo",
     "assessments.demo",
     "assessments.demo_results",
     "attendance.demo",
@@ -18,6 +17,8 @@ DEMO_MODULES = [
     "surveys.demo",
     "api.demo",
     "webhooks.demo",
+    # Last: every demo officer the modules above added gets a calendar feed.
+    "invites.demo",
 ]
 
 
