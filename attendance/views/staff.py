@@ -265,7 +265,8 @@ def settings_update(request, pk: int):
     return render(request, "attendance/roster.html", context, status=400)
 
 
-def _load_session(request, pk: int) -> WorkshopSession:
+def load_session(request, pk: int) -> WorkshopSession:
+    """A session of a workshop the user runs; officers and other staff get a 404."""
     return get_object_or_404(
         WorkshopSession.objects.filter(workshop__in=workshops_run_by(request.user)).select_related(
             "workshop"
@@ -274,7 +275,8 @@ def _load_session(request, pk: int) -> WorkshopSession:
     )
 
 
-def _posted_marks(request) -> dict[int, str]:
+def posted_marks(request) -> dict[int, str]:
+    """The posted `status_<registration id>` choices; AttendanceError for a bogus one."""
     marks = {}
     for key, value in request.POST.items():
         if key.startswith("status_") and value:
@@ -291,12 +293,12 @@ def _posted_marks(request) -> dict[int, str]:
 @role_required(*STAFF)
 def session_attendance(request, pk: int):
     """Marking on a phone in the room: mark all present, then correct the exceptions."""
-    session = _load_session(request, pk)
+    session = load_session(request, pk)
     workshop = session.workshop
     status_code = 200
     if request.method == "POST":
         try:
-            posted = _posted_marks(request)
+            posted = posted_marks(request)
             action = request.POST.get("action", "save")
             if session.starts_at > timezone.now() and not request.POST.get("confirm"):
                 # Refused before asking, so the confirmation never carries an unknown officer.
@@ -369,7 +371,7 @@ def session_attendance(request, pk: int):
 @role_required(*STAFF)
 def checkin_code(request, pk: int):
     """The code and QR to show in the room. POST makes a new code (the old one stops working)."""
-    session = _load_session(request, pk)
+    session = load_session(request, pk)
     if request.method == "POST":
         services.regenerate_checkin_code(session_id=session.pk, by=request.user)
         messages.success(request, _("A new check-in code was created; the old one is void."))
