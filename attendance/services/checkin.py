@@ -65,6 +65,13 @@ def checkin_window(session, closure: WorkshopClosure | None) -> tuple[dt.datetim
     return session.starts_at - dt.timedelta(minutes=minutes), session.ends_at
 
 
+def arrival_status(session, at: dt.datetime) -> str:
+    """Present, or late once ATTENDANCE_LATE_AFTER_MINUTES of the session have passed at `at`
+    (the time the officer gave the code)."""
+    late_after = session.starts_at + dt.timedelta(minutes=settings.ATTENDANCE_LATE_AFTER_MINUTES)
+    return AttendanceStatus.LATE.value if at > late_after else AttendanceStatus.PRESENT.value
+
+
 def _guess_key(officer: User) -> str:
     return f"checkin:{officer.pk}"
 
@@ -119,11 +126,9 @@ def check_in(*, officer: User, code: str, now: dt.datetime | None = None) -> Att
     mark = AttendanceMark.objects.filter(registration=registration, session=session).first()
     if mark is not None and mark.status in ATTENDED_STATUSES:
         return mark
-    late_after = session.starts_at + dt.timedelta(minutes=settings.ATTENDANCE_LATE_AFTER_MINUTES)
-    status = AttendanceStatus.LATE if now > late_after else AttendanceStatus.PRESENT
     apply_marks(
         session=session,
-        statuses={registration.pk: status.value},
+        statuses={registration.pk: arrival_status(session, now)},
         by=officer,
         source=MarkSource.CHECK_IN,
     )

@@ -14,7 +14,6 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +25,7 @@ from audit.services import record_audit
 from trainingsite.errors import ServiceError
 from workshops.models import WorkshopSession
 
-from .checkin import checkin_window
+from .checkin import arrival_status, checkin_window
 from .marking import (
     AttendanceError,
     apply_synced_mark,
@@ -90,12 +89,6 @@ def _parse(index: int, raw: Any) -> _Mark | str:
     if marked_at.tzinfo is None:
         return _("This mark has no valid time.")
     return _Mark(index, client_id, ids[0], ids[1], status or "", marked_at, kind)
-
-
-def _late_or_present(session: WorkshopSession, at: dt.datetime) -> str:
-    # The rule of self check-in, at the time the officer typed the code on the device.
-    late_after = session.starts_at + dt.timedelta(minutes=settings.ATTENDANCE_LATE_AFTER_MINUTES)
-    return AttendanceStatus.LATE.value if at > late_after else AttendanceStatus.PRESENT.value
 
 
 @transaction.atomic
@@ -162,7 +155,8 @@ def sync_marks(*, by: User, marks: list[Any]) -> list[dict[str, str]]:
             results[mark.index] = _result(mark.client_id, REFUSED, message)
             continue
         assert session is not None
-        status = _late_or_present(session, mark.marked_at) if mark.kind == "check_in" else None
+        # A check-in follows self check-in's rule, at the time the code was typed on the device.
+        status = arrival_status(session, mark.marked_at) if mark.kind == "check_in" else None
         changed += apply_synced_mark(
             session=session,
             registration_id=mark.registration_id,
