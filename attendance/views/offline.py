@@ -134,10 +134,11 @@ def today_data(request):
         (m.session_id, m.registration_id): m.status
         for m in AttendanceMark.objects.filter(session__in=sessions)
     }
-    for session in sessions:
-        if not CheckInCode.objects.filter(session=session).exists():
-            services.get_or_create_checkin_code(session_id=session.pk, by=request.user)
     codes = dict(CheckInCode.objects.filter(session__in=sessions).values_list("session_id", "code"))
+    for session in sessions:
+        if session.pk not in codes:
+            code = services.get_or_create_checkin_code(session_id=session.pk, by=request.user)
+            codes[session.pk] = code.code
     payload = {
         "user": request.user.pk,
         "csrf": get_token(request),
