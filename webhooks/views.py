@@ -30,7 +30,8 @@ def _show_secret_once(request, endpoint: Endpoint, secret: str):
 
 @role_required(*OWNERS)
 def endpoint_list(request):
-    form = EndpointForm(request.POST or None)
+    # Bound on any POST, an empty one too: it gets the form's messages, not a blank form.
+    form = EndpointForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             endpoint, secret = services.create_endpoint(
@@ -76,7 +77,8 @@ def edit(request, pk: int):
         "description": endpoint.description,
         "event_types": endpoint.event_types,
     }
-    form = EndpointForm(request.POST or None, initial=initial, submit_label=_("Save"))
+    data = request.POST if request.method == "POST" else None
+    form = EndpointForm(data, initial=initial, submit_label=_("Save"))
     if request.method == "POST" and form.is_valid():
         try:
             services.update_endpoint(

@@ -277,3 +277,9 @@ def test_editing_to_an_unsafe_address_is_refused(client_for, coordinator, endpoi
     assert "private or reserved" in response.content.decode()
     endpoint.refresh_from_db()
     assert endpoint.url == f"https://{PUBLIC_HOST}/hook"
+
+
+def test_an_empty_post_gets_the_forms_messages(client_for, coordinator):
+    response = client_for(coordinator).post(reverse("webhooks:list"), {})
+    assert response.status_code == 400
+    assert response.context["form"].errors
