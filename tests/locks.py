@@ -19,11 +19,15 @@ def waiting_for_a_lock() -> bool:
         return cursor.fetchone()[0]
 
 
-def _outcome(action, into: dict) -> None:
+def record_outcome(action, into: dict) -> None:
+    """Run `action`: its result, its refusal message, or any other error, in `into` (a thread's
+    exception would otherwise be lost)."""
     try:
         into["result"] = action()
     except ServiceError as err:
         into["error"] = err.message
+    except Exception as err:
+        into["exception"] = repr(err)
 
 
 def second_waits_for_first(first, second):
@@ -35,7 +39,7 @@ def second_waits_for_first(first, second):
     def run_first():
         try:
             with transaction.atomic():
-                _outcome(first, one)
+                record_outcome(first, one)
                 holding.set()
                 assert let_go.wait(timeout=60)
         finally:
@@ -44,7 +48,7 @@ def second_waits_for_first(first, second):
 
     def run_second():
         try:
-            _outcome(second, two)
+            record_outcome(second, two)
         finally:
             connections.close_all()
 
@@ -60,4 +64,5 @@ def second_waits_for_first(first, second):
     let_go.set()
     t1.join(timeout=60)
     t2.join(timeout=60)
+    assert "exception" not in one and "exception" not in two, (one, two)
     return waited, one, two

@@ -14,8 +14,7 @@ from registrations.models import Registration
 from registrations.services import locking
 from registrations.services.seats import lock_workshop
 from tests.factories import OfficerFactory, WorkshopFactory
-from tests.locks import waiting_for_a_lock
-from trainingsite.errors import ServiceError
+from tests.locks import record_outcome, second_waits_for_first, waiting_for_a_lock
 from workshops.models import Workshop
 
 State = Registration.State
@@ -139,66 +138,12 @@ def test_cancel_racing_capacity_raise_never_exceeds_capacity(region, agency):
     assert set(confirmed.values_list("pk", flat=True)) == {regs[1].pk, regs[2].pk, regs[3].pk}
 
 
-def _outcome(action, outcome) -> None:
-    """Run `action`: its result, its refusal message, or any other error, in `outcome`."""
-    try:
-        outcome["result"] = action()
-    except ServiceError as err:
-        outcome["error"] = err.message
-    except Exception as err:
-        outcome["exception"] = repr(err)
-
-
-def _hold_open(action, holding, let_go, outcome):
-    """Run `action` in a transaction left open until `let_go`."""
-    from django.db import transaction
-
-    try:
-        with transaction.atomic():
-            _outcome(action, outcome)
-            holding.set()
-            assert let_go.wait(timeout=60)
-    finally:
-        holding.set()
-        connections.close_all()
-
-
-def _waits_for(first, second):
-    """Start `first` and hold its transaction open, then run `second` in another thread.
-    Returns (whether `second` waited for a lock while `first` was open, first's and second's
-    outcomes); then `first` commits and both finish. No timing guess: PostgreSQL says who
-    waits."""
-    holding, let_go, one, two = threading.Event(), threading.Event(), {}, {}
-    t1 = threading.Thread(target=_hold_open, args=(first, holding, let_go, one))
-    t1.start()
-    assert holding.wait(timeout=60)
-
-    def run_second():
-        try:
-            _outcome(second, two)
-        finally:
-            connections.close_all()
-
-    t2 = threading.Thread(target=run_second)
-    t2.start()
-    deadline = time.monotonic() + 60
-    waited = False
-    while t2.is_alive() and not waited and time.monotonic() < deadline:
-        waited = waiting_for_a_lock()
-        time.sleep(0.01)
-    let_go.set()
-    t1.join(timeout=60)
-    t2.join(timeout=60)
-    assert "exception" not in one and "exception" not in two, (one, two)
-    return waited, one, two
-
-
 def test_one_officer_cannot_take_two_clashing_seats_at_once(region, officer):
     """Two tabs, two workshops at the same time: the second registration waits for the first
     (the officer's lock) and then sees its seat in the clash check."""
     first = WorkshopFactory(region=region, title="Tracing Monero")
     second = WorkshopFactory(region=region, starts_at=first.starts_at, ends_at=first.ends_at)
-    waited, _one, two = _waits_for(
+    waited, _one, two = second_waits_for_first(
         lambda: services.register(workshop_id=first.pk, officer=officer),
         lambda: services.register(workshop_id=second.pk, officer=officer),
     )
@@ -210,7 +155,7 @@ def test_one_officer_cannot_take_two_clashing_seats_at_once(region, officer):
 
 def test_different_officers_do_not_wait_for_each_other(region, agency):
     first, second = WorkshopFactory(region=region), WorkshopFactory(region=region)
-    waited, _one, two = _waits_for(
+    waited, _one, two = second_waits_for_first(
         lambda: services.register(workshop_id=first.pk, officer=OfficerFactory(agency=agency)),
         # Another officer, another workshop: nothing to wait for.
         lambda: services.register(workshop_id=second.pk, officer=OfficerFactory(agency=agency)),
@@ -248,7 +193,7 @@ def test_promotion_waits_for_the_officers_registration_elsewhere_then_skips_them
     """The officer registers for B while a seat frees in A: the promotion waits for that
     registration (the officer's lock), then sees the clash and passes them over."""
     a, b, seat, officer = clashing_pair
-    waited, one, two = _waits_for(
+    waited, one, two = second_waits_for_first(
         lambda: services.register(workshop_id=b.pk, officer=officer),
         lambda: services.cancel_registration(registration_id=seat.pk, officer=seat.officer),
     )
@@ -262,7 +207,7 @@ def test_registration_waits_for_a_promotion_of_the_officer_elsewhere_then_is_ref
     clashing_pair,
 ):
     a, b, seat, officer = clashing_pair
-    waited, one, two = _waits_for(
+    waited, one, two = second_waits_for_first(
         lambda: services.cancel_registration(registration_id=seat.pk, officer=seat.officer),
         lambda: services.register(workshop_id=b.pk, officer=officer),
     )
@@ -278,7 +223,7 @@ def test_approval_waits_for_the_officers_registration_elsewhere_then_refuses(
     b = WorkshopFactory(region=region, title="Mixers", starts_at=a.starts_at, ends_at=a.ends_at)
     officer = OfficerFactory(agency=agency)
     pending = services.register(workshop_id=a.pk, officer=officer)
-    waited, one, two = _waits_for(
+    waited, one, two = second_waits_for_first(
         lambda: services.register(workshop_id=b.pk, officer=officer),
         lambda: services.approve_registration(registration_id=pending.pk, by=coordinator),
     )
@@ -299,7 +244,7 @@ def test_promotions_in_different_workshops_take_turns(region, agency):
     ]
     for w in (first, second):
         services.register(workshop_id=w.pk, officer=OfficerFactory(agency=agency))
-    waited, one, two = _waits_for(
+    waited, one, two = second_waits_for_first(
         lambda: services.cancel_registration(registration_id=seats[0].pk, officer=seats[0].officer),
         lambda: services.cancel_registration(registration_id=seats[1].pk, officer=seats[1].officer),
     )
@@ -318,7 +263,7 @@ def test_erasing_an_account_while_its_officer_cancels_does_not_deadlock(region, 
 
     workshop = WorkshopFactory(region=region)
     reg = services.register(workshop_id=workshop.pk, officer=officer)
-    waited, one, two = _waits_for(
+    waited, one, two = second_waits_for_first(
         lambda: services.cancel_registration(registration_id=reg.pk, officer=officer),
         lambda: erase_officer(user_id=officer.pk, by=None, reason="request"),
     )
@@ -340,7 +285,7 @@ def test_a_registration_waits_for_the_erasure_of_its_account_then_is_refused(reg
     carries still says verified): the registration waits for the account's lock and then sees
     the erasure."""
     workshop = WorkshopFactory(region=region)
-    waited, one, two = _waits_for(
+    waited, one, two = second_waits_for_first(
         _erase(officer), lambda: services.register(workshop_id=workshop.pk, officer=officer)
     )
     assert waited
@@ -351,7 +296,7 @@ def test_a_registration_waits_for_the_erasure_of_its_account_then_is_refused(reg
 
 def test_an_erasure_waits_for_a_registration_in_flight_then_cancels_its_seat(region, officer):
     workshop = WorkshopFactory(region=region)
-    waited, one, two = _waits_for(
+    waited, one, two = second_waits_for_first(
         lambda: services.register(workshop_id=workshop.pk, officer=officer), _erase(officer)
     )
     assert waited
@@ -374,7 +319,7 @@ def test_a_walk_in_waits_for_the_erasure_of_the_officers_account_then_is_refused
     workshop = WorkshopFactory(
         region=region, sessions=[(now - dt.timedelta(minutes=10), now + dt.timedelta(hours=2))]
     )
-    waited, one, two = _waits_for(
+    waited, one, two = second_waits_for_first(
         _erase(officer),
         lambda: add_walk_in(
             workshop_id=workshop.pk, by=coordinator, email=officer.email, reason="Came"
@@ -413,7 +358,7 @@ def test_suspending_an_officer_while_the_waitlist_promotes_them_does_not_deadloc
                 deadline = time.monotonic() + 60
                 while not waiting_for_a_lock() and time.monotonic() < deadline:
                     time.sleep(0.01)
-                _outcome(
+                record_outcome(
                     lambda: services.cancel_registration(
                         registration_id=seat.pk, officer=seat.officer
                     ),
@@ -426,7 +371,7 @@ def test_suspending_an_officer_while_the_waitlist_promotes_them_does_not_deadloc
     def suspend():
         try:
             assert locked.wait(timeout=60)
-            _outcome(
+            record_outcome(
                 lambda: suspend_officer(officer_id=officer.pk, by=coordinator, reason="X"),
                 two,
             )
@@ -469,7 +414,7 @@ def test_a_reschedule_waits_for_a_registration_elsewhere_then_refuses(reschedule
     from workshops.services import set_sessions
 
     a, b, officer, sessions = rescheduled
-    waited, one, two = _waits_for(
+    waited, one, two = second_waits_for_first(
         lambda: services.register(workshop_id=b.pk, officer=officer),
         lambda: set_sessions(actor=coordinator, workshop=a, sessions=sessions),
     )
@@ -484,7 +429,7 @@ def test_a_registration_waits_for_a_reschedule_then_sees_the_new_times(reschedul
     from workshops.services import set_sessions
 
     a, b, officer, sessions = rescheduled
-    waited, one, two = _waits_for(
+    waited, one, two = second_waits_for_first(
         lambda: set_sessions(actor=coordinator, workshop=a, sessions=sessions),
         lambda: services.register(workshop_id=b.pk, officer=officer),
     )
