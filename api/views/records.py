@@ -32,7 +32,7 @@ from trainingsite.errors import ServiceError
 from trainingsite.roles import has_role
 from workshops.models import Workshop, WorkshopModule
 
-from ..filtersets import BooleanFilter, ChoiceFilter, IdFilter, PeriodFilterSet
+from ..filtersets import BooleanFilter, ChoiceFilter, IdFilter, PeriodFilterSet, SlugFilter
 from ..serializers.records import (
     AttendanceMarkSerializer,
     CertificateSerializer,
@@ -46,17 +46,14 @@ from ..serializers.records import (
 from .base import ApiViewSet, ReadOnlyApiViewSet
 
 State = Registration.State
-# Any id in the path reaches the view, which answers JSON (404 for one no row has); the
-# router's default stops at a dot, leaving "1.5" to the site's HTML 404 page.
-ANY_ID = "[^/]+"
 
 
 class RegistrationFilter(PeriodFilterSet):
     period_field = "workshop__starts_at"
     workshop = IdFilter(field_name="workshop_id", help_text="A workshop's id.")
-    region = filters.CharFilter(field_name="workshop__region__slug", help_text="A region's slug.")
+    region = SlugFilter(field_name="workshop__region__slug", help_text="A region's slug.")
     agency = IdFilter(field_name="officer__agency_id", help_text="The officers' agency's id.")
-    track = filters.CharFilter(
+    track = SlugFilter(
         method="filter_track", help_text="A track's slug: workshops teaching one of its modules."
     )
     state = ChoiceFilter(choices=State.choices)
@@ -106,8 +103,6 @@ class RegistrationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiV
     """Registrations as the pages show them: an officer's own, a focal point's agency's
     officers', the confirmed roster of the workshops a trainer teaches, a coordinator's
     regions'."""
-
-    lookup_value_regex = ANY_ID
 
     serializer_class = RegistrationSerializer
     filterset_class = RegistrationFilter
@@ -248,8 +243,6 @@ class AttendanceViewSet(ReadOnlyApiViewSet):
     """Attendance of the registrations you may see, one mark per registration and session
     (`starts_after`/`starts_before` read on the session's start)."""
 
-    lookup_value_regex = ANY_ID
-
     serializer_class = AttendanceMarkSerializer
     filterset_class = AttendanceFilter
 
@@ -272,8 +265,6 @@ class CompletionFilter(PeriodFilterSet):
 @extend_schema_view(**read_schema(CompletionSerializer, "completion", "Completions"))
 class CompletionViewSet(ReadOnlyApiViewSet):
     """Whether each registration you may see completed its closed workshop, with its hours."""
-
-    lookup_value_regex = ANY_ID
 
     serializer_class = CompletionSerializer
     filterset_class = CompletionFilter
@@ -321,8 +312,6 @@ class CertificateFilter(filters.FilterSet):
 class CertificateViewSet(ReadOnlyApiViewSet):
     """Certificates of workshops and track credentials: the holder's own, those the agency's
     record shows its focal points and its region's coordinators. Revoked ones say so."""
-
-    lookup_value_regex = ANY_ID
 
     serializer_class = CertificateSerializer
     filterset_class = CertificateFilter
