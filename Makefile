@@ -33,6 +33,11 @@ static/vendor/.installed: package.json package-lock.json
 	cp node_modules/workbox-sw/build/workbox-sw.js node_modules/workbox-sw/build/workbox-sw.js.map static/vendor/workbox/
 	for m in core routing strategies precaching cacheable-response; do \
 		cp node_modules/workbox-$$m/build/workbox-$$m.prod.js node_modules/workbox-$$m/build/workbox-$$m.prod.js.map static/vendor/workbox/; done
+	@# QR reading on the trainer's device where the browser has no BarcodeDetector; its wasm is
+	@# served by the site (the library's default is a CDN).
+	mkdir -p static/vendor/barcode-detector
+	cp node_modules/barcode-detector/dist/iife/ponyfill.js node_modules/zxing-wasm/dist/reader/zxing_reader.wasm \
+		static/vendor/barcode-detector/
 	cp node_modules/tom-select/dist/js/tom-select.complete.min.js node_modules/tom-select/dist/js/tom-select.complete.min.js.map static/vendor/tom-select/
 	cp node_modules/tom-select/dist/css/tom-select.bootstrap5.min.css node_modules/tom-select/dist/css/tom-select.bootstrap5.min.css.map static/vendor/tom-select/
 	cd node_modules/swagger-ui-dist && cp swagger-ui-bundle.js swagger-ui-bundle.js.map swagger-ui-standalone-preset.js \

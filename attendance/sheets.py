@@ -1,11 +1,6 @@
 """The printable sign-in sheet of one session: one row per officer of the confirmed roster, with
-a QR code a trainer's device scans to find the registration, a signature box and tick boxes.
-
-The QR code carries no personal data: only a signed pair (session id, registration id), made by
-`sheet_token` and read back by `read_sheet_token`. Its text is Django's signed-object format
-(`django.core.signing.dumps`): the base64url JSON list `[session_id, registration_id]`, a colon,
-the time it was made, a colon and the signature. A device reads the ids without the key; the
-server checks the signature when marks come back."""
+a QR code a trainer's device scans to check the officer in (`attendance.passes`: signed ids, no
+personal data), a signature box and tick boxes."""
 
 from __future__ import annotations
 
@@ -14,7 +9,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
-from django.core import signing
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
@@ -26,12 +20,11 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, T
 
 from attendance import qr
 from attendance.models.marks import AttendanceStatus
+from attendance.passes import sheet_token
 from attendance.pdf import BRAND, FONT, FONT_BOLD, MUTED, RULE, register_fonts
 from registrations.models import Registration
 from trainingsite import when
 from workshops.models import WorkshopSession
-
-SALT = "attendance.sign-in-sheet"
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 12 * mm
@@ -40,30 +33,6 @@ ROW_HEIGHT = 23 * mm
 BOX = 5 * mm
 # The statuses a sheet has tick boxes for; "excused" is decided by staff, not ticked in the room.
 TICKED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.ABSENT)
-
-
-class BadSheetToken(Exception):
-    pass
-
-
-def sheet_token(session_id: int, registration_id: int) -> str:
-    """What one row's QR code says: the signed ids, nothing about the person."""
-    return signing.dumps([session_id, registration_id], salt=SALT)
-
-
-def read_sheet_token(token: str) -> tuple[int, int]:
-    """(session id, registration id) of a scanned code; BadSheetToken if it is not one of ours."""
-    try:
-        value = signing.loads(token, salt=SALT)
-    except signing.BadSignature as err:
-        raise BadSheetToken(str(err)) from err
-    if (
-        not isinstance(value, list)
-        or len(value) != 2
-        or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)
-    ):
-        raise BadSheetToken("not a sign-in sheet code")
-    return value[0], value[1]
 
 
 def sheet_registrations(session: WorkshopSession) -> list[Registration]:

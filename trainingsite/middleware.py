@@ -1,10 +1,27 @@
-class PermissionsPolicyMiddleware:
-    """Deny browser features the site never uses, so injected content cannot use them either."""
+# Browser features the site never uses, denied so injected content cannot use them either.
+DENIED_FEATURES = (
+    "accelerometer",
+    "autoplay",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "magnetometer",
+    "microphone",
+    "payment",
+    "usb",
+    "interest-cohort",
+)
 
-    POLICY = (
-        "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
-        "gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=(), interest-cohort=()"
-    )
+
+def permissions_policy(*allowed: str) -> str:
+    """The site's Permissions-Policy, with `allowed` features granted to the site itself (a page
+    that needs one sets this header; the middleware leaves it)."""
+    return ", ".join(f"{f}=(self)" if f in allowed else f"{f}=()" for f in DENIED_FEATURES)
+
+
+class PermissionsPolicyMiddleware:
+    POLICY = permissions_policy()
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from attendance.models import AttendanceChange, WorkshopClosure
 from attendance.models.marks import AttendanceStatus
+from attendance.passes import BadScanCode, read_scanned
 from attendees.models import User
 from audit.services import record_audit
 from trainingsite.errors import ServiceError
@@ -38,7 +39,10 @@ from .marking import (
 MAX_MARKS_PER_SYNC = 1000
 # Device clocks drift: a mark this far ahead of the server's clock is still taken.
 CLOCK_SKEW = dt.timedelta(minutes=5)
-KINDS = ("mark", "check_in")
+# A trainer's mark; an officer's check-in by typing the session code on the trainer's device
+# (checked there); by the trainer scanning the officer's pass or sheet row (checked here).
+KINDS = ("mark", "check_in", "scan")
+CHECK_INS = ("check_in", "scan")
 
 APPLIED, DUPLICATE, REFUSED = "applied", "duplicate", "refused"
 
@@ -88,6 +92,13 @@ def _parse(index: int, raw: Any) -> _Mark | str:
         return _("This mark has no valid time.")
     if marked_at.tzinfo is None:
         return _("This mark has no valid time.")
+    if kind == "scan":
+        try:
+            session_id, registration_id = read_scanned(raw.get("token"))
+        except BadScanCode:
+            return _("This check-in pass is not valid.")
+        if registration_id != ids[1] or session_id not in (None, ids[0]):
+            return _("This check-in pass is not valid.")
     return _Mark(index, client_id, ids[0], ids[1], status or "", marked_at, kind)
 
 
@@ -155,8 +166,8 @@ def sync_marks(*, by: User, marks: list[Any]) -> list[dict[str, str]]:
             results[mark.index] = _result(mark.client_id, REFUSED, message)
             continue
         assert session is not None
-        # A check-in follows self check-in's rule, at the time the code was typed on the device.
-        status = arrival_status(session, mark.marked_at) if mark.kind == "check_in" else None
+        # A check-in follows self check-in's rule, at the time it was made on the device.
+        status = arrival_status(session, mark.marked_at) if mark.kind in CHECK_INS else None
         changed += apply_synced_mark(
             session=session,
             registration_id=mark.registration_id,
@@ -195,7 +206,7 @@ def _check(
     )
     if mark.marked_at < day_starts:
         return _("This mark was made before the session's day: check the device's clock.")
-    if mark.kind == "check_in":
+    if mark.kind in CHECK_INS:
         opens, closes = checkin_window(session, closure)
         if not opens - CLOCK_SKEW <= mark.marked_at <= closes + CLOCK_SKEW:
             return _("This check-in was made outside the session's check-in time.")

@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.staticfiles import finders
@@ -23,11 +24,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from attendance import services
 from attendance.access import workshops_run_by
-from attendance.models import AttendanceMark, CheckInCode
+from attendance.models import AttendanceMark, CheckInCode, WorkshopClosure
 from attendance.models.marks import AttendanceStatus
+from attendance.services.checkin import checkin_window
 from attendance.services.offline import SyncError, sync_marks
 from registrations.models import Registration
 from trainingsite import when
+from trainingsite.middleware import permissions_policy
 from trainingsite.roles import role_required
 from workshops.models import Workshop, WorkshopSession
 
@@ -61,6 +64,8 @@ def sessions_today(user, now: dt.datetime | None = None) -> list[WorkshopSession
 
 @require_GET
 @role_required(*STAFF)
+# Scanning passes: the camera, and the QR reader's WebAssembly where the browser has none.
+@csp_update({"script-src": ["'wasm-unsafe-eval'"]})
 def today(request):
     """The sessions to mark today; the page keeps them on the device to work offline."""
     sessions = sessions_today(request.user)
@@ -71,6 +76,7 @@ def today(request):
     )
     # The service worker keeps its own copy; the browser's HTTP cache asks each time.
     response["Cache-Control"] = "private, no-cache"
+    response["Permissions-Policy"] = permissions_policy("camera")
     return response
 
 
@@ -105,6 +111,15 @@ def _strings() -> dict[str, Any]:
             "This browser cannot keep data encrypted: rosters are kept only while this page "
             "is open."
         ),
+        "scan_unreadable": _("This is not a check-in pass."),
+        "scan_not_on_roster": _("This pass is not for a session on this device today."),
+        "scan_not_open": _("Check-in for this officer's session is not open now."),
+        "scan_already": _("{name} is already checked in."),
+        "scan_done": _("{name}: {status}, checked in at {time}."),
+        "no_camera": _(
+            "The camera could not be started: allow this site to use it, or type the pass's code."
+        ),
+        "no_reader": _("This browser cannot read QR codes: type the pass's code instead."),
         "roster": _("Roster"),
         "attendance_of": _("Attendance of {name}"),
     }
@@ -135,6 +150,10 @@ def today_data(request):
         for m in AttendanceMark.objects.filter(session__in=sessions)
     }
     codes = dict(CheckInCode.objects.filter(session__in=sessions).values_list("session_id", "code"))
+    closures = {
+        c.workshop_id: c for c in WorkshopClosure.objects.filter(workshop_id__in=workshop_ids)
+    }
+    windows = {s.pk: checkin_window(s, closures.get(s.workshop_id)) for s in sessions}
     for session in sessions:
         if session.pk not in codes:
             code = services.get_or_create_checkin_code(session_id=session.pk, by=request.user)
@@ -152,7 +171,11 @@ def today_data(request):
                 "starts_at": s.starts_at.isoformat(),
                 "ends_at": s.ends_at.isoformat(),
                 "when": _when(s),
+                "time_zone": s.workshop.time_zone,
                 "code": codes.get(s.pk, ""),
+                # A scanned pass checks in to the session whose check-in time is now.
+                "checkin_opens": windows[s.pk][0].isoformat(),
+                "checkin_closes": windows[s.pk][1].isoformat(),
                 "roster": [
                     {
                         "id": r.pk,
@@ -202,6 +225,8 @@ PRECACHE = (
     "css/attendance.css",
     "vendor/bootstrap/bootstrap.bundle.min.js",
     "js/offline-attendance.js",
+    "vendor/barcode-detector/ponyfill.js",
+    "vendor/barcode-detector/zxing_reader.wasm",
     "js/register-sw.js",
     "js/signout.js",
     "img/favicon.svg",

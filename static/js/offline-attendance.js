@@ -104,7 +104,14 @@
     sync: document.getElementById("offline-sync"),
     notice: document.getElementById("offline-notice"),
     refused: document.getElementById("offline-refused"),
-    sessions: document.getElementById("offline-sessions")
+    sessions: document.getElementById("offline-sessions"),
+    scanPanel: document.getElementById("scan-panel"),
+    scanStart: document.getElementById("scan-start"),
+    scanStop: document.getElementById("scan-stop"),
+    scanForm: document.getElementById("scan-form"),
+    scanInput: document.getElementById("scan-input"),
+    video: document.getElementById("scan-video"),
+    scanResult: document.getElementById("scan-result")
   };
   var db = null;
   var key = null;
@@ -320,8 +327,7 @@
         feedback.textContent = T.wrong_code;
         return;
       }
-      var late = new Date(session.starts_at).getTime() + data.late_after_minutes * 60000;
-      var status = Date.now() > late ? "late" : "present";
+      var status = arrivalStatus(session);
       input.value = ""; select.value = "";
       mark(session, registration, status, "check_in").then(function () {
         var fresh = el.sessions.querySelector("[data-session='" + session.id + "'] .border.rounded .small.mt-2");
@@ -333,6 +339,156 @@
     });
     return box;
   }
+
+  function arrivalStatus(session) {
+    var late = new Date(session.starts_at).getTime() + data.late_after_minutes * 60000;
+    return Date.now() > late ? "late" : "present";
+  }
+
+  // --- check-in passes -------------------------------------------------------------------
+  // A pass (officer's phone) or a sheet row says, in Django's signed-object format, the
+  // base64url JSON [registration_id] or [session_id, registration_id], a colon, a time, a
+  // colon and a signature. The ids are read here to find the officer on the kept roster; the
+  // server checks the signature when the check-in syncs.
+  function readCode(text) {
+    var parts = String(text || "").trim().split(":");
+    if (parts.length !== 3 || !/^[A-Za-z0-9_-]+$/.test(parts[0])) return null;
+    var value;
+    try {
+      var b64 = parts[0].replace(/-/g, "+").replace(/_/g, "/");
+      while (b64.length % 4) b64 += "=";
+      value = JSON.parse(atob(b64));
+    } catch (e) { return null; }
+    if (!Array.isArray(value) || !value.every(Number.isInteger)) return null;
+    var token = parts.join(":");
+    if (value.length === 1) return {session: null, registration: value[0], token: token};
+    if (value.length === 2) return {session: value[0], registration: value[1], token: token};
+    return null;
+  }
+
+  function scanResult(text, kind) {
+    el.scanResult.className = "mt-2" + (text ? " alert py-2 mb-0 alert-" + kind : "");
+    el.scanResult.textContent = text || "";
+  }
+
+  var lastScan = {text: "", at: 0};
+
+  function checkInScanned(text) {
+    // A camera sees the same code many times a second: each is taken once in a while.
+    if (text === lastScan.text && Date.now() - lastScan.at < 4000) return;
+    lastScan = {text: text, at: Date.now()};
+    var code = readCode(text);
+    if (!code || !data) { scanResult(T.scan_unreadable, "danger"); return; }
+    var now = Date.now();
+    var found = [];
+    data.sessions.forEach(function (session) {
+      if (code.session !== null && session.id !== code.session) return;
+      session.roster.forEach(function (r) {
+        if (r.id === code.registration) found.push({session: session, registration: r});
+      });
+    });
+    if (!found.length) { scanResult(T.scan_not_on_roster, "danger"); return; }
+    // A workshop with two sessions today: the one whose check-in time is now.
+    var open = found.filter(function (f) {
+      return new Date(f.session.checkin_opens).getTime() <= now &&
+        now <= new Date(f.session.checkin_closes).getTime();
+    })[0];
+    if (!open) { scanResult(T.scan_not_open, "warning"); return; }
+    var current = currentStatus(open.session, open.registration).status;
+    if (current === "present" || current === "late") {
+      scanResult(fill(T.scan_already, {name: open.registration.name}), "info");
+      return;
+    }
+    var status = arrivalStatus(open.session);
+    var time = new Date().toLocaleTimeString(document.documentElement.lang || [], {
+      hour: "2-digit", minute: "2-digit", timeZone: open.session.time_zone, timeZoneName: "short"
+    });
+    mark(open.session, open.registration, status, "scan", code.token).then(function () {
+      scanResult(fill(T.scan_done, {name: open.registration.name, status: T[status], time: time}),
+        "success");
+    });
+  }
+
+  var camera = {stream: null, running: false, detector: null};
+
+  function detector() {
+    // The browser's own reader where it reads QR codes (Android, macOS), else the library's.
+    if (camera.detector) return camera.detector;
+    var native = "BarcodeDetector" in window && typeof BarcodeDetector.getSupportedFormats === "function"
+      ? BarcodeDetector.getSupportedFormats().catch(function () { return []; })
+      : Promise.resolve([]);
+    camera.detector = native.then(function (formats) {
+      if (formats.indexOf("qr_code") !== -1) return new BarcodeDetector({formats: ["qr_code"]});
+      var api = window.BarcodeDetectionAPI;
+      if (!api) throw new Error("no-reader");
+      var wasm = app.getAttribute("data-wasm-url");
+      api.prepareZXingModule({overrides: {locateFile: function (path, prefix) {
+        return /\.wasm$/.test(path) ? wasm : prefix + path;
+      }}});
+      return new api.BarcodeDetector({formats: ["qr_code"]});
+    });
+    camera.detector.catch(function () { camera.detector = null; });
+    return camera.detector;
+  }
+
+  function stopCamera() {
+    camera.running = false;
+    if (camera.stream) camera.stream.getTracks().forEach(function (t) { t.stop(); });
+    camera.stream = null;
+    el.video.srcObject = null;
+    el.video.hidden = true;
+    el.scanStop.hidden = true;
+    el.scanStart.hidden = false;
+  }
+
+  function look(reader) {
+    if (!camera.running) return;
+    var next = function () { if (camera.running) window.setTimeout(function () { look(reader); }, 200); };
+    if (el.video.readyState < 2) { next(); return; }
+    reader.detect(el.video).then(function (codes) {
+      if (codes.length) checkInScanned(codes[0].rawValue);
+    }).catch(function () { /* a frame it could not read */ }).then(next);
+  }
+
+  function startCamera() {
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+      scanResult(T.no_camera, "warning");
+      return;
+    }
+    scanResult("");
+    el.scanStart.hidden = true;
+    el.scanStop.hidden = false;
+    var reader;
+    detector().then(function (d) {
+      reader = d;
+      return navigator.mediaDevices.getUserMedia({video: {facingMode: "environment"}, audio: false});
+    }).then(function (stream) {
+      camera.stream = stream;
+      camera.running = true;
+      el.video.srcObject = stream;
+      el.video.hidden = false;
+      return el.video.play();
+    }).then(function () {
+      look(reader);
+    }).catch(function (err) {
+      stopCamera();
+      scanResult(err && err.message === "no-reader" ? T.no_reader : T.no_camera, "warning");
+    });
+  }
+
+  el.scanStart.addEventListener("click", startCamera);
+  el.scanStop.addEventListener("click", stopCamera);
+  // A handheld scanner types the code and Enter into the field.
+  el.scanForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    lastScan = {text: "", at: 0};
+    checkInScanned(el.scanInput.value);
+    el.scanInput.value = "";
+    el.scanInput.focus();
+  });
+  document.addEventListener("visibilitychange", function () {
+    if (document.hidden) stopCamera();
+  });
 
   function focusKey(n) {
     if (!n || !el.sessions.contains(n)) return null;
@@ -359,6 +515,7 @@
         el.sessions.appendChild(node("p", {"class": "text-body-secondary"}, T.no_sessions));
       }
       data.sessions.forEach(function (session) { el.sessions.appendChild(renderSession(session)); });
+      el.scanPanel.hidden = !data.sessions.some(function (s) { return s.roster.length; });
       Object.keys(typed).forEach(function (id) {
         var field = document.getElementById(id);
         if (field) field.value = typed[id];
@@ -381,7 +538,7 @@
     app.setAttribute("data-syncing", syncing ? "1" : "0");
   }
 
-  function mark(session, registration, status, kind) {
+  function mark(session, registration, status, kind, token) {
     var item = {
       client_id: crypto.randomUUID(),
       session_id: session.id,
@@ -390,6 +547,7 @@
       marked_at: localIso(new Date()),
       kind: kind
     };
+    if (token) item.token = token;
     return enqueue(item).then(function () {
       render();
       if (navigator.onLine) return sync();
@@ -471,6 +629,11 @@
       if (again) return sync();
     });
   }
+
+  // Sign-out sends what it can first, and asks before deleting marks that could not go.
+  window.trainingsiteOffline.send = function () {
+    return sync().then(function () { return queue.length; });
+  };
 
   el.sync.addEventListener("click", function () { sync(); });
   window.addEventListener("online", function () { renderStatus(); sync(); });

@@ -8,7 +8,8 @@ from pypdf import PdfReader
 
 from attendance import services
 from attendance.models import AttendanceChange, AttendanceMark
-from attendance.sheets import BadSheetToken, read_sheet_token, sheet_registrations, sheet_token
+from attendance.passes import BadScanCode, read_sheet_token, sheet_token
+from attendance.sheets import sheet_registrations
 from audit.models import AuditEntry
 from registrations.models import Registration
 from tests.factories import OfficerFactory, RegistrationFactory
@@ -105,9 +106,9 @@ def test_qr_payload_verifies_and_carries_no_personal_data(registration, session,
 
 def test_forged_or_foreign_qr_payload_is_refused(registration, session):
     token = sheet_token(session.pk, registration.pk)
-    with pytest.raises(BadSheetToken):
+    with pytest.raises(BadScanCode):
         read_sheet_token(token[:-2] + ("AA" if not token.endswith("AA") else "BB"))
-    with pytest.raises(BadSheetToken):
+    with pytest.raises(BadScanCode):
         read_sheet_token("not a code")
 
 

@@ -140,6 +140,8 @@ def test_an_officers_coming_workshops_open_offline_until_they_sign_out(
     page.context.set_offline(True)
     page.reload()
     page.get_by_text("Tracing mixers").first.wait_for()
+    # The check-in pass is in the kept copy: the officer shows it in a room with no network.
+    assert page.locator("[data-pass] svg").is_visible()
     shoot(page, FLOW, "03-my-training-offline", both=False)
     # Any other page says the site is offline instead of showing a stale copy.
     page.goto(f"{site}/workshops/")
@@ -150,3 +152,53 @@ def test_an_officers_coming_workshops_open_offline_until_they_sign_out(
     with page.expect_navigation():
         page.evaluate("document.querySelector('form[action$=\"/accounts/logout/\"]').submit()")
     assert "trainingsite-my-training" not in page.evaluate("caches.keys()")
+
+
+def test_sign_out_sends_waiting_marks_first_and_asks_before_deleting_any(
+    site, new_page, trainer, region, officer
+):
+    start = timezone.now() - dt.timedelta(minutes=5)
+    workshop = WorkshopFactory(
+        region=region, trainers=[trainer], sessions=[(start, start + dt.timedelta(hours=3))]
+    )
+    registration = RegistrationFactory(workshop=workshop, officer=officer)
+    page = new_page(viewport=PHONE)
+    login(page, site, trainer, PASSWORD)
+    page.goto(f"{site}/attendance/today/")
+    row = page.locator(f"[data-registration='{registration.pk}']")
+    row.wait_for()
+    # The server cannot be reached for sending: the mark waits on the device.
+    page.route("**/attendance/sync/", lambda route: route.abort())
+    row.locator("[data-mark='late']").click()
+    page.locator("#offline-queue[data-count='1']").wait_for()
+    page.locator("#offline-app[data-syncing='0']").wait_for()
+
+    dialogs = []
+
+    def dismiss(dialog):
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    sign_out = "document.querySelector('form[action$=\"/accounts/logout/\"]').requestSubmit()"
+    page.once("dialog", dismiss)
+    page.evaluate(sign_out)
+    page.wait_for_timeout(1000)
+    assert dialogs and "not yet sent from this device: 1" in dialogs[0]
+    # Kept: still signed in, the mark still waiting.
+    assert page.url.endswith("/attendance/today/")
+    assert page.locator("#offline-queue").get_attribute("data-count") == "1"
+    assert "trainingsite-offline" in page.evaluate(
+        "indexedDB.databases().then(d => d.map(x => x.name))"
+    )
+    assert not AttendanceChange.objects.exists()
+
+    # The network is back: signing out sends the mark, then signs out without asking.
+    page.unroute("**/attendance/sync/")
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    with page.expect_navigation():
+        page.evaluate(sign_out)
+    assert len(dialogs) == 1
+    assert AttendanceMark.objects.get(registration=registration).status == "late"
+    assert "trainingsite-offline" not in page.evaluate(
+        "indexedDB.databases().then(d => d.map(x => x.name))"
+    )
