@@ -200,6 +200,13 @@ def seed() -> list[tuple[str, str, str]]:
         _put(approval, daniel, State.PENDING)
     if nomination is not None:
         _put(nomination, eva, State.NOMINATION)
+    # The workshop running now (the trainer's "today" page): Daniel and Ana hold passes.
+    running = Workshop.objects.filter(
+        status=Workshop.Status.PUBLISHED, starts_at__lte=now, ends_at__gt=now
+    ).first()
+    if running is not None:
+        _put(running, daniel, State.CONFIRMED)
+        _put(running, ana, State.CONFIRMED)
     if past is not None:
         _put(past, daniel, State.CONFIRMED)
         _put(past, ana, State.CONFIRMED)

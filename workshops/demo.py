@@ -4,6 +4,7 @@ Idempotent: each workshop is keyed by its title and its first day's offset from 
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
@@ -41,6 +42,9 @@ PROGRAM = [
         "",
     ),
     ("Blockchain forensics I", "Singapore", -16, 3, "blockchain-forensics", "en", 24, ""),
+    # Running at seeding time, in the city where it is now morning: the trainer's "today"
+    # page and officers' check-in passes.
+    ("Wallet tracing clinic", "", 0, 1, "blockchain-forensics", "en", 12, "today"),
     ("Tracing ransomware payments", "Seoul", -12, 2, "blockchain-forensics", "en", 20, ""),
     ("Fundamentos de criptoativos", "Lisbon", -10, 1, "crypto-fundamentals", "pt-br", 25, ""),
     ("Dark web marketplaces", "The Hague", -8, 2, "cybercrime-investigation", "en", 20, ""),
@@ -165,7 +169,10 @@ def seed() -> list[tuple[str, str, str]]:
     today = timezone.localdate()
     monday = today - dt.timedelta(days=today.weekday())
     now = timezone.now()
+    hour = now.replace(minute=0, second=0, microsecond=0) - dt.timedelta(hours=1)
     for title, where, weeks, days, track, lang, capacity, flag in PROGRAM:
+        if flag == "today":
+            where = min(CITIES, key=lambda c: abs(hour.astimezone(ZoneInfo(CITIES[c][1])).hour - 9))
         if where.startswith("online:"):
             _, zone, region_slug = where.split(":")
             city = country = venue = ""
@@ -190,6 +197,8 @@ def seed() -> list[tuple[str, str, str]]:
             )
             for i in range(days)
         ]
+        if flag == "today":
+            spans = [(hour, hour + dt.timedelta(hours=8))]
         starts, ends = spans[0][0], spans[-1][1]
         if flag == "cancelled":
             status = Workshop.Status.CANCELLED
@@ -200,10 +209,13 @@ def seed() -> list[tuple[str, str, str]]:
         else:
             status = Workshop.Status.PUBLISHED
         online = fmt != Workshop.Format.IN_PERSON
+        # The running workshop moves with each seeding; the others keep their dates.
+        key = {} if flag == "today" else {"starts_at": starts}
         workshop, _ = Workshop.objects.update_or_create(
             title=title,
-            starts_at=starts,
+            **key,
             defaults={
+                "starts_at": starts,
                 "description": f"{title}: a hands-on workshop for vetted investigators.",
                 "region": regions[region_slug],
                 "status": status,

@@ -93,6 +93,9 @@ class AttendanceChange(models.Model):
     # is applied once) and when it reached the server (`changed_at` is the device's time).
     client_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     synced_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # A synced mark made before the session's current one (two devices disagreeing): kept in
+    # the history, but the current mark stays the one made last.
+    superseded = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["-changed_at", "-pk"]

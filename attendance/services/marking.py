@@ -122,6 +122,7 @@ def apply_synced_mark(
         .first()
     )
     old = mark.status if mark else ""
+    superseded = mark is not None and mark.marked_at > marked_at
     AttendanceChange.objects.create(
         registration_id=registration_id,
         session=session,
@@ -132,6 +133,7 @@ def apply_synced_mark(
         changed_at=marked_at,
         client_id=client_id,
         synced_at=timezone.now(),
+        superseded=superseded,
     )
     if mark is None:
         AttendanceMark.objects.create(
@@ -143,7 +145,7 @@ def apply_synced_mark(
             marked_at=marked_at,
         )
         return True
-    if mark.marked_at > marked_at:
+    if superseded:
         return False
     changed = mark.status != status
     mark.status, mark.source, mark.marked_by, mark.marked_at = (

@@ -103,7 +103,23 @@ def test_two_trainers_conflict_the_latest_device_time_wins(
     assert result["result"] == "applied"
     current = AttendanceMark.objects.get()
     assert (current.status, current.marked_by) == ("absent", trainer)
-    assert AttendanceChange.objects.filter(changed_by=other_trainer, new_status="present").exists()
+    older = AttendanceChange.objects.get(changed_by=other_trainer, new_status="present")
+    assert older.superseded
+    assert not AttendanceChange.objects.get(changed_by=trainer).superseded
+
+
+def test_the_session_history_shows_synced_marks_and_the_one_not_applied(
+    client_for, trainer, other_trainer, registration, session
+):
+    session.workshop.trainers.add(other_trainer)
+    sync_marks(by=trainer, marks=[_mark(session, registration, "absent", minutes=30)])
+    sync_marks(by=other_trainer, marks=[_mark(session, registration, "present", minutes=10)])
+    page = client_for(trainer).get(reverse("attendance:session", args=[session.pk]))
+    history = page.content.decode().split("Change history")[1]
+    assert history.count("synced offline at") == 2
+    assert history.count("not applied: a later mark was made on another device") == 1
+    # Newest first by device time: the older mark, not applied, is listed last.
+    assert history.index("not applied") > history.index(trainer.full_name)
 
 
 def test_two_trainers_conflict_a_newer_mark_arriving_later_replaces(
@@ -114,6 +130,7 @@ def test_two_trainers_conflict_a_newer_mark_arriving_later_replaces(
     sync_marks(by=other_trainer, marks=[_mark(session, registration, "present", minutes=30)])
     current = AttendanceMark.objects.get()
     assert (current.status, current.marked_by) == ("present", other_trainer)
+    assert not AttendanceChange.objects.filter(superseded=True).exists()
 
 
 def test_an_offline_mark_older_than_an_online_one_does_not_replace_it(
@@ -123,6 +140,7 @@ def test_an_offline_mark_older_than_an_online_one_does_not_replace_it(
     sync_marks(by=trainer, marks=[_mark(session, registration, "absent", minutes=10)])
     assert AttendanceMark.objects.get().status == "excused"
     assert AttendanceChange.objects.count() == 2
+    assert AttendanceChange.objects.get(source="offline").superseded
 
 
 def test_a_closed_workshop_refuses_late_marks_with_a_message(trainer, registration, session):
