@@ -4,6 +4,7 @@ Idempotent: each workshop is keyed by its title and its first day's offset from 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -210,7 +211,7 @@ def seed() -> list[tuple[str, str, str]]:
             status = Workshop.Status.PUBLISHED
         online = fmt != Workshop.Format.IN_PERSON
         # The running workshop moves with each seeding; the others keep their dates.
-        key = {} if flag == "today" else {"starts_at": starts}
+        key: dict[str, Any] = {} if flag == "today" else {"starts_at": starts}
         workshop, _ = Workshop.objects.update_or_create(
             title=title,
             **key,
