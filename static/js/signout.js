@@ -1,6 +1,6 @@
 // Signing out clears what this device kept for the site. The server's Clear-Site-Data header
-// does it where browsers honour it; this does it where they do not: the offline copies (the
-// offline page's own clear()), the Cache Storage and web storage, then the form is sent.
+// does it where browsers honour it; this does it where they do not: the today page's store of
+// rosters and marks, the Cache Storage and web storage, then the form is sent.
 // Attendance marks taken offline and not yet sent are sent first where there is a network;
 // marks that could not go are deleted only once the trainer says so.
 (function () {
@@ -47,7 +47,13 @@
     var tasks = [];
     try {
       if (window.trainingsiteOffline && typeof window.trainingsiteOffline.clear === "function") {
+        // The today page closes its own connection to the store, then deletes it.
         tasks.push(quietly(window.trainingsiteOffline.clear()));
+      } else if (window.indexedDB) {
+        tasks.push(new Promise(function (resolve) {
+          var request = indexedDB.deleteDatabase(OFFLINE_DB);
+          request.onsuccess = request.onerror = request.onblocked = function () { resolve(); };
+        }));
       }
     } catch (e) { /* signing out matters more */ }
     if (window.caches && typeof window.caches.keys === "function") {

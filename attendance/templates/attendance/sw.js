@@ -53,34 +53,3 @@ workbox.routing.setCatchHandler(async function (options) {
   }
   return Response.error();
 });
-
-// Signing out removes what this device keeps: the pages' cached copies, and the today page's
-// store of rosters, codes and unsent marks (whichever page the form was sent from).
-var LOGOUT_PATH = "{% url 'account_logout' %}";
-var OFFLINE_DB = "trainingsite-offline";
-
-function clearOfflineData() {
-  var copies = Object.keys(KEPT).map(function (path) { return caches.delete(KEPT[path]); });
-  return Promise.all(copies.concat([
-    new Promise(function (resolve) {
-      var request = indexedDB.deleteDatabase(OFFLINE_DB);
-      request.onsuccess = request.onerror = request.onblocked = function () { resolve(); };
-    })
-  ]));
-}
-
-workbox.routing.registerRoute(
-  function (options) {
-    return options.url.origin === self.location.origin && options.url.pathname === LOGOUT_PATH;
-  },
-  async function (options) {
-    var response = await fetch(options.request);
-    await clearOfflineData();
-    return response;
-  },
-  "POST"
-);
-
-self.addEventListener("message", function (event) {
-  if (event.data && event.data.type === "clear-offline") event.waitUntil(clearOfflineData());
-});
