@@ -1,4 +1,5 @@
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -44,3 +45,16 @@ def test_no_template_has_inline_script_or_event_handlers():
             if inline_script.search(text) or handler.search(text):
                 offenders.append(str(path.relative_to(settings.BASE_DIR)))
     assert offenders == []
+
+
+def test_answers_say_whose_they_are_for_the_service_worker(client_for, officer, trainer):
+    """`Offline-Owner` is an opaque value per person (no id or e-mail in it), absent when no
+    one is signed in, and absent on the answer that signs someone out."""
+    mine = client_for(officer).get(reverse("dashboard"))["Offline-Owner"]
+    theirs = client_for(trainer).get(reverse("dashboard"))["Offline-Owner"]
+    assert mine and theirs and mine != theirs
+    assert client_for(officer).get(reverse("registration:my_training"))["Offline-Owner"] == mine
+    assert str(officer.pk) != mine and officer.email not in mine
+    assert "Offline-Owner" not in Client().get(reverse("account_login")).headers
+    signed_in = client_for(officer)
+    assert "Offline-Owner" not in signed_in.post(reverse("account_logout")).headers

@@ -1,3 +1,5 @@
+from django.utils.crypto import salted_hmac
+
 # Browser features the site never uses, denied so injected content cannot use them either.
 DENIED_FEATURES = (
     "accelerometer",
@@ -48,4 +50,23 @@ class ClearSiteDataOnSignOutMiddleware:
         response = self.get_response(request)
         if signed_in and not request.user.is_authenticated:
             response.headers.setdefault("Clear-Site-Data", self.HEADER)
+        return response
+
+
+class OfflineOwnerMiddleware:
+    """Each response to a signed-in person says whose it is (`Offline-Owner`: an opaque value
+    per user, none when signed out). The service worker serves a page it kept for offline use
+    only to the person the site last answered, so a session that lapsed without a sign-out
+    never hands its kept pages to the next person on a shared device."""
+
+    HEADER = "Offline-Owner"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            owner = salted_hmac("offline-owner", str(request.user.pk)).hexdigest()[:24]
+            response.headers.setdefault(self.HEADER, owner)
         return response

@@ -118,8 +118,11 @@ def test_the_session_history_shows_synced_marks_and_the_one_not_applied(
     history = page.content.decode().split("Change history")[1]
     assert history.count("synced offline at") == 2
     assert history.count("not applied: a later mark was made on another device") == 1
-    # Newest first by device time: the older mark, not applied, is listed last.
+    # Newest first by device time: the older mark, not applied, is listed last, with no
+    # "from → to" (it changed nothing).
     assert history.index("not applied") > history.index(trainer.full_name)
+    older = [line for line in history.split("<li") if "not applied" in line][0]
+    assert "→" not in older
 
 
 def test_two_trainers_conflict_a_newer_mark_arriving_later_replaces(

@@ -202,3 +202,29 @@ def test_sign_out_sends_waiting_marks_first_and_asks_before_deleting_any(
     assert "trainingsite-offline" not in page.evaluate(
         "indexedDB.databases().then(d => d.map(x => x.name))"
     )
+
+
+def test_a_lapsed_session_never_hands_its_kept_page_to_the_next_person(
+    site, new_page, region, officer, other_agency_officer
+):
+    start = timezone.now().replace(microsecond=0) + dt.timedelta(days=3)
+    workshop = WorkshopFactory(
+        title="Tracing mixers", region=region, sessions=[(start, start + dt.timedelta(hours=3))]
+    )
+    RegistrationFactory(workshop=workshop, officer=officer)
+    page = new_page(viewport=PHONE)
+    login(page, site, officer, PASSWORD)
+    page.goto(f"{site}/my-training/")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()  # kept for the officer
+    kept = "caches.open('trainingsite-my-training').then(c => c.keys()).then(k => k.length)"
+    assert page.evaluate(kept) == 1
+
+    # The session lapses on the server: no sign-out answer ever reaches this device.
+    page.context.clear_cookies()
+    login(page, site, other_agency_officer, PASSWORD)
+    page.context.set_offline(True)
+    page.goto(f"{site}/my-training/")
+    assert "Tracing mixers" not in page.content()
+    page.get_by_text("No connection").first.wait_for()
+    assert page.evaluate(kept) == 0

@@ -27,6 +27,42 @@ var keepOnlyStorable = {
   }
 };
 
+// Whose the kept copies are. Every answer to a signed-in person carries `Offline-Owner` (an
+// opaque value per user; none when signed out); the worker remembers the last one it saw on a
+// page and serves a kept copy only when its owner is that person. A session that lapsed
+// without a sign-out thus never hands its pages to the next person on the device.
+var OWNER_CACHE = "trainingsite-owner";
+var OWNER_KEY = "/offline-owner";
+
+function ownerOf(response) {
+  return response.headers.get("Offline-Owner") || "";
+}
+
+async function lastOwner() {
+  var found = await (await caches.open(OWNER_CACHE)).match(OWNER_KEY);
+  return found ? found.text() : "";
+}
+
+var trackOwner = {
+  fetchDidSucceed: async function (args) {
+    // A redirect's headers cannot be read here; the page it leads to says.
+    if (args.request.mode === "navigate" && args.response.type !== "opaqueredirect") {
+      await (await caches.open(OWNER_CACHE)).put(OWNER_KEY, new Response(ownerOf(args.response)));
+    }
+    return args.response;
+  },
+  cachedResponseWillBeUsed: async function (args) {
+    var cached = args.cachedResponse;
+    if (!cached) return null;
+    var owner = ownerOf(cached);
+    if (!owner || owner !== await lastOwner()) {
+      await (await caches.open(args.cacheName)).delete(args.request);
+      return null;
+    }
+    return cached;
+  }
+};
+
 Object.keys(KEPT).forEach(function (path) {
   workbox.routing.registerRoute(
     function (options) {
@@ -36,14 +72,14 @@ Object.keys(KEPT).forEach(function (path) {
     new workbox.strategies.NetworkFirst({
       cacheName: KEPT[path],
       networkTimeoutSeconds: 5,
-      plugins: [keepOnlyStorable]
+      plugins: [keepOnlyStorable, trackOwner]
     })
   );
 });
 
 // Other pages: the network only; offline, a short page saying so.
 workbox.routing.registerRoute(
-  new workbox.routing.NavigationRoute(new workbox.strategies.NetworkOnly())
+  new workbox.routing.NavigationRoute(new workbox.strategies.NetworkOnly({plugins: [trackOwner]}))
 );
 
 var FALLBACK = {{ fallback_html|safe }};
