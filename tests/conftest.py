@@ -19,6 +19,12 @@ from .factories import (
 )
 
 
+def pytest_collection_modifyitems(items):
+    # The longest tests first: a minute-long test picked up last keeps one worker busy while
+    # the others wait.
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(autouse=True)
 def _default_language():
     """Every test starts in the site's default language. A request by a user with another

@@ -6,6 +6,8 @@ e-mail and calendar invites on a fresh SQLite file, in a clean subprocess."""
 
 import json
 
+import pytest
+
 from tests.test_settings import _run
 
 SCRIPT = r"""
@@ -50,6 +52,7 @@ print(json.dumps({"status": response.status_code, "state": state, "said": said, 
 """
 
 
+@pytest.mark.slow
 def test_make_run_defaults_register_and_send_invites(tmp_path):
     result = _run(
         ["-c", SCRIPT],

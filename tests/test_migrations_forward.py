@@ -38,6 +38,7 @@ def _latest():
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.slow
 def test_registration_rows_survive_the_move_to_their_own_app():
     # Made with today's models before going back: the migrations back drop the columns added since.
     workshop = WorkshopFactory()

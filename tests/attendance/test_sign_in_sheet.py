@@ -80,6 +80,7 @@ def test_sheet_prints_in_the_trainers_language(client_for, trainer, registration
     assert "年" in text
 
 
+@pytest.mark.slow
 def test_sixty_officers_take_several_numbered_pages(client_for, trainer, session, agency):
     for n in range(60):
         RegistrationFactory(

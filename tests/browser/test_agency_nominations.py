@@ -43,6 +43,8 @@ def test_focal_point_fills_held_seats_and_the_officer_accepts(
     page = new_page(viewport=viewport)
     login(page, site, focal_point, PASSWORD)
     page.locator(".navbar-toggler").click()
+    # Once the menu has finished opening: a tap while it still slides open can miss the link.
+    page.locator(".navbar-collapse.show").wait_for()
     with page.expect_navigation():
         page.get_by_role("link", name="My agency", exact=True).click()
     with page.expect_navigation():

@@ -15,7 +15,7 @@ from tests.factories import PASSWORD, RegistrationFactory, WorkshopFactory
 
 from .conftest import CHROMIUM, PHONE, login, shoot
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 FLOW = "offline"
 WIDTH, HEIGHT = 640, 480
 

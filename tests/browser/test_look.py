@@ -11,7 +11,7 @@ from tests.factories import PASSWORD, RegistrationFactory, WorkshopFactory
 
 from .conftest import SCREENSHOTS, login
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 WIDTHS = (390, 1024, 1280)
 

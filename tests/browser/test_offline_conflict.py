@@ -17,7 +17,7 @@ from tests.factories import PASSWORD, RegistrationFactory, TrainerFactory, Works
 
 from .conftest import PHONE, login, shoot
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 FLOW = "offline"
 
 # Sends the body of an earlier sync again, as the page would (fresh CSRF token from the data).
