@@ -9,7 +9,10 @@ PY := $(BIN)/python
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/trainingsite
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 PYTEST_WORKERS ?= 2
-SQLITE_FUZZ_EXAMPLES ?= 4
+# The fuzz budget per URL in `make test` (CI): PostgreSQL, then SQLite. `FUZZ_EXAMPLES=500
+# FUZZ_RANDOM=1 pytest tests/fuzz` searches longer.
+FUZZ_EXAMPLES ?= 6
+SQLITE_FUZZ_EXAMPLES ?= 2
 
 .PHONY: run test lint format worker assets messages install services-check demo clean bench
 
@@ -75,7 +78,7 @@ services-check: install
 
 test: install assets messages services-check
 	DEBUG=1 DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CELERY_TASK_ALWAYS_EAGER=1 \
-		$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+		FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 	@# The fuzz again on the embedded default (`make run`: SQLite, in memory here; no Redis).
 	env -u DATABASE_URL -u REDIS_URL FUZZ_EXAMPLES=$(SQLITE_FUZZ_EXAMPLES) CELERY_TASK_ALWAYS_EAGER=1 \
 		$(BIN)/pytest -n $(PYTEST_WORKERS) tests/fuzz

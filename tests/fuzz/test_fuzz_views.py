@@ -11,9 +11,10 @@ the random search, each field that carries ids and each `<int:>` segment gets an
 bits (SQLite cannot bind one; the search seldom puts one there).
 
 Each example runs in a savepoint that is rolled back, so every example meets the same world.
-Budget: FUZZ_EXAMPLES examples per URL (default 12, deterministic); raise it for a longer local
-run, e.g. `FUZZ_EXAMPLES=500 FUZZ_RANDOM=1 pytest tests/fuzz`. Runs on both databases: `make
-test` runs it on PostgreSQL, then again on SQLite (the embedded default) with a smaller budget.
+Budget: FUZZ_EXAMPLES examples per URL (default 12, deterministic; `make test` sets its own,
+see the Makefile); raise it for a longer local run, e.g. `FUZZ_EXAMPLES=500 FUZZ_RANDOM=1
+pytest tests/fuzz`. Runs on both databases: `make test` runs it on PostgreSQL, then again on
+SQLite (the embedded default) with a smaller budget.
 """
 
 from __future__ import annotations
